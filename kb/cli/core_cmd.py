@@ -1,0 +1,84 @@
+"""`kb init`, `kb status`, `kb query`, `kb queries`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kb.cli.common import TABLE_FORMATS, common_options, config, emit_rows, parse_params, print_json, store
+from kb.errors import UsageError
+from kb.status import init_schema, status_report
+
+RESULT_FORMATS = ("table", "csv", "json", "xlsx", "graphml", "gexf")
+
+
+@click.command()
+@common_options
+def init():
+    """Apply the schema (keys and indexes); safe to run again."""
+    changed = init_schema(store())
+    click.echo(f"schema ready ({changed} statement{'s' if changed != 1 else ''} applied) on {config().describe()}")
+
+
+@click.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(fmt):
+    """Engine kind and version, address, and counts per label and relationship type."""
+    report = status_report(store())
+    if fmt == "json":
+        print_json(report)
+        return
+    click.echo(f"engine   {report['engine']} {report['version']}")
+    click.echo(f"address  {report['address']}")
+    click.echo(f"nodes    {report['total_nodes']}    relationships {report['total_relationships']}")
+    for kind in ("nodes", "relationships"):
+        for name, count in report[kind].items():
+            if count:
+                click.echo(f"  {name:<20} {count}")
+
+
+@click.command()
+@common_options
+@click.argument("name", required=False)
+@click.option("--cypher", "cypher_text", help="Cypher text to run instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter; VALUE is read as JSON when it parses (42, true, [1,2], \"text\"), else as text.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
+@click.option("--write", "allow_write", is_flag=True, help="Allow the query to change the knowledge base.")
+def query(name, cypher_text, params, fmt, out, allow_write):
+    """Run a named query of the library, or Cypher given with --cypher (read-only unless --write)."""
+    values = parse_params(params)
+    if bool(name) == bool(cypher_text):
+        raise UsageError("give a query NAME or --cypher TEXT (not both); `kb queries` lists the names")
+    if name:
+        from kb.queries import run_named
+
+        columns, rows, meta = run_named(store(), name, values)
+    else:
+        s = store()
+        result = s.write(cypher_text, values) if allow_write else s.read(cypher_text, values)
+        columns, rows = result.columns, result.rows
+        meta = {"query": cypher_text, "parameters": values, "engine": s.kind}
+    emit_rows(columns, rows, fmt, out, meta)
+
+
+@click.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def queries(fmt):
+    """List the named queries of the library (name, title, parameters)."""
+    from kb.queries import list_queries
+
+    items = list_queries()
+    if fmt == "json":
+        print_json(items)
+        return
+    emit_rows(["name", "title", "params"], [
+        {**item, "params": ", ".join(p["name"] for p in item["params"])} for item in items
+    ], "table", None)
+
+
+COMMANDS = [init, status, query, queries]

@@ -1,0 +1,121 @@
+"""Configuration, layered: defaults, then a TOML file, then the environment, then flags.
+
+The result is a frozen `Config` passed explicitly to whatever needs it; nothing reads the
+environment at import time. Secrets (the Neo4j password) are never stored on the Config: the
+Neo4j adapter reads them from the environment or a secrets file when it connects, so they cannot
+leak into logs, reprs or the app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from kb.errors import ConfigError
+
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+GRAPH_NAME = "kb"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory for the knowledge base."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "ccg-kb"
+    base = os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    return Path(base) / "ccg-kb"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the knowledge base lives and how to reach its engine."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    uri: str | None = None  # None: the embedded engine in data_dir
+    neo4j_username: str = "neo4j"
+    neo4j_database: str | None = None
+    debug: bool = False
+
+    @property
+    def engine_kind(self) -> str:
+        return "neo4j" if self.uri else "falkordb"
+
+    def describe(self) -> str:
+        """A one-line, secret-free description of the target."""
+        if self.uri:
+            db = f" database {self.neo4j_database}" if self.neo4j_database else ""
+            return f"Neo4j at {self.uri}{db}"
+        return f"embedded FalkorDB in {self.data_dir}"
+
+
+def _from_file(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; create it or unset KB_CONFIG") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix it or unset KB_CONFIG") from None
+    section = raw.get("kb", raw)
+    if "password" in section or "neo4j_password" in section:
+        raise ConfigError(
+            f"config file {path} holds a password; put it in NEO4J_PASSWORD or a file named by NEO4J_PASSWORD_FILE"
+        )
+    allowed = {"data_dir", "uri", "neo4j_username", "neo4j_database"}
+    unknown = sorted(set(section) - allowed)
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    return dict(section)
+
+
+def _from_env(env: dict[str, str]) -> dict:
+    out: dict = {}
+    if env.get("KB_DATA_DIR"):
+        out["data_dir"] = env["KB_DATA_DIR"]
+    uri = env.get("KB_URI") or env.get("NEO4J_URI")
+    if uri:
+        out["uri"] = uri
+    if env.get("NEO4J_USERNAME"):
+        out["neo4j_username"] = env["NEO4J_USERNAME"]
+    if env.get("NEO4J_DATABASE"):
+        out["neo4j_database"] = env["NEO4J_DATABASE"]
+    return out
+
+
+def load_config(
+    data_dir: str | Path | None = None,
+    uri: str | None = None,
+    debug: bool = False,
+    env: dict[str, str] | None = None,
+) -> Config:
+    """Build the Config from defaults, `KB_CONFIG` file, environment and explicit flags (in that order)."""
+    env = dict(os.environ if env is None else env)
+    settings: dict = {}
+    if env.get("KB_CONFIG"):
+        settings.update(_from_file(Path(env["KB_CONFIG"]).expanduser()))
+    settings.update(_from_env(env))
+    if data_dir is not None:
+        settings["data_dir"] = data_dir
+    if uri is not None:
+        settings["uri"] = uri
+    cfg = Config(debug=debug)
+    if "data_dir" in settings:
+        cfg = replace(cfg, data_dir=Path(settings["data_dir"]).expanduser().resolve())
+    if settings.get("uri"):
+        uri_value = str(settings["uri"])
+        if uri_value in ("embedded", "falkordb"):
+            uri_value = None
+        elif not uri_value.startswith(NEO4J_SCHEMES):
+            raise ConfigError(
+                f"unsupported URI scheme in '{uri_value.split('://')[0]}://…'; use one of "
+                + ", ".join(s.rstrip("/") for s in NEO4J_SCHEMES)
+                + " or 'embedded'"
+            )
+        cfg = replace(cfg, uri=uri_value)
+    for key in ("neo4j_username", "neo4j_database"):
+        if settings.get(key):
+            cfg = replace(cfg, **{key: str(settings[key])})
+    return cfg

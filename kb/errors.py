@@ -1,0 +1,82 @@
+"""Named errors of the knowledge base.
+
+Every error a user can cause or meet has a class here, and its message says what went wrong and
+what to do next. The `kb` command turns these into one line and an exit code; nothing else catches
+them to log and re-raise.
+"""
+
+
+class KBError(Exception):
+    """Base class: a failure the `kb` command reports as one line (exit code 1)."""
+
+    exit_code = 1
+
+
+class UsageError(KBError):
+    """The user asked for something that cannot work as asked (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """The configuration (flags, environment, config file) is incomplete or contradictory."""
+
+
+class EngineError(KBError):
+    """The graph engine could not be started, reached or stopped."""
+
+
+class QueryError(KBError):
+    """The engine refused or failed a query; the message is the engine's own, with context."""
+
+
+class ReadOnlyViolation(QueryError):
+    """A query sent through a read path would write; the engine (or its planner) refused it."""
+
+    exit_code = 2
+
+
+class ValidationError(UsageError):
+    """Input files broke the rules of their format; nothing was written.
+
+    `problems` holds every problem found (file, row, column, message), so a data steward sees
+    them all at once rather than one per attempt.
+    """
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else None
+        more = len(self.problems) - 1
+        head = str(first) if first else "invalid input"
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+        super().__init__(head + suffix)
+
+
+class Problem:
+    """One validation problem, located as precisely as the input allows."""
+
+    __slots__ = ("file", "row", "column", "message")
+
+    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+        self.file, self.row, self.column, self.message = file, row, column, message
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({self!s})"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
+
+
+class NotFound(UsageError):
+    """A named thing (wave, query, site, engine) does not exist."""

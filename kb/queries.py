@@ -1,0 +1,193 @@
+"""The query library: `.cypher` files with a YAML header, loaded into frozen `NamedQuery` objects.
+
+A file starts with `//` comment lines holding YAML, then the Cypher:
+
+    // name: compare_sites
+    // title: Compare sites side by side
+    // question: How do the sites of a study differ in size, board and history?
+    // params:
+    //   - {name: study, type: string, default: z13, choices_query: "MATCH (s:Study) RETURN s.id AS value ORDER BY value"}
+    // columns: [site, name, population]
+    MATCH (st:Study {id: $study})-[:STUDIED]->(s:Site) ...
+
+Parameters are declared in the header and used as `$name` in the query; a parameter used but not
+declared, or declared but not used, is an error when the library loads. The CLI and the app build
+their forms from the declarations; docs/queries.md is generated from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kb.errors import NotFound, UsageError
+from kb.store.base import Store
+
+PARAM_TYPES = ("string", "int", "float", "bool", "list")
+_STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class LibraryError(UsageError):
+    """A `.cypher` file of the library is malformed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    default: Any = None
+    choices: tuple[Any, ...] = ()
+    choices_query: str | None = None
+    help: str = ""
+
+    def coerce(self, value: Any) -> Any:
+        """Turn a value from a form or the command line into the declared type."""
+        if value is None or value == "":
+            return None if value is None else (value if self.type == "string" else None)
+        try:
+            if self.type == "int":
+                return int(value)
+            if self.type == "float":
+                return float(value)
+            if self.type == "bool":
+                if isinstance(value, bool):
+                    return value
+                return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}[str(value).lower()]
+            if self.type == "list":
+                return list(value) if isinstance(value, (list, tuple)) else [v.strip() for v in str(value).split(",") if v.strip()]
+        except (ValueError, KeyError):
+            raise UsageError(f"parameter '{self.name}' must be {self.type}, got '{value}'") from None
+        return str(value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "default": self.default, "choices": list(self.choices),
+                "choices_query": self.choices_query, "help": self.help}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    question: str
+    cypher: str
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    graph: bool = False  # returns nodes, relationships or paths (offer graph formats)
+    file: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise UsageError(f"query '{self.name}' has no parameter '{name}'; it takes: {', '.join(p.name for p in self.params) or 'none'}")
+
+    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Defaults overlaid with `values`, each coerced to its declared type; unknown names refused."""
+        for key in values:
+            self.param(key)
+        return {p.name: p.coerce(values[p.name]) if p.name in values else p.default for p in self.params}
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "question": self.question,
+                "params": [p.as_dict() for p in self.params], "columns": list(self.columns), "graph": self.graph}
+
+
+def used_params(cypher: str) -> set[str]:
+    return set(_PARAM_USE.findall(_STRING_OR_COMMENT.sub(" ", cypher)))
+
+
+def parse_query_file(text: str, filename: str) -> NamedQuery:
+    header_lines, body_lines, in_header = [], [], True
+    for line in text.splitlines():
+        if in_header and line.startswith("//"):
+            header_lines.append(line[2:].removeprefix(" "))
+        else:
+            in_header = False
+            body_lines.append(line)
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise LibraryError(f"{filename}: the header is not valid YAML ({exc})") from None
+    if not isinstance(header, dict):
+        raise LibraryError(f"{filename}: the header must be `// key: value` lines")
+    for key in ("name", "title", "question"):
+        if not header.get(key):
+            raise LibraryError(f"{filename}: the header has no '{key}'")
+    params = tuple(_param(p, filename) for p in header.get("params") or [])
+    cypher = "\n".join(body_lines).strip()
+    if not cypher:
+        raise LibraryError(f"{filename}: there is no query after the header")
+    declared, used = {p.name for p in params}, used_params(cypher)
+    if used - declared:
+        raise LibraryError(f"{filename}: parameter(s) {', '.join(sorted(used - declared))} used but not declared in the header")
+    if declared - used:
+        raise LibraryError(f"{filename}: parameter(s) {', '.join(sorted(declared - used))} declared but not used in the query")
+    expected = filename.rsplit("/", 1)[-1].removesuffix(".cypher")
+    if header["name"] != expected:
+        raise LibraryError(f"{filename}: name '{header['name']}' differs from the file name; rename one")
+    return NamedQuery(
+        name=header["name"], title=header["title"], question=" ".join(str(header["question"]).split()),
+        cypher=cypher, params=params, columns=tuple(header.get("columns") or ()), graph=bool(header.get("graph")),
+        file=filename, tags=tuple(header.get("tags") or ()),
+    )
+
+
+def _param(spec: Any, filename: str) -> Param:
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise LibraryError(f"{filename}: each param needs at least a name, got {spec!r}")
+    ptype = spec.get("type", "string")
+    if ptype not in PARAM_TYPES:
+        raise LibraryError(f"{filename}: param '{spec['name']}' has type '{ptype}'; use one of {', '.join(PARAM_TYPES)}")
+    unknown = set(spec) - {"name", "type", "default", "choices", "choices_query", "help"}
+    if unknown:
+        raise LibraryError(f"{filename}: param '{spec['name']}' has unknown key(s) {', '.join(sorted(unknown))}")
+    return Param(spec["name"], ptype, spec.get("default"), tuple(spec.get("choices") or ()),
+                 spec.get("choices_query"), spec.get("help", ""))
+
+
+@lru_cache(maxsize=1)
+def library() -> dict[str, NamedQuery]:
+    """Every query of the library by name (files shipped in the `cypher` package)."""
+    found: dict[str, NamedQuery] = {}
+    for entry in sorted(resources.files("cypher").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".cypher"):
+            query = parse_query_file(entry.read_text(encoding="utf-8"), f"cypher/{entry.name}")
+            found[query.name] = query
+    return found
+
+
+def get_query(name: str) -> NamedQuery:
+    queries = library()
+    if name not in queries:
+        raise NotFound(f"no query named '{name}'; `kb queries` lists the {len(queries)} available")
+    return queries[name]
+
+
+def list_queries() -> list[dict[str, Any]]:
+    return [q.summary() for q in library().values()]
+
+
+def run_named(store: Store, name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]]:
+    """Run a library query through the read path; returns columns, rows and what produced them."""
+    query = get_query(name)
+    params = query.bind(values)
+    result = store.read(query.cypher, params)
+    meta = {"query": name, "cypher": query.cypher, "parameters": params, "engine": store.kind}
+    return result.columns, result.rows, meta
+
+
+def choices_for(store: Store, param: Param) -> list[Any]:
+    """Allowed values of a parameter: its static list, or what its choices query returns."""
+    if param.choices:
+        return list(param.choices)
+    if param.choices_query:
+        result = store.read(param.choices_query)
+        return [row[result.columns[0]] for row in result.rows]
+    return []

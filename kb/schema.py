@@ -1,0 +1,129 @@
+"""The knowledge model's vocabulary: node labels, relationship types, keys and indexes.
+
+Labels and relationship types reach Cypher only from here (through `label()` / `rel_type()`),
+never from input, so a file or a form can never choose one. `ddl(kind)` gives the engine-specific
+statements that `kb init` applies idempotently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.errors import UsageError
+
+KEY = "id"
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    name: str
+    doc: str
+    indexed: tuple[str, ...] = ()  # extra exact-match indexes besides the unique `id`
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    name: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    doc: str
+
+
+LABELS: tuple[LabelSpec, ...] = (
+    LabelSpec("Study", "a research project"),
+    LabelSpec("Wave", "one loaded round of a study's data", ("study", "status")),
+    LabelSpec("Publication", "a paper, report or record of a study", ("doi",)),
+    LabelSpec("Region", "a geographical area sites belong to"),
+    LabelSpec("Site", "a case site: a CCG, a locality, a cluster or group of CCGs", ("study",)),
+    LabelSpec("OrganisationType", "a kind of organisation or stakeholder group (PCT, acute provider, local authority…)"),
+    LabelSpec("Organisation", "an organisation in a site's network", ("study",)),
+    LabelSpec("Participant", "a pseudonymous person taking part in a study, with a role", ("study", "role")),
+    LabelSpec("Initiative", "a commissioning initiative or service redesign", ("study",)),
+    LabelSpec("ClinicalArea", "a clinical area initiatives address"),
+    LabelSpec("Theme", "an interview theme or qualitative code; hierarchical", ("study",)),
+    LabelSpec("Evidence", "a coded excerpt or summary, paraphrased, with its locator", ("study",)),
+    LabelSpec("Finding", "a key result of a study"),
+    LabelSpec("Recommendation", "a policy or practice recommendation"),
+    LabelSpec("CommissioningModel", "a model of primary-care-led commissioning (GPFH, TPP, PCT, PBC, CCG)"),
+    LabelSpec("Work", "a cited work, deduplicated across reference lists", ("doi", "pmid", "title_key")),
+    LabelSpec("Author", "an author of cited works", ("name_key",)),
+)
+
+RELATIONSHIPS: tuple[RelSpec, ...] = (
+    RelSpec("HAS_WAVE", ("Study",), ("Wave",), "a study's loaded waves"),
+    RelSpec("REPORTED_IN", ("Study", "Wave"), ("Publication",), "where a study or wave is published"),
+    RelSpec("STUDIED", ("Study",), ("Site",), "the sites a study studied"),
+    RelSpec("IN_REGION", ("Site",), ("Region",), "where a site is"),
+    RelSpec("OBSERVED_IN", ("Site",), ("Wave",), "a site's values as one wave measured them (population, board…)"),
+    RelSpec("OF_TYPE", ("Organisation",), ("OrganisationType",), "an organisation's kind"),
+    RelSpec("IN_NETWORK", ("Organisation",), ("Site",), "an organisation in a site's commissioning network"),
+    RelSpec("AT", ("Participant", "Initiative"), ("Site",), "where a participant works or an initiative runs"),
+    RelSpec("MEMBER_OF", ("Participant",), ("Site",), "membership of a site's board ({board: true})"),
+    RelSpec("WORKS_FOR", ("Participant",), ("Organisation",), "a participant's employer"),
+    RelSpec("HAS_TIES", ("Site",), ("OrganisationType",), "published count of a board's ties to a stakeholder type"),
+    RelSpec("ADVISED_BY", ("Participant",), ("Participant", "Organisation"), "a survey advice/collaboration tie"),
+    RelSpec("FOLLOWED_BY", ("CommissioningModel",), ("CommissioningModel",), "the timeline of commissioning models"),
+    RelSpec("IN_AREA", ("Initiative",), ("ClinicalArea",), "an initiative's clinical area"),
+    RelSpec("INVOLVES", ("Initiative",), ("Organisation",), "a partner of an initiative"),
+    RelSpec("SUBTHEME_OF", ("Theme",), ("Theme",), "the theme hierarchy"),
+    RelSpec("RELATES_TO", ("Theme",), ("Theme",), "a theme related to another, typically across studies ({how})"),
+    RelSpec("CODED_AS", ("Evidence",), ("Theme",), "evidence coded with a theme"),
+    RelSpec("FROM", ("Evidence",), ("Site",), "the site evidence comes from"),
+    RelSpec("SPOKEN_BY", ("Evidence",), ("Participant",), "who said it"),
+    RelSpec("ABOUT", ("Evidence", "Finding", "Recommendation"), ("Theme", "Initiative", "CommissioningModel"), "what it is about"),
+    RelSpec("REPORTS", ("Publication",), ("Finding",), "a publication's findings"),
+    RelSpec("RECOMMENDS", ("Publication",), ("Recommendation",), "a publication's recommendations"),
+    RelSpec("CITES", ("Publication",), ("Work",), "a reference in a publication's list ({n, raw, source})"),
+    RelSpec("SAME_AS", ("Publication",), ("Work",), "a study's publication as others cite it"),
+    RelSpec("AUTHORED_BY", ("Work",), ("Author",), "authorship ({pos})"),
+    RelSpec("POSSIBLY_SAME", ("Work",), ("Work",), "two works that may be one, awaiting review ({score})"),
+)
+
+_LABELS = {spec.name: spec for spec in LABELS}
+_RELS = {spec.name: spec for spec in RELATIONSHIPS}
+
+
+def label(name: str) -> str:
+    """A label of the schema, safe to put in Cypher; anything else is refused."""
+    if name not in _LABELS:
+        raise UsageError(f"'{name}' is not a label of the knowledge model; see `kb schema`")
+    return name
+
+
+def rel_type(name: str) -> str:
+    """A relationship type of the schema, safe to put in Cypher; anything else is refused."""
+    if name not in _RELS:
+        raise UsageError(f"'{name}' is not a relationship type of the knowledge model; see `kb schema`")
+    return name
+
+
+def label_names() -> list[str]:
+    return [spec.name for spec in LABELS]
+
+
+def rel_names() -> list[str]:
+    return [spec.name for spec in RELATIONSHIPS]
+
+
+def ddl(kind: str) -> list[str]:
+    """Engine-specific schema statements, each safe to run again."""
+    statements: list[str] = []
+    for spec in LABELS:
+        if kind == "neo4j":
+            statements.append(
+                f"CREATE CONSTRAINT {spec.name.lower()}_id IF NOT EXISTS FOR (n:{spec.name}) REQUIRE n.{KEY} IS UNIQUE"
+            )
+            for prop in spec.indexed:
+                statements.append(
+                    f"CREATE INDEX {spec.name.lower()}_{prop} IF NOT EXISTS FOR (n:{spec.name}) ON (n.{prop})"
+                )
+        elif kind == "falkordb":
+            # FalkorDB has no IF NOT EXISTS: the adapter skips indexes that exist, and turns
+            # "UNIQUE <label> <prop>" into its GRAPH.CONSTRAINT command.
+            statements.append(f"CREATE INDEX FOR (n:{spec.name}) ON (n.{KEY})")
+            statements.append(f"UNIQUE {spec.name} {KEY}")
+            for prop in spec.indexed:
+                statements.append(f"CREATE INDEX FOR (n:{spec.name}) ON (n.{prop})")
+        else:
+            raise UsageError(f"unknown engine kind '{kind}'")
+    return statements

@@ -1,0 +1,20 @@
+"""The store factory: the one place that decides which engine adapter serves a Config."""
+
+from __future__ import annotations
+
+from kb.config import GRAPH_NAME, Config
+from kb.store.base import Counters, Result, Store, Writer
+
+
+def open_store(config: Config, graph: str = GRAPH_NAME) -> Store:
+    """Open the knowledge base `config` points at: Neo4j for a neo4j/bolt URI, else the embedded engine."""
+    if config.uri:
+        from kb.store.neo4j import Neo4jStore
+
+        return Neo4jStore(config)
+    from kb.store.falkor import FalkorStore
+
+    return FalkorStore(config, graph=graph)
+
+
+__all__ = ["open_store", "Store", "Result", "Counters", "Writer"]

@@ -1,0 +1,187 @@
+"""The store interface: one contract, two engines, plain-Python results.
+
+Callers never see an engine's own types. A result is a list of rows (dicts keyed by column);
+graph values inside rows are plain dicts:
+
+    node          {"element": "node", "key": "12", "labels": ["Site"], "properties": {...}}
+    relationship  {"element": "relationship", "key": "7", "type": "AT",
+                   "start": "12", "end": "40", "properties": {...}}
+    path          {"element": "path", "nodes": [node, ...], "relationships": [rel, ...]}
+
+`key` is the engine's internal identity, only meaningful within one result (use the `id`
+property for anything durable).
+
+Reads go through `read`, which the engine itself refuses to let write. Writes go through
+`write` (one statement), `write_batches` (an `UNWIND $rows` statement over many rows) or
+`atomic()` (a unit of many statements that becomes visible all at once, or not at all).
+"""
+
+from __future__ import annotations
+
+import abc
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+COUNTER_NAMES = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "labels_added",
+    "indexes_created",
+)
+
+
+@dataclass
+class Counters:
+    """What a write changed, summed over statements."""
+
+    values: dict[str, int] = field(default_factory=lambda: {k: 0 for k in COUNTER_NAMES})
+
+    def add(self, other: "Counters | dict[str, int]") -> "Counters":
+        items = other.values if isinstance(other, Counters) else other
+        for key, value in items.items():
+            self.values[key] = self.values.get(key, 0) + int(value or 0)
+        return self
+
+    def __getitem__(self, key: str) -> int:
+        return self.values.get(key, 0)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.values.values())
+
+
+@dataclass
+class Result:
+    """Rows of one statement as plain dicts, in column order, plus what it changed."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    counters: Counters = field(default_factory=Counters)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def first(self) -> dict[str, Any] | None:
+        return self.rows[0] if self.rows else None
+
+    def single_value(self) -> Any:
+        """The one value of a one-row, one-column result (None when there is no row)."""
+        if not self.rows:
+            return None
+        if len(self.columns) != 1 or len(self.rows) != 1:
+            raise ValueError(f"expected one row and one column, got {len(self.rows)} rows of {self.columns}")
+        return self.rows[0][self.columns[0]]
+
+    def values(self, column: str) -> list[Any]:
+        return [row[column] for row in self.rows]
+
+
+class Writer(abc.ABC):
+    """Runs write statements inside one atomic unit (see `Store.atomic`)."""
+
+    counters: Counters
+
+    @abc.abstractmethod
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
+
+    def run_batches(
+        self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000, on_batch=None
+    ) -> Counters:
+        """Run an `UNWIND $rows AS row …` statement over `rows` in batches."""
+        total = Counters()
+        for batch in chunked(rows, batch_size):
+            total.add(self.run(cypher, {"rows": batch}).counters)
+            if on_batch:
+                on_batch(len(batch))
+        return total
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        """Read inside the unit, seeing its own uncommitted writes."""
+        return self.run(cypher, params)
+
+
+class Store(abc.ABC):
+    """A knowledge base on one engine."""
+
+    kind: str  # "falkordb" or "neo4j"
+
+    @abc.abstractmethod
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        """Run a query the engine guarantees cannot write; raise ReadOnlyViolation otherwise."""
+
+    @abc.abstractmethod
+    def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        """Run one statement that may write; it is atomic on both engines."""
+
+    def write_batches(self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000) -> Counters:
+        """Run an `UNWIND $rows AS row …` statement over `rows` in batches, each its own transaction."""
+        total = Counters()
+        for batch in chunked(rows, batch_size):
+            total.add(self.write(cypher, {"rows": batch}).counters)
+        return total
+
+    @abc.abstractmethod
+    def atomic(self) -> AbstractContextManager[Writer]:
+        """A unit of many write statements, visible to readers all at once on success, never in part.
+
+        Leaving the block by an exception discards the unit. Only one atomic unit runs at a time per
+        knowledge base; a second waits for the first.
+        """
+
+    @abc.abstractmethod
+    def apply_schema(self, statements: Sequence[str]) -> int:
+        """Apply schema DDL idempotently; return how many statements changed something."""
+
+    @abc.abstractmethod
+    def info(self) -> dict[str, Any]:
+        """Engine kind, version and a secret-free address."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def chunked(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def node_value(key: Any, labels: Iterable[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"element": "node", "key": str(key), "labels": list(labels), "properties": dict(properties)}
+
+
+def relationship_value(key: Any, rel_type: str, start: Any, end: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "element": "relationship",
+        "key": str(key),
+        "type": rel_type,
+        "start": str(start),
+        "end": str(end),
+        "properties": dict(properties),
+    }
+
+
+def path_value(nodes: list[dict[str, Any]], relationships: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"element": "path", "nodes": nodes, "relationships": relationships}
+
+
+def is_graph_value(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("element") in ("node", "relationship", "path")

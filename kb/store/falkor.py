@@ -1,0 +1,216 @@
+"""The embedded adapter: FalkorDB over a Unix socket, started by `kb.engine` on first use.
+
+FalkorDB runs one query atomically but has no multi-statement transactions. An atomic unit is
+therefore built from Redis' own primitives: copy the live graph to a staging key, write into the
+copy, then RENAME it over the live key (atomic in Redis). Readers keep reading the live graph the
+whole time and see the unit at once or not at all. A unit whose writer was killed leaves only a
+staging key, which the next unit deletes before it starts.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FPath
+
+from kb import engine
+from kb.config import Config
+from kb.errors import QueryError, ReadOnlyViolation
+from kb.store.base import Counters, Result, Store, Writer, node_value, path_value, relationship_value
+
+STAGING_SUFFIX = ":staging"
+_RO_REFUSAL = "is to be executed only on read-only queries"
+_COUNTER_ATTRS = {
+    "nodes_created": "nodes_created",
+    "nodes_deleted": "nodes_deleted",
+    "relationships_created": "relationships_created",
+    "relationships_deleted": "relationships_deleted",
+    "properties_set": "properties_set",
+    "labels_added": "labels_added",
+    "indexes_created": "indices_created",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Node):
+        return node_value(value.id, value.labels or [], value.properties)
+    if isinstance(value, Edge):
+        return relationship_value(value.id, value.relation, value.src_node, value.dest_node, value.properties)
+    if isinstance(value, FPath):
+        return path_value([_plain(n) for n in value.nodes()], [_plain(e) for e in value.edges()])
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _result(raw) -> Result:
+    columns = [h[1] if isinstance(h, (list, tuple)) else h for h in (raw.header or [])]
+    columns = [c.decode() if isinstance(c, bytes) else c for c in columns]
+    rows = [dict(zip(columns, (_plain(v) for v in record))) for record in raw.result_set]
+    counters = Counters({name: int(getattr(raw, attr, 0) or 0) for name, attr in _COUNTER_ATTRS.items()})
+    return Result(columns, rows, counters)
+
+
+def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    # The client inlines parameters into the query text; a NUL byte would cut it short.
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and "\x00" in value:
+            raise QueryError("a parameter value contains a NUL character, which the embedded engine cannot store")
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(params or {})
+    return params or {}
+
+
+class _FalkorWriter(Writer):
+    def __init__(self, graph):
+        self._graph = graph
+        self.counters = Counters()
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        result = _run(self._graph, cypher, params, read_only=False)
+        self.counters.add(result.counters)
+        return result
+
+
+def _run(graph, cypher: str, params: dict[str, Any] | None, read_only: bool) -> Result:
+    params = _check_params(params)
+    try:
+        raw = graph.ro_query(cypher, params) if read_only else graph.query(cypher, params)
+    except redis.exceptions.ResponseError as exc:
+        message = str(exc)
+        if read_only and _RO_REFUSAL in message:
+            raise ReadOnlyViolation(
+                "the engine refused this query on a read-only path because it would write; "
+                "run it with --write if you mean to change the knowledge base"
+            ) from None
+        raise QueryError(f"the engine refused the query: {message}") from None
+    except redis.exceptions.ConnectionError as exc:
+        raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
+    return _result(raw)
+
+
+class FalkorStore(Store):
+    kind = "falkordb"
+
+    def __init__(self, config: Config, graph: str = "kb"):
+        self._data_dir = Path(config.data_dir)
+        state = engine.start(self._data_dir)
+        self._socket = state.socket
+        self._version = state.version
+        self._db = FalkorDB(unix_socket_path=state.socket)
+        self._conn = self._db.connection
+        self.graph_name = graph
+        self._graph = self._db.select_graph(graph)
+        if not self._conn.exists(graph):
+            # A graph key is born with its first write; give a new knowledge base its schema so
+            # that reads of an empty one answer instead of failing on a missing key.
+            from kb import schema
+
+            self.apply_schema(schema.ddl(self.kind))
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        return _run(self._graph, cypher, params, read_only=True)
+
+    def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        return _run(self._graph, cypher, params, read_only=False)
+
+    @contextmanager
+    def _unit_lock(self) -> Iterator[None]:
+        # One atomic unit at a time per graph; the OS releases the lock if the holder dies.
+        path = self._data_dir / f"unit-{self.graph_name}.lock"
+        with open(path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
+    def atomic(self) -> Iterator[Writer]:
+        staging = self.graph_name + STAGING_SUFFIX
+        with self._unit_lock():
+            self._conn.delete(staging)  # a unit whose writer died
+            if self._conn.exists(self.graph_name):
+                self._conn.execute_command("GRAPH.COPY", self.graph_name, staging)
+            writer = _FalkorWriter(self._db.select_graph(staging))
+            try:
+                yield writer
+            except BaseException:
+                self._conn.delete(staging)
+                raise
+            if self._conn.exists(staging):
+                self._conn.rename(staging, self.graph_name)
+
+    def apply_schema(self, statements: Sequence[str]) -> int:
+        existing_idx = self._existing_indexes()
+        existing_uniq = self._existing_constraints()
+        changed = 0
+        for statement in statements:
+            if statement.startswith("UNIQUE "):
+                _, label, prop = statement.split()
+                if (label, prop) in existing_uniq:
+                    continue
+                self._conn.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", "1", prop
+                )
+                changed += 1
+                continue
+            label, prop = _index_target(statement)
+            if (label, prop) in existing_idx:
+                continue
+            self.write(statement)
+            existing_idx.add((label, prop))
+            changed += 1
+        return changed
+
+    def _existing_indexes(self) -> set[tuple[str, str]]:
+        if not self._conn.exists(self.graph_name):
+            return set()
+        rows = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
+        return {(row["label"], prop) for row in rows for prop in row["properties"]}
+
+    def _existing_constraints(self) -> set[tuple[str, str]]:
+        if not self._conn.exists(self.graph_name):
+            return set()
+        rows = self.read("CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows
+        return {(row["label"], prop) for row in rows if row["type"] == "UNIQUE" for prop in row["properties"]}
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "engine": "falkordb",
+            "version": self._version,
+            "address": f"unix:{self._socket}",
+            "graph": self.graph_name,
+            "data_dir": str(self._data_dir),
+        }
+
+    def drop(self) -> None:
+        """Delete the whole graph (used by tests and `kb reset`)."""
+        for key in (self.graph_name, self.graph_name + STAGING_SUFFIX):
+            self._conn.delete(key)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _index_target(statement: str) -> tuple[str, str]:
+    # "CREATE INDEX FOR (n:Label) ON (n.prop)" -> ("Label", "prop"); statements come from kb.schema only.
+    label = statement.split("(n:", 1)[1].split(")", 1)[0]
+    prop = statement.rsplit("(n.", 1)[1].rstrip(")")
+    return label, prop
