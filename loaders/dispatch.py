@@ -1,0 +1,59 @@
+"""Route a path given to `kb load` to the loader for its kind.
+
+    folder or .zip with wave.yaml      a wave package
+    .qdpx                              a REFI-QDA project, converted to a wave package, then loaded
+    .bib .ris .json .txt (+ cited_by)  a reference list of a loaded Publication
+
+The kind is decided by what the path is (a folder, an extension) and by the options given, never
+by guessing from a file's contents.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from kb.errors import UsageError
+from kb.store.base import Store
+
+REFERENCE_SUFFIXES = (".bib", ".ris", ".json", ".txt")
+
+
+def _as_dict(report: Any) -> dict[str, Any]:
+    return report.as_dict() if hasattr(report, "as_dict") else dict(report)
+
+
+def load_path(
+    store: Store,
+    path: Path,
+    cited_by: str | None = None,
+    study: str | None = None,
+    wave: str | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, Any]:
+    """Load whatever `path` is; returns the loader's report as a dict."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if cited_by:
+        if suffix not in REFERENCE_SUFFIXES:
+            raise UsageError(f"{path.name}: --cited-by takes a reference list ({', '.join(REFERENCE_SUFFIXES)})")
+        from loaders.citations.api import load_citations
+
+        return _as_dict(load_citations(store, path, cited_by=cited_by, wave=wave))
+    if suffix == ".qdpx":
+        from loaders.qdpx.wave import qdpx_to_package
+        from loaders.wave.api import load_package
+
+        with tempfile.TemporaryDirectory(prefix="kb-qdpx-") as tmp:
+            package = qdpx_to_package(path, Path(tmp) / "package", study=study, wave=wave)
+            return _as_dict(load_package(store, package, on_progress=on_progress))
+    if study or wave:
+        raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
+    if path.is_dir() or suffix == ".zip":
+        from loaders.wave.api import load_package
+
+        return _as_dict(load_package(store, path, on_progress=on_progress))
+    if suffix in REFERENCE_SUFFIXES:
+        raise UsageError(f"{path.name} looks like a reference list; say which publication cites it with --cited-by ID")
+    raise UsageError(f"{path.name}: not a wave package (folder or .zip with wave.yaml), a .qdpx project or a reference list")

@@ -1,0 +1,122 @@
+"""The `kb` command as a user runs it: a real process, a real engine, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+
+from kb import engine
+from kb.cli import cli
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clidata")
+    yield path
+    engine.stop(path)
+
+
+def run(data_dir, *args, env=None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
+    full_env.update(env or {})
+    full_env["KB_DATA_DIR"] = str(data_dir)
+    return subprocess.run([*KB, *args], capture_output=True, text=True, env=full_env, timeout=120)
+
+
+def test_query_prints_json_rows(data_dir):
+    done = run(data_dir, "query", "--cypher", "RETURN 1 AS x", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"x": 1}]
+
+
+def test_a_write_without_write_flag_is_refused_with_one_line(data_dir):
+    done = run(data_dir, "query", "--cypher", "CREATE (n:Site {id: 'x'})")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: the engine refused this query on a read-only path because it would write; "
+        "run it with --write if you mean to change the knowledge base"
+    ]
+    count = run(data_dir, "query", "--cypher", "MATCH (n:Site {id: 'x'}) RETURN count(n) AS c", "--format", "json")
+    assert json.loads(count.stdout) == [{"c": 0}]
+
+
+def test_write_flag_writes_and_params_are_typed(data_dir):
+    done = run(data_dir, "query", "--write", "--cypher", "CREATE (n:Region {id: $id, n: $n}) RETURN n.n AS n",
+               "--param", "id=t:region:1", "--param", "n=3", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"n": 3}]
+
+
+def test_status_json_reports_the_embedded_engine(data_dir):
+    done = run(data_dir, "status", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["engine"] == "falkordb"
+    assert report["address"] == f"unix:{data_dir / 'falkordb.sock'}"
+    assert set(report["nodes"]) >= {"Study", "Wave", "Site", "Participant", "Theme", "Evidence", "Work"}
+
+
+def test_bad_cypher_is_one_line_without_traceback(data_dir):
+    done = run(data_dir, "query", "--cypher", "MATCH (n RETURN n")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("error: the engine refused the query:")
+    assert "Traceback" not in done.stderr
+
+
+def test_debug_shows_the_traceback(data_dir):
+    done = run(data_dir, "--debug", "query", "--cypher", "MATCH (n RETURN n")
+    assert "Traceback" in done.stderr
+
+
+def test_bad_param_syntax_is_a_usage_error(data_dir):
+    done = run(data_dir, "query", "--cypher", "RETURN $a AS a", "--param", "a")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --param 'a' has no '='; write it as --param name=value"
+
+
+def test_unsupported_uri_is_a_usage_error(data_dir):
+    done = run(data_dir, "status", env={"KB_URI": "http://localhost:7474"})
+    assert done.returncode == 2
+    assert "unsupported URI scheme" in done.stderr
+
+
+def test_missing_neo4j_password_says_where_to_put_it(data_dir):
+    done = run(data_dir, "status", env={"NEO4J_URI": "neo4j://localhost:1"})
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE in the environment"
+
+
+def test_engine_commands(tmp_path):
+    assert run(tmp_path, "engine", "status").stdout.startswith("not running")
+    assert run(tmp_path, "engine", "start").stdout.startswith("engine running")
+    assert run(tmp_path, "engine", "status").stdout.startswith("running: pid")
+    assert run(tmp_path, "engine", "stop").stdout.strip() == "engine stopped"
+    assert run(tmp_path, "engine", "stop").stdout.strip() == "engine was not running"
+
+
+def _all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", sorted(_all_commands(cli)), ids=" ".join)
+def test_every_command_has_help(path):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    command = cli
+    for part in path:
+        command = command.commands[part]
+    assert command.help, f"`kb {' '.join(path)}` has no help text"
