@@ -120,3 +120,25 @@ def test_every_command_has_help(path):
     for part in path:
         command = command.commands[part]
     assert command.help, f"`kb {' '.join(path)}` has no help text"
+
+
+def test_the_neo4j_password_never_appears_in_output_or_options(data_dir):
+    secret = "s3cret-Value-XYZ"
+    done = run(data_dir, "status", env={"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": secret})
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: cannot reach Neo4j at bolt://127.0.0.1:1")
+    assert secret not in done.stdout + done.stderr
+    debug = run(data_dir, "--debug", "status", env={"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": secret})
+    assert secret not in debug.stdout + debug.stderr
+    from click.testing import CliRunner
+
+    for path in _all_commands(cli):
+        help_text = CliRunner().invoke(cli, [*path, "--help"]).output
+        assert "password" not in help_text.lower(), f"`kb {' '.join(path)}` offers a password option"
+
+
+def test_schema_lists_labels_and_types(data_dir):
+    done = run(data_dir, "schema", "--format", "json")
+    listed = json.loads(done.stdout)
+    assert {"Study", "Wave", "Site", "Work"} <= {item["label"] for item in listed["labels"]}
+    assert {"CITES", "CODED_AS", "HAS_TIES"} <= {item["type"] for item in listed["relationships"]}

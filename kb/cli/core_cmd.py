@@ -81,4 +81,19 @@ def queries(fmt):
     ], "table", None)
 
 
-COMMANDS = [init, status, query, queries]
+@click.command("schema")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def schema_cmd(fmt):
+    """The knowledge model: node labels and relationship types, with what each means."""
+    from kb import schema
+
+    labels = [{"label": s.name, "meaning": s.doc, "indexed": ", ".join(("id",) + s.indexed)} for s in schema.LABELS]
+    rels = [{"type": r.name, "from": "|".join(r.start), "to": "|".join(r.end), "meaning": r.doc} for r in schema.RELATIONSHIPS]
+    if fmt == "json":
+        print_json({"labels": labels, "relationships": rels})
+        return
+    emit_rows(["label", "meaning", "indexed"], labels, "table", None)
+    emit_rows(["type", "from", "to", "meaning"], rels, "table", None)
+
+
+COMMANDS = [init, status, query, queries, schema_cmd]
