@@ -47,7 +47,7 @@ def load_path(
 
         with tempfile.TemporaryDirectory(prefix="kb-qdpx-") as tmp:
             package = qdpx_to_package(path, Path(tmp) / "package", study=study, wave=wave)
-            return _as_dict(load_package(store, package, on_progress=on_progress))
+            return _as_dict(load_package(store, package.path, on_progress=on_progress))
     if study or wave:
         raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
     if path.is_dir() or suffix == ".zip":

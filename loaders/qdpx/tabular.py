@@ -1,0 +1,170 @@
+"""The CSV alternative to REFI-QDA: `codebook.csv` + `coded_segments.csv` -> a QdaProject.
+
+For tools without a REFI-QDA export (or a spreadsheet of coded excerpts). Columns are documented
+in docs/qualitative-import.md. Rows are numbered as a spreadsheet shows them: the header is row 1,
+so the first record is row 2. Every problem of both files is collected before raising.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from kb.errors import Problem, ValidationError
+from loaders.qdpx.records import QdaProject, Segment, Source, Theme
+from loaders.wave.spec import ROLES
+
+CODEBOOK_COLUMNS = ("code_id", "name", "parent", "description", "color")
+CODEBOOK_REQUIRED = ("code_id", "name")
+SEGMENT_COLUMNS = ("segment_id", "document", "participant", "site", "codes", "start", "end", "text", "coder", "date",
+                   "speaker_role")
+SEGMENT_REQUIRED = ("segment_id", "document", "codes", "text")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+
+
+def _read_table(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
+                problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, cells by column) of a CSV; header and encoding problems are added to `problems`."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path.name, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
+        return []
+    if not table:
+        problems.append(Problem(path.name, f"is empty; expected a header row with {', '.join(required)}"))
+        return []
+    header = [cell.strip() for cell in table[0]]
+    problems += [Problem(path.name, f"unknown column '{name}'; expected columns: {', '.join(columns)}", row=1)
+                 for name in header if name not in columns]
+    problems += [Problem(path.name, f"the required column '{name}' is missing", row=1)
+                 for name in required if name not in header]
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem(path.name, f"has {len(cells)} cells but the header has {len(header)} columns",
+                                    row=number))
+        rows.append((number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}))
+    return rows
+
+
+def _reporter(problems: list[Problem], file: str, row: int):
+    """A function that records a problem at (file, row, column)."""
+    def report(column: str, message: str) -> None:
+        problems.append(Problem(file, message, row=row, column=column))
+    return report
+
+
+def _codebook(path: Path, problems: list[Problem]) -> list[Theme]:
+    themes: dict[str, Theme] = {}
+    numbers: dict[str, int] = {}
+    for number, row in _read_table(path, CODEBOOK_COLUMNS, CODEBOOK_REQUIRED, problems):
+        here = _reporter(problems, path.name, number)
+        code = row.get("code_id", "")
+        if not code or not row.get("name"):
+            here("code_id" if not code else "name", "is empty; every code needs an id and a name")
+            continue
+        if ";" in code:
+            here("code_id", f"'{code}' contains ';', which separates codes in coded_segments.csv")
+        if code in themes:
+            here("code_id", f"'{code}' is already defined in {themes[code].locator}")
+            continue
+        color = row.get("color") or None
+        if color and not _COLOR.match(color):
+            here("color", f"'{color}' is not a colour; write #RRGGBB")
+        themes[code] = Theme(code, row["name"], row.get("parent") or None, row.get("description") or None, color,
+                             locator=f"{path.name} row {number}")
+        numbers[code] = number
+    for theme in themes.values():
+        if theme.parent and theme.parent not in themes:
+            problems.append(Problem(path.name, f"'{theme.parent}' is not a code_id of this code book",
+                                    row=numbers[theme.guid], column="parent"))
+    _check_cycles(path.name, themes, numbers, problems)
+    return list(themes.values())
+
+
+def _check_cycles(file: str, themes: dict[str, Theme], numbers: dict[str, int], problems: list[Problem]) -> None:
+    for start in themes.values():
+        seen, current = set(), start.parent
+        while current in themes and current not in seen:
+            if current == start.guid:
+                problems.append(Problem(file, f"code '{start.guid}' is its own ancestor through 'parent'",
+                                        row=numbers[start.guid], column="parent"))
+                break
+            seen.add(current)
+            current = themes[current].parent
+
+
+def _offsets(row: dict[str, str], here) -> tuple[int | None, int | None]:
+    values = []
+    for column in ("start", "end"):
+        raw = row.get(column, "")
+        if raw and not raw.isdigit():
+            here(column, f"'{raw}' is not a character offset (a whole number from 0)")
+            return None, None
+        values.append(int(raw) if raw else None)
+    start, end = values
+    if (start is None) != (end is None):
+        here("end" if end is None else "start", "give both start and end, or neither")
+        return None, None
+    if start is not None and start > end:
+        here("end", f"end {end} is before start {start}")
+        return None, None
+    return start, end
+
+
+def _segment(file: str, number: int, row: dict[str, str], codes: set[str], problems: list[Problem],
+             warnings: list[str]) -> Segment | None:
+    here = _reporter(problems, file, number)
+    before = len(problems)
+    for column in SEGMENT_REQUIRED:
+        if not row.get(column):
+            here(column, "is empty; it is required")
+    applied = tuple(dict.fromkeys(c.strip() for c in row.get("codes", "").split(";") if c.strip()))
+    for code in applied:
+        if code not in codes:
+            here("codes", f"'{code}' is not a code_id of codebook.csv")
+    start, end = _offsets(row, here)
+    if row.get("date") and not _DATE.match(row["date"]):
+        here("date", f"'{row['date']}' is not an ISO date (YYYY-MM-DD)")
+    if row.get("speaker_role") and row["speaker_role"] not in ROLES:
+        here("speaker_role", f"'{row['speaker_role']}' is not a role; expected one of: {', '.join(ROLES)}")
+    if len(problems) > before:
+        return None
+    text = row["text"]
+    if start is not None and end - start != len(text):
+        warnings.append(f"{file} row {number}: start-end spans {end - start} characters but text has {len(text)}")
+    return Segment(
+        guid=row["segment_id"], source=row["document"], source_name=row["document"], start=start, end=end, text=text,
+        codes=applied, coder=row.get("coder") or None, coded_at=row.get("date") or None,
+        participant=row.get("participant") or None, site=row.get("site") or None,
+        speaker_role=row.get("speaker_role") or None, locator=f"{file} row {number}, document '{row['document']}'")
+
+
+def read_coded_csv(codebook: str | Path, segments: str | Path, name: str | None = None) -> QdaProject:
+    """A QdaProject from the two CSV files; raises ValidationError listing every problem."""
+    codebook, segments = Path(codebook), Path(segments)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    themes = _codebook(codebook, problems)
+    known = {theme.guid for theme in themes}
+    found: dict[str, Segment] = {}
+    for number, row in _read_table(segments, SEGMENT_COLUMNS, SEGMENT_REQUIRED, problems):
+        segment = _segment(segments.name, number, row, known, problems, warnings)
+        if segment is None:
+            continue
+        if segment.guid in found:
+            problems.append(Problem(segments.name, f"'{segment.guid}' is already used in {found[segment.guid].locator}",
+                                    row=number, column="segment_id"))
+            continue
+        found[segment.guid] = segment
+    if problems:
+        raise ValidationError(problems)
+    documents = dict.fromkeys(segment.source for segment in found.values())
+    return QdaProject(name=name or segments.parent.name or segments.stem, file=segments.name, themes=tuple(themes),
+                      sources=tuple(Source(doc, doc, None) for doc in documents), segments=tuple(found.values()),
+                      warnings=tuple(warnings))

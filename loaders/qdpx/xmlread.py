@@ -1,0 +1,132 @@
+"""Hardened XML parsing and the bookkeeping shared by the REFI-QDA readers.
+
+The project XML is parsed with defusedxml: entity declarations (billion-laughs bombs, external
+entities that would read local files or URLs) are refused outright with a ValidationError that
+names the file. Elements are matched by local name within the REFI-QDA namespace; anything else
+is counted and reported as a warning, never fatal, because real tools add their own extensions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterator
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException, EntitiesForbidden
+
+from kb.errors import Problem, ValidationError
+
+REFI_NS = "urn:QDA-XML:project:1.0"
+
+
+def parse_xml(data: bytes, file: str) -> Element:
+    """The root element of `data`, refusing entities, external references and malformed XML."""
+    try:
+        return safe_et.fromstring(data)
+    except EntitiesForbidden as exc:
+        raise ValidationError([Problem(file, (
+            f"refused: the XML declares the entity '{exc.name}'; a REFI-QDA project never needs entities, "
+            "and they can expand without bound or read other files. "
+            "Export the project again from your QDA tool"))]) from exc
+    except DefusedXmlException as exc:
+        raise ValidationError([Problem(file, (
+            f"refused: the XML uses a feature that is not allowed here ({type(exc).__name__}); "
+            "export the project again from your QDA tool"))]) from exc
+    except ParseError as exc:
+        raise ValidationError([Problem(file, (
+            f"is not well-formed XML ({exc}); the project file may be truncated or not a REFI-QDA export"))]) from exc
+
+
+def split_tag(tag: str) -> tuple[str, str]:
+    """(namespace, local name) of an ElementTree tag such as `{urn:...}Code`."""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
+def norm_guid(value: str) -> str:
+    """GUIDs compare without braces and letter case (`{ABC-...}` and `abc-...` are the same)."""
+    return value.strip().strip("{}").strip().lower()
+
+
+class ParseContext:
+    """Where parsing is (file, archive), and the warnings and problems found so far."""
+
+    def __init__(self, file: str, namespace: str, archive=None):
+        self.file = file
+        self.archive = archive
+        self.namespace = namespace
+        self.problems: list[Problem] = []
+        self._warnings: list[str] = []
+        self._unknown: Counter[tuple[str, str]] = Counter()
+        self.note_owners: dict[str, list[str]] = {}
+
+    def warn(self, message: str) -> None:
+        self._warnings.append(message)
+
+    def problem(self, message: str) -> None:
+        self.problems.append(Problem(self.file, message))
+
+    def children(self, element: Element, known: Collection[str]) -> Iterator[tuple[str, Element]]:
+        """(local name, child) for the known children; unknown ones are counted for a warning."""
+        parent = split_tag(element.tag)[1]
+        for child in element:
+            if not isinstance(child.tag, str):  # comments and processing instructions
+                continue
+            namespace, local = split_tag(child.tag)
+            if namespace == self.namespace and local in known:
+                yield local, child
+            else:
+                shown = local if namespace in (self.namespace, "") else child.tag
+                self._unknown[(parent, shown)] += 1
+
+    def check(self, element: Element, known: Collection[str]) -> None:
+        """Count the unknown children of an element whose known children are read by name."""
+        for _ in self.children(element, known):
+            pass
+
+    def named(self, element: Element, name: str) -> Iterator[Element]:
+        """The children called `name`, without counting the others (they are counted by `children`)."""
+        for child in element:
+            if isinstance(child.tag, str) and split_tag(child.tag) == (self.namespace, name):
+                yield child
+
+    def child_text(self, element: Element, name: str) -> str | None:
+        """The text of the first child called `name` (e.g. Description), or None."""
+        for child in self.named(element, name):
+            return child.text or ""
+        return None
+
+    def guid(self, element: Element, what: str) -> str | None:
+        """The element's normalised `guid` attribute; a missing one is a problem."""
+        value = element.get("guid")
+        if not value or not value.strip():
+            self.problem(f"{what} has no guid attribute; every REFI-QDA element needs one")
+            return None
+        return norm_guid(value)
+
+    def int_attr(self, element: Element, name: str, what: str) -> int | None:
+        """An attribute read as a whole number; anything else is a problem (None)."""
+        value = element.get(name)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            self.problem(f"{what} has {name}={value!r}; expected a whole number of characters")
+            return None
+
+    def note_refs(self, element: Element, owner: str | None) -> None:
+        """Remember which notes are attached to `owner` (NoteRef children)."""
+        for ref in self.named(element, "NoteRef"):
+            target = ref.get("targetGUID")
+            if target and owner:
+                self.note_owners.setdefault(norm_guid(target), []).append(owner)
+
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning, then one line per kind of unknown element with how often it occurred."""
+        unknown = [
+            f"ignored {count} unknown element{'s' if count != 1 else ''} <{child}> inside <{parent}>"
+            for (parent, child), count in sorted(self._unknown.items())
+        ]
+        return tuple(self._warnings + unknown)
