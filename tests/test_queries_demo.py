@@ -1,0 +1,253 @@
+"""The query library on the demo data, checked against the published papers.
+
+Expected values come from the papers, not from running the queries: study 1 (Zachariadis et al.,
+BMJ Open 2013) Tables 1-4 and Box 1, and study 2's case-study paper (Marshall et al.) Box 1.
+The demo is loaded once into its own graph on the embedded engine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import schema
+from kb.queries import choices_for, library, run_named
+from kb.store import open_store
+from kb.store.base import is_graph_value
+from loaders.wave.api import load_demo
+
+SITES = "ABCDEF"
+# Table 3: GPs, PCT employees, practice managers, hospital, other, total, meeting observations,
+# board members, survey responded / invited.
+TABLE_3 = {
+    "A": (3, 3, 2, 1, 1, 10, 5, 13, 13, 13),
+    "B": (6, 5, 3, 1, 1, 16, 7, 13, 12, 13),
+    "C": (5, 3, 0, 0, 0, 8, 3, 4, 4, 4),
+    "D": (3, 1, 2, 0, 1, 7, 2, 13, 12, 13),
+    "E": (3, 0, 1, 1, 3, 8, 1, 14, 13, 14),
+    "F": (1, 1, 1, 1, 3, 7, 3, 6, 5, 6),
+}
+TABLE_3_TOTAL = (21, 13, 9, 4, 9, 56, 21, 63, 59, 63)
+TABLE_3_PERCENT = {"A": 100, "B": 92, "C": 100, "D": 92, "E": 93, "F": 83}
+TABLE_3_COLUMNS = ("gps", "pct_employees", "practice_managers", "hospital", "other", "total",
+                   "meeting_observations", "board_members", "survey_responded", "survey_invited")
+# Table 2: status, pathfinder wave, population, practices, localities, board secondary care, nurse,
+# patient, executive support, PBC roots ("–" in the paper is None here).
+TABLE_2 = {
+    "A": ("ccg", 1, 300000, 30, 6, False, False, True, False, "none"),
+    "B": ("ccg", 2, 550000, 60, 4, False, False, True, False, "strong"),
+    "C": ("locality", None, 50000, 4, None, False, False, False, False, "weak"),
+    "D": ("ccg", 2, 325000, 47, 2, False, True, False, True, "strong"),
+    "E": ("ccg", 1, 230000, 27, 2, True, True, True, True, "medium"),
+    "F": ("ccg", 1, 77000, 10, None, False, True, True, True, "strong"),
+}
+# Table 4: ties of the Site A and Site B boards, by stakeholder type id, then total and density.
+TABLE_4 = {
+    "A": ({"gp_practice": 3, "pct": 18, "acute_provider": 2, "sha": 0, "community_provider": 1,
+           "local_authority": 1, "other": 1}, 26, 0.737),
+    "B": ({"gp_practice": 6, "pct": 13, "acute_provider": 2, "sha": 2, "community_provider": 3,
+           "local_authority": 7, "other": 3}, 36, 0.622),
+}
+# A query whose defaults are allowed to find nothing on the demo, and why.
+EMPTY_ON_DEMO = {
+    "site_network": "the papers publish no survey edge list, so the demo has no ADVISED_BY ties",
+}
+
+
+@pytest.fixture(scope="session")
+def demo(kb_config):
+    """The curated demo (data/studies), loaded once into a graph of its own."""
+    store = open_store(kb_config, graph="demo_queries")
+    store.drop()
+    store.apply_schema(schema.ddl(store.kind))
+    load_demo(store)
+    yield store
+    store.drop()
+    store.close()
+
+
+def run(store, name: str, **params) -> list[dict]:
+    return run_named(store, name, params)[1]
+
+
+def site_id(letter: str) -> str:
+    return f"z13:site:{letter}"
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_every_query_runs_with_its_defaults(demo, name):
+    query = library()[name]
+    columns, rows, meta = run_named(demo, name, {})
+    assert columns == list(query.columns), "the header's columns must be what the query returns"
+    if name == "co_cited_works" and not demo.read("MATCH (w:Work) RETURN count(w) AS n").single_value():
+        pytest.skip("the demo load wrote no reference lists (the citations loader does not run in load_demo)")
+    if name in EMPTY_ON_DEMO:
+        assert rows == [], f"{name} found rows on the demo; remove it from EMPTY_ON_DEMO"
+    else:
+        assert rows, f"{name} found nothing on the demo with its defaults {meta['parameters']}"
+    returns_graph = any(is_graph_value(value) for row in rows for value in row.values())
+    assert returns_graph == (query.graph and bool(rows)), "`graph: true` marks exactly the queries returning graph elements"
+
+
+@pytest.mark.parametrize(
+    ("name", "param"),
+    sorted((q.name, p.name) for q in library().values() for p in q.params if p.choices_query or p.choices),
+)
+def test_choices_are_offered_and_include_the_default(demo, name, param):
+    spec = library()[name].param(param)
+    choices = choices_for(demo, spec)
+    assert choices, f"{name}.{param} offers no values on the demo"
+    if spec.default not in (None, ""):
+        assert spec.default in choices
+
+
+def test_interviews_by_site_reproduces_table_3(demo):
+    rows = {r["site"]: r for r in run(demo, "interviews_by_site", study="z13")}
+    assert sorted(rows) == [site_id(s) for s in SITES]
+    for letter, expected in TABLE_3.items():
+        row = rows[site_id(letter)]
+        assert tuple(row[c] for c in TABLE_3_COLUMNS) == expected, letter
+        assert row["survey_percent"] == TABLE_3_PERCENT[letter]
+    totals = tuple(sum(r[c] for r in rows.values()) for c in TABLE_3_COLUMNS)
+    assert totals == TABLE_3_TOTAL
+    assert round(100 * totals[8] / totals[9]) == 94  # the paper's overall response rate
+
+
+def test_compare_sites_reproduces_table_2(demo):
+    rows = {r["site"]: r for r in run(demo, "compare_sites", study="z13")}
+    columns = ("status", "pathfinder_wave", "population", "practices", "localities", "board_secondary_care",
+               "board_nurse", "board_patient", "executive_support", "pbc_roots")
+    for letter, expected in TABLE_2.items():
+        row = rows[site_id(letter)]
+        got = tuple(row[c].lower() if c in ("status", "pbc_roots") else row[c] for c in columns)
+        assert got == expected, letter
+
+
+def test_network_ties_reproduces_table_4(demo):
+    rows = run(demo, "network_ties", study="z13")
+    for letter, (ties, total, density) in TABLE_4.items():
+        mine = [r for r in rows if r["site"] == site_id(letter)]
+        assert {r["organisation_type"].removeprefix("vocab:orgtype:"): r["ties"] for r in mine} == ties
+        assert {(r["total_ties"], r["board_density"]) for r in mine} == {(total, density)}
+    assert {r["site"] for r in rows} == {site_id("A"), site_id("B")}  # Table 4 covers two sites
+
+
+@pytest.mark.parametrize(
+    ("role", "sites"),
+    [("patient_representative", "ABEF"), ("nurse", "DEF"), ("hospital", "E")],  # Table 2 board representation
+)
+def test_board_representation_follows_table_2(demo, role, sites):
+    rows = run(demo, "board_representation", role=role, study="z13")
+    assert [r["site"] for r in rows] == [site_id(s) for s in sites]
+    assert all(r["published"] is True for r in rows)
+
+
+def test_board_representation_carries_pbc_roots_and_density(demo):
+    rows = {r["site"]: r for r in run(demo, "board_representation", role="patient_representative")}
+    assert (rows[site_id("A")]["pbc_roots"], rows[site_id("A")]["board_density"]) == ("none", 0.737)
+    assert (rows[site_id("B")]["pbc_roots"], rows[site_id("B")]["board_density"]) == ("strong", 0.622)
+
+
+def test_recommendations_follow_box_1(demo):
+    rows = run(demo, "recommendations", study="z13")
+    assert {r["process"]: r["count"] for r in rows} == {
+        "Overall network leadership strategy": 4, "Managing knowledge mobility": 4,
+        "Managing network coherence": 2, "Managing network stability": 2,
+    }
+    assert {r["publication"] for r in rows} == {"z13:pub:bmjopen-2013"}
+
+
+def test_commissioning_models_in_table_1_order(demo):
+    rows = run(demo, "commissioning_models")
+    assert [r["abbreviation"] for r in rows] == ["GPFH", "TPP", "PCT", "PBC", "CCG"]
+    assert [r["position"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["followed_by"] for r in rows] == ["TPP", "PCT", "PBC", "CCG", None]
+    assert all(r["coordinating_mechanism"] and r["governance"] for r in rows)
+
+
+def test_initiatives_by_partner_type_answers_across_both_studies(demo):
+    rows = run(demo, "initiatives_by_partner_type", organisation_type="vocab:orgtype:gp_practice")
+    assert {r["study"] for r in rows} == {"z13", "s17"}
+    # Study 2 Box 1: case F's GPs work with the local authority on an Accountable Care Organisation.
+    council = run(demo, "initiatives_by_partner_type", organisation_type="vocab:orgtype:local_authority")
+    assert [(r["site"], r["initiative_name"]) for r in council] == [("s17:case:F", "Accountable Care Organisation concept")]
+
+
+def test_initiatives_by_clinical_area_mental_health(demo):
+    # Study 2 Box 1: adult mental health in case A, a Wellbeing Hub for preventative mental health in case C.
+    rows = run(demo, "initiatives_by_clinical_area", clinical_area="vocab:area:mental_health")
+    assert sorted(r["site"] for r in rows) == ["s17:case:A", "s17:case:C"]
+    assert any("Wellbeing Hub" in r["initiative_name"] for r in rows)
+
+
+def test_site_profile_of_site_a(demo):
+    rows = run(demo, "site_profile", site=site_id("A"))
+    values = {(r["section"], r["item"]): r["value"] for r in rows}
+    assert values[("wave values", "population")] == 300000
+    assert values[("wave values", "board_density")] == 0.737
+    assert values[("ties", "Primary care trust (PCT)")] == 18
+    interviews = {item: value for (section, item), value in values.items() if section == "interviews"}
+    assert interviews == {"gp": 3, "pct_employee": 3, "practice_manager": 2, "hospital": 1, "other": 1}
+
+
+def test_study_overview_counts_the_papers_samples(demo):
+    rows = {r["wave"]: r for r in run(demo, "study_overview")}
+    assert (rows["z13-2011"]["sites"], rows["z13-2011"]["participants"]) == (6, 56)  # six sites, 56 interviewed
+    assert rows["s17-cases"]["sites"] == 6  # six case studies
+    assert [r["phase"] for r in run(demo, "study_overview") if r["study"] == "s17"] == [1, 2, 3, 4, 5]  # five phases
+
+
+def test_wave_changes_from_scoping_to_case_studies(demo):
+    rows = run(demo, "wave_changes")
+    entities = {r["kind"]: (r["before"], r["after"]) for r in rows if r["change"] == "entities"}
+    assert entities["Site"] == (0, 6)
+
+
+def test_cross_study_themes_pair_the_two_studies(demo):
+    rows = run(demo, "cross_study_themes")
+    assert {(r["study"], r["related_study"]) for r in rows} == {("s17", "z13")}
+    assert all(r["theme_evidence"] + r["related_evidence"] > 0 for r in rows)
+
+
+def test_evidence_for_theme_keeps_locators(demo):
+    rows = run(demo, "evidence_for_theme", theme="z13:theme:knowledge-brokers")
+    assert rows and all(r["locator"] for r in rows)
+    assert site_id("A") in {r["site"] for r in rows}  # the single broker of Site A's network
+
+
+def test_theme_matrix_has_study_1_leadership_processes(demo):
+    names = {r["theme_name"] for r in run(demo, "theme_matrix", study="z13")}
+    assert {"Managing network coherence", "Managing network stability"} <= names
+    assert any(name.startswith("Managing knowledge flows") for name in names)
+
+
+def test_search_finds_case_c_wellbeing_hub(demo):
+    rows = run(demo, "search", text="wellbeing hub", label="Initiative")
+    assert [r["id"] for r in rows] == ["s17:init:C-wellbeing-hub"]
+
+
+def test_connections_between_defaults_join_the_studies(demo):
+    rows = run(demo, "connections_between")
+    assert rows
+    for row in rows:
+        ends = row["path"]["nodes"][0]["properties"]["id"], row["path"]["nodes"][-1]["properties"]["id"]
+        assert ends == ("z13:site:A", "s17:case:C")
+        assert row["hops"] == len(row["path"]["relationships"]) <= 6
+
+
+def test_neighbourhood_of_case_f(demo):
+    ids = {r["id"] for r in run(demo, "neighbourhood", id="s17:case:F")}
+    assert {"s17:init:F-accountable-care", "s17:org:F-local-authority"} <= ids
+
+
+def test_knowledge_brokers_lists_site_a_participants(demo):
+    rows = run(demo, "knowledge_brokers", site=site_id("A"), limit=50)
+    roles = sorted(r["role"] for r in rows)
+    assert roles == sorted(["gp"] * 3 + ["pct_employee"] * 3 + ["practice_manager"] * 2 + ["hospital", "other"])
+
+
+def test_co_cited_works_spans_both_studies(demo):
+    if not demo.read("MATCH (w:Work) RETURN count(w) AS n").single_value():
+        pytest.skip("the demo load wrote no reference lists (the citations loader does not run in load_demo)")
+    # Both reference lists cite the 2010 White Paper "Equity and excellence: liberating the NHS".
+    rows = run(demo, "co_cited_works", min_studies=2)
+    assert any("equity and excellence" in (r["title"] or "").lower() for r in rows)
