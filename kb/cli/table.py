@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -34,5 +35,6 @@ def print_table(columns: list[str], rows: list[dict], title: str | None = None) 
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(cell_text(row.get(c)) for c in columns))
-    Console().print(table)
+    # On a terminal rich fits the table to the window; piped output keeps whole cells on one line.
+    Console(width=None if sys.stdout.isatty() else 400).print(table)
     Console(stderr=True).print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")

@@ -47,7 +47,9 @@ def validate(path):
     from loaders.wave.api import validate_package
 
     package = validate_package(path, store())
-    click.echo(f"{path}: valid ({package.summary()})")
+    rows = package.counts()
+    total = sum(rows.values())
+    click.echo(f"{path}: valid — wave {package.wave_id} of study {package.study_id}, {total} rows in {len(rows)} files")
 
 
 @click.command()
@@ -108,7 +110,8 @@ def demo():
     for report in reports:
         r = report.as_dict() if hasattr(report, "as_dict") else report
         total = sum(r.get("created", {}).values())
-        click.echo(f"  {r['wave_id']:<24} {r.get('status', 'loaded'):<10} {total} created")
+        what = "nothing changed" if r.get("status") == "unchanged" else f"{total} nodes and relationships written"
+        click.echo(f"  {r['wave_id']:<24} {r.get('status', 'loaded'):<10} {what}")
     click.echo("next: `kb queries` lists the question library; try `kb query interviews_by_site` or `kb ui`")
 
 

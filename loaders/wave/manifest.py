@@ -1,0 +1,199 @@
+"""wave.yaml: parse the manifest of a wave package and check its keys.
+
+`parse_manifest` never raises for bad input: it returns the `Manifest` it could build (fields it
+could not read are None or empty) together with every problem found, so the package's CSV files can
+still be checked in the same pass. Problems name wave.yaml and the line of the offending key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from kb.errors import Problem
+from loaders.wave.yaml_check import YamlChecker, YamlLines, path_name
+
+MANIFEST = "wave.yaml"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ManifestField:
+    """One key of wave.yaml, as documented in docs/wave-format.md."""
+
+    path: str
+    type: str
+    required: bool
+    doc: str
+
+
+FIELDS: tuple[ManifestField, ...] = (
+    ManifestField("format", "int", True, f"version of the package format; must be {FORMAT_VERSION}"),
+    ManifestField("study.id", "key", True, "short key of the study; every id in the package starts with `<study.id>:`"),
+    ManifestField("study.title", "str", True, "title of the study (the same in every wave of the study)"),
+    ManifestField("study.description", "str", False, "what the study is about"),
+    ManifestField("wave.id", "key", True, "key of this wave, unique across the knowledge base"),
+    ManifestField("wave.title", "str", True, "what this round of data is"),
+    ManifestField("wave.started", "date", False, "when fieldwork started: YYYY, YYYY-MM or YYYY-MM-DD"),
+    ManifestField("wave.ended", "date", False, "when fieldwork ended: YYYY, YYYY-MM or YYYY-MM-DD"),
+    ManifestField("wave.design", "str", False, "the study design of this wave, free text"),
+    ManifestField("wave.phase", "int", False, "order of this wave within its study"),
+    ManifestField("requires", "list of keys", False, "waves whose entities this package refers to; they must be loaded first"),
+    ManifestField("publications", "list of ids", False, "publications that report this wave: (Wave)-[:REPORTED_IN]->(Publication)"),
+    ManifestField("sources", "list of {id, title, doi?, file?}", False, "the documents that `locator` cells refer to"),
+    ManifestField("citations", "list of {file, format, cited_by}", False,
+                  "reference lists in the package for the citations loader; `cited_by` is a publication id"),
+)
+
+SECTIONS = {
+    "": ("format", "study", "wave", "requires", "publications", "sources", "citations"),
+    "study": ("id", "title", "description"),
+    "wave": ("id", "title", "started", "ended", "design", "phase"),
+}
+# key -> (required, what to write when it is missing or malformed)
+SOURCE_KEYS = {
+    "id": (True, "a short key of the document"),
+    "title": (True, "the document's title or citation"),
+    "doi": (False, "a bare DOI"),
+    "file": (False, "the document's file name"),
+}
+CITATION_KEYS = {
+    "file": (True, "the path of the reference list inside the package, e.g. references/refs.txt"),
+    "format": (True, "the reference list's format, e.g. pmc"),
+    "cited_by": (True, "the id of the publication whose reference list it is"),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    doi: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    file: str
+    format: str
+    cited_by: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest's values; a field that could not be read is None (or empty)."""
+
+    study_id: str | None
+    study_title: str | None
+    study_description: str | None
+    wave_id: str | None
+    wave_title: str | None
+    started: str | None = None
+    ended: str | None = None
+    design: str | None = None
+    phase: int | None = None
+    requires: tuple[str, ...] = ()
+    publications: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+
+def _syntax_problem(exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "line 1"
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return Problem(MANIFEST, f"{where}: not valid YAML ({reason}); fix the syntax, e.g. quote values that contain ': '")
+
+
+def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
+    out = []
+    for index, item in enumerate(check.items(path)):
+        if isinstance(item, str) and item.strip():
+            out.append(item.strip())
+        else:
+            check.problem(path + (index,), f"'{path_name(path + (index,))}' must be {what}, not '{item}'")
+    return tuple(out)
+
+
+def _entries(check: YamlChecker, path: tuple, keys: dict[str, tuple[bool, str]]) -> list[dict[str, str]]:
+    """The well-formed {key: text} entries of a list of mappings, with a problem for each bad one."""
+    entries = []
+    for index, item in enumerate(check.items(path)):
+        where = path + (index,)
+        if not isinstance(item, dict):
+            check.problem(where, f"'{path_name(where)}' must be a mapping with keys {', '.join(keys)}")
+            continue
+        check.unknown_keys(where, tuple(keys))
+        values = {key: check.text(where + (key,), required, hint) for key, (required, hint) in keys.items()}
+        if all(values[key] for key, (required, _) in keys.items() if required):
+            entries.append(values)
+    return entries
+
+
+def _format(check: YamlChecker) -> None:
+    value = check.get(("format",))
+    if value is None:
+        check.problem(("format",), f"'format' is missing; add 'format: {FORMAT_VERSION}' at the top")
+    elif isinstance(value, bool) or value != FORMAT_VERSION:
+        check.problem(("format",), f"'format' is {value!r}, but this loader reads format {FORMAT_VERSION}; "
+                      f"write 'format: {FORMAT_VERSION}' and follow docs/wave-format.md")
+
+
+def _wave_fields(check: YamlChecker) -> dict:
+    has_wave = check.mapping(("wave",), required=True)
+    check.unknown_keys(("wave",), SECTIONS["wave"])
+    if not has_wave:
+        return {"wave_id": None, "wave_title": None}
+    return {
+        "wave_id": check.key(("wave", "id"), True, "the wave's key, e.g. t01-2014"),
+        "wave_title": check.text(("wave", "title"), True, "a short title of the wave"),
+        "started": check.date(("wave", "started")),
+        "ended": check.date(("wave", "ended")),
+        "design": check.text(("wave", "design"), False, "the design as text"),
+        "phase": check.integer(("wave", "phase")),
+    }
+
+
+def _study_fields(check: YamlChecker) -> dict:
+    has_study = check.mapping(("study",), required=True)
+    check.unknown_keys(("study",), SECTIONS["study"])
+    if not has_study:
+        return {"study_id": None, "study_title": None, "study_description": None}
+    return {
+        "study_id": check.key(("study", "id"), True, "the study's short key, e.g. t01"),
+        "study_title": check.text(("study", "title"), True, "the study's title"),
+        "study_description": check.text(("study", "description"), False, "a description as text"),
+    }
+
+
+def _lists(check: YamlChecker, wave_id: str | None) -> dict:
+    requires = _strings(check, ("requires",), "a wave key")
+    if wave_id and wave_id in requires:
+        check.problem(("requires",), f"'requires' lists this wave itself ('{wave_id}'); remove it")
+    return {
+        "requires": requires,
+        "publications": _strings(check, ("publications",), "a publication id"),
+        "sources": tuple(Source(**entry) for entry in _entries(check, ("sources",), SOURCE_KEYS)),
+        "citations": tuple(Citation(**entry) for entry in _entries(check, ("citations",), CITATION_KEYS)),
+    }
+
+
+def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
+    """The manifest in `text` and every problem with it; None when the text is not a YAML mapping."""
+    try:
+        lines = YamlLines(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc)]
+    if not isinstance(data, dict):
+        return None, [Problem(MANIFEST, "line 1: the file must be a YAML mapping starting with 'format: 1'; "
+                              "see docs/wave-format.md for an example")]
+    check = YamlChecker(MANIFEST, data, lines)
+    for path, line in lines.duplicates:
+        check.problems.append(Problem(MANIFEST, f"line {line}: '{path_name(path)}' is given twice; keep one"))
+    _format(check)
+    check.unknown_keys((), SECTIONS[""])
+    fields = {**_study_fields(check), **_wave_fields(check)}
+    fields.update(_lists(check, fields["wave_id"]))
+    return Manifest(**fields), check.problems

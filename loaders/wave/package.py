@@ -1,0 +1,114 @@
+"""Read a whole wave package: its manifest, its CSV files and the source hash over both.
+
+Nothing here touches a database. `read_package` collects the problems of form (file names,
+encoding, headers, manifest keys); a package whose files cannot be opened at all (a missing path,
+an unsafe zip) raises at once, since there is nothing further to check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from kb.errors import Problem, ValidationError
+from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
+from loaders.wave.reader import CsvTable, HashingStream, read_csv
+from loaders.wave.source import PackageFiles, open_package_files
+from loaders.wave.spec import FILE_ORDER, NODE_FILES, REL_FILES
+
+README = "README.md"
+SPECS = {spec.file: spec for spec in (*NODE_FILES, *REL_FILES)}
+
+
+@dataclass(frozen=True)
+class PackageContent:
+    """What a package holds, read but not yet validated."""
+
+    path: Path
+    manifest: Manifest | None
+    tables: tuple[CsvTable, ...]
+    citation_files: Mapping[str, bytes]
+    source_hash: str
+    problems: tuple[Problem, ...]
+
+
+def _manifest(files: PackageFiles, digests: dict[str, str], problems: list[Problem]) -> Manifest | None:
+    if MANIFEST not in files.names():
+        problems.append(Problem(MANIFEST, "is missing; a package needs wave.yaml at its top (see docs/wave-format.md)"))
+        return None
+    raw = files.read(MANIFEST)
+    digests[MANIFEST] = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(MANIFEST, f"line {line}: not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8"))
+        return None
+    manifest, found = parse_manifest(text)
+    problems.extend(found)
+    return manifest
+
+
+def _known_files(manifest: Manifest | None) -> list[str]:
+    citations = [c.file for c in manifest.citations] if manifest else []
+    return [MANIFEST, README, *FILE_ORDER, *citations]
+
+
+def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
+    known = ", ".join(_known_files(manifest))
+    return Problem(name, f"is not a file of the wave format; a package may hold {known} "
+                         "and the reference lists named under 'citations' in wave.yaml")
+
+
+def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem]) -> CsvTable:
+    with files.open(name) as raw:
+        hashing = HashingStream(raw)
+        table = read_csv(SPECS[name], hashing, problems)
+        digests[name] = hashing.drain()
+    return table
+
+
+def _citation_files(files: PackageFiles, manifest: Manifest | None, digests: dict[str, str],
+                    problems: list[Problem]) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for citation in manifest.citations if manifest else ():
+        if citation.file not in files.names():
+            problems.append(Problem(MANIFEST, f"citations file '{citation.file}' is not in the package; add it or fix the path"))
+        elif citation.file in SPECS or citation.file == MANIFEST:
+            problems.append(Problem(MANIFEST, f"citations file '{citation.file}' is a file of the wave format; name the reference list"))
+        else:
+            out[citation.file] = files.read(citation.file)
+            digests[citation.file] = hashlib.sha256(out[citation.file]).hexdigest()
+    return out
+
+
+def source_hash(digests: Mapping[str, str]) -> str:
+    """sha256 over the loaded files' names and contents, in name order: the same for a folder and its zip."""
+    total = hashlib.sha256()
+    for name in sorted(digests):
+        total.update(f"{name}\0{digests[name]}\n".encode())
+    return total.hexdigest()
+
+
+def read_package(path: str | Path) -> PackageContent:
+    """Read the package at `path` (folder or .zip); problems of form are collected, not raised."""
+    problems: list[Problem] = []
+    digests: dict[str, str] = {}
+    with open_package_files(path) as files:
+        manifest = _manifest(files, digests, problems)
+        known = set(_known_files(manifest))
+        for name in files.names():
+            if name not in known:
+                problems.append(_unknown_file(name, manifest))
+        tables = tuple(_table(files, name, digests, problems) for name in FILE_ORDER if name in files.names())
+        citations = _citation_files(files, manifest, digests, problems)
+    return PackageContent(Path(path), manifest, tables, MappingProxyType(citations), source_hash(digests), tuple(problems))
+
+
+def require_no_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    """Raise ValidationError when there is any problem."""
+    if problems:
+        raise ValidationError(list(problems))

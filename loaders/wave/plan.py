@@ -1,0 +1,160 @@
+"""Turn a validated package into the rows to write: nodes per label, relationships per (type, start, end).
+
+Provenance: every node gets `study`, `waves`, `source` ('<file> row <n>') and `locator`; every
+relationship gets `wave`, `source` and `locator`. Besides the rows' own links the plan adds the
+implicit relationships: (Study)-[:HAS_WAVE]->(Wave), the node file's `study_rel` (e.g.
+(Study)-[:STUDIED]->(Site)), (Wave)-[:REPORTED_IN]->(Publication) for the manifest's publications,
+and a relationship file whose end is the wave itself (site_observations.csv -> OBSERVED_IN).
+
+An entity another loaded wave already defines (identical, as storecheck.py ensured) is not created
+again: the plan lists its id under `shared`, and the writer adds this wave to its `waves`. Its links
+and study relationship already exist, so they are not planned a second time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
+from loaders.wave.spec import Link
+
+PROVENANCE = ("study", "waves", "source", "locator")
+RelKey = tuple[str, str, str]  # (relationship type, start label, end label)
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def node_properties(record: NodeRecord) -> dict[str, Any]:
+    """The entity's own properties: every non-reference column that has a value (no provenance)."""
+    return {
+        column.name: _stored(record.values[column.name])
+        for column in record.spec.columns
+        if column.type not in ("ref", "refs") and column.name not in PROVENANCE
+        and record.values[column.name] is not None
+    }
+
+
+def link_targets(record: NodeRecord, link: Link) -> list[str]:
+    """The ids a link column of the record points to (none, one, or several for a refs column)."""
+    value = record.values[link.column]
+    if value is None:
+        return []
+    return list(value) if isinstance(value, tuple) else [value]
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What the knowledge base contributes to a load (found by storecheck.py)."""
+
+    resolved: Mapping[str, str] = field(default_factory=dict)  # id in a required wave -> its label
+    shared: frozenset[tuple[str, str]] = frozenset()  # (label, id) other loaded waves already define
+    study_exists: bool = False
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    wave_id: str
+    study_id: str
+    study: Mapping[str, Any] | None  # properties of a new Study node; None when another wave made it
+    wave: Mapping[str, Any]  # properties of the Wave node (status 'loading' until the writer finishes)
+    nodes: Mapping[str, tuple[dict, ...]]  # label -> property rows of new nodes
+    shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
+    relationships: Mapping[RelKey, tuple[dict, ...]]  # -> {start, end, props} rows
+
+    def total(self) -> int:
+        """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""
+        rows = [*self.nodes.values(), *self.shared.values(), *self.relationships.values()]
+        return (2 if self.study else 1) + sum(len(group) for group in rows)
+
+
+def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in props.items() if value is not None}
+
+
+def study_properties(manifest: Manifest) -> dict[str, Any]:
+    """The Study node's own properties (compared when another wave of the study is loaded)."""
+    return _drop_none({"title": manifest.study_title, "description": manifest.study_description})
+
+
+def _wave_properties(manifest: Manifest) -> dict[str, Any]:
+    sources = [_drop_none(vars(source)) for source in manifest.sources]
+    return _drop_none({
+        "id": manifest.wave_id, "study": manifest.study_id, "waves": [manifest.wave_id], "source": MANIFEST,
+        "title": manifest.wave_title, "started": manifest.started, "ended": manifest.ended,
+        "design": manifest.design, "phase": manifest.phase, "requires": list(manifest.requires),
+        "sources": json.dumps(sources) if sources else None, "status": "loading",
+    })
+
+
+class _Planner:
+    def __init__(self, pkg: ValidatedPackage, facts: StoreFacts):
+        self.pkg, self.facts = pkg, facts
+        self.wave, self.study = pkg.wave_id, pkg.study_id
+        self.nodes: dict[str, list[dict]] = defaultdict(list)
+        self.shared: dict[str, list[str]] = defaultdict(list)
+        self.rels: dict[RelKey, list[dict]] = defaultdict(list)
+
+    def label_of(self, entity_id: str) -> str:
+        return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
+
+    def rel(self, key: RelKey, start: str, end: str, source: str, locator: str | None, extra=None) -> None:
+        props = _drop_none({**(extra or {}), "wave": self.wave, "source": source, "locator": locator})
+        self.rels[key].append({"start": start, "end": end, "props": props})
+
+    def node(self, record: NodeRecord) -> None:
+        label = record.spec.label
+        if (label, record.id) in self.facts.shared:
+            self.shared[label].append(record.id)
+            return
+        props = _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
+                            "source": record.source, "locator": record.values.get("locator")})
+        self.nodes[label].append(props)
+        locator = record.values.get("locator")
+        if record.spec.study_rel:
+            self.rel((record.spec.study_rel, "Study", label), self.study, record.id, record.source, locator)
+        for link in record.spec.links:
+            for target in link_targets(record, link):
+                ends = (target, record.id) if link.reverse else (record.id, target)
+                key = (link.rel, self.label_of(ends[0]), self.label_of(ends[1]))
+                self.rel(key, *ends, record.source, locator, dict(link.props))
+
+    def relationship(self, record: RelRecord) -> None:
+        end = record.end if record.end is not None else self.wave
+        end_label = self.label_of(record.end) if record.end is not None else "Wave"
+        props = {name: _stored(value) for name, value in record.values.items() if name != "locator"}
+        key = (record.spec.rel, self.label_of(record.start), end_label)
+        self.rel(key, record.start, end, record.source, record.values.get("locator"), props)
+
+    def manifest_rels(self) -> None:
+        self.rel(("HAS_WAVE", "Study", "Wave"), self.study, self.wave, MANIFEST, None)
+        for publication in self.pkg.manifest.publications:
+            self.rel(("REPORTED_IN", "Wave", "Publication"), self.wave, publication, MANIFEST, None)
+
+
+def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WritePlan:
+    """The rows that load `pkg`, given what the knowledge base already holds (`facts`)."""
+    facts = facts or StoreFacts()
+    planner = _Planner(pkg, facts)
+    for record in pkg.nodes:
+        planner.node(record)
+    planner.manifest_rels()
+    for rel in pkg.relationships:
+        planner.relationship(rel)
+    study = None
+    if facts.study_exists:
+        planner.shared["Study"].append(pkg.study_id)
+    else:
+        study = {**study_properties(pkg.manifest), "id": pkg.study_id, "study": pkg.study_id,
+                 "waves": [pkg.wave_id], "source": MANIFEST}
+    return WritePlan(
+        pkg.wave_id, pkg.study_id, study, _wave_properties(pkg.manifest),
+        {label: tuple(rows) for label, rows in planner.nodes.items()},
+        {label: tuple(ids) for label, ids in planner.shared.items()},
+        {key: tuple(rows) for key, rows in planner.rels.items()},
+    )

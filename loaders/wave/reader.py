@@ -1,0 +1,181 @@
+"""Read a package's CSV files into frozen rows, streaming, with the stdlib csv module.
+
+Row numbers: the header is row 1 and the first data row is row 2, as a spreadsheet shows them.
+They count CSV records, not text lines, so a quoted cell with a line break inside it does not
+shift the rows after it. Every row is tied to the spec of its file (`CsvRow.spec`): what a row
+becomes is decided by the file it is in, never guessed from the cells it has.
+
+The reader checks form, not content: encoding, header, known columns and cell counts. Values are
+checked by validate.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import BinaryIO, Iterator, Mapping
+
+from kb.errors import Problem
+from loaders.wave.spec import Column, NodeFile, RelFile
+
+FileSpec = NodeFile | RelFile
+ESCAPED = range(0xDC80, 0xDD00)  # where errors="surrogateescape" puts bytes that are not UTF-8
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def file_columns(spec: FileSpec) -> tuple[Column, ...]:
+    """The CSV columns of a file, in documentation order (an OBSERVED_IN row's wave is implicit)."""
+    if isinstance(spec, NodeFile):
+        return spec.columns
+    ends = tuple(c for c in (spec.start, spec.end) if c.type != "wave")
+    return ends + spec.columns
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row of a package file as text: known columns only, by name."""
+
+    spec: FileSpec
+    row: int
+    cells: Mapping[str, str]
+
+    @property
+    def file(self) -> str:
+        return self.spec.file
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A package file: the known columns its header has and its data rows."""
+
+    spec: FileSpec
+    columns: tuple[str, ...]
+    rows: tuple[CsvRow, ...]
+
+
+class HashingStream(io.RawIOBase):
+    """A byte stream that hashes what passes through it (the package's source hash)."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw, self.sha = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.sha.update(data)
+        return len(data)
+
+    def drain(self) -> str:
+        """Read what is left and return the hex digest of the whole stream."""
+        for chunk in iter(lambda: self.raw.read(1 << 20), b""):
+            self.sha.update(chunk)
+        return self.sha.hexdigest()
+
+
+def _bad_bytes(text: str) -> str | None:
+    """The first byte that was not UTF-8, as 0xNN, or None."""
+    for char in text:
+        if ord(char) in ESCAPED:
+            return f"0x{ord(char) - 0xDC00:02X}"
+    return None
+
+
+def _cell_problem(text: str) -> str | None:
+    bad = _bad_bytes(text)
+    if bad:
+        return f"is not valid UTF-8 (byte {bad}); save the file as UTF-8"
+    if "\x00" in text:
+        return "contains a NUL character; remove it"
+    return None
+
+
+def _header(spec: FileSpec, number: int, cells: list[str], problems: list[Problem]) -> list[str | None]:
+    """Each header cell's known column name (None for a cell to ignore), recording header problems."""
+    known = {column.name for column in file_columns(spec)}
+    allowed = ", ".join(column.name for column in file_columns(spec))
+    names: list[str | None] = []
+    for position, raw in enumerate(cells, start=1):
+        name = raw.strip()
+        issue = _cell_problem(name)
+        if issue:
+            problems.append(Problem(spec.file, f"header cell {position} {issue}", row=number))
+            name = ""
+        if not name:
+            if not issue:
+                problems.append(Problem(spec.file, f"header cell {position} is empty; name the column or delete it", row=number))
+        elif name not in known:
+            problems.append(Problem(spec.file, f"unknown column; allowed columns are {allowed}", row=number, column=name))
+            name = ""
+        elif name in names:
+            problems.append(Problem(spec.file, "the column appears twice in the header; keep one", row=number, column=name))
+            name = ""
+        names.append(name or None)
+    for column in file_columns(spec):
+        if column.required and column.name not in names:
+            problems.append(Problem(spec.file, f"required column '{column.name}' is missing; add it to the header", row=number))
+    return names
+
+
+def _clean(text: str) -> str:
+    """The cell with undecodable bytes shown as U+FFFD and NULs dropped (already reported), so the
+    rest of the row can still be checked without follow-on problems."""
+    return "".join("\ufffd" if ord(char) in ESCAPED else char for char in text if char != "\x00")
+
+
+def _row(spec: FileSpec, number: int, names: list[str | None], cells: list[str], problems: list[Problem]) -> CsvRow:
+    if len(cells) != len(names):
+        hint = "quote cells that contain commas" if len(cells) > len(names) else "every row needs one cell per column (empty cells are fine)"
+        problems.append(Problem(spec.file, f"the row has {len(cells)} cells but the header has {len(names)}; {hint}", row=number))
+        cells = (cells + [""] * len(names))[: len(names)]  # still check the cells that line up
+    values: dict[str, str] = {}
+    for name, text in zip(names, cells):
+        if name is None:
+            continue
+        issue = _cell_problem(text)
+        if issue:
+            problems.append(Problem(spec.file, f"the cell {issue}", row=number, column=name))
+            text = _clean(text)
+        values[name] = text
+    return CsvRow(spec, number, MappingProxyType(values))
+
+
+def _records(stream: BinaryIO) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return csv.reader(text, strict=True)
+
+
+def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem]) -> CsvTable:
+    """The rows of one package file; problems are appended to `problems`, never raised."""
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+    if buffered.peek(2)[:2] in UTF16_BOMS:
+        problems.append(Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
+        return CsvTable(spec, (), ())
+    records = _records(buffered)
+    number, names, rows = 0, None, []
+    while True:
+        try:
+            cells = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # the reader resumes at the next line
+            number += 1
+            problems.append(Problem(spec.file, f"cannot be read as CSV here ({exc}); check the quoting of this row", row=number))
+            continue
+        number += 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        if names is None:
+            names = _header(spec, number, cells, problems)
+        else:
+            rows.append(_row(spec, number, names, cells, problems))
+    if names is None:
+        columns = ", ".join(column.name for column in file_columns(spec))
+        problems.append(Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out"))
+        return CsvTable(spec, (), ())
+    return CsvTable(spec, tuple(name for name in names if name), tuple(rows))

@@ -1,0 +1,91 @@
+"""The typed, frozen records a validated package is made of.
+
+A record's kind comes from the file it was read from (its `spec`), never from the cells it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from loaders.wave.manifest import Manifest
+from loaders.wave.spec import NodeFile, RelFile
+
+
+def row_source(file: str, row: int) -> str:
+    """Provenance of a row: '<file> row <n>' (header = row 1, first data row = row 2)."""
+    return f"{file} row {row}"
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """A row of a node file: one entity, every column typed (None where the cell is empty)."""
+
+    spec: NodeFile
+    row: int
+    values: Mapping[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.values["id"]
+
+    @property
+    def source(self) -> str:
+        return row_source(self.spec.file, self.row)
+
+
+@dataclass(frozen=True)
+class RelRecord:
+    """A row of a relationship file: (start)-[spec.rel {values}]->(end); end None means the loading wave."""
+
+    spec: RelFile
+    row: int
+    start: str
+    end: str | None
+    values: Mapping[str, Any]
+
+    @property
+    def source(self) -> str:
+        return row_source(self.spec.file, self.row)
+
+
+@dataclass(frozen=True)
+class RefUse:
+    """A reference to an entity the package does not define, to be found in the waves it requires."""
+
+    file: str
+    row: int | None
+    column: str | None
+    id: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ValidatedPackage:
+    """A package that passed every check that needs no database; what load_package writes."""
+
+    path: Path
+    manifest: Manifest
+    nodes: tuple[NodeRecord, ...]
+    relationships: tuple[RelRecord, ...]
+    labels: Mapping[str, str]  # id -> label of every entity the package defines
+    external_refs: tuple[RefUse, ...]  # references into required waves, checked against a store
+    citation_files: Mapping[str, bytes]  # reference lists named under `citations`, for the citations loader
+    source_hash: str
+    store_checked: bool = False  # True when the references and shared entities were checked in a store
+
+    @property
+    def wave_id(self) -> str:
+        return self.manifest.wave_id  # type: ignore[return-value]  # validated: never None
+
+    @property
+    def study_id(self) -> str:
+        return self.manifest.study_id  # type: ignore[return-value]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per file, for reports."""
+        out: dict[str, int] = {}
+        for record in (*self.nodes, *self.relationships):
+            out[record.spec.file] = out.get(record.spec.file, 0) + 1
+        return out

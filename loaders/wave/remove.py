@@ -1,0 +1,93 @@
+"""Remove a wave's facts: its relationships, the entities only it owns, and its name from shared ones.
+
+Shared entities keep the relationships that define them. A link (e.g. a site's IN_REGION) or a
+study relationship is written once, by the first wave that defines the entity, and carries that
+wave's id; when that wave goes and another still defines the entity, the relationship passes to the
+remaining wave instead of being deleted. Everything else with `wave` = the removed wave is deleted.
+
+These functions run inside the caller's atomic unit; unload_wave and the writer (for an update)
+call them.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kb.errors import UsageError
+from kb.schema import label, label_names, rel_names, rel_type
+from kb.store.base import Writer
+from loaders.wave.spec import NODE_FILES
+from loaders.wave.storecheck import Reader
+
+DETACHED = "(detached relationships)"  # key for relationships without `wave` that went with a removed node
+Progress = Callable[[int, int, str], None]
+
+
+def dependents(reader: Reader, wave_id: str) -> list[str]:
+    """The loaded waves that list `wave_id` under `requires`."""
+    cypher = (f"MATCH (w:{label('Wave')}) WHERE $id IN coalesce(w.requires, []) AND w.id <> $id "
+              "RETURN w.id AS id ORDER BY id")
+    return reader.read(cypher, {"id": wave_id}).values("id")
+
+
+def refuse_if_required(reader: Reader, wave_id: str, doing: str) -> None:
+    """UsageError naming the loaded waves that require `wave_id`, if any."""
+    needed_by = dependents(reader, wave_id)
+    if needed_by:
+        names = ", ".join(f"'{w}'" for w in needed_by)
+        which = f"loaded wave {names} requires" if len(needed_by) == 1 else f"loaded waves {names} require"
+        raise UsageError(f"cannot {doing} wave '{wave_id}': {which} it; unload {'it' if len(needed_by) == 1 else 'them'} first")
+
+
+def _handover_statements() -> list[tuple[str, str]]:
+    """(statement, source prefix) pairs passing a shared entity's defining relationships to one of its other waves."""
+    statements = []
+    for spec in NODE_FILES:
+        node = f"(n:{label(spec.label)})"
+        patterns = [f"(m)-[r:{rel_type(link.rel)}]->{node}" if link.reverse else f"{node}-[r:{rel_type(link.rel)}]->(m)"
+                    for link in spec.links]
+        if spec.study_rel:
+            patterns.append(f"(m:{label('Study')})-[r:{rel_type(spec.study_rel)}]->{node}")
+        for pattern in patterns:
+            statements.append((
+                f"MATCH {pattern} WHERE r.wave = $wave AND r.source STARTS WITH $prefix "
+                "AND $wave IN n.waves AND size(n.waves) > 1 SET r.wave = [x IN n.waves WHERE x <> $wave][0]",
+                f"{spec.file} row ",
+            ))
+    return statements
+
+
+def _delete_relationships(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
+    for name in rel_names():
+        result = w.run(f"MATCH (a)-[r:{rel_type(name)}]->(b) WHERE r.wave = $wave DELETE r", {"wave": wave_id})
+        if result.counters["relationships_deleted"]:
+            removed[name] = result.counters["relationships_deleted"]
+
+
+def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
+    for name in label_names():
+        node = f"(n:{label(name)})"
+        result = w.run(f"MATCH {node} WHERE $wave IN n.waves AND size(n.waves) = 1 DETACH DELETE n", {"wave": wave_id})
+        if result.counters["nodes_deleted"]:
+            removed[name] = result.counters["nodes_deleted"]
+        if result.counters["relationships_deleted"]:
+            removed[DETACHED] = removed.get(DETACHED, 0) + result.counters["relationships_deleted"]
+        w.run(f"MATCH {node} WHERE $wave IN n.waves SET n.waves = [x IN n.waves WHERE x <> $wave]", {"wave": wave_id})
+
+
+def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) -> dict[str, int]:
+    """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type."""
+    removed: dict[str, int] = {}
+    steps = _handover_statements()
+    total = len(steps) + 2
+    for done, (statement, prefix) in enumerate(steps, start=1):
+        w.run(statement, {"wave": wave_id, "prefix": prefix})
+        if on_progress:
+            on_progress(done, total, "removing")
+    _delete_relationships(w, wave_id, removed)
+    if on_progress:
+        on_progress(total - 1, total, "removing")
+    _delete_nodes(w, wave_id, removed)
+    if on_progress:
+        on_progress(total, total, "removing")
+    return dict(sorted(removed.items()))

@@ -1,0 +1,173 @@
+"""The files of a wave package, from a folder or a .zip, read in place and never extracted.
+
+A zip is checked before any member is read: no absolute paths, no `..`, no symbolic links, no
+encrypted or duplicate members, at most `ZIP_MAX_MEMBERS` members, at most `ZIP_MAX_BYTES`
+uncompressed and no member inflating more than `ZIP_MAX_RATIO` times (a zip bomb). Members are
+streamed from the archive, so nothing is written to disk at all. A zip may hold the package at its
+top or inside one top folder (as "Compress folder" tools make it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from kb.errors import NotFound, Problem, UsageError, ValidationError
+
+ZIP_MAX_MEMBERS = 200
+ZIP_MAX_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+IGNORED_TOP = ("__MACOSX",)  # resource forks macOS adds to zips it makes
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _ignored(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return any(part.startswith(".") for part in parts) or (bool(parts) and parts[0] in IGNORED_TOP)
+
+
+class PackageFiles:
+    """The regular files of a package by relative POSIX path; use as a context manager."""
+
+    def __init__(self, label: str):
+        self.label = label  # how messages name the package
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def open(self, name: str) -> BinaryIO:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes:
+        with self.open(name) as fh:
+            return fh.read()
+
+    def close(self) -> None:
+        """Release the archive, if any."""
+
+    def __enter__(self) -> "PackageFiles":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class FolderFiles(PackageFiles):
+    def __init__(self, root: Path):
+        super().__init__(str(root))
+        self.root = root
+        self._names, problems = self._scan()
+        if problems:
+            raise ValidationError(problems)
+
+    def _scan(self) -> tuple[list[str], list[Problem]]:
+        names: list[str] = []
+        problems: list[Problem] = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            for entry in sorted(dirs + files):
+                full = Path(folder) / entry
+                name = full.relative_to(self.root).as_posix()
+                if _ignored(name):
+                    continue
+                if full.is_symlink():
+                    problems.append(Problem(name, "is a symbolic link; a package may hold regular files only, so copy the file in"))
+                elif full.is_file():
+                    names.append(name)
+        return sorted(names), problems
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def open(self, name: str) -> BinaryIO:
+        return open(self.root / name, "rb")
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a member cannot be part of a package, or None."""
+    name = info.filename
+    parts = re.split(r"[\\/]", name)
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return "has an absolute path; a package zip may hold only relative paths"
+    if ".." in parts:
+        return "has '..' in its path, which would point outside the package"
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "is a symbolic link; a package may hold regular files only"
+    if info.flag_bits & 0x1:
+        return "is encrypted; zip the package without a password"
+    if info.file_size and (info.compress_size == 0 or info.file_size / info.compress_size > ZIP_MAX_RATIO):
+        return (f"inflates more than {ZIP_MAX_RATIO} times ({info.compress_size} to {info.file_size} bytes), "
+                "as a zip bomb does; zip the package normally")
+    return None
+
+
+def _zip_problems(label: str, infos: list[zipfile.ZipInfo]) -> list[Problem]:
+    problems = []
+    if len(infos) > ZIP_MAX_MEMBERS:
+        problems.append(Problem(label, f"holds {len(infos)} members; a package zip may hold at most {ZIP_MAX_MEMBERS}"))
+    total = sum(info.file_size for info in infos)
+    if total > ZIP_MAX_BYTES:
+        problems.append(Problem(label, f"unpacks to {total} bytes; a package zip may unpack to at most "
+                                       f"{ZIP_MAX_BYTES} bytes (200 MB): split the wave into smaller waves"))
+    seen: set[str] = set()
+    for info in infos:
+        reason = _member_problem(info)
+        if reason:
+            problems.append(Problem(label, f"member '{info.filename}' {reason}"))
+        elif info.filename in seen:
+            problems.append(Problem(label, f"member '{info.filename}' appears twice; keep one"))
+        seen.add(info.filename)
+    return problems
+
+
+class ZipFiles(PackageFiles):
+    def __init__(self, path: Path):
+        super().__init__(path.name)
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ValidationError([Problem(path.name, f"is not a readable zip file ({exc}); zip the package folder again")]) from None
+        infos = self._zip.infolist()
+        problems = _zip_problems(path.name, infos)
+        if problems:
+            self._zip.close()
+            raise ValidationError(problems)
+        files = [info for info in infos if not info.is_dir() and not _ignored(info.filename)]
+        prefix = _common_root([info.filename for info in files])
+        self._members = {info.filename[len(prefix):]: info for info in files}
+
+    def names(self) -> list[str]:
+        return sorted(self._members)
+
+    def open(self, name: str) -> BinaryIO:
+        return self._zip.open(self._members[name])
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _common_root(names: list[str]) -> str:
+    """'folder/' when every member sits in one top folder that holds wave.yaml, else ''."""
+    if "wave.yaml" in names:
+        return ""
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) == 1 and all("/" in name for name in names):
+        top = tops.pop() + "/"
+        if top + "wave.yaml" in names:
+            return top
+    return ""
+
+
+def open_package_files(path: str | Path) -> PackageFiles:
+    """The files of the package at `path` (a folder or a .zip); raises NotFound, UsageError or ValidationError."""
+    path = Path(path)
+    if path.is_dir():
+        return FolderFiles(path)
+    if path.is_file():
+        if zipfile.is_zipfile(path):
+            return ZipFiles(path)
+        raise UsageError(f"{path} is neither a folder nor a .zip file; give the package folder or a zip of it")
+    raise NotFound(f"no wave package at {path}; give the path of a package folder or .zip")

@@ -1,0 +1,192 @@
+"""The checks that need the knowledge base: required waves, references into them, shared entities.
+
+They read through anything with `read(cypher, params)`: a Store (for `kb validate`) or the Writer of
+the load's own atomic unit, so what is checked is exactly what the load will write against. Labels
+in the Cypher come from the spec through kb.schema.label(); ids travel as `UNWIND $ids` batches.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Protocol
+
+from kb.errors import Problem, ValidationError
+from kb.schema import label, rel_type
+from kb.store.base import Result, chunked
+from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
+from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
+from loaders.wave.validate import FILE_OF_LABEL, a_label
+
+BATCH = 2000
+SHARED_HINT = ("an entity shared by waves must be identical, so use the same value here "
+               "(values that differ between waves belong in site_observations.csv)")
+
+
+class Reader(Protocol):
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
+
+
+def _rows(reader: Reader, cypher: str, ids: Iterable[str], **params: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for batch in chunked(sorted(set(ids)), BATCH):
+        rows.extend(reader.read(cypher, {"ids": batch, **params}).rows)
+    return rows
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "no value"
+    if isinstance(value, (list, tuple)):
+        return "'" + ";".join(str(item) for item in value) + "'"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def wave_props(reader: Reader, wave_id: str) -> dict[str, Any] | None:
+    """The properties of the loaded Wave node `wave_id`, or None."""
+    return reader.read(f"MATCH (w:{label('Wave')} {{id: $id}}) RETURN properties(w) AS props", {"id": wave_id}).single_value()
+
+
+def wave_conflict(existing: dict[str, Any] | None, manifest: Manifest) -> Problem | None:
+    """A problem when the wave id is already loaded for another study."""
+    if existing and existing.get("study") != manifest.study_id:
+        return Problem(MANIFEST, f"wave '{manifest.wave_id}' is already loaded for study '{existing.get('study')}'; "
+                                 "wave ids are unique across the knowledge base, so choose another wave.id")
+    return None
+
+
+def _wave_problems(reader: Reader, manifest: Manifest) -> tuple[list[str], list[Problem]]:
+    """The required waves that are loaded, and problems with the wave's id and its requirements."""
+    conflict = wave_conflict(wave_props(reader, manifest.wave_id), manifest)
+    problems = [conflict] if conflict else []
+    cypher = f"UNWIND $ids AS id MATCH (w:{label('Wave')} {{id: id}}) WHERE w.status = 'loaded' RETURN w.id AS id"
+    loaded = {row["id"] for row in _rows(reader, cypher, manifest.requires)}
+    for wave in manifest.requires:
+        if wave not in loaded:
+            problems.append(Problem(MANIFEST, f"requires wave '{wave}', which is not loaded; load it first "
+                                              "(references into it are checked then)"))
+    return [wave for wave in manifest.requires if wave in loaded], problems
+
+
+def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Find referenced ids among the entities of `waves`; a problem for each one not found."""
+    wanted: dict[str, set[str]] = {}
+    for ref in refs:
+        for name in ref.labels:
+            wanted.setdefault(name, set()).add(ref.id)
+    found: dict[tuple[str, str], bool] = {}
+    for name, ids in wanted.items():
+        cypher = (f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) "
+                  "WHERE size([w IN coalesce(n.waves, []) WHERE w IN $waves]) > 0 RETURN n.id AS id")
+        for row in _rows(reader, cypher, ids, waves=waves):
+            found[(name, row["id"])] = True
+    resolved: dict[str, str] = {}
+    problems = []
+    for ref in refs:
+        hit = next((name for name in ref.labels if (name, ref.id) in found), None)
+        if hit:
+            resolved[ref.id] = hit
+            continue
+        where = " or ".join(FILE_OF_LABEL[name] for name in ref.labels)
+        problems.append(Problem(ref.file, f"'{ref.id}' is not {a_label(ref.labels)} of this package or of the waves it requires "
+                                          f"({', '.join(waves)}); define it in {where} or fix the id",
+                                row=ref.row, column=ref.column))
+    return resolved, problems
+
+
+def _same(old: Any, new: Any) -> bool:
+    # The embedded engine keeps about 15 significant digits of a double, so compare decimals closely, not exactly.
+    if isinstance(old, float) and isinstance(new, float):
+        return math.isclose(old, new, rel_tol=1e-13)
+    return old == new
+
+
+def _differences(record: NodeRecord, stored: dict[str, Any], links: dict[str, list[str]]) -> list[tuple[str, Any, Any]]:
+    """(column, loaded value, package value) for each way the record differs from the loaded entity."""
+    mine = node_properties(record)
+    theirs = {k: v for k, v in stored.items() if k not in PROVENANCE and k != "id"}
+    out = []
+    for column in record.spec.columns:
+        if column.name in PROVENANCE or column.name == "id":
+            continue
+        link = next((link for link in record.spec.links if link.column == column.name), None)
+        if link is not None:
+            old, new = sorted(links.get(column.name, [])) or None, sorted(link_targets(record, link)) or None
+        else:
+            old, new = theirs.pop(column.name, None), mine.get(column.name)
+        if not _same(old, new):
+            out.append((column.name, old, new))
+    out.extend((name, value, None) for name, value in sorted(theirs.items()))
+    return out
+
+
+def _loaded_links(reader: Reader, records: list[NodeRecord]) -> dict[str, dict[str, list[str]]]:
+    """id -> link column -> targets, as the loaded entities' own link relationships record them."""
+    out: dict[str, dict[str, list[str]]] = {record.id: {} for record in records}
+    spec = records[0].spec
+    node = f"(n:{label(spec.label)} {{id: id}})"
+    for link in spec.links:
+        rel = f"[r:{rel_type(link.rel)}]"
+        pattern = f"(m)-{rel}->{node}" if link.reverse else f"{node}-{rel}->(m)"
+        cypher = f"UNWIND $ids AS id MATCH {pattern} WHERE r.source STARTS WITH $prefix RETURN n.id AS id, m.id AS target"
+        for row in _rows(reader, cypher, out, prefix=f"{spec.file} row "):
+            out[row["id"]].setdefault(link.column, []).append(row["target"])
+    return out
+
+
+def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]], list[Problem]]:
+    """Entities of the package that other loaded waves already define, and the ones that differ."""
+    shared: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
+    by_label: dict[str, list[NodeRecord]] = {}
+    for record in pkg.nodes:
+        by_label.setdefault(record.spec.label, []).append(record)
+    for name, records in by_label.items():
+        cypher = f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
+        stored = {row["id"]: row["props"] for row in _rows(reader, cypher, (r.id for r in records))}
+        overlapping = [r for r in records if r.id in stored]
+        links = _loaded_links(reader, overlapping) if overlapping and records[0].spec.links else {}
+        for record in overlapping:
+            props = stored[record.id]
+            owners = [w for w in props.get("waves") or [] if w != pkg.wave_id]
+            if not props.get("waves"):
+                problems.append(Problem(record.spec.file, f"'{record.id}' already exists in the knowledge base but no wave "
+                                                          "owns it; remove it there or use another id", row=record.row, column="id"))
+            elif owners:
+                shared.add((name, record.id))
+                for column, old, new in _differences(record, props, links.get(record.id, {})):
+                    problems.append(Problem(record.spec.file, f"'{record.id}' is already loaded by wave {', '.join(owners)} "
+                                                              f"with {column} {_show(old)}, not {_show(new)}; {SHARED_HINT}",
+                                            row=record.row, column=column))
+    return shared, problems
+
+
+def _study(reader: Reader, pkg: ValidatedPackage) -> tuple[bool, list[Problem]]:
+    stored = reader.read(f"MATCH (s:{label('Study')} {{id: $id}}) RETURN properties(s) AS props", {"id": pkg.study_id}).single_value()
+    owners = [w for w in (stored or {}).get("waves") or [] if w != pkg.wave_id]
+    if not owners:
+        return False, []
+    problems = []
+    mine = study_properties(pkg.manifest)
+    for key in ("title", "description"):
+        if stored.get(key) != mine.get(key):
+            problems.append(Problem(MANIFEST, f"study '{pkg.study_id}' is already loaded by wave {', '.join(owners)} with "
+                                              f"{key} {_show(stored.get(key))}, not {_show(mine.get(key))}; every wave of "
+                                              "a study must give the same study title and description"))
+    return True, problems
+
+
+def check_against_store(reader: Reader, pkg: ValidatedPackage) -> StoreFacts:
+    """What the knowledge base adds to `pkg`; ValidationError with every problem found."""
+    loaded, problems = _wave_problems(reader, pkg.manifest)
+    resolved: dict[str, str] = {}
+    if len(loaded) == len(pkg.manifest.requires):
+        resolved, found = _resolve(reader, pkg.external_refs, loaded)
+        problems += found
+    shared, found = _shared(reader, pkg)
+    problems += found
+    study_exists, found = _study(reader, pkg)
+    problems += found
+    if problems:
+        raise ValidationError(problems)
+    return StoreFacts(resolved, frozenset(shared), study_exists)

@@ -1,0 +1,170 @@
+"""Validate a package without a database: cell types, required cells, ids and references.
+
+Every problem is collected before anything is raised, so a data steward sees them all at once.
+References to entities the package does not define are kept as `external_refs` when the manifest
+`requires` other waves (storecheck.py looks them up there); without `requires` they are problems.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Iterable
+
+from kb.errors import Problem, ValidationError
+from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.package import PackageContent
+from loaders.wave.reader import CsvRow, CsvTable, file_columns
+from loaders.wave.records import NodeRecord, RefUse, RelRecord, ValidatedPackage
+from loaders.wave.spec import NODE_FILES, Column, NodeFile, RelFile
+from loaders.wave.values import CellError, parse_cell
+
+FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
+
+
+def a_label(names: tuple[str, ...] | str) -> str:
+    """'a Site', 'an Initiative or CommissioningModel': a label (or alternatives) with its article."""
+    text = names if isinstance(names, str) else " or ".join(names)
+    return ("an " if text[0] in "AEIOU" else "a ") + text
+
+
+def _typed(row: CsvRow, columns: Iterable[Column], present: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, Any], bool]:
+    """Every column's typed value (None when empty, absent or wrong) and whether all cells were right."""
+    values: dict[str, Any] = {}
+    ok = True
+    for column in columns:
+        raw = row.cells.get(column.name, "")
+        try:
+            value = parse_cell(column, raw)
+        except CellError as exc:
+            problems.append(Problem(row.file, str(exc), row=row.row, column=column.name))
+            values[column.name], ok = None, False
+            continue
+        values[column.name] = tuple(value) if isinstance(value, list) else value  # records stay immutable
+        if column.required and column.name in present and value is None:
+            problems.append(Problem(row.file, "a value is required; fill in the cell", row=row.row, column=column.name))
+            ok = False
+    return values, ok
+
+
+def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Problem]) -> NodeRecord | None:
+    # A row with a wrong cell still defines its id, so references to it do not add follow-on
+    # problems; the package is refused anyway, so the record is never written.
+    values, _ = _typed(row, table.spec.columns, table.columns, problems)
+    if values.get("id") is None:
+        return None
+    if study_id and not values["id"].startswith(study_id + ":"):
+        problems.append(Problem(row.file, f"'{values['id']}' does not start with '{study_id}:'; ids of this package "
+                                          f"are namespaced by study.id, e.g. {study_id}:site:a", row=row.row, column="id"))
+        return None
+    return NodeRecord(table.spec, row.row, MappingProxyType(values))
+
+
+def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | None:
+    spec: RelFile = table.spec  # type: ignore[assignment]
+    values, ok = _typed(row, file_columns(spec), table.columns, problems)
+    if not ok:
+        return None
+    start = values.pop(spec.start.name)
+    end = values.pop(spec.end.name) if spec.end.type != "wave" else None
+    if start is None or (end is None and spec.end.type != "wave"):
+        return None  # a missing required column, already reported at the header
+    return RelRecord(spec, row.row, start, end, MappingProxyType(values))
+
+
+def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRecord]:
+    """Each defined id's record; a second definition is a problem naming both rows."""
+    index: dict[str, NodeRecord] = {}
+    for record in nodes:
+        first = index.get(record.id)
+        if first is None:
+            index[record.id] = record
+        else:
+            problems.append(Problem(record.spec.file, f"'{record.id}' is already defined in {first.source}; "
+                                                      "give each entity its own id, or delete one of the rows",
+                                    row=record.row, column="id"))
+    return index
+
+
+class _RefChecker:
+    """Resolves references against the package, collecting problems and the ones to find elsewhere."""
+
+    def __init__(self, index: dict[str, NodeRecord], manifest: Manifest, problems: list[Problem]):
+        self.index, self.requires, self.problems = index, manifest.requires, problems
+        self.external: list[RefUse] = []
+
+    def check(self, file: str, row: int | None, column: str | None, target: str, labels: tuple[str, ...]) -> None:
+        record = self.index.get(target)
+        if record is not None:
+            if record.spec.label not in labels:
+                self.problems.append(Problem(file, f"'{target}' is {a_label(record.spec.label)} ({record.source}), but this "
+                                                   f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
+                                             row=row, column=column))
+        elif self.requires:
+            self.external.append(RefUse(file, row, column, target, labels))
+        else:
+            where = " or ".join(FILE_OF_LABEL[label] for label in labels)
+            self.problems.append(Problem(file, f"'{target}' is not defined in this package; define it in {where}, or list "
+                                               "the wave that defines it under 'requires' in wave.yaml", row=row, column=column))
+
+    def cell(self, file: str, row: int, column: Column, value: Any) -> None:
+        for target in value if isinstance(value, tuple) else (value,):
+            self.check(file, row, column.name, target, column.ref)
+
+
+def _check_refs(refs: _RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
+    for record in nodes:
+        for column in record.spec.columns:
+            if column.type in ("ref", "refs") and record.values[column.name] is not None:
+                refs.cell(record.spec.file, record.row, column, record.values[column.name])
+    for rel in rels:
+        refs.cell(rel.spec.file, rel.row, rel.spec.start, rel.start)
+        if rel.end is not None:
+            refs.cell(rel.spec.file, rel.row, rel.spec.end, rel.end)
+    for publication in manifest.publications:
+        refs.check(MANIFEST, None, None, publication, ("Publication",))
+    for citation in manifest.citations:
+        refs.check(MANIFEST, None, None, citation.cited_by, ("Publication",))
+
+
+def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
+    """Files whose rows describe the loading wave (site_observations.csv) take one row per start entity."""
+    seen: dict[tuple[str, str], RelRecord] = {}
+    for rel in rels:
+        if rel.spec.end.type != "wave":
+            continue
+        first = seen.setdefault((rel.spec.file, rel.start), rel)
+        if first is not rel:
+            problems.append(Problem(rel.spec.file, f"'{rel.start}' already has a row ({first.source}); this file takes "
+                                                   "one row per entity for the wave, so merge the rows",
+                                    row=rel.row, column=rel.spec.start.name))
+
+
+def _records(content: PackageContent, problems: list[Problem]) -> tuple[list[NodeRecord], list[RelRecord]]:
+    study_id = content.manifest.study_id if content.manifest else None
+    nodes: list[NodeRecord] = []
+    rels: list[RelRecord] = []
+    for table in content.tables:
+        for row in table.rows:
+            if isinstance(table.spec, NodeFile):
+                record = _node(row, table, study_id, problems)
+                nodes.extend([record] if record else [])
+            else:
+                rel = _rel(row, table, problems)
+                rels.extend([rel] if rel else [])
+    return nodes, rels
+
+
+def validate_content(content: PackageContent) -> ValidatedPackage:
+    """The validated package, or ValidationError with every problem found."""
+    problems = list(content.problems)
+    nodes, rels = _records(content, problems)
+    index = _index(nodes, problems)
+    _one_row_per_start(rels, problems)
+    manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
+    refs = _RefChecker(index, manifest, problems)
+    _check_refs(refs, nodes, rels, manifest)
+    if problems or content.manifest is None:
+        raise ValidationError(problems)
+    labels = MappingProxyType({record.id: record.spec.label for record in index.values()})
+    return ValidatedPackage(content.path, content.manifest, tuple(nodes), tuple(rels), labels,
+                            tuple(refs.external), content.citation_files, content.source_hash)
