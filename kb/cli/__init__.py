@@ -31,17 +31,11 @@ def cli(data_dir, uri, debug):
 
 
 def _register() -> None:
-    from kb.cli import core_cmd, engine_cmd
+    from kb.cli import citations_cmd, core_cmd, engine_cmd, waves_cmd
 
     cli.add_command(engine_cmd.engine)
-    for command in core_cmd.COMMANDS:
-        cli.add_command(command)
-    try:
-        from kb.cli import waves_cmd
-    except ImportError:
-        waves_cmd = None
-    if waves_cmd:
-        for command in waves_cmd.COMMANDS:
+    for module in (core_cmd, waves_cmd, citations_cmd):
+        for command in module.COMMANDS:
             cli.add_command(command)
 
 

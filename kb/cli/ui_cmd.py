@@ -69,9 +69,11 @@ def serve(command: list[str], env: dict[str, str]) -> int:
 
 @click.command()
 @common_options
-@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve the app on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
+              help="Port to serve the app on.")
 @click.option("--address", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 makes the app reachable from other machines (set KB_UI_PASSWORD then).")
+              help="Address to listen on; 0.0.0.0 makes the app reachable from other machines "
+                   "(set KB_UI_PASSWORD then).")
 def ui(port: int, address: str) -> None:
     """Open the app: browse sites, networks, themes and citations, run the query library, export (read-only)."""
     cfg = config()

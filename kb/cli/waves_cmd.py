@@ -27,7 +27,23 @@ def progress_bar():
         yield on_progress
 
 
+def _print_citations_report(report: dict) -> None:
+    click.echo(
+        f"{report['file']} ({report['format']}): {report['citations']} references cited by {report['cited_by']}, "
+        f"{report['works_in_list']} distinct works ({report['duplicates_in_list']} duplicates in the list, "
+        f"{report['shared_with_other_lists']} shared with other lists); {report['works_created']} works created, "
+        f"{report['possibly_same']} pairs to review"
+    )
+    for problem in report.get("problems", []) + report.get("warnings", []):
+        click.echo(f"  {problem['file']}, row {problem['row']}: {problem['message']}", err=True)
+    if report.get("possibly_same"):
+        click.echo("review uncertain pairs with `kb citations review`", err=True)
+
+
 def _print_report(report: dict) -> None:
+    if "cited_by" in report:
+        _print_citations_report(report)
+        return
     status = report.get("status", "loaded")
     click.echo(f"wave {report['wave_id']} ({report.get('study', '')}): {status}")
     rows = [{"kind": k, "created": v, "removed": report.get("removed", {}).get(k, 0)}

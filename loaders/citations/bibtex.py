@@ -1,0 +1,118 @@
+"""BibTeX reader, built on bibtexparser v2: its failed blocks become problems, the rest loads."""
+
+from __future__ import annotations
+
+import logging
+
+import bibtexparser
+from bibtexparser import middlewares
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from pylatexenc.latex2text import LatexNodes2Text
+
+from kb.errors import Problem
+from loaders.citations.model import Citation, Name, ReadResult
+from loaders.citations.text import find_doi, find_pmid, find_url, find_year, initials_of, squash, tidy
+
+_KINDS = {
+    "article": "article",
+    "inproceedings": "article",
+    "conference": "article",
+    "book": "book",
+    "booklet": "book",
+    "proceedings": "book",
+    "collection": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "manual": "report",
+    "online": "web",
+    "www": "web",
+    "electronic": "web",
+}
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school")
+_LATEX = LatexNodes2Text()
+# bibtexparser logs each failed block; this reader reports them as problems with file and line,
+# so without a handler Python would print the same failure a second time on stderr.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+
+def read_bibtex(text: str, source: str) -> ReadResult:
+    """Read every entry of a BibTeX file; entries bibtexparser cannot parse are reported and skipped."""
+    library = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+    )
+    citations: list[Citation] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            entry = block.ignore_error_block
+            warnings.append(
+                Problem(source, f"entry key '{entry.key}' is used twice; both entries were loaded", row=line)
+            )
+            _add(entry, source, citations, problems)
+        else:
+            detail = squash(getattr(block.error, "abort_reason", "") or str(block.error)) or "syntax error"
+            problems.append(Problem(source, f"BibTeX entry could not be parsed ({detail}); it was skipped", row=line))
+    for entry in library.entries:
+        _add(entry, source, citations, problems)
+    citations.sort(key=lambda c: c.line)
+    problems.sort(key=lambda p: p.row or 0)
+    return ReadResult(source, "bibtex", tuple(citations), tuple(problems), tuple(warnings))
+
+
+def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:
+    line = entry.start_line + 1
+    fields = {key.lower(): value for key, value in entry.items()}
+    title = _plain(fields.get("title"))
+    if not title:
+        problems.append(
+            Problem(source, f"entry '{entry.key}' has no title; it was skipped (add a title field)", row=line)
+        )
+        return
+    text_fields = " ".join(str(v) for k, v in fields.items() if k not in ("author", "editor"))
+    venue = next((_plain(fields[name]) for name in _VENUE_FIELDS if fields.get(name)), None)
+    url = _plain(fields.get("url")) or find_url(text_fields)
+    doi = find_doi(_plain(fields.get("doi")) or "") or find_doi(text_fields)
+    authors, truncated = _names(fields.get("author") or [])
+    citations.append(
+        Citation(
+            raw=entry.raw,
+            title=title,
+            source=source,
+            line=line,
+            fmt="bibtex",
+            authors=authors,
+            authors_truncated=truncated,
+            year=find_year(_plain(fields.get("year")) or _plain(fields.get("date")) or ""),
+            venue=venue,
+            doi=doi,
+            pmid=_plain(fields.get("pmid")) or find_pmid(text_fields),
+            url=url,
+            kind=_KINDS.get(entry.entry_type.lower(), "web" if url and not venue else "other"),
+        )
+    )
+
+
+def _plain(value) -> str | None:
+    """A field value as plain text: LaTeX accents decoded, protective braces gone."""
+    if value is None:
+        return None
+    return tidy(_LATEX.latex_to_text(str(value)))
+
+
+def _names(parts: list) -> tuple[tuple[Name, ...], bool]:
+    names: list[Name] = []
+    truncated = False
+    for part in parts:
+        last = squash(" ".join(part.von + part.last))
+        if last.lower() == "others":
+            truncated = True
+            continue
+        if last.startswith("{") and not part.first:
+            names.append(Name(_plain(last) or last))
+        else:
+            names.append(Name(_plain(last) or last, initials_of(_plain(" ".join(part.first)) or "")))
+    return tuple(names), truncated
