@@ -1,0 +1,194 @@
+"""End to end in a real headless Chromium: `kb ui` on the demo data, every page, a download, a refusal.
+
+Chromium is Debian's (`/usr/bin/chromium`, installed by `scripts/setup.sh --browser`), driven by
+Playwright's Python package; no browser is ever downloaded. Outside CI the test is skipped when
+that Chromium is absent; in CI (CI set) it must run. A screenshot of every page goes to
+test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb import engine
+from kb.config import load_config
+from kb.store import open_store
+from loaders.wave.api import load_demo
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = {  # url path -> the page's title
+    "": "Commissioning research knowledge base",
+    "sites": "Sites",
+    "network": "Network",
+    "themes": "Themes",
+    "initiatives": "Initiatives",
+    "citations": "Citations",
+    "library": "Query library",
+    "console": "Cypher console",
+}
+START_TIMEOUT_S = 90
+REFUSAL_START = "Refused: this app only reads."
+
+
+def _chromium_or_skip() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing in CI; scripts/setup.sh --browser installs Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (run scripts/setup.sh --browser); CI runs this test")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"`kb ui` exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"`kb ui` did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    _chromium_or_skip()
+    path = tmp_path_factory.mktemp("browser-demo")
+    with open_store(load_config(data_dir=path, env={})) as store:
+        load_demo(store)
+    yield path
+    engine.stop(path)
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_dir):
+    """`kb ui` serving the demo data on a free local port."""
+    data_dir = demo_dir
+    port, log = _free_port(), data_dir / "kb-ui.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("KB_UI_PASSWORD", "KB_CONFIG")}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kb", "ui", "--port", str(port), "--data-dir", str(data_dir)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    tab = context.new_page()
+    tab.outside_requests = []
+    tab.on("request", lambda request: tab.outside_requests.append(request.url)
+           if not request.url.startswith((app_url, "data:", "blob:", "about:")) else None)
+    yield tab
+    context.close()
+
+
+def settle(tab, title: str) -> None:
+    """Wait until the page shows its title and Streamlit has finished running the script."""
+    tab.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    tab.wait_for_timeout(1500)  # charts and the graph component draw after the script ends
+
+
+def test_every_page_opens_without_errors_and_fetches_nothing_from_outside(page, app_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path, title in PAGES.items():
+        page.goto(f"{app_url}/{path}")
+        settle(page, title)
+        if path == "network":  # the graph component draws on a canvas inside its own frame
+            page.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=30_000)
+            page.wait_for_function("() => document.querySelector('iframe').getBoundingClientRect().height > 400",
+                                   timeout=30_000)  # its frame takes its full height once the graph is laid out
+        page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0, f"an exception on /{path}"
+    assert page.outside_requests == []
+
+
+def test_a_library_query_runs_and_its_csv_downloads(page, app_url):
+    page.goto(f"{app_url}/library?q=interviews_by_site")
+    settle(page, "Query library")
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_role("button", name="CSV").wait_for(timeout=30_000)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "interviews_by_site.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    site_b = next(r for r in rows if r["site"] == "z13:site:B")
+    # Study 1 Table 3: site B, 6 GPs of 16 interviews, 7 meetings observed, 12 of 13 answered (92%).
+    assert (site_b["gps"], site_b["total"], site_b["meeting_observations"], site_b["survey_percent"]) == \
+        ("6", "16", "7", "92")
+    page.screenshot(path=str(SCREENSHOTS / "library-result.png"), full_page=True)
+
+
+def test_a_create_typed_in_the_console_is_refused(page, app_url, demo_dir):
+    page.goto(f"{app_url}/console")
+    settle(page, "Cypher console")
+    editor = page.get_by_role("textbox", name="Cypher", exact=True)
+    editor.fill("CREATE (s:Site {id: 'e2e:site:X', name: 'Intruder'}) RETURN s")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text(REFUSAL_START).wait_for(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "console-refused.png"), full_page=True)
+    with open_store(load_config(data_dir=demo_dir, env={})) as store:
+        assert store.read("MATCH (s:Site {id: 'e2e:site:X'}) RETURN count(s) AS n").single_value() == 0
+
+
+def test_clicking_a_matrix_cell_lists_the_evidence_of_that_site(page, app_url):
+    page.goto(f"{app_url}/themes")
+    settle(page, "Themes")
+    cells = page.locator('[data-testid="stVegaLiteChart"]').first.locator("g.mark-rect path")
+    labels = [cells.nth(i).get_attribute("aria-label") or "" for i in range(cells.count())]
+    values = [int(label.rsplit("evidence: ", 1)[1]) if "evidence: " in label else -1 for label in labels]
+    clicked = labels[values.index(max(values))]  # "site_label: Site B (z13); theme_name: …; evidence: 7"
+    cells.nth(values.index(max(values))).click()  # the cell with the most evidence
+    page.wait_for_timeout(500)
+    settle(page, "Themes")
+    site = clicked.split("site_label: ", 1)[1].split(";", 1)[0].rsplit(" (", 1)[0]
+    sources = [c for c in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts() if "source:" in c]
+    assert sources and all(c.startswith(f"{site} · ") for c in sources), (site, sources)
+    # The matrix and the evidence list count the same pieces of evidence.
+    page.get_by_text(f"{max(values)} pieces of evidence", exact=True).wait_for(timeout=10_000)
+    page.screenshot(path=str(SCREENSHOTS / "themes-cell.png"), full_page=True)

@@ -1,0 +1,296 @@
+"""The Streamlit app, page by page, on the demo data in a real embedded engine (streamlit.testing AppTest).
+
+Expected values come from the published tables of study 1 (Zachariadis et al. 2013): Table 2
+(site characteristics), Table 3 (interviews by site) and Table 4 (site A and B network ties).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kb import engine
+from kb.config import load_config
+from kb.store import open_store
+from loaders.wave.api import load_demo, load_package
+from ui.data import VERSION_TTL_S
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "ui" / "app.py"
+WAVES = REPO / "tests" / "fixtures" / "waves"
+PAGES = {
+    "views/overview.py": "Commissioning research knowledge base",
+    "views/sites.py": "Sites",
+    "views/network.py": "Network",
+    "views/themes.py": "Themes",
+    "views/initiatives.py": "Initiatives",
+    "views/citations.py": "Citations",
+    "views/library.py": "Query library",
+    "views/console.py": "Cypher console",
+}
+RENDER_BUDGET_S = 2.0
+REFUSAL = ("Refused: this app only reads. The engine would not run this query because it would change "
+           "the knowledge base. Load or change data with the loaders (`kb load`), not from here.")
+
+
+# A made-up work that one publication of each study cites, so the citations page has a work that
+# two publications and two studies share (the demo's own reference lists may or may not have one).
+CITED = [{"work": "uitest:work:shared", "title": "A work both studies cite (test data)", "year": 2011,
+          "publications": ["z13:pub:bmjopen-2013", "s17:pub:marshall-manuscript"]}]
+CITED_WORK = """
+UNWIND $rows AS row
+MERGE (w:Work {id: row.work}) SET w.title = row.title, w.year = row.year
+WITH w, row
+UNWIND row.publications AS publication
+MATCH (p:Publication {id: publication})
+MERGE (p)-[c:CITES]->(w) SET c.n = 1
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    """A data directory whose embedded engine holds the demo studies."""
+    path = tmp_path_factory.mktemp("ui-demo")
+    with open_store(load_config(data_dir=path, env={})) as store:
+        load_demo(store)
+        store.write(CITED_WORK, {"rows": CITED})
+    yield path
+    # The app keeps its store and results for the server's life; this engine is about to stop.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine.stop(path)
+
+
+@pytest.fixture
+def app_env(demo_dir, monkeypatch):
+    monkeypatch.setenv("KB_DATA_DIR", str(demo_dir))
+    monkeypatch.setenv("KB_URI", "embedded")
+    monkeypatch.delenv("KB_CONFIG", raising=False)
+    monkeypatch.delenv("KB_UI_PASSWORD", raising=False)
+    return demo_dir
+
+
+def open_page(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has `column`."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a '{column}' column; tables: {[list(f.value.columns) for f in at.dataframe]}")
+
+
+def texts(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.markdown, *at.caption, *at.error, *at.info, *at.warning, *at.title)]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_an_exception(app_env, page):
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == PAGES[page]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_within_two_seconds_once_the_engine_is_up(app_env, page):
+    open_page(page)  # the engine and the store start once per server, not per page
+    st.cache_data.clear()  # measure the page's queries too, as after a new load
+    at = open_page()
+    at.switch_page(page)
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    assert not at.exception
+    assert elapsed < RENDER_BUDGET_S, f"{page} took {elapsed:.2f} s"
+
+
+def test_overview_counts_the_two_studies_six_sites_each(app_env):
+    at = open_page()
+    metrics = {m.label: m.value for m in at.metric}
+    # Study 1 has sites A-F and study 2 cases A-F; the shared vocabulary is a study of its own.
+    assert metrics["Sites"] == "12"
+    assert metrics["Studies"] == "3"
+
+
+def test_choosing_a_site_shows_its_profile_across_waves(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="sites:site").set_value("z13:site:B").run()
+    assert not at.exception
+    about = frame_with(at, "item")
+    assert dict(zip(about["item"], about["value"]))["name"] == "Site B"
+    waves = frame_with(at, "measure")
+    values = dict(zip(waves["measure"], waves["z13-2011"]))
+    assert values["population"] == "550000"  # Table 2: site B covers 550 000 people
+    assert values["pathfinder_wave"] == "2"
+
+
+def test_comparing_sites_lists_only_the_chosen_ones(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="sites:compare:study").set_value("z13").run()
+    at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
+    assert not at.exception
+    compared = frame_with(at, "population")
+    assert dict(zip(compared["name"], compared["population"])) == {"Site A": 300000, "Site E": 230000}
+
+
+def test_running_a_library_query_shows_its_rows(app_env):
+    at = open_page("views/library.py")
+    at.selectbox(key="library:query").set_value("interviews_by_site").run()
+    at.selectbox(key="library:interviews_by_site:study").set_value("z13").run()
+    at.button[0].click().run()
+    assert not at.exception
+    table = frame_with(at, "total")
+    by_site = {row["name"]: row for row in table.to_dict("records")}
+    assert by_site["Site B"]["total"] == 16 and by_site["Site B"]["gps"] == 6  # Table 3
+    assert sum(table["total"]) == 56
+
+
+def test_library_shows_the_query_cypher(app_env):
+    at = open_page("views/library.py")
+    at.selectbox(key="library:query").set_value("network_ties").run()
+    assert any("HAS_TIES" in code.value for code in at.code)
+
+
+def test_console_runs_a_read_query_with_parameters(app_env):
+    at = open_page("views/console.py")
+    at.text_area(key="console:cypher").set_value("MATCH (s:Site {id: $site}) RETURN s.name AS name")
+    at.text_area(key="console:params").set_value('{"site": "z13:site:C"}')
+    at.button(key="console:run").click().run()
+    assert not at.exception and not at.error
+    assert list(frame_with(at, "name")["name"]) == ["Site C"]
+
+
+def test_console_refuses_a_write_and_nothing_changes(app_env):
+    at = open_page("views/console.py")
+    at.text_area(key="console:cypher").set_value("CREATE (s:Site {id: 'ui:site:X', name: 'Intruder'}) RETURN s")
+    at.button(key="console:run").click().run()
+    assert [e.value for e in at.error] == [REFUSAL]
+    with open_store(load_config(data_dir=app_env, env={})) as store:
+        assert store.read("MATCH (s:Site {id: 'ui:site:X'}) RETURN count(s) AS n").single_value() == 0
+    assert any("refused: would write" in b.label for b in at.button)  # the history keeps the attempt
+
+
+def test_console_explains_parameters_that_are_not_json(app_env):
+    at = open_page("views/console.py")
+    at.text_area(key="console:params").set_value("{site: A}")
+    at.button(key="console:run").click().run()
+    assert [e.value for e in at.error] == [
+        "Parameters are not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2); "
+        'write an object such as {"site": "z13:site:A"}'
+    ]
+
+
+def test_network_ties_of_site_a_match_table_4(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="sites:compare:study").set_value("z13").run()
+    ties = frame_with(at, "type_name")
+    site_a = ties[ties["name"] == "Site A"]
+    assert int(site_a["total_ties"].iloc[0]) == 26
+    assert float(site_a["board_density"].iloc[0]) == pytest.approx(0.737)
+
+
+def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
+    at = open_page("views/themes.py")
+    at.selectbox(key="themes:theme").set_value("z13:theme:knowledge-flows")
+    at.selectbox(key="themes:site").set_value("z13:site:B").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption if "source:" in c.value]
+    assert captions and all(c.startswith("Site B") for c in captions)
+    assert all("source: not recorded" not in c for c in captions)
+
+
+def test_network_page_draws_the_advice_network_and_its_brokers(app_env):
+    at = open_page("views/network.py")
+    at.button_group(key="network:mode").set_value("Advice network").run()
+    assert not at.exception
+    assert any(t.value == "Knowledge brokers" for t in at.subheader)
+
+
+def test_password_gate_asks_once_and_never_shows_the_password(app_env, monkeypatch):
+    secret = "correct horse battery"
+    monkeypatch.setenv("KB_UI_PASSWORD", secret)
+    at = open_page()
+    assert not at.metric  # nothing of the knowledge base before the password
+    at.text_input(key="auth:password").set_value("wrong")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["That password is not right. Ask whoever runs this app for it."]
+    at.text_input(key="auth:password").set_value(secret)
+    at.button[0].click().run()
+    assert at.title[0].value == PAGES["views/overview.py"]
+    assert all(secret not in text for text in texts(at))
+
+
+def test_citations_lists_a_work_two_studies_cite(app_env):
+    at = open_page("views/citations.py")
+    works = frame_with(at, "cited_by")
+    shared = works[works["work"] == "uitest:work:shared"].to_dict("records")
+    assert len(shared) == 1
+    assert shared[0]["publications"] == 2
+    assert set(shared[0]["studies"].split("; ")) == {"z13", "s17"}
+
+
+def test_a_new_wave_shows_without_restarting_the_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KB_URI", "embedded")
+    monkeypatch.delenv("KB_UI_PASSWORD", raising=False)
+    try:
+        with open_store(load_config(data_dir=tmp_path, env={})) as store:
+            load_package(store, WAVES / "t01-w1")
+            at = open_page()
+            assert {m.label: m.value for m in at.metric}["Sites"] == "2"
+            load_package(store, WAVES / "t01-w2")  # adds a third site
+        time.sleep(VERSION_TTL_S + 0.5)  # the app re-reads what is loaded at most this often
+        at.run()
+        assert {m.label: m.value for m in at.metric}["Sites"] == "3"
+    finally:
+        engine.stop(tmp_path)
+
+
+def test_a_graph_result_draws_and_offers_graph_downloads(app_env):
+    at = open_page("views/library.py")
+    at.selectbox(key="library:query").set_value("neighbourhood").run()
+    at.button[0].click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["CSV", "Excel", "JSON", "GraphML", "GEXF", "Provenance"]
+    hint = "Click a node to see its properties; drag to move, scroll to zoom."
+    assert any(c.value.endswith(hint) for c in at.caption)
+
+
+def test_a_table_result_offers_no_graph_downloads(app_env):
+    at = open_page("views/library.py")
+    at.selectbox(key="library:query").set_value("compare_sites").run()
+    at.button[0].click().run()
+    assert [b.label for b in at.get("download_button")] == ["CSV", "Excel", "JSON", "Provenance"]
+
+
+@pytest.fixture(scope="module")
+def empty_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ui-empty")
+    open_store(load_config(data_dir=path, env={})).close()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine.stop(path)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_an_empty_knowledge_base(empty_dir, monkeypatch, page):
+    monkeypatch.setenv("KB_DATA_DIR", str(empty_dir))
+    monkeypatch.setenv("KB_URI", "embedded")
+    monkeypatch.delenv("KB_UI_PASSWORD", raising=False)
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]

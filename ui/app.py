@@ -1,0 +1,53 @@
+"""Entry point of the app (`kb ui` runs `streamlit run ui/app.py`): the password gate and the pages.
+
+Each page is one module under `ui/views/`; the knowledge base to read comes from KB_DATA_DIR /
+KB_URI, which `kb ui` sets from its own options.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from kb.errors import KBError
+from ui import auth, data
+
+PAGES = {
+    "Browse": [
+        ("views/overview.py", "Overview"),
+        ("views/sites.py", "Sites"),
+        ("views/network.py", "Network"),
+        ("views/themes.py", "Themes"),
+        ("views/initiatives.py", "Initiatives"),
+        ("views/citations.py", "Citations"),
+    ],
+    "Query": [
+        ("views/library.py", "Query library"),
+        ("views/console.py", "Cypher console"),
+    ],
+}
+
+
+def navigation() -> StreamlitPage:
+    sections = {
+        section: [st.Page(path, title=title, default=(path == "views/overview.py")) for path, title in pages]
+        for section, pages in PAGES.items()
+    }
+    return st.navigation(sections)
+
+
+def main() -> None:
+    # No Material icon for the page or the pages: the browser tab's icon is drawn from it, and for a
+    # Material icon the browser would fetch that from a font CDN. An emoji is drawn locally.
+    st.set_page_config(page_title="CCG commissioning research", page_icon="🕸️", layout="wide")
+    if not auth.gate():
+        st.stop()
+    page = navigation()
+    try:
+        st.sidebar.caption(f"Reading {data.app_config().describe()} (read-only)")
+        page.run()
+    except KBError as exc:
+        st.error(f"{exc}")
+
+
+main()

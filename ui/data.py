@@ -1,0 +1,148 @@
+"""The app's only way to the knowledge base: one store per Config, results cached per data version.
+
+The store lives in `st.cache_resource` (one per Config, shared by every session). Results live in
+`st.cache_data`, keyed by the Config, the query name, its parameters and a *data version*: a short
+fingerprint of what is loaded (node and relationship counts, waves and the latest load time). A
+new wave changes the fingerprint, so every cached result is recomputed on the next run. The
+fingerprint itself is re-read at most every `VERSION_TTL_S` seconds, so the check stays cheap.
+
+Everything here reads through `Store.read`, which the engine refuses to let write.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import streamlit as st
+
+from kb import schema
+from kb.config import Config, load_config
+from kb.queries import NamedQuery, Param, get_query, library, run_named
+from kb.store import Result, Store, open_store
+
+VERSION_TTL_S = 2.0
+
+
+def app_config() -> Config:
+    """The Config that `kb ui` hands over through KB_DATA_DIR / KB_URI (read on each run, not at import)."""
+    return load_config()
+
+
+def config_key(config: Config) -> str:
+    """A secret-free key that tells two Configs apart (the Config never holds a secret)."""
+    return repr(config)
+
+
+@st.cache_resource(show_spinner="Opening the knowledge base…")
+def _open(key: str, _config: Config) -> Store:
+    return open_store(_config)
+
+
+def store() -> Store:
+    """The knowledge base the app reads, opened once per Config for the whole server."""
+    config = app_config()
+    return _open(config_key(config), config)
+
+
+@st.cache_data(ttl=VERSION_TTL_S, show_spinner=False)
+def _version(key: str, _store: Store) -> str:
+    # Three count queries the engines answer from their statistics; labels come from the schema.
+    nodes = _store.read("MATCH (n) RETURN count(n) AS c").single_value()
+    rels = _store.read("MATCH ()-[r]->() RETURN count(r) AS c").single_value()
+    waves = _store.read(
+        f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest"
+    ).first() or {}
+    return f"{nodes}/{rels}/{waves.get('n')}/{waves.get('latest')}"
+
+
+def data_version() -> str:
+    """The fingerprint of what is loaded now; cached results are only reused while it holds."""
+    config = app_config()
+    return _version(config_key(config), store())
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _run_named(key: str, version: str, name: str, params_json: str, _store: Store):
+    columns, rows, meta = run_named(_store, name, json.loads(params_json))
+    return columns, rows, {**meta, "time": now_iso()}
+
+
+def run_query(name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]]:
+    """Run a library query (cached until the data changes): columns, rows and what produced them."""
+    params_json = json.dumps(values, sort_keys=True, default=str)
+    return _run_named(config_key(app_config()), data_version(), name, params_json, store())
+
+
+def run_cypher(cypher: str, params: dict[str, Any]) -> tuple[Result, dict[str, Any]]:
+    """Run free Cypher on the read path (never cached: the console shows what the engine says now)."""
+    s = store()
+    result = s.read(cypher, params)
+    return result, {"query": cypher, "parameters": params, "engine": s.kind, "time": now_iso()}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _choices(key: str, version: str, query_name: str, param_name: str, _store: Store) -> list[tuple[Any, str]]:
+    param = get_query(query_name).param(param_name)
+    if param.choices:
+        return [(value, str(value)) for value in param.choices]
+    if not param.choices_query:
+        return []
+    result = _store.read(param.choices_query)
+    value_col = result.columns[0]
+    label_col = result.columns[1] if len(result.columns) > 1 else value_col
+    pairs = [(row[value_col], row[label_col]) for row in result.rows]
+    labels = [label for _, label in pairs]
+    unique = len(set(labels)) == len(labels)
+    return [(value, _choice_label(value, label, unique)) for value, label in pairs]
+
+
+def _choice_label(value: Any, label: Any, unique: bool) -> str:
+    if label is None or label == value:
+        return str(value)
+    return str(label) if unique else f"{label} · {value}"
+
+
+def choices(query: NamedQuery, param: Param) -> list[tuple[Any, str]]:
+    """(value, label) pairs a parameter may take; empty when it is free text.
+
+    A choices query whose second column names the value (e.g. a site's name) gives readable labels.
+    """
+    if not param.choices and not param.choices_query:
+        return []
+    return _choices(config_key(app_config()), data_version(), query.name, param.name, store())
+
+
+@st.cache_data(show_spinner=False)
+def _status(key: str, version: str, _store: Store) -> dict[str, Any]:
+    from kb.status import status_report
+
+    return status_report(_store)
+
+
+def status() -> dict[str, Any]:
+    """Engine, secret-free address and counts per label and type (cached per data version)."""
+    return _status(config_key(app_config()), data_version(), store())
+
+
+@st.cache_data(show_spinner=False)
+def _waves(key: str, version: str, _store: Store) -> list[dict[str, Any]] | None:
+    try:
+        from loaders.wave.api import list_waves
+    except ImportError:
+        return None
+    return list_waves(_store)
+
+
+def waves() -> list[dict[str, Any]] | None:
+    """The loaded waves (None when this installation has no wave loader)."""
+    return _waves(config_key(app_config()), data_version(), store())
+
+
+def has_query(name: str) -> bool:
+    return name in library()

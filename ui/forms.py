@@ -1,0 +1,89 @@
+"""Forms built from a library query's parameter declarations (name, type, default, choices).
+
+A parameter with choices (a static list or a choices query) becomes a select box, or a
+multi-select for a list; the others become a number box, a checkbox or a text box by type. An
+optional parameter (a null or empty default, or help that says what "empty" means, as in
+"empty for every study") offers "(any)", which passes null or "" so the query does not narrow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kb.queries import NamedQuery, Param
+from ui import data
+
+ANY_LABEL = "(any)"
+
+
+def param_label(param: Param) -> str:
+    return param.name.replace("_", " ").capitalize()
+
+
+def param_values(query: NamedQuery, key: str) -> dict[str, Any]:
+    """One widget per parameter of the query; returns every parameter's value, typed."""
+    return {param.name: param_widget(query, param, f"{key}:{param.name}") for param in query.params}
+
+
+def param_widget(query: NamedQuery, param: Param, key: str, target=st) -> Any:
+    """The widget for one parameter; its value in the declared type."""
+    options = data.choices(query, param)
+    label, help_text = param_label(param), param.help or None
+    if options:
+        return _choice_widget(param, options, label, help_text, key, target)
+    if param.type == "bool":
+        return target.checkbox(label, value=bool(param.default), help=help_text, key=key)
+    if param.type in ("int", "float"):
+        step = 1 if param.type == "int" else 0.1
+        number = int if param.type == "int" else float
+        default = None if param.default is None else number(param.default)
+        return target.number_input(label, value=default, step=step, help=help_text, key=key)
+    if param.type == "list":
+        text = target.text_input(label, value=", ".join(map(str, param.default or [])),
+                                 help=(help_text or "") + " Separate values with commas.", key=key)
+        return param.coerce(text) if text.strip() else (None if param.default is None else [])
+    text = target.text_input(label, value="" if param.default is None else str(param.default), help=help_text, key=key)
+    return None if (text == "" and param.default is None) else text
+
+
+def _choice_widget(param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None,
+                   key: str, target) -> Any:
+    labels = {value: text for value, text in options}
+    values = [value for value, _ in options]
+    if param.type == "list":
+        default = [v for v in (param.default or []) if v in labels]
+        return target.multiselect(label, values, default=default, format_func=lambda v: labels.get(v, str(v)),
+                                  help=help_text, key=key)
+    if offers_any(param):
+        values = [None if param.default is None else ""] + values
+    index = values.index(param.default) if param.default in values else 0
+    return target.selectbox(label, values, index=index, help=help_text, key=key,
+                            format_func=lambda v: ANY_LABEL if is_any(v) else labels.get(v, str(v)))
+
+
+def is_any(value: Any) -> bool:
+    """The library's way of saying "do not narrow": null or empty."""
+    return value is None or value == ""
+
+
+def offers_any(param: Param) -> bool:
+    """A parameter may be left empty when its default is empty or its help says what empty means."""
+    return is_any(param.default) or "empty for" in param.help
+
+
+def choose(query_name: str, param_name: str, label: str, key: str, target=st) -> Any:
+    """A picker for one parameter's choices (starting at its default), for pages with their own layout."""
+    from kb.queries import get_query
+
+    query = get_query(query_name)
+    param = query.param(param_name)
+    options = data.choices(query, param)
+    labels = {value: text for value, text in options}
+    values = [value for value, _ in options]
+    if not values:
+        target.info(f"Nothing to choose from yet: no {label.lower()} is loaded.")
+        return None
+    index = values.index(param.default) if param.default in labels else 0
+    return target.selectbox(label, values, index=index, format_func=lambda v: labels.get(v, str(v)), key=key)

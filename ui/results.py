@@ -1,0 +1,85 @@
+"""Showing a result: a table (graph values as short text), its downloads and, for graphs, a picture."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kb.errors import KBError
+from kb.queries import get_query
+from kb.store.base import is_graph_value
+from ui import data, downloads, forms, graph
+
+
+def cell_text(value: Any) -> Any:
+    """A value as a table shows it: numbers and text as they are, graph values and maps as short text."""
+    if is_graph_value(value):
+        return _graph_text(value)
+    if isinstance(value, list):
+        return "; ".join(str(cell_text(item)) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def _graph_text(value: dict[str, Any]) -> str:
+    if value["element"] == "node":
+        props = value["properties"]
+        name = props.get("name") or props.get("title") or props.get("id") or value["key"]
+        return f"({':'.join(value['labels'])} {name})"
+    if value["element"] == "relationship":
+        return f"[:{value['type']}]"
+    return " → ".join(_graph_text(node) for node in value["nodes"])
+
+
+def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame([[cell_text(row.get(c)) for c in columns] for row in rows], columns=columns)
+    for column in frame.columns:
+        # A column mixing numbers and text cannot go to the browser as one typed column.
+        if frame[column].dtype == object and frame[column].map(type).nunique() > 1:
+            frame[column] = frame[column].map(lambda v: "" if v is None else str(v))
+    return frame
+
+
+def show_table(columns: list[str], rows: list[dict[str, Any]], meta: dict[str, Any], key: str,
+               draw_graph: bool = True, height: int | str = "auto") -> None:
+    """The rows as a table with a row count and download buttons, then the graph if the rows hold one."""
+    if not rows:
+        st.info("No rows: nothing matches these choices in the loaded data.")
+        return
+    st.dataframe(table_frame(columns, rows), hide_index=True, height=height, key=f"{key}:table")
+    is_graph = graph.has_graph_values(rows)
+    st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    downloads.download_buttons(columns, rows, meta, key, graph=is_graph)
+    if draw_graph and is_graph:
+        graph.show_graph(rows, key=f"{key}:graph")
+
+
+def run_or_report(name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]] | None:
+    """Run a library query; on a refusal or failure show the message and return None."""
+    try:
+        return data.run_query(name, values)
+    except KBError as exc:
+        st.error(f"The query '{name}' failed: {exc}")
+        return None
+
+
+def query_section(name: str, key: str, draw_graph: bool = True) -> tuple[list[str], list[dict], dict[str, Any]] | None:
+    """A library query with its question, a form for its parameters (folded away), its table and downloads."""
+    if not data.has_query(name):
+        st.warning(f"The query library has no '{name}' query in this installation.")
+        return None
+    query = get_query(name)
+    st.caption(query.question)
+    if query.params:
+        with st.expander("Parameters", expanded=False):
+            values = forms.param_values(query, key)
+    else:
+        values = {}
+    outcome = run_or_report(name, values)
+    if outcome is not None:
+        show_table(*outcome, key=key, draw_graph=draw_graph)
+    return outcome

@@ -1,0 +1,54 @@
+"""Citations: works that several publications cite, who cites them, and a work's neighbourhood
+(its citing publications and authors). Queries: `co_cited_works`, `neighbourhood`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kb.queries import get_query
+from ui import charts, data, forms, graph, results
+
+TOP_WORKS = 15
+
+
+def short_title(row: dict[str, Any]) -> str:
+    title = row.get("title") or row["work"]
+    title = title if len(title) <= 70 else title[:69] + "…"
+    return f"{title} ({row['year']})" if row.get("year") else title
+
+
+def show_work_graph(rows: list[dict[str, Any]]) -> None:
+    """The chosen work with the publications that cite it and its authors."""
+    works = {r["work"]: short_title(r) for r in rows}
+    work = st.selectbox("Work", list(works), format_func=works.get, key="citations:work")
+    outcome = results.run_or_report("neighbourhood", {"id": work, "hops": 1, "limit": 200})
+    if outcome and outcome[1]:
+        graph.show_graph(outcome[1], key="citations:work-graph", height=420)
+
+
+def render() -> None:
+    st.title("Citations")
+    st.caption("Reference lists of the studies' publications, with the same work merged across lists.")
+    query = get_query("co_cited_works")
+    cells = st.columns(len(query.params))
+    values = {p.name: forms.param_widget(query, p, f"citations:{p.name}", cell) for p, cell in zip(query.params, cells)}
+    outcome = results.run_or_report("co_cited_works", values)
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    if not rows:
+        cites = data.status()["relationships"].get("CITES", 0)
+        st.info("No work is cited that often in the loaded reference lists; lower the numbers above." if cites
+                else "No reference lists are loaded yet: the studies' citations appear here once they are.")
+        return
+    top = pd.DataFrame([{"work": short_title(r), "publications": r["publications"]} for r in rows[:TOP_WORKS]])
+    st.altair_chart(charts.bar_chart(top, "work", "publications", title="Most cited works"), width="stretch")
+    results.show_table(columns, rows, meta, key="citations:works")
+    st.subheader("Who cites a work")
+    show_work_graph(rows)
+
+
+render()

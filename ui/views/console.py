@@ -1,0 +1,107 @@
+"""Cypher console: free Cypher with JSON parameters and a history, on the read-only path.
+
+The query goes to `Store.read`, which the engine refuses to let write, so a CREATE, MERGE, SET or
+DELETE typed here is refused by the engine itself and shown as a message; nothing in the app
+decides what counts as a write.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from kb.errors import KBError, ReadOnlyViolation
+from ui import data, results
+
+HISTORY = "console:history"
+HISTORY_LIMIT = 20
+EXAMPLE = "MATCH (s:Site) RETURN s.id AS id, s.name AS name ORDER BY id LIMIT 25"
+REFUSAL = ("Refused: this app only reads. The engine would not run this query because it would change "
+           "the knowledge base. Load or change data with the loaders (`kb load`), not from here.")
+
+
+def parse_parameters(text: str) -> dict[str, Any]:
+    """The parameters box: a JSON object, or empty for none."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"Parameters are not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+                         'write an object such as {"site": "z13:site:A"}') from None
+    if not isinstance(value, dict):
+        raise ValueError('Parameters must be a JSON object such as {"site": "z13:site:A"}, not a list or a value')
+    return value
+
+
+def remember(cypher: str, params_text: str, outcome: str) -> None:
+    history = st.session_state.setdefault(HISTORY, [])
+    history.insert(0, {"cypher": cypher, "params": params_text, "outcome": outcome, "time": data.now_iso()})
+    del history[HISTORY_LIMIT:]
+
+
+def recall(index: int) -> None:
+    """Put a history entry back in the editor (a button callback, so it runs before the widgets)."""
+    entry = st.session_state[HISTORY][index]
+    st.session_state["console:cypher"] = entry["cypher"]
+    st.session_state["console:params"] = entry["params"]
+
+
+def run(cypher: str, params_text: str) -> None:
+    try:
+        params = parse_parameters(params_text)
+        result, meta = data.run_cypher(cypher, params)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    except ReadOnlyViolation:
+        remember(cypher, params_text, "refused: would write")
+        st.session_state.pop("console:last", None)
+        st.error(REFUSAL, icon=":material/block:")
+        return
+    except KBError as exc:
+        remember(cypher, params_text, "failed")
+        st.session_state.pop("console:last", None)
+        st.error(f"The engine could not run this query: {exc}")
+        return
+    remember(cypher, params_text, f"{len(result.rows)} rows")
+    st.session_state["console:last"] = (result.columns, result.rows, meta)
+
+
+def show_history() -> None:
+    history = st.session_state.get(HISTORY, [])
+    if not history:
+        st.caption("Queries you run appear here.")
+        return
+    for index, entry in enumerate(history):
+        first_line = entry["cypher"].strip().splitlines()[0] if entry["cypher"].strip() else ""
+        st.button(f"{entry['outcome']} · {first_line[:60]}", key=f"console:recall:{index}",
+                  on_click=recall, args=(index,), help=entry["cypher"], width="stretch")
+
+
+def render() -> None:
+    st.title("Cypher console")
+    st.caption(f"Read-only Cypher on {data.app_config().describe()}. Values go in the parameters box as JSON "
+               "and are used as $name in the query.")
+    editor, side = st.columns([3, 1])
+    with editor:
+        st.session_state.setdefault("console:cypher", EXAMPLE)
+        cypher = st.text_area("Cypher", key="console:cypher", height=160)
+        params_text = st.text_area("Parameters (JSON)", key="console:params", height=68,
+                                   placeholder='{"site": "z13:site:A"}')
+        if st.button("Run", type="primary", key="console:run", icon=":material/play_arrow:"):
+            if cypher.strip():
+                run(cypher, params_text)
+            else:
+                st.warning("Type a query first.")
+        last = st.session_state.get("console:last")
+        if last:
+            results.show_table(*last, key="console:result")
+    with side:  # filled after the editor so a query just run is already listed
+        st.subheader("History")
+        show_history()
+
+
+render()

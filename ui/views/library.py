@@ -1,0 +1,56 @@
+"""Query library: pick a named question, fill in the form built from its parameters, run it.
+
+The result shows as a table (and as a graph when it holds nodes, relationships or paths) with its
+downloads; the query's Cypher is shown with a copy button so a researcher can adapt it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.queries import get_query, library
+from ui import forms, results
+
+LAST = "library:last"
+
+
+def pick_query() -> str | None:
+    queries = library()
+    if not queries:
+        st.info("The query library is empty in this installation.")
+        return None
+    names = sorted(queries, key=lambda n: queries[n].title.lower())
+    chosen = st.query_params.get("q")
+    index = names.index(chosen) if chosen in names else 0
+    name = st.selectbox("Question", names, index=index, key="library:query",
+                        format_func=lambda n: f"{queries[n].title} ({n})")
+    st.query_params["q"] = name
+    return name
+
+
+def render() -> None:
+    st.title("Query library")
+    st.caption("Named, parameterised questions over every loaded study. The same queries run from the "
+               "command line as `kb query NAME --param name=value`.")
+    name = pick_query()
+    if name is None:
+        return
+    query = get_query(name)
+    st.markdown(f"**{query.question}**")
+    with st.form(f"library:form:{name}"):
+        values = forms.param_values(query, f"library:{name}")
+        submitted = st.form_submit_button("Run query", type="primary", icon=":material/play_arrow:")
+    if submitted:
+        outcome = results.run_or_report(name, values)
+        st.session_state[LAST] = outcome and (name, outcome)
+    last = st.session_state.get(LAST)
+    if last and last[0] == name:
+        results.show_table(*last[1], key=f"library:result:{name}")
+    with st.expander("Cypher", expanded=False):
+        st.code(query.cypher, language="cypher")
+        if query.params:
+            st.caption("Parameters: " + ", ".join(
+                f"${p.name} ({p.type}{'' if p.default is None else f', default {p.default!r}'})" for p in query.params))
+
+
+render()

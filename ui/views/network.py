@@ -1,0 +1,109 @@
+"""Network: interactive graphs of a site's world, its advice network, any entity's neighbourhood,
+and the chains that connect two entities. Nodes are coloured by label.
+
+Queries: `neighbourhood`, `site_network` with `knowledge_brokers` (the SNA measures),
+`search` (to find an entity by name) and `connections_between`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kb.queries import get_query
+from ui import charts, forms, graph, results
+
+MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
+SNA_COLUMNS = ("betweenness", "degree", "closeness", "ties")
+
+
+def show_graph_result(name: str, values: dict, key: str) -> None:
+    """Run a graph query and draw it, with its table and downloads under the picture."""
+    outcome = results.run_or_report(name, values)
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    if not rows:
+        st.info("Nothing is connected here in the loaded data.")
+        return
+    graph.show_graph(rows, key=f"{key}:graph")
+    with st.expander(f"Table ({len(rows)} rows) and downloads"):
+        results.show_table(columns, rows, meta, key=key, draw_graph=False)
+
+
+def around_site() -> None:
+    left, right = st.columns([3, 1])
+    site = forms.choose("site_profile", "site", "Site", key="network:site", target=left)
+    hops = right.segmented_control("Steps out", [1, 2], default=1, key="network:site:hops") or 1
+    if site:
+        show_graph_result("neighbourhood", {"id": site, "hops": hops, "limit": 300}, key="network:site")
+
+
+def advice_network() -> None:
+    query = get_query("site_network")
+    left, right = st.columns([3, 1])
+    site = forms.choose("site_network", "site", "Site", key="network:advice:site", target=left)
+    relation = forms.param_widget(query, query.param("relation"), "network:advice:relation", right)
+    if not site:
+        return
+    show_graph_result("site_network", {"site": site, "relation": relation}, key="network:advice")
+    st.subheader("Knowledge brokers")
+    outcome = results.run_or_report("knowledge_brokers", {"site": site, "limit": 10})
+    if outcome and outcome[1]:
+        columns, rows, meta = outcome
+        measured = [c for c in SNA_COLUMNS if any(r.get(c) is not None for r in rows)]
+        st.caption("Ranked by betweenness centrality, then degree" +
+                   ("" if "betweenness" in measured else " (no measures are loaded; ranked by ties)") + ".")
+        results.show_table(columns, rows, meta, key="network:brokers", draw_graph=False)
+        measure = "betweenness" if "betweenness" in measured else "ties"
+        frame = [{"name": r["name"], measure: r[measure]} for r in rows if charts.is_number(r.get(measure))]
+        if any(entry[measure] for entry in frame):
+            st.altair_chart(charts.bar_chart(pd.DataFrame(frame), "name", measure), width="stretch")
+    elif outcome:
+        st.info("No participants of this site are loaded.")
+
+
+def find_entity(key: str, label: str, target=st) -> str | None:
+    """Search by name or text and pick one match; returns its id."""
+    text = target.text_input(label, key=f"{key}:text", placeholder="a name or a word, e.g. Wellbeing")
+    if not text.strip():
+        return None
+    outcome = results.run_or_report("search", {"text": text.strip(), "label": "", "limit": 50})
+    found = [r for r in (outcome[1] if outcome else []) if r.get("id")]
+    # Entities whose name is the text come first, then other entities, then pieces of evidence.
+    wanted = text.strip().lower()
+    matches = sorted(found, key=lambda r: (str(r.get("name") or "").lower() != wanted, r.get("label") == "Evidence"))
+    if not matches:
+        target.info(f"Nothing matches '{text}'.")
+        return None
+    names = {r["id"]: f"{r['label']}: {r['name'] or r['id']} ({r['id']})" for r in matches}
+    return target.selectbox("Match", list(names), format_func=names.get, key=f"{key}:match")
+
+
+def around_entity() -> None:
+    left, right = st.columns([3, 1])
+    entity = find_entity("network:entity", "Find an entity", left)
+    hops = right.segmented_control("Steps out", [1, 2], default=1, key="network:entity:hops") or 1
+    if entity:
+        show_graph_result("neighbourhood", {"id": entity, "hops": hops, "limit": 300}, key="network:entity")
+
+
+def between_entities() -> None:
+    left, right = st.columns(2)
+    start = find_entity("network:from", "From", left)
+    end = find_entity("network:to", "To", right)
+    if start and end:
+        if start == end:
+            st.info("Choose two different entities.")
+            return
+        show_graph_result("connections_between", {"from": start, "to": end, "max_hops": 6, "limit": 25},
+                          key="network:between")
+
+
+def render() -> None:
+    st.title("Network")
+    mode = st.segmented_control("Show", MODES, default=MODES[0], key="network:mode") or MODES[0]
+    {MODES[0]: around_site, MODES[1]: advice_network, MODES[2]: around_entity, MODES[3]: between_entities}[mode]()
+
+
+render()

@@ -1,0 +1,127 @@
+"""Sites: the profile of one site across waves, and chosen sites side by side.
+
+The profile comes from `site_profile` (one row per fact, grouped in sections); the comparison from
+`compare_sites` (like study 1 Table 2), `interviews_by_site` (Table 3) and `network_ties` (Table 4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kb.queries import get_query
+from ui import charts, data, downloads, forms, results
+
+SECTION_TITLES = {
+    "site": "About the site", "wave values": "Values per wave", "interviews": "Interviewed, by role",
+    "board": "Board members, by role", "ties": "Published ties to stakeholder types",
+    "initiatives": "Initiatives (clinical areas)", "themes": "Themes of its evidence (evidence count)",
+}
+
+
+def section_frame(rows: list[dict[str, Any]], section: str) -> pd.DataFrame:
+    chosen = [r for r in rows if r["section"] == section]
+    if section == "wave values":
+        frame = pd.DataFrame(chosen)
+        table = frame.pivot_table(index="item", columns="wave", values="value", aggfunc="first", sort=False)
+        return table.astype(str).replace({"None": "", "nan": ""}).reset_index().rename(columns={"item": "measure"})
+    columns = ["item", "value"] + (["wave"] if any(r.get("wave") for r in chosen) else [])
+    return pd.DataFrame([{c: results.cell_text(r.get(c)) for c in columns} for r in chosen], columns=columns)
+
+
+def site_label(row: dict[str, Any]) -> str:
+    """A site as people name it, with its study, since two studies may both have a "Site A"."""
+    return f"{row.get('name') or row['site']} ({row.get('study')})"
+
+
+def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """Sites in result order, those with any measured number first (they make a comparison worth seeing)."""
+    measures = charts.numeric_columns(columns, rows)
+    sites = list(dict.fromkeys(r["site"] for r in rows))
+    measured = {r["site"] for r in rows if any(charts.is_number(r.get(m)) for m in measures)}
+    return [s for s in sites if s in measured] + [s for s in sites if s not in measured]
+
+
+def show_profile() -> None:
+    site = forms.choose("site_profile", "site", "Site", key="sites:site")
+    if site is None:
+        return
+    outcome = results.run_or_report("site_profile", {"site": site})
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    if not rows:
+        st.info("Nothing is recorded about this site yet.")
+        return
+    sections = [s for s in SECTION_TITLES if any(r["section"] == s for r in rows)]
+    left, right = st.columns(2)
+    for index, section in enumerate(sections):
+        target = left if index % 2 == 0 else right
+        target.markdown(f"**{SECTION_TITLES[section]}**")
+        target.dataframe(section_frame(rows, section), hide_index=True, key=f"sites:profile:{section}")
+    downloads.download_buttons(columns, rows, meta, key="sites:profile")
+
+
+def show_comparison() -> None:
+    query = get_query("compare_sites")
+    filters = st.columns(2)
+    values = {p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2])
+              for i, p in enumerate(query.params)}
+    outcome = results.run_or_report("compare_sites", values)
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    labels = {r["site"]: site_label(r) for r in rows}
+    if not set(st.session_state.get("sites:compare:chosen") or []) & set(labels):
+        # Other filters left none of the earlier choices: start again from the first sites.
+        st.session_state.pop("sites:compare:chosen", None)
+    chosen = st.multiselect("Sites to compare", list(labels), default=measured_sites(columns, rows)[:6],
+                            key="sites:compare:chosen", format_func=labels.get)
+    rows = [r for r in rows if r["site"] in chosen]
+    results.show_table(columns, rows, meta, key="sites:compare")
+    measures = charts.numeric_columns(columns, rows)
+    if rows and measures:
+        default = measures.index("population") if "population" in measures else 0
+        measure = st.selectbox("Measure to chart", measures, index=default, key="sites:compare:measure")
+        frame = pd.DataFrame([{**r, "site_label": labels[r["site"]]} for r in rows if r.get(measure) is not None])
+        if not frame.empty:
+            colour = "wave" if frame["wave"].nunique() > 1 else None
+            st.altair_chart(charts.bar_chart(frame, "site_label", measure, colour), width="stretch")
+    show_site_tables(values.get("study") or "", chosen)
+
+
+def show_site_tables(study: str, chosen: list[str]) -> None:
+    """Table 3 and Table 4 for the same study, limited to the chosen sites."""
+    for name, title in (("interviews_by_site", "Interviews, observations and survey response"),
+                        ("network_ties", "Ties to stakeholder types")):
+        if not data.has_query(name):
+            continue
+        st.subheader(title)
+        fixed = {p.name: (study if p.name == "study" else p.default) for p in get_query(name).params}
+        outcome = results.run_or_report(name, fixed)
+        if outcome:
+            columns, rows, meta = outcome
+            rows = [r for r in rows if r.get("site") in chosen]
+            if name == "network_ties" and rows:
+                show_ties_matrix(rows)
+            results.show_table(columns, rows, meta, key=f"sites:{name}")
+
+
+def show_ties_matrix(rows: list[dict[str, Any]]) -> None:
+    """Ties per site and stakeholder type as a heatmap (Table 4 read as a picture)."""
+    frame = pd.DataFrame([{**r, "site_label": site_label(r)} for r in rows])
+    st.altair_chart(charts.heatmap(frame, "type_name", "site_label", "ties", selection_name="ties"), width="stretch")
+
+
+def render() -> None:
+    st.title("Sites")
+    profile, compare = st.tabs(["Profile", "Compare"])
+    with profile:
+        show_profile()
+    with compare:
+        show_comparison()
+
+
+render()

@@ -1,0 +1,111 @@
+"""Themes: the sites × themes framework matrix as a heatmap; a cell opens the evidence behind it.
+
+Clicking a cell selects its theme and site; the two pickers under the matrix follow the click and
+can also be used on their own. Queries: `theme_matrix`, `evidence_for_theme`, `cross_study_themes`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kb.queries import get_query
+from ui import charts, downloads, forms, results
+
+MATRIX_KEY = "themes:matrix"
+THEME_KEY, SITE_KEY = "themes:theme", "themes:site"
+CLICKED = "themes:clicked"
+ROW_HEIGHT_PX = 24
+
+
+def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    frame["site_label"] = frame["site_name"].fillna(frame["site"]) + " (" + frame["study"].fillna("") + ")"
+    return frame
+
+
+def follow_click(event: Any) -> None:
+    """Copy a newly clicked cell into the pickers' state (before the pickers are drawn)."""
+    points = (getattr(event, "selection", None) or {}).get("cell") or []
+    if not points:
+        return
+    clicked = (points[0].get("theme"), points[0].get("site"))
+    if clicked != st.session_state.get(CLICKED) and all(clicked):
+        st.session_state[CLICKED] = clicked
+        st.session_state[THEME_KEY], st.session_state[SITE_KEY] = clicked
+
+
+def show_matrix(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = matrix_frame(rows)
+    chart = charts.heatmap(frame, "site_label", "theme_name", "evidence", selection_name="cell",
+                           fields=["theme", "site"])
+    height = max(160, ROW_HEIGHT_PX * frame["theme_name"].nunique())
+    event = st.altair_chart(chart.properties(height=height), width="stretch", on_select="rerun",
+                            selection_mode="cell", key=MATRIX_KEY)
+    follow_click(event)
+    return frame
+
+
+def pick_cell(frame: pd.DataFrame) -> tuple[str | None, str]:
+    themes = dict(zip(frame["theme"], frame["theme_name"]))
+    sites = {"": "(every site)", **dict(zip(frame["site"], frame["site_label"]))}
+    if st.session_state.get(THEME_KEY) not in themes:
+        st.session_state.pop(THEME_KEY, None)
+    if st.session_state.get(SITE_KEY) not in sites:
+        st.session_state.pop(SITE_KEY, None)
+    left, right = st.columns(2)
+    theme = left.selectbox("Theme", list(themes), format_func=themes.get, key=THEME_KEY)
+    site = right.selectbox("Site", list(sites), format_func=sites.get, key=SITE_KEY)
+    return theme, site
+
+
+def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
+    outcome = results.run_or_report("evidence_for_theme",
+                                    {"theme": theme, "site": site, "include_subthemes": include_subthemes})
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    st.caption(f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence")
+    for row in rows[:50]:
+        with st.container(border=True):
+            st.markdown(row.get("text") or "")
+            st.caption(f"{row.get('site_name') or 'no site'} · {row.get('speaker_role') or 'speaker not recorded'} · "
+                       f"{row.get('kind') or ''} · source: {row.get('locator') or 'not recorded'}")
+    if rows:
+        downloads.download_buttons(columns, rows, meta, key="themes:evidence")
+
+
+def show_framework() -> None:
+    query = get_query("theme_matrix")
+    left, right = st.columns(2)
+    study = forms.param_widget(query, query.param("study"), "themes:study", left)
+    subthemes = forms.param_widget(query, query.param("include_subthemes"), "themes:subthemes", right)
+    outcome = results.run_or_report("theme_matrix", {"study": study, "include_subthemes": subthemes})
+    if outcome is None:
+        return
+    columns, rows, meta = outcome
+    if not rows:
+        st.info("No coded evidence is loaded for these choices.")
+        return
+    st.caption("Evidence per site and theme. Click a cell to read the evidence behind it.")
+    frame = show_matrix(rows)
+    with st.expander("Matrix as a table, and downloads"):
+        results.show_table(columns, rows, meta, key="themes:matrix-table", draw_graph=False)
+    st.subheader("Evidence")
+    theme, site = pick_cell(frame)
+    if theme:
+        show_evidence(theme, site, subthemes)
+
+
+def render() -> None:
+    st.title("Themes")
+    framework, across = st.tabs(["Framework matrix", "Across studies"])
+    with framework:
+        show_framework()
+    with across:
+        results.query_section("cross_study_themes", key="themes:across")
+
+
+render()
