@@ -31,3 +31,16 @@ def status_report(store: Store) -> dict[str, Any]:
 def init_schema(store: Store) -> int:
     """Apply the knowledge model's keys and indexes; safe to run again. Returns statements that changed something."""
     return store.apply_schema(schema.ddl(store.kind))
+
+
+def data_version(store: Store) -> str:
+    """A cheap fingerprint of what is loaded: it changes whenever a wave loads, reloads or unloads.
+
+    Caches (the app's) key their entries on it, so a new load invalidates them without a restart.
+    """
+    nodes = store.read("MATCH (n) RETURN count(n) AS c").single_value()
+    rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c").single_value()
+    waves = store.read(
+        f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest"
+    ).first() or {}
+    return f"{nodes}/{rels}/{waves.get('n')}/{waves.get('latest')}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from kb import schema
+from kb import status as kb_status
 from kb.config import Config, load_config
 from kb.queries import NamedQuery, Param, get_query, library, run_named
 from kb.store import Result, Store, open_store
@@ -48,13 +48,7 @@ def store() -> Store:
 
 @st.cache_data(ttl=VERSION_TTL_S, show_spinner=False)
 def _version(key: str, _store: Store) -> str:
-    # Three count queries the engines answer from their statistics; labels come from the schema.
-    nodes = _store.read("MATCH (n) RETURN count(n) AS c").single_value()
-    rels = _store.read("MATCH ()-[r]->() RETURN count(r) AS c").single_value()
-    waves = _store.read(
-        f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest"
-    ).first() or {}
-    return f"{nodes}/{rels}/{waves.get('n')}/{waves.get('latest')}"
+    return kb_status.data_version(_store)
 
 
 def data_version() -> str:
