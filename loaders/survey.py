@@ -1,16 +1,10 @@
 """Survey edge lists: who each respondent goes to for advice, collaboration or knowledge.
 
-One CSV row per tie (UTF-8, optional BOM, header row):
-
-    respondent   id of the participant who answered (required)
-    alter        id of the person or organisation they named (required)
-    alter_type   participant | organisation (required)
-    relation     advice | collaboration | knowledge (required)
-    weight       a number from 0 (optional; e.g. frequency of contact)
-    wave         id of the survey wave the tie belongs to (optional)
-
-Ids are those of participants.csv / organisations.csv. Rows are numbered as a spreadsheet shows
-them (the header is row 1). Every problem in the file is reported at once.
+One CSV row per tie (UTF-8, optional BOM, header row), with the columns SURVEY_DOCS declares
+(required: REQUIRED_COLUMNS); docs/wave-format.md is generated from them. Ids are those of
+participants.csv / organisations.csv. Rows are numbered as a spreadsheet shows them (the header is
+row 1). Every problem in the file is reported at once. `advice_tie_rows` turns the ties into the
+advice_ties.csv rows of a wave package.
 """
 
 from __future__ import annotations
@@ -23,7 +17,15 @@ from pathlib import Path
 from kb.errors import Problem, ValidationError
 from loaders.wave.spec import REL_FILES, TIE_RELATIONS
 
-SURVEY_COLUMNS = ("respondent", "alter", "alter_type", "relation", "weight", "wave")
+SURVEY_DOCS = {
+    "respondent": "id of the participant who answered",
+    "alter": "id of the participant or organisation they named",
+    "alter_type": "`participant` or `organisation`",
+    "relation": "`advice`, `collaboration` or `knowledge`",
+    "weight": "a number from 0 (e.g. how often they talk)",
+    "wave": "the survey wave the tie belongs to",
+}
+SURVEY_COLUMNS = tuple(SURVEY_DOCS)
 REQUIRED_COLUMNS = ("respondent", "alter", "alter_type", "relation")
 ALTER_TYPES = ("participant", "organisation")
 _WITH_ARTICLE = {"participant": "a participant", "organisation": "an organisation"}

@@ -59,7 +59,8 @@ def test_evidence_rows_carry_speaker_site_themes_and_offsets(project_path):
     assert (first["start"], first["end"]) == ("0", "23")
     assert first["themes"] == f"z13:theme:{flows};z13:theme:{pct}"
     assert (first["participant"], first["site"], first["speaker_role"]) == ("z13:participant:GP1", "z13:site:A", "gp")
-    assert first["kind"] == "document"
+    assert first["kind"] == "excerpt"  # verbatim coded text of the researchers' own data
+    assert (first["coder"], first["coded_on"]) == ("Coder One", "2011-03-04")
     assert first["locator"] == "board.qdpx, source 'Interview GP1', characters 0-23"
     assert [r["speaker_role"] for r in rows.evidence] == ["gp", "gp", "practice_manager"]
 

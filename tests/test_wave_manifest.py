@@ -90,7 +90,8 @@ def test_a_list_instead_of_a_mapping_is_refused():
         (GOOD.replace("wave:\n  id: t01-w9\n  title: A wave\n", "wave: t01-w9\n"),
          "wave.yaml: line 5: 'wave' must be a mapping of keys; see docs/wave-format.md for its keys"),
         (GOOD + "note: hello\n",
-         "wave.yaml: line 8: unknown key 'note'; allowed keys are format, study, wave, requires, publications, sources, citations"),
+         "wave.yaml: line 8: unknown key 'note'; allowed keys are format, study, wave, requires, publications, sources, citations, "
+         "figures, qdpx"),
     ],
 )
 def test_each_manifest_rule_has_its_own_problem(text, expected):

@@ -100,7 +100,8 @@ def test_a_problem_after_a_multiline_cell_names_the_record_not_the_line(tmp_path
          "regions.csv, organisation_types.csv, clinical_areas.csv, commissioning_models.csv, sites.csv, "
          "organisations.csv, participants.csv, initiatives.csv, themes.csv, evidence.csv, findings.csv, "
          "recommendations.csv, site_observations.csv, ties.csv, initiative_partners.csv, theme_relations.csv, "
-         "advice_ties.csv and the reference lists named under 'citations' in wave.yaml"),
+         "advice_ties.csv, codebook.csv, coded_segments.csv, the .qdpx named under 'qdpx' and the reference lists "
+         "named under 'citations' in wave.yaml"),
         ({"wave.yaml": None}, "wave.yaml: is missing; a package needs wave.yaml at its top (see docs/wave-format.md)"),
         ({"wave.yaml": (FIXTURES / "t01-w1" / "wave.yaml").read_text()
           + "citations:\n  - {file: refs.txt, format: pmc, cited_by: 't01:pub:report'}\n"},

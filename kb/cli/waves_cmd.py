@@ -53,6 +53,18 @@ def _print_report(report: dict) -> None:
             rows.append({"kind": kind, "created": 0, "removed": removed})
     if rows:
         print_table(["kind", "created", "removed"], rows)
+    measured = report.get("measured") or {}
+    if any(measured.values()):
+        click.echo(f"network measures computed for {measured.get('participants', 0)} participants "
+                   f"at {measured.get('sites', 0)} sites")
+    _print_warnings(report.get("warnings") or [])
+
+
+def _print_warnings(warnings: list) -> None:
+    for warning in warnings[:50]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(warnings) > 50:
+        click.echo(f"warning: … and {len(warnings) - 50} more", err=True)
 
 
 @click.command()
@@ -66,6 +78,7 @@ def validate(path):
     rows = package.counts()
     total = sum(rows.values())
     click.echo(f"{path}: valid — wave {package.wave_id} of study {package.study_id}, {total} rows in {len(rows)} files")
+    _print_warnings(list(getattr(package, "warnings", []) or []))
 
 
 @click.command()

@@ -8,6 +8,7 @@ symbolic links, a bounded number of members, a bounded total size and a bounded 
 
 from __future__ import annotations
 
+import io
 import stat
 import zipfile
 import zlib
@@ -73,13 +74,17 @@ def _member_problems(archive: str, infos: list[zipfile.ZipInfo], limits: Archive
 class QdpxArchive:
     """An opened `.qdpx` whose members passed the safety checks; use as a context manager."""
 
-    def __init__(self, path: str | Path, limits: ArchiveLimits = DEFAULT_LIMITS):
-        path = Path(path)
-        self.name = path.name
-        if not path.is_file():
-            raise NotFound(f"{path}: no such file; give the path of a .qdpx project exported by your QDA tool")
+    def __init__(self, path: str | Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, name: str | None = None):
+        """Open `path`, or the archive's bytes (as a wave package holds it) named `name` in messages."""
+        if isinstance(path, bytes):
+            self.name, source = name or "project.qdpx", io.BytesIO(path)
+        else:
+            path = Path(path)
+            self.name, source = name or path.name, path
+            if not path.is_file():
+                raise NotFound(f"{path}: no such file; give the path of a .qdpx project exported by your QDA tool")
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
             raise ValidationError([Problem(self.name, (
                 f"is not a readable zip archive ({exc}); a .qdpx is a zip of a .qde project file and a "

@@ -4,7 +4,7 @@ In wave.yaml (all keys optional except `file`):
 
     qdpx:
       file: coding/interviews.qdpx
-      evidence_kind: document            # evidence.csv `kind` of every coded segment
+      evidence_kind: excerpt             # evidence.csv `kind` of every coded segment
       cases:
         represent: participants          # or `sites`: what one case of the project stands for
         variable_for_participant: Code   # participant key; default: the case name
@@ -54,7 +54,7 @@ class QdpxSettings:
     """The whole `qdpx:` section (the file itself is handled by the caller)."""
 
     cases: CaseMapping = field(default_factory=CaseMapping)
-    evidence_kind: str = "document"
+    evidence_kind: str = "excerpt"
 
 
 def _check_cases(values: dict[str, Any], where: str) -> list[Problem]:
@@ -84,7 +84,7 @@ def settings_from_manifest(section: dict[str, Any] | None, where: str = "wave.ya
     cases = section.pop("cases", None) or {}
     problems = [Problem(where, f"unknown key 'qdpx.{key}'; expected file, evidence_kind or cases") for key in section
                 if key != "evidence_kind"]
-    kind = section.get("evidence_kind", "document")
+    kind = section.get("evidence_kind", "excerpt")
     if kind not in EVIDENCE_KINDS:
         problems.append(Problem(where, f"qdpx.evidence_kind is {kind!r}; expected one of: {', '.join(EVIDENCE_KINDS)}"))
     if not isinstance(cases, dict):

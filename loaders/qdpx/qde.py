@@ -29,9 +29,10 @@ CASE_CHILDREN = ("Description", "CodeRef", "VariableValue", "SourceRef", "Select
 STANDARD_NAME = "project.qde"
 
 
-def read_qdpx(path: str | Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> QdaProject:
-    """The project inside a `.qdpx` archive, read safely (see loaders.qdpx.archive)."""
-    with QdpxArchive(path, limits) as archive:
+def read_qdpx(path: str | Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, name: str | None = None) -> QdaProject:
+    """The project inside a `.qdpx` archive (a path, or its bytes named `name`), read safely
+    (see loaders.qdpx.archive)."""
+    with QdpxArchive(path, limits, name) as archive:
         member = archive.qde_member()
         file = f"{archive.name}/{member}"
         project = parse_project(parse_xml(archive.read(member), file), file, archive)

@@ -1,13 +1,15 @@
 """The CSV alternative to REFI-QDA: `codebook.csv` + `coded_segments.csv` -> a QdaProject.
 
-For tools without a REFI-QDA export (or a spreadsheet of coded excerpts). Columns are documented
-in docs/qualitative-import.md. Rows are numbered as a spreadsheet shows them: the header is row 1,
-so the first record is row 2. Every problem of both files is collected before raising.
+For tools without a REFI-QDA export (or a spreadsheet of coded excerpts). The columns are declared
+below with their meaning; docs/wave-format.md is generated from these declarations. Rows are
+numbered as a spreadsheet shows them: the header is row 1, so the first record is row 2. Every
+problem of both files is collected before raising.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -15,38 +17,59 @@ from kb.errors import Problem, ValidationError
 from loaders.qdpx.records import QdaProject, Segment, Source, Theme
 from loaders.wave.spec import ROLES
 
-CODEBOOK_COLUMNS = ("code_id", "name", "parent", "description", "color")
+CODEBOOK_DOCS = {
+    "code_id": "the code's key, unique in the file, without `;` (becomes `<study>:theme:<code_id>`)",
+    "name": "the code's name as the coders see it",
+    "parent": "the `code_id` of the enclosing code (empty at the top); no cycles",
+    "description": "what the code means",
+    "color": "`#RRGGBB` (or `#RGB`)",
+}
+SEGMENT_DOCS = {
+    "segment_id": "the segment's key, unique in the file (becomes `<study>:evidence:<segment_id>`)",
+    "document": "the transcript or document the segment comes from (shown in the locator)",
+    "participant": "who said it: a participant id, or a key expanded as `<study>:participant:<key>`",
+    "site": "where: a site id, or a key expanded as `<study>:site:<key>`",
+    "codes": "`code_id`s of codebook.csv, separated by `;`",
+    "start": "character offset where the segment starts in the document; give both `start` and `end` or neither",
+    "end": "character offset where it ends (`start` ≤ `end`)",
+    "text": "the coded text itself (may span lines)",
+    "coder": "who coded it",
+    "date": "when it was coded, ISO (`YYYY-MM-DD`, optionally with a time)",
+    "speaker_role": "a participant role (`gp`, `pct_employee`, `practice_manager`, …)",
+}
+CODEBOOK_COLUMNS = tuple(CODEBOOK_DOCS)
 CODEBOOK_REQUIRED = ("code_id", "name")
-SEGMENT_COLUMNS = ("segment_id", "document", "participant", "site", "codes", "start", "end", "text", "coder", "date",
-                   "speaker_role")
+SEGMENT_COLUMNS = tuple(SEGMENT_DOCS)
 SEGMENT_REQUIRED = ("segment_id", "document", "codes", "text")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def _read_table(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
+def _read_table(file: str, raw: bytes, columns: tuple[str, ...], required: tuple[str, ...],
                 problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
-    """(row number, cells by column) of a CSV; header and encoding problems are added to `problems`."""
+    """(row number, cells by column) of a CSV's bytes; header and encoding problems are added to `problems`."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = list(csv.reader(handle))
+        table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     except UnicodeDecodeError as exc:
-        problems.append(Problem(path.name, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
+        problems.append(Problem(file, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
+        return []
+    except csv.Error as exc:
+        problems.append(Problem(file, f"cannot be read as CSV ({exc}); check the quoting"))
         return []
     if not table:
-        problems.append(Problem(path.name, f"is empty; expected a header row with {', '.join(required)}"))
+        problems.append(Problem(file, f"is empty; expected a header row with {', '.join(required)}"))
         return []
     header = [cell.strip() for cell in table[0]]
-    problems += [Problem(path.name, f"unknown column '{name}'; expected columns: {', '.join(columns)}", row=1)
+    problems += [Problem(file, f"unknown column '{name}'; expected columns: {', '.join(columns)}", row=1)
                  for name in header if name not in columns]
-    problems += [Problem(path.name, f"the required column '{name}' is missing", row=1)
+    problems += [Problem(file, f"the required column '{name}' is missing", row=1)
                  for name in required if name not in header]
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            problems.append(Problem(path.name, f"has {len(cells)} cells but the header has {len(header)} columns",
+            problems.append(Problem(file, f"has {len(cells)} cells but the header has {len(header)} columns",
                                     row=number))
         rows.append((number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}))
     return rows
@@ -59,11 +82,11 @@ def _reporter(problems: list[Problem], file: str, row: int):
     return report
 
 
-def _codebook(path: Path, problems: list[Problem]) -> list[Theme]:
+def _codebook(file: str, raw: bytes, problems: list[Problem]) -> list[Theme]:
     themes: dict[str, Theme] = {}
     numbers: dict[str, int] = {}
-    for number, row in _read_table(path, CODEBOOK_COLUMNS, CODEBOOK_REQUIRED, problems):
-        here = _reporter(problems, path.name, number)
+    for number, row in _read_table(file, raw, CODEBOOK_COLUMNS, CODEBOOK_REQUIRED, problems):
+        here = _reporter(problems, file, number)
         code = row.get("code_id", "")
         if not code or not row.get("name"):
             here("code_id" if not code else "name", "is empty; every code needs an id and a name")
@@ -77,13 +100,13 @@ def _codebook(path: Path, problems: list[Problem]) -> list[Theme]:
         if color and not _COLOR.match(color):
             here("color", f"'{color}' is not a colour; write #RRGGBB")
         themes[code] = Theme(code, row["name"], row.get("parent") or None, row.get("description") or None, color,
-                             locator=f"{path.name} row {number}")
+                             locator=f"{file} row {number}")
         numbers[code] = number
     for theme in themes.values():
         if theme.parent and theme.parent not in themes:
-            problems.append(Problem(path.name, f"'{theme.parent}' is not a code_id of this code book",
+            problems.append(Problem(file, f"'{theme.parent}' is not a code_id of this code book",
                                     row=numbers[theme.guid], column="parent"))
-    _check_cycles(path.name, themes, numbers, problems)
+    _check_cycles(file, themes, numbers, problems)
     return list(themes.values())
 
 
@@ -148,23 +171,31 @@ def _segment(file: str, number: int, row: dict[str, str], codes: set[str], probl
 def read_coded_csv(codebook: str | Path, segments: str | Path, name: str | None = None) -> QdaProject:
     """A QdaProject from the two CSV files; raises ValidationError listing every problem."""
     codebook, segments = Path(codebook), Path(segments)
+    return read_coded_tables(codebook.read_bytes(), segments.read_bytes(), name or segments.parent.name or segments.stem,
+                             codebook.name, segments.name)
+
+
+def read_coded_tables(codebook: bytes, segments: bytes, name: str, codebook_file: str = "codebook.csv",
+                      segments_file: str = "coded_segments.csv") -> QdaProject:
+    """A QdaProject from the two CSV files' bytes (as a wave package holds them), named `name`;
+    raises ValidationError listing every problem of both files."""
     problems: list[Problem] = []
     warnings: list[str] = []
-    themes = _codebook(codebook, problems)
+    themes = _codebook(codebook_file, codebook, problems)
     known = {theme.guid for theme in themes}
     found: dict[str, Segment] = {}
-    for number, row in _read_table(segments, SEGMENT_COLUMNS, SEGMENT_REQUIRED, problems):
-        segment = _segment(segments.name, number, row, known, problems, warnings)
+    for number, row in _read_table(segments_file, segments, SEGMENT_COLUMNS, SEGMENT_REQUIRED, problems):
+        segment = _segment(segments_file, number, row, known, problems, warnings)
         if segment is None:
             continue
         if segment.guid in found:
-            problems.append(Problem(segments.name, f"'{segment.guid}' is already used in {found[segment.guid].locator}",
+            problems.append(Problem(segments_file, f"'{segment.guid}' is already used in {found[segment.guid].locator}",
                                     row=number, column="segment_id"))
             continue
         found[segment.guid] = segment
     if problems:
         raise ValidationError(problems)
     documents = dict.fromkeys(segment.source for segment in found.values())
-    return QdaProject(name=name or segments.parent.name or segments.stem, file=segments.name, themes=tuple(themes),
+    return QdaProject(name=name, file=segments_file, themes=tuple(themes),
                       sources=tuple(Source(doc, doc, None) for doc in documents), segments=tuple(found.values()),
                       warnings=tuple(warnings))

@@ -8,8 +8,9 @@
     load_demo(store, on_progress=None) -> [LoadReport]
 
 `on_progress(done, total, stage)` is called as batches complete; `stage` is 'removing' (the old
-version of an updated wave; done/total count statements), then 'nodes', 'relationships' and 'wave'
-(done/total count rows of this load).
+version of an updated wave; done/total count statements), then 'nodes' and 'relationships'
+(done/total count rows of this load), 'measures' (done/total count the sites whose survey networks
+are measured, when the wave has advice ties) and 'wave'.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Callable
 from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
+from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.package import read_package
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.remove import refuse_if_required, remove_wave
@@ -82,12 +84,13 @@ def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
         "counts": json.loads(props.get("counts") or "{}"), "source_hash": props.get("source_hash"),
         "phase": props.get("phase"), "started": props.get("started"), "ended": props.get("ended"),
         "requires": list(props.get("requires") or []),
+        "figures": {key[len(FIGURE_PREFIX):]: value for key, value in sorted(props.items()) if key.startswith(FIGURE_PREFIX)},
     }
 
 
 def list_waves(store: Store) -> list[dict[str, Any]]:
     """The loaded waves, by study then phase then id: study, wave, title, status, loaded_at, counts
-    (created per label/type), source_hash, phase, started, ended, requires."""
+    (created per label/type), source_hash, phase, started, ended, requires, figures (name -> number)."""
     rows = store.read(f"MATCH (w:{label('Wave')}) RETURN properties(w) AS props").values("props")
     waves = [_wave_row(props) for props in rows]
     return sorted(waves, key=lambda w: (w["study"] or "", w["phase"] is None, w["phase"] or 0, w["wave"] or ""))

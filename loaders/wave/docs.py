@@ -1,7 +1,8 @@
 """docs/wave-format.md, generated from the format's own declarations so it cannot drift from them.
 
 `render_markdown()` builds the page from spec.py (files, columns, relationships), manifest.py (the
-keys of wave.yaml), values.py (cell types) and source.py (zip limits). Regenerate the page with
+keys of wave.yaml), values.py (cell types), source.py (zip limits) and docs_coded.py (coded
+qualitative data, survey networks and their measures). Regenerate the page with
 `python -m loaders.wave.docs`; a test fails while the committed page differs from this output.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from loaders.wave.docs_coded import coded_sections
 from loaders.wave.manifest import FIELDS, FORMAT_VERSION
 from loaders.wave.reader import file_columns
 from loaders.wave.source import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS, ZIP_MAX_RATIO
@@ -30,6 +32,7 @@ wave:
   ended: 2015-12-31
   design: "fictional multisite case study"
   phase: 2
+figures: {{sites: 2, interviews: 14, response_rate: 0.82}}
 requires: [t01-w1]
 publications: [t01:pub:report]
 sources:
@@ -42,8 +45,9 @@ INTRO = f"""# Wave package format
 <!-- Generated from loaders/wave/spec.py by `python -m loaders.wave.docs`; do not edit by hand. -->
 
 A wave is one round of a study's data, loaded and unloaded as a whole. A wave package is a folder,
-or a .zip of one, holding `wave.yaml` and any of the CSV files below (all optional; a file the format
-does not know is refused). `kb validate <package>` checks a package without writing anything;
+or a .zip of one, holding `wave.yaml`, any of the CSV files below, and coded qualitative data (a
+REFI-QDA `.qdpx` project and/or `codebook.csv` with `coded_segments.csv`; see Coded qualitative
+data). Every file is optional; a file the format does not know is refused. `kb validate <package>` checks a package without writing anything;
 `kb load <package>` writes it in one all-or-nothing step.
 
 CSV files are UTF-8 (a byte-order mark is fine), comma-delimited, with a header row and RFC 4180
@@ -125,16 +129,20 @@ RULES = f"""## What loading writes
 - Every relationship gets `wave`, `source` and `locator`.
 - Besides the relationships listed per file, a load writes (Study)-[:HAS_WAVE]->(Wave) and
   (Wave)-[:REPORTED_IN]->(Publication) for each id under `publications`.
-- The Wave node holds the manifest's title, dates, design and phase, `status` ('loaded'), `loaded_at`
-  (UTC, ISO 8601), `source_hash` (sha256 over the names and contents of wave.yaml, the CSV files and
-  the citation files) and `counts` (JSON: entities per label and relationships per type it created).
+- The Wave node holds the manifest's title, dates, design and phase, `figure_<name>` for each entry
+  of `figures` (e.g. `figure_gps`), `status` ('loaded'), `loaded_at` (UTC, ISO 8601), `source_hash`
+  (sha256 over the names and contents of wave.yaml, the CSV files, the coded data files and the
+  citation files) and `counts` (JSON: entities per label and relationships per type it created).
+- A package with advice ties also gets survey network measures on its participants and sites (see
+  Survey networks and their measures).
 
 ## Sharing, reloading and unloading
 
 - A reference may point to an entity of this package or of a wave listed under `requires`, which
   must be loaded first.
 - A package may define an entity another loaded wave already defines only if every property and
-  reference is identical; both waves then share it (`waves` lists both). Values that change between
+  reference is identical (the computed survey measures aside); both waves then share it (`waves`
+  lists both). Values that change between
   waves go in site_observations.csv, one row per site for the loading wave.
 - Loading the same package again changes nothing (status `unchanged`). Loading changed files replaces
   the wave's previous version (status `updated`); this is refused while another loaded wave requires it.
@@ -155,6 +163,7 @@ def render_markdown() -> str:
     parts = [INTRO, _manifest_section(), _types_section(), "## Entity files\n"]
     parts += [_node_file(spec) for spec in NODE_FILES]
     parts += ["## Relationship files\n"] + [_rel_file(spec) for spec in REL_FILES]
+    parts += coded_sections()
     parts.append(RULES)
     return "\n".join(parts)
 

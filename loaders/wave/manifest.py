@@ -7,11 +7,14 @@ still be checked in the same pass. Problems name wave.yaml and the line of the o
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import yaml
 
-from kb.errors import Problem
+from kb.errors import Problem, ValidationError
+from loaders.qdpx.mapping import QdpxSettings, settings_from_manifest
 from loaders.wave.yaml_check import YamlChecker, YamlLines, path_name
 
 MANIFEST = "wave.yaml"
@@ -44,10 +47,16 @@ FIELDS: tuple[ManifestField, ...] = (
     ManifestField("sources", "list of {id, title, doi?, file?}", False, "the documents that `locator` cells refer to"),
     ManifestField("citations", "list of {file, format, cited_by}", False,
                   "reference lists in the package for the citations loader; `cited_by` is a publication id"),
+    ManifestField("figures", "map of name to number", False,
+                  "headline figures of the wave (e.g. `gps: 208`), stored on the Wave node as `figure_<name>`; "
+                  "names are identifiers (letters, digits, `_`, not starting with a digit)"),
+    ManifestField("qdpx", "map", False,
+                  "coded qualitative data: `file` (a .qdpx in the package), `evidence_kind`, `cases` "
+                  "(see Coded qualitative data below)"),
 )
 
 SECTIONS = {
-    "": ("format", "study", "wave", "requires", "publications", "sources", "citations"),
+    "": ("format", "study", "wave", "requires", "publications", "sources", "citations", "figures", "qdpx"),
     "study": ("id", "title", "description"),
     "wave": ("id", "title", "started", "ended", "design", "phase"),
 }
@@ -80,6 +89,18 @@ class Citation:
     cited_by: str
 
 
+FIGURE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+FIGURE_PREFIX = "figure_"
+
+
+@dataclass(frozen=True)
+class QdpxSection:
+    """The `qdpx:` section: the .qdpx file in the package (if any) and how to convert coded data."""
+
+    file: str | None
+    settings: QdpxSettings | None  # None when the section has problems: the file is known but not converted
+
+
 @dataclass(frozen=True)
 class Manifest:
     """The manifest's values; a field that could not be read is None (or empty)."""
@@ -97,6 +118,8 @@ class Manifest:
     publications: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     citations: tuple[Citation, ...] = ()
+    figures: tuple[tuple[str, int | float], ...] = ()  # (name, value) in the order given
+    qdpx: QdpxSection | None = None
 
 
 def _syntax_problem(exc: yaml.YAMLError) -> Problem:
@@ -179,6 +202,36 @@ def _lists(check: YamlChecker, wave_id: str | None) -> dict:
     }
 
 
+def _figures(check: YamlChecker) -> tuple[tuple[str, int | float], ...]:
+    if not check.mapping(("figures",), required=False):
+        return ()
+    figures = []
+    for name, value in check.get(("figures",)).items():
+        where = ("figures", str(name))
+        if not isinstance(name, str) or not FIGURE_NAME.match(name):
+            check.problem(where, f"figure name '{name}' is not an identifier; use letters, digits and '_', "
+                                 "starting with a letter, e.g. meeting_observations")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            check.problem(where, f"figure '{name}' is '{value}', which is not a number; write e.g. 208 or 0.94 "
+                                 "(no thousands separators)")
+        else:
+            figures.append((name, value))
+    return tuple(figures)
+
+
+def _qdpx(check: YamlChecker) -> QdpxSection | None:
+    if not check.mapping(("qdpx",), required=False):
+        return None
+    file = check.text(("qdpx", "file"), False, "the path of the .qdpx inside the package, e.g. coding/interviews.qdpx")
+    try:
+        settings = settings_from_manifest(check.get(("qdpx",)), MANIFEST)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            check.problem(("qdpx",), problem.message)
+        settings = None
+    return QdpxSection(file, settings)
+
+
 def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     """The manifest in `text` and every problem with it; None when the text is not a YAML mapping."""
     try:
@@ -196,4 +249,5 @@ def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     check.unknown_keys((), SECTIONS[""])
     fields = {**_study_fields(check), **_wave_fields(check)}
     fields.update(_lists(check, fields["wave_id"]))
+    fields.update(figures=_figures(check), qdpx=_qdpx(check))
     return Manifest(**fields), check.problems

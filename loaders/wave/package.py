@@ -15,6 +15,7 @@ from typing import Mapping
 
 from kb.errors import Problem, ValidationError
 from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
+from loaders.wave.qualitative import CONVERTED_LABELS, convert_qualitative, qualitative_files
 from loaders.wave.reader import CsvTable, HashingStream, read_csv
 from loaders.wave.source import PackageFiles, open_package_files
 from loaders.wave.spec import FILE_ORDER, NODE_FILES, REL_FILES
@@ -33,6 +34,8 @@ class PackageContent:
     citation_files: Mapping[str, bytes]
     source_hash: str
     problems: tuple[Problem, ...]
+    warnings: tuple[str, ...] = ()  # from converting coded qualitative data
+    unconverted: frozenset[str] = frozenset()  # labels coded data that failed to convert would have defined
 
 
 def _manifest(files: PackageFiles, digests: dict[str, str], problems: list[Problem]) -> Manifest | None:
@@ -54,13 +57,13 @@ def _manifest(files: PackageFiles, digests: dict[str, str], problems: list[Probl
 
 def _known_files(manifest: Manifest | None) -> list[str]:
     citations = [c.file for c in manifest.citations] if manifest else []
-    return [MANIFEST, README, *FILE_ORDER, *citations]
+    return [MANIFEST, README, *FILE_ORDER, *qualitative_files(manifest), *citations]
 
 
 def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
     known = ", ".join(_known_files(manifest))
-    return Problem(name, f"is not a file of the wave format; a package may hold {known} "
-                         "and the reference lists named under 'citations' in wave.yaml")
+    return Problem(name, f"is not a file of the wave format; a package may hold {known}, the .qdpx named under "
+                         "'qdpx' and the reference lists named under 'citations' in wave.yaml")
 
 
 def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem]) -> CsvTable:
@@ -104,8 +107,11 @@ def read_package(path: str | Path) -> PackageContent:
             if name not in known:
                 problems.append(_unknown_file(name, manifest))
         tables = tuple(_table(files, name, digests, problems) for name in FILE_ORDER if name in files.names())
+        coded = convert_qualitative(files, manifest, digests, problems)
         citations = _citation_files(files, manifest, digests, problems)
-    return PackageContent(Path(path), manifest, tables, MappingProxyType(citations), source_hash(digests), tuple(problems))
+    return PackageContent(Path(path), manifest, tables + coded.tables, MappingProxyType(citations),
+                          source_hash(digests), tuple(problems), coded.warnings,
+                          CONVERTED_LABELS if coded.failed else frozenset())
 
 
 def require_no_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:

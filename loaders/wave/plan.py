@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
 from loaders.wave.spec import Link
 
@@ -89,6 +89,7 @@ def _wave_properties(manifest: Manifest) -> dict[str, Any]:
         "title": manifest.wave_title, "started": manifest.started, "ended": manifest.ended,
         "design": manifest.design, "phase": manifest.phase, "requires": list(manifest.requires),
         "sources": json.dumps(sources) if sources else None, "status": "loading",
+        **{FIGURE_PREFIX + name: value for name, value in manifest.figures},
     })
 
 

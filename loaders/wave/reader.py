@@ -34,17 +34,28 @@ def file_columns(spec: FileSpec) -> tuple[Column, ...]:
     return ends + spec.columns
 
 
+def origin_file(file: str, origin: str | None) -> str:
+    """How problems name a file: `evidence.csv`, or `evidence.csv (from coding/interviews.qdpx)` for
+    rows converted from another file of the package."""
+    return f"{file} (from {origin})" if origin else file
+
+
 @dataclass(frozen=True)
 class CsvRow:
-    """One data row of a package file as text: known columns only, by name."""
+    """One data row of a package file as text: known columns only, by name.
+
+    `origin` names the package file the row was converted from (a .qdpx, coded_segments.csv), or
+    is None for a row the package's own CSV file holds.
+    """
 
     spec: FileSpec
     row: int
     cells: Mapping[str, str]
+    origin: str | None = None
 
     @property
     def file(self) -> str:
-        return self.spec.file
+        return origin_file(self.spec.file, self.origin)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,24 @@ class CsvTable:
     spec: FileSpec
     columns: tuple[str, ...]
     rows: tuple[CsvRow, ...]
+
+
+def table_from_rows(spec: FileSpec, rows: list[Mapping[str, str]], origin: str, problems: list[Problem]) -> CsvTable:
+    """A table of rows converted from the package file `origin`, numbered as the converted CSV file
+    would number them (first row 2); cells are checked as read_csv checks them."""
+    known = [column.name for column in file_columns(spec)]
+    out = []
+    for number, cells in enumerate(rows, start=2):
+        values = {}
+        for name in known:
+            text = cells.get(name, "")
+            issue = _cell_problem(text)
+            if issue:
+                problems.append(Problem(origin_file(spec.file, origin), f"the cell {issue}", row=number, column=name))
+                text = _clean(text)
+            values[name] = text
+        out.append(CsvRow(spec, number, MappingProxyType(values), origin))
+    return CsvTable(spec, tuple(known), tuple(out))
 
 
 class HashingStream(io.RawIOBase):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from loaders.wave.manifest import Manifest
+from loaders.wave.reader import origin_file
 from loaders.wave.spec import NodeFile, RelFile
 
 
@@ -18,21 +19,36 @@ def row_source(file: str, row: int) -> str:
     return f"{file} row {row}"
 
 
+def _source(file: str, row: int, origin: str | None) -> str:
+    # Converted rows keep the '<file> row <n>' prefix that identifies an entity's defining
+    # relationships (remove.py, storecheck.py), and say which package file they came from.
+    return row_source(file, row) + (f" (from {origin})" if origin else "")
+
+
 @dataclass(frozen=True)
 class NodeRecord:
-    """A row of a node file: one entity, every column typed (None where the cell is empty)."""
+    """A row of a node file: one entity, every column typed (None where the cell is empty).
+
+    `origin` is the package file the row was converted from (see reader.CsvRow), or None.
+    """
 
     spec: NodeFile
     row: int
     values: Mapping[str, Any]
+    origin: str | None = None
 
     @property
     def id(self) -> str:
         return self.values["id"]
 
     @property
+    def file(self) -> str:
+        """The file as problems name it."""
+        return origin_file(self.spec.file, self.origin)
+
+    @property
     def source(self) -> str:
-        return row_source(self.spec.file, self.row)
+        return _source(self.spec.file, self.row, self.origin)
 
 
 @dataclass(frozen=True)
@@ -44,10 +60,15 @@ class RelRecord:
     start: str
     end: str | None
     values: Mapping[str, Any]
+    origin: str | None = None
+
+    @property
+    def file(self) -> str:
+        return origin_file(self.spec.file, self.origin)
 
     @property
     def source(self) -> str:
-        return row_source(self.spec.file, self.row)
+        return _source(self.spec.file, self.row, self.origin)
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class ValidatedPackage:
     citation_files: Mapping[str, bytes]  # reference lists named under `citations`, for the citations loader
     source_hash: str
     store_checked: bool = False  # True when the references and shared entities were checked in a store
+    warnings: tuple[str, ...] = ()  # what converting coded qualitative data could not settle cleanly
 
     @property
     def wave_id(self) -> str:
@@ -87,5 +109,5 @@ class ValidatedPackage:
         """Rows per file, for reports."""
         out: dict[str, int] = {}
         for record in (*self.nodes, *self.relationships):
-            out[record.spec.file] = out.get(record.spec.file, 0) + 1
+            out[record.file] = out.get(record.file, 0) + 1
         return out

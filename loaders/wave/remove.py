@@ -16,6 +16,7 @@ from typing import Callable
 from kb.errors import UsageError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
+from loaders.wave.measures import restore_sites, sites_measured_by
 from loaders.wave.spec import NODE_FILES
 from loaders.wave.storecheck import Reader
 
@@ -76,8 +77,13 @@ def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
 
 
 def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) -> dict[str, int]:
-    """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type."""
+    """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type.
+
+    Survey measures the wave wrote on participants are cleared and computed again from the last
+    remaining wave with ties for their site (see measures.py).
+    """
     removed: dict[str, int] = {}
+    measured_sites = sites_measured_by(w, wave_id)
     steps = _handover_statements()
     total = len(steps) + 2
     for done, (statement, prefix) in enumerate(steps, start=1):
@@ -88,6 +94,7 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     if on_progress:
         on_progress(total - 1, total, "removing")
     _delete_nodes(w, wave_id, removed)
+    restore_sites(w, measured_sites)
     if on_progress:
         on_progress(total, total, "removing")
     return dict(sorted(removed.items()))

@@ -27,7 +27,9 @@ ROLES = (
 )
 PBC_ROOTS = ("none", "weak", "medium", "strong")
 SITE_KINDS = ("ccg", "locality", "cluster", "case", "group", "other")
-EVIDENCE_KINDS = ("paraphrase", "summary", "observation", "survey", "document")
+EVIDENCE_KINDS = ("paraphrase", "summary", "observation", "survey", "document", "excerpt")
+# `excerpt`: a verbatim coded segment of the researchers' own data (a transcript or field note coded
+# in a CAQDAS tool); the other kinds restate published material in the project's own words.
 THEME_RELATIONS = ("same", "similar", "supports", "extends", "contrasts")
 LEADERSHIP_LEVELS = ("strategic", "programme", "practice")
 PUBLICATION_KINDS = ("article", "report", "manuscript", "record")
@@ -89,7 +91,10 @@ NODE_FILES: tuple[NodeFile, ...] = (
         _c("kind", "enum", choices=PUBLICATION_KINDS), _c("authors", "list", doc="authors in order, `Surname Initials`"),
         LOCATOR,
     ), study_rel="REPORTED_IN"),
-    NodeFile("regions.csv", "Region", "geographical areas", (_c("id", "id", True), _c("name", "str", True), LOCATOR)),
+    NodeFile("regions.csv", "Region", "geographical areas; `part_of` nests a region in a larger one", (
+        _c("id", "id", True), _c("name", "str", True),
+        _c("part_of", "ref", ref="Region", doc="the larger region this one lies in"), LOCATOR,
+    ), links=(Link("part_of", "IN_REGION"),)),
     NodeFile("organisation_types.csv", "OrganisationType", "kinds of organisation / stakeholder group", (
         _c("id", "id", True), _c("name", "str", True), _c("description", "text"), LOCATOR,
     )),
@@ -97,7 +102,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
         _c("id", "id", True), _c("name", "str", True), _c("description", "text"), LOCATOR,
     )),
     NodeFile("commissioning_models.csv", "CommissioningModel", "models of primary-care-led commissioning (Table 1, Figure 1)", (
-        _c("id", "id", True), _c("name", "str", True), _c("abbreviation", "str"),
+        _c("id", "id", True), _c("name", "str", True), _c("abbreviation", "str"), _c("description", "text"),
         _c("start_year", "int"), _c("end_year", "int"),
         _c("coordinating_mechanism", "text"), _c("key_features", "text"), _c("weaknesses", "text"),
         _c("governance", "text"), _c("followed_by", "ref", ref="CommissioningModel"), LOCATOR,
@@ -125,12 +130,15 @@ NODE_FILES: tuple[NodeFile, ...] = (
         _c("id", "id", True), _c("name", "str", True), _c("parent", "ref", ref="Theme"),
         _c("description", "text"), _c("color", "str", doc="#RRGGBB, as a CAQDAS tool shows it"), LOCATOR,
     ), links=(Link("parent", "SUBTHEME_OF"),)),
-    NodeFile("evidence.csv", "Evidence", "coded excerpts and summaries, in the project's own words, each with a locator", (
+    NodeFile("evidence.csv", "Evidence", "coded excerpts and summaries, each with a locator: summaries of published "
+             "material in the project's own words, or (kind `excerpt`) verbatim segments of the researchers' own coded data", (
         _c("id", "id", True), _c("text", "text", True), _c("themes", "refs", True, ref="Theme"),
         _c("site", "ref", ref="Site"), _c("participant", "ref", ref="Participant"),
         _c("speaker_role", "enum", choices=ROLES), _c("kind", "enum", True, EVIDENCE_KINDS),
         _c("about", "refs", ref=("Initiative", "CommissioningModel")),
         _c("start", "int", doc="character offset in the source text"), _c("end", "int"),
+        _c("coder", "str", doc="who coded the segment (kind `excerpt`)"),
+        _c("coded_on", "date", doc="when it was coded (kind `excerpt`)"),
         _c("locator", "str", True, doc="document and section/table/box the evidence comes from"),
     ), links=(Link("themes", "CODED_AS"), Link("site", "FROM"), Link("participant", "SPOKEN_BY"), Link("about", "ABOUT"))),
     NodeFile("findings.csv", "Finding", "key results", (

@@ -14,6 +14,7 @@ from kb.errors import Problem, ValidationError
 from kb.schema import label, rel_type
 from kb.store.base import Result, chunked
 from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.measures import MEASURE_PROPERTIES
 from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
 from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
 from loaders.wave.validate import FILE_OF_LABEL, a_label
@@ -104,7 +105,8 @@ def _same(old: Any, new: Any) -> bool:
 def _differences(record: NodeRecord, stored: dict[str, Any], links: dict[str, list[str]]) -> list[tuple[str, Any, Any]]:
     """(column, loaded value, package value) for each way the record differs from the loaded entity."""
     mine = node_properties(record)
-    theirs = {k: v for k, v in stored.items() if k not in PROVENANCE and k != "id"}
+    # Survey measures are computed by the loader, not defined by any package: never a difference.
+    theirs = {k: v for k, v in stored.items() if k not in PROVENANCE and k != "id" and k not in MEASURE_PROPERTIES}
     out = []
     for column in record.spec.columns:
         if column.name in PROVENANCE or column.name == "id":
@@ -150,12 +152,12 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
             props = stored[record.id]
             owners = [w for w in props.get("waves") or [] if w != pkg.wave_id]
             if not props.get("waves"):
-                problems.append(Problem(record.spec.file, f"'{record.id}' already exists in the knowledge base but no wave "
+                problems.append(Problem(record.file, f"'{record.id}' already exists in the knowledge base but no wave "
                                                           "owns it; remove it there or use another id", row=record.row, column="id"))
             elif owners:
                 shared.add((name, record.id))
                 for column, old, new in _differences(record, props, links.get(record.id, {})):
-                    problems.append(Problem(record.spec.file, f"'{record.id}' is already loaded by wave {', '.join(owners)} "
+                    problems.append(Problem(record.file, f"'{record.id}' is already loaded by wave {', '.join(owners)} "
                                                               f"with {column} {_show(old)}, not {_show(new)}; {SHARED_HINT}",
                                             row=record.row, column=column))
     return shared, problems

@@ -56,7 +56,7 @@ def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Pro
         problems.append(Problem(row.file, f"'{values['id']}' does not start with '{study_id}:'; ids of this package "
                                           f"are namespaced by study.id, e.g. {study_id}:site:a", row=row.row, column="id"))
         return None
-    return NodeRecord(table.spec, row.row, MappingProxyType(values))
+    return NodeRecord(table.spec, row.row, MappingProxyType(values), row.origin)
 
 
 def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | None:
@@ -68,7 +68,7 @@ def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | N
     end = values.pop(spec.end.name) if spec.end.type != "wave" else None
     if start is None or (end is None and spec.end.type != "wave"):
         return None  # a missing required column, already reported at the header
-    return RelRecord(spec, row.row, start, end, MappingProxyType(values))
+    return RelRecord(spec, row.row, start, end, MappingProxyType(values), row.origin)
 
 
 def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRecord]:
@@ -79,7 +79,7 @@ def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRe
         if first is None:
             index[record.id] = record
         else:
-            problems.append(Problem(record.spec.file, f"'{record.id}' is already defined in {first.source}; "
+            problems.append(Problem(record.file, f"'{record.id}' is already defined in {first.source}; "
                                                       "give each entity its own id, or delete one of the rows",
                                     row=record.row, column="id"))
     return index
@@ -88,8 +88,10 @@ def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRe
 class _RefChecker:
     """Resolves references against the package, collecting problems and the ones to find elsewhere."""
 
-    def __init__(self, index: dict[str, NodeRecord], manifest: Manifest, problems: list[Problem]):
+    def __init__(self, index: dict[str, NodeRecord], manifest: Manifest, problems: list[Problem],
+                 unconverted: frozenset[str] = frozenset()):
         self.index, self.requires, self.problems = index, manifest.requires, problems
+        self.unconverted = unconverted  # labels whose entities may be in coded data that failed to convert
         self.external: list[RefUse] = []
 
     def check(self, file: str, row: int | None, column: str | None, target: str, labels: tuple[str, ...]) -> None:
@@ -99,6 +101,8 @@ class _RefChecker:
                 self.problems.append(Problem(file, f"'{target}' is {a_label(record.spec.label)} ({record.source}), but this "
                                                    f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
                                              row=row, column=column))
+        elif self.unconverted & set(labels):
+            return  # the coded data's own problems are reported; a missing id here would only repeat them
         elif self.requires:
             self.external.append(RefUse(file, row, column, target, labels))
         else:
@@ -115,15 +119,26 @@ def _check_refs(refs: _RefChecker, nodes: list[NodeRecord], rels: list[RelRecord
     for record in nodes:
         for column in record.spec.columns:
             if column.type in ("ref", "refs") and record.values[column.name] is not None:
-                refs.cell(record.spec.file, record.row, column, record.values[column.name])
+                refs.cell(record.file, record.row, column, record.values[column.name])
     for rel in rels:
-        refs.cell(rel.spec.file, rel.row, rel.spec.start, rel.start)
+        refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
         if rel.end is not None:
-            refs.cell(rel.spec.file, rel.row, rel.spec.end, rel.end)
+            refs.cell(rel.file, rel.row, rel.spec.end, rel.end)
     for publication in manifest.publications:
         refs.check(MANIFEST, None, None, publication, ("Publication",))
     for citation in manifest.citations:
         refs.check(MANIFEST, None, None, citation.cited_by, ("Publication",))
+
+
+def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
+    """A region `part_of` itself or a theme its own `parent` would make a loop of one."""
+    for record in nodes:
+        for column in record.spec.columns:
+            value = record.values.get(column.name)
+            targets = value if isinstance(value, tuple) else (value,)
+            if column.type in ("ref", "refs") and record.id in targets:
+                problems.append(Problem(record.file, f"'{record.id}' refers to itself; name another entity or leave the "
+                                                     "cell empty", row=record.row, column=column.name))
 
 
 def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
@@ -134,7 +149,7 @@ def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
             continue
         first = seen.setdefault((rel.spec.file, rel.start), rel)
         if first is not rel:
-            problems.append(Problem(rel.spec.file, f"'{rel.start}' already has a row ({first.source}); this file takes "
+            problems.append(Problem(rel.file, f"'{rel.start}' already has a row ({first.source}); this file takes "
                                                    "one row per entity for the wave, so merge the rows",
                                     row=rel.row, column=rel.spec.start.name))
 
@@ -161,10 +176,12 @@ def validate_content(content: PackageContent) -> ValidatedPackage:
     index = _index(nodes, problems)
     _one_row_per_start(rels, problems)
     manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
-    refs = _RefChecker(index, manifest, problems)
+    refs = _RefChecker(index, manifest, problems, content.unconverted)
     _check_refs(refs, nodes, rels, manifest)
+    _self_references(nodes, problems)
     if problems or content.manifest is None:
         raise ValidationError(problems)
     labels = MappingProxyType({record.id: record.spec.label for record in index.values()})
     return ValidatedPackage(content.path, content.manifest, tuple(nodes), tuple(rels), labels,
-                            tuple(refs.external), content.citation_files, content.source_hash)
+                            tuple(refs.external), content.citation_files, content.source_hash,
+                            warnings=content.warnings)

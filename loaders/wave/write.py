@@ -3,7 +3,9 @@
 Inside the unit: a wave already loaded from the same source hash is left alone (`unchanged`); one
 loaded from a different hash is removed first (as unload does) and written again (`updated`). The
 checks against the knowledge base run inside the same unit, so they see exactly what is written
-against. Labels and types reach the Cypher only through kb.schema.label() / rel_type().
+against. Labels and types reach the Cypher only through kb.schema.label() / rel_type(). After the
+package's rows, the survey network measures of its advice ties are written (measures.py), so they
+appear and disappear with the wave.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Callable, Mapping
 from kb.errors import QueryError, ValidationError
 from kb.schema import label, rel_type
 from kb.store.base import Store, Writer
+from loaders.wave.measures import Measured, measure_wave
 from loaders.wave.plan import WritePlan, build_plan
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.remove import refuse_if_required, remove_wave
@@ -36,10 +39,13 @@ class LoadReport:
     removed: Mapping[str, int] = field(default_factory=dict)  # the previous version's facts (an update)
     shared: Mapping[str, int] = field(default_factory=dict)  # label -> entities other waves already defined
     source_hash: str = ""
+    measured: Mapping[str, int] = field(default_factory=dict)  # participants / sites given survey measures
+    warnings: tuple[str, ...] = ()  # what converting coded qualitative data could not settle cleanly
 
     def as_dict(self) -> dict[str, Any]:
         return {"wave_id": self.wave_id, "study": self.study, "status": self.status, "created": dict(self.created),
-                "removed": dict(self.removed), "shared": dict(self.shared), "source_hash": self.source_hash}
+                "removed": dict(self.removed), "shared": dict(self.shared), "source_hash": self.source_hash,
+                "measured": dict(self.measured), "warnings": list(self.warnings)}
 
 
 class _Progress:
@@ -94,14 +100,17 @@ def _finish_wave(w: Writer, plan: WritePlan, created: dict[str, int], source_has
                    "counts": json.dumps(created, sort_keys=True)})
 
 
-def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tuple[dict[str, int], dict[str, int]]:
+def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tuple[dict[str, int], dict[str, int], Measured]:
     plan = build_plan(pkg, check_against_store(w, pkg))
     progress = _Progress(plan.total(), on_progress)
     created = _write_nodes(w, plan, progress)
     created.update(_write_relationships(w, plan, progress))
+    measured = measure_wave(w, plan.wave_id, on_progress)
+    if measured.observations_created:
+        created["OBSERVED_IN"] = created.get("OBSERVED_IN", 0) + measured.observations_created
     _finish_wave(w, plan, created, pkg.source_hash)
     progress.step("wave")(0)
-    return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}
+    return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}, measured
 
 
 def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | None = None) -> LoadReport:
@@ -110,7 +119,7 @@ def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | N
         existing = wave_props(w, pkg.wave_id)
         if existing and existing.get("source_hash") == pkg.source_hash and existing.get("status") == "loaded":
             counts = json.loads(existing.get("counts") or "{}")
-            return LoadReport(pkg.wave_id, pkg.study_id, "unchanged", counts, {}, {}, pkg.source_hash)
+            return LoadReport(pkg.wave_id, pkg.study_id, "unchanged", counts, {}, {}, pkg.source_hash, {}, pkg.warnings)
         removed: dict[str, int] = {}
         if existing:
             conflict = wave_conflict(existing, pkg.manifest)
@@ -118,6 +127,7 @@ def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | N
                 raise ValidationError([conflict])
             refuse_if_required(w, pkg.wave_id, "update")
             removed = remove_wave(w, pkg.wave_id, on_progress)
-        created, shared = _write(w, pkg, on_progress)
+        created, shared, measured = _write(w, pkg, on_progress)
     status = "updated" if existing else "loaded"
-    return LoadReport(pkg.wave_id, pkg.study_id, status, created, removed, shared, pkg.source_hash)
+    return LoadReport(pkg.wave_id, pkg.study_id, status, created, removed, shared, pkg.source_hash,
+                      measured.as_dict() if measured.participants or measured.sites else {}, pkg.warnings)

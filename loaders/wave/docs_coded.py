@@ -1,0 +1,187 @@
+"""The parts of docs/wave-format.md about coded qualitative data and survey networks.
+
+Tables come from the declarations they describe: the CSV alternative's columns
+(loaders.qdpx.tabular), the archive limits (loaders.qdpx.archive), the survey edge list
+(loaders.survey) and the measures the loader writes (measures.py). docs.py assembles the page.
+"""
+
+from __future__ import annotations
+
+from loaders.qdpx.archive import DEFAULT_LIMITS
+from loaders.qdpx.tabular import CODEBOOK_DOCS, CODEBOOK_REQUIRED, SEGMENT_DOCS, SEGMENT_REQUIRED
+from loaders.survey import REQUIRED_COLUMNS, SURVEY_DOCS
+from loaders.wave.measures import MEASURE_DOCS, SUMMARY_DOCS, SUMMARY_SOURCE
+from loaders.wave.qualitative import CODEBOOK, SEGMENTS
+
+
+def _table(docs: dict[str, str], required: tuple[str, ...]) -> str:
+    rows = "\n".join(f"| `{name}` | {'yes' if name in required else ''} | {doc} |" for name, doc in docs.items())
+    return "| column | required | meaning |\n| --- | --- | --- |\n" + rows + "\n"
+
+
+def _properties(docs: dict[str, str]) -> str:
+    rows = "\n".join(f"| `{name}` | {doc.split(': ', 1)[0]} | {doc.split(': ', 1)[1]} |" for name, doc in docs.items())
+    return "| property | type | meaning |\n| --- | --- | --- |\n" + rows + "\n"
+
+
+QDPX_EXAMPLE = """qdpx:
+  file: coding/interviews.qdpx
+  evidence_kind: excerpt             # evidence.csv `kind` of every coded segment (default excerpt)
+  cases:
+    represent: participants          # what one case stands for: participants (default) or sites
+    variable_for_participant: Code   # the participant's key; default: the case name
+    variable_for_name: Pseudonym     # the participant's name; default: the case name
+    variable_for_site: Site          # the participant's site key (for site cases: the site key)
+    variable_for_role: Role
+    variable_for_board_member: Board member
+    roles: {GP: gp, "PCT manager": pct_employee}   # role values that are not already role names
+    site_id: "{study}:site:{key}"    # how a site key becomes a site id
+    participant_id: "{study}:participant:{key}"
+    define_sites: true               # write sites; false when the sites come from a required wave
+    site_kind: ccg                   # `kind` of the sites it defines (default other)"""
+
+
+def _intro() -> str:
+    return f"""## Coded qualitative data
+
+A package can bring its wave's coded interviews as a CAQDAS tool exports them: a REFI-QDA project
+(`.qdpx`, exported by ATLAS.ti, NVivo, MAXQDA, QualCoder and others) named under `qdpx.file` in
+wave.yaml, and/or the two CSV files `{CODEBOOK}` and `{SEGMENTS}` for tools that cannot export
+REFI-QDA. Both are converted into rows of themes.csv, evidence.csv, participants.csv and sites.csv,
+then checked and written with the rest of the package in the same all-or-nothing step: a problem
+in the coded data refuses the whole package. The converted files count in the source hash.
+
+- Problems in converted rows name their origin and count the converted rows with the first as
+  row 2: `evidence.csv (from coding/interviews.qdpx), row 3, column 'participant': …`. The
+  entities' `source` reads `evidence.csv row 3 (from coding/interviews.qdpx)`.
+- Every coded segment becomes an Evidence node of kind `excerpt` (unless `evidence_kind` says
+  otherwise): the verbatim segment of the researchers' own data, with `start`/`end`, `coder` and
+  `coded_on`. Summaries of published material (`paraphrase`, `summary`, …) are written in the
+  project's own words instead.
+- Converted rows may refer to entities of the package's own CSV files or of the waves it
+  requires; ids they define must not repeat ids of those files.
+- `kb load FILE.qdpx [--study S] [--wave W]` loads a project as a wave of its own; with neither
+  option, the study and the wave are both named after the project (`Board interviews 2011` →
+  `board-interviews-2011`), and the wave's `started`/`ended` are the first and last coding dates.
+
+### The `qdpx:` section of wave.yaml
+
+```yaml
+{QDPX_EXAMPLE}
+```
+
+Every key is optional; the defaults are shown. `evidence_kind` applies to the CSV pair too; without
+`file` the section configures only the CSV pair. Variable names match without regard to letter
+case. A role value is used as it is when it already is a role name once lower-cased with spaces as
+underscores (`Practice manager` → `practice_manager`); otherwise it must be mapped under `roles`.
+A participant with no role value gets `other`. Themes are `<study>:theme:<code GUID>` and evidence
+is `<study>:evidence:<selection GUID>` (GUIDs lower-case, without braces), so re-exporting the same
+project gives the same ids.
+"""
+
+
+def _qdpx_section() -> str:
+    limits = DEFAULT_LIMITS
+    return f"""### What a REFI-QDA project becomes
+
+A `.qdpx` is a zip holding one project file (`project.qde`, though any `*.qde` name is accepted)
+and a `Sources/` folder.
+
+| in the project | becomes |
+| --- | --- |
+| `<CodeBook>` codes, nested to any depth | themes: one per code; `parent` is the enclosing code; `color` and `description` kept |
+| `<TextSource>` with `<PlainTextSelection>`s that carry `<Coding>`s | evidence: one per coded selection; `text` is exactly the selected characters, `start`/`end` the selection's offsets, `themes` every code applied |
+| `<Cases>` with variable values | participants (and sites), mapped by the `qdpx:` section; evidence from a source or selection a case covers is attributed to that participant and site |
+| `<Users>`, coding dates | `coder` and `coded_on` of each evidence |
+| `<Notes>` | memos, kept in the import's records; no package file holds them |
+
+- Offsets count characters (Unicode code points) of the plain text, as REFI-QDA defines them. The
+  text is inline (`<PlainTextContent>`) or a UTF-8 file named by `plainTextPath="internal://NAME"`
+  and read from `Sources/NAME`; a byte-order mark at the start of the file is not counted.
+- A PDF source is read through its text representation; pictures, audio and video are skipped
+  with a warning. `<Links>`, `<Sets>` and `<Graphs>` have no place in the knowledge base and are
+  reported as not imported.
+
+The project is **refused**, with a message naming the file, when a member's path is absolute or
+contains `..`, or a member is a symbolic link; when the archive has more than
+{limits.max_members:,} members, would unpack to more than {limits.max_total_bytes // (1024 * 1024)} MB, or a member larger than
+{limits.ratio_floor_bytes // (1024 * 1024)} MB expands more than {limits.max_ratio:g} times (a zip bomb); when the project XML declares
+entities (billion-laughs bombs, external entities that would read other files) or is not
+well-formed; when a selection lies outside its text, a coding names a code missing from the code
+book, or a variable value does not match its type (`Integer`, `Float`, `Boolean`, `Date`,
+`DateTime`); and when a case's role cannot be mapped to a participant role.
+
+It **warns** and goes on (the load report lists the warnings) for unknown elements (vendor
+extensions), a project file not called `project.qde`, a source whose text is not in the archive,
+selections without codes, codings of whole documents, and media sources.
+"""
+
+
+def _csv_section() -> str:
+    return f"""### {CODEBOOK} and {SEGMENTS}
+
+Both files or neither: UTF-8 CSV (a byte-order mark is fine) with a header row, rows numbered as a
+spreadsheet shows them.
+
+{CODEBOOK}:
+
+{_table(CODEBOOK_DOCS, CODEBOOK_REQUIRED)}
+{SEGMENTS}:
+
+{_table(SEGMENT_DOCS, SEGMENT_REQUIRED)}
+A cell holding a `:` is taken as a full id; participants and sites it names must be defined in the
+package or in a wave it requires. When `end - start` differs from the length of `text` the import
+warns (tools count line breaks differently) but keeps the row.
+"""
+
+
+def _network_section() -> str:
+    return f"""## Survey networks and their measures
+
+`advice_ties.csv` holds a survey's edge list. After the package's rows are written, in the same
+all-or-nothing step, the loader measures each site's survey network with networkx (as study 1 did
+in Gephi) and writes the measures back. A participant's site is its `AT` relationship. A site's
+survey network for the wave is the ties its participants reported in that wave and the people and
+organisations they named, wherever those are (as an edge list imported into Gephi gives it): a
+participant who reported no tie and was named by nobody is not part of it and gets no measures.
+Measures are computed on the undirected view (a tie links two people whichever of them reported
+it) with networkx's defaults (normalised, unweighted).
+
+On every Participant of the site that is in its network:
+
+{_properties(MEASURE_DOCS)}
+A site's participants always carry the measures of one wave: loading a wave with ties for the site
+replaces those of an earlier wave. Unloading the wave clears them and measures the site again from
+the last loaded remaining wave (by `loaded_at`) that has ties for it, if any.
+
+On the site's (Site)-[:OBSERVED_IN]->(Wave) relationship for the wave, when the site has board
+members (participants with `board_member` yes), Table 4 style; the relationship is created (with
+`source` '{SUMMARY_SOURCE}') when site_observations.csv has no row for the site, and goes with the wave:
+
+{_properties(SUMMARY_DOCS)}
+Board density counts every board member of the site, with or without ties; the contacts outside
+the board are grouped by participant role or organisation type id. These computed values sit
+beside the published `board_density` of site_observations.csv and never replace it.
+
+`kb export --site SITE [--wave W] --format gexf|graphml --out FILE` writes a site's survey network
+(the ties of one wave, or of every loaded wave) for Gephi, with these measures, in/out degree,
+degree centrality, the five brokerage roles and `groups_bridged` as node attributes (lists joined
+with `;`) and a `FILE.provenance.json` beside it.
+
+### Survey edge lists from a survey tool
+
+A survey export may come as one CSV row per named tie; `loaders.survey.read_survey` reads it and
+`advice_tie_rows` turns it into advice_ties.csv rows (the `alter_type` and `wave` columns are
+checked, then dropped: the graph knows an alter's label, and the package is the wave).
+
+{_table(SURVEY_DOCS, REQUIRED_COLUMNS)}
+Each problem is reported with its row and column: empty required cells, unknown alter types or
+relations, weights that are not numbers from 0, a respondent naming themself, a tie repeated (same
+respondent, alter, relation and wave), and an id used once as a participant and once as an
+organisation.
+"""
+
+
+def coded_sections() -> list[str]:
+    """The page's sections on coded qualitative data and survey networks, in order."""
+    return [_intro(), _qdpx_section(), _csv_section(), _network_section()]
