@@ -163,6 +163,10 @@ def _launch(data_dir: Path, sock: Path) -> subprocess.Popen:
         # power cut, not only a kill of the process.
         "--appendfsync", "always",
         "--save", "",
+        # GRAPH.COPY forks, and so does an append-only-file rewrite; Redis allows one child at a
+        # time and a copy that cannot fork stalls. Rewrites therefore never start on their own:
+        # the store compacts the file itself between atomic units (see FalkorStore._compact).
+        "--auto-aof-rewrite-percentage", "0",
         "--daemonize", "no",
         "--logfile", str(data_dir / "engine.log"),
         "--loadmodule", module,

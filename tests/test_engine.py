@@ -81,3 +81,21 @@ def test_long_data_dir_puts_the_socket_in_a_private_temp_folder(tmp_path):
         assert oct(os.stat(os.path.dirname(state.socket)).st_mode & 0o777) == "0o700"
     finally:
         engine.stop(deep)
+
+
+def test_the_append_only_file_is_compacted_between_units_and_never_on_its_own(data_dir, monkeypatch):
+    from kb.store import falkor
+
+    monkeypatch.setattr(falkor, "COMPACT_MIN_BYTES", 1000)
+    cfg = load_config(data_dir=data_dir, env={})
+    with open_store(cfg) as store:
+        # A rewrite forks; so does GRAPH.COPY. Only the store may start one, between units.
+        assert store._conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "0"}
+        for batch in range(3):
+            with store.atomic() as unit:
+                unit.run_batches("UNWIND $rows AS row CREATE (:Site {id: row.id})",
+                                 [{"id": f"{batch}-{i}"} for i in range(1500)], 500)
+        assert store._conn.info("persistence")["aof_rewrites"] >= 2
+    engine.kill(data_dir)
+    with open_store(cfg) as store:
+        assert store.read("MATCH (s:Site) RETURN count(s) AS c").single_value() == 4500

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -27,6 +28,9 @@ from kb.errors import QueryError, ReadOnlyViolation
 from kb.store.base import Counters, Result, Store, Writer, node_value, path_value, relationship_value
 
 STAGING_SUFFIX = ":staging"
+# Compact the append-only file when it has grown past both of these since the last rewrite.
+COMPACT_MIN_BYTES = 64 * 1024 * 1024
+COMPACT_GROWTH = 2.0
 _RO_REFUSAL = "is to be executed only on read-only queries"
 _COUNTER_ATTRS = {
     "nodes_created": "nodes_created",
@@ -146,6 +150,7 @@ class FalkorStore(Store):
         staging = self.graph_name + STAGING_SUFFIX
         with self._unit_lock():
             self._conn.delete(staging)  # a unit whose writer died
+            self._wait_for_children()
             if self._conn.exists(self.graph_name):
                 self._conn.execute_command("GRAPH.COPY", self.graph_name, staging)
             writer = _FalkorWriter(self._db.select_graph(staging))
@@ -156,6 +161,26 @@ class FalkorStore(Store):
                 raise
             if self._conn.exists(staging):
                 self._conn.rename(staging, self.graph_name)
+            self._compact()
+
+    def _wait_for_children(self, timeout: float = 600.0) -> None:
+        """Wait until no append-only-file rewrite runs, so that GRAPH.COPY can fork."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = self._conn.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("module_fork_in_progress"):
+                return
+            time.sleep(0.05)
+        raise QueryError("the embedded engine has been rewriting its append-only file for 10 minutes; see engine.log")
+
+    def _compact(self) -> None:
+        """Rewrite the append-only file when it has grown a lot, while no unit can start a copy."""
+        info = self._conn.info("persistence")
+        size, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+        if size > COMPACT_MIN_BYTES and size > COMPACT_GROWTH * max(base, 1):
+            self._conn.bgrewriteaof()
+            time.sleep(0.05)
+            self._wait_for_children()
 
     def apply_schema(self, statements: Sequence[str]) -> int:
         existing_idx = self._existing_indexes()
