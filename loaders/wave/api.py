@@ -26,6 +26,7 @@ from kb.store.base import Store
 from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.package import read_package
 from loaders.wave.records import ValidatedPackage
+from loaders.wave.references import read_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
 from loaders.wave.storecheck import check_against_store, wave_props
 from loaders.wave.validate import validate_content
@@ -47,6 +48,8 @@ def validate_package(path: str | Path, store: Store | None = None) -> ValidatedP
     Raises ValidationError listing every problem, or NotFound / UsageError for a missing path.
     """
     pkg = validate_content(read_package(path))
+    _, citation_warnings = read_reference_lists(pkg)
+    pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
     if store is None:
         return pkg
     check_against_store(store, pkg)
@@ -61,6 +64,8 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
     Raises ValidationError (nothing written), UsageError or NotFound.
     """
     pkg = validate_content(read_package(path))
+    _, citation_warnings = read_reference_lists(pkg)
+    pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
     return write_package(store, pkg, on_progress)
 
 

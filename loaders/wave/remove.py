@@ -17,6 +17,7 @@ from kb.errors import UsageError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
 from loaders.wave.measures import restore_sites, sites_measured_by
+from loaders.wave.references import remove_reference_lists as remove_lists
 from loaders.wave.spec import NODE_FILES
 from loaders.wave.storecheck import Reader
 
@@ -76,6 +77,14 @@ def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
         w.run(f"MATCH {node} WHERE $wave IN n.waves SET n.waves = [x IN n.waves WHERE x <> $wave]", {"wave": wave_id})
 
 
+def remove_reference_lists(w: Writer, wave_id: str) -> int:
+    """Drop the citations the wave loaded, rebuilding the works the rest cite; skipped when it loaded none."""
+    found = w.read(f"MATCH ()-[r:{rel_type('CITES')}]->() WHERE r.wave = $wave RETURN count(r) AS c", {"wave": wave_id})
+    if not found.single_value():
+        return 0
+    return remove_lists(w, wave_id)
+
+
 def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) -> dict[str, int]:
     """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type.
 
@@ -83,6 +92,9 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     remaining wave with ties for their site (see measures.py).
     """
     removed: dict[str, int] = {}
+    cites = remove_reference_lists(w, wave_id)
+    if cites:
+        removed["CITES"] = cites
     measured_sites = sites_measured_by(w, wave_id)
     steps = _handover_statements()
     total = len(steps) + 2

@@ -4,8 +4,8 @@ Inside the unit: a wave already loaded from the same source hash is left alone (
 loaded from a different hash is removed first (as unload does) and written again (`updated`). The
 checks against the knowledge base run inside the same unit, so they see exactly what is written
 against. Labels and types reach the Cypher only through kb.schema.label() / rel_type(). After the
-package's rows, the survey network measures of its advice ties are written (measures.py), so they
-appear and disappear with the wave.
+package's rows, the survey network measures of its advice ties are written (measures.py) and its
+reference lists are loaded (references.py), so they appear and disappear with the wave.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from kb.store.base import Store, Writer
 from loaders.wave.measures import Measured, measure_wave
 from loaders.wave.plan import WritePlan, build_plan
 from loaders.wave.records import ValidatedPackage
+from loaders.wave.references import write_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
 from loaders.wave.storecheck import check_against_store, wave_conflict, wave_props
 
@@ -108,6 +109,8 @@ def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tu
     measured = measure_wave(w, plan.wave_id, on_progress)
     if measured.observations_created:
         created["OBSERVED_IN"] = created.get("OBSERVED_IN", 0) + measured.observations_created
+    for name, count in write_reference_lists(w, pkg).items():
+        created[name] = created.get(name, 0) + count
     _finish_wave(w, plan, created, pkg.source_hash)
     progress.step("wave")(0)
     return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}, measured

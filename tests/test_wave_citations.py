@@ -1,0 +1,44 @@
+"""Reference lists named in wave.yaml load and unload with their wave, in the same atomic unit."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kb.errors import ValidationError
+from loaders.wave.api import load_package, unload_wave, validate_package
+from tests_support_paths import DEMO
+
+VOCAB, Z13 = DEMO / "00-vocab-1", DEMO / "10-z13-2011"
+
+
+def cites(store) -> int:
+    return store.read("MATCH (:Publication)-[r:CITES]->(:Work) RETURN count(r) AS c").single_value()
+
+
+def test_a_waves_reference_lists_load_with_it_and_leave_with_it(store):
+    load_package(store, VOCAB)
+    report = load_package(store, Z13)
+    # Study 1's two reference lists: 25 entries exported by a search engine, 28 in the PMC full text.
+    assert report.created["CITES"] == 25 + 28
+    assert cites(store) == 53
+    waves = store.read("MATCH ()-[r:CITES]->() RETURN DISTINCT r.wave AS w").values("w")
+    assert waves == ["z13-2011"]
+    assert load_package(store, Z13).status == "unchanged"
+    assert cites(store) == 53
+    unload_wave(store, "z13-2011")
+    assert cites(store) == 0
+    assert store.read("MATCH (w:Work) RETURN count(w) AS c").single_value() == 0
+
+
+def test_an_unreadable_reference_list_refuses_the_package(tmp_path):
+    broken = tmp_path / "z13"
+    shutil.copytree(Z13, broken)
+    refs = broken / "references" / "bmjopen-2013-pmc-refs.txt"
+    refs.write_bytes(b"\xff\xfe not utf-8 \xff")
+    with pytest.raises(ValidationError) as refused:
+        validate_package(broken)
+    assert str(refused.value) == (
+        "references/bmjopen-2013-pmc-refs.txt: is not UTF-8 text (byte 0); save it as UTF-8"
+    )
