@@ -25,6 +25,7 @@ from falkordb.path import Path as FPath
 from kb import engine
 from kb.config import Config
 from kb.errors import QueryError, ReadOnlyViolation
+from kb.schema import KEY, LABELS
 from kb.store.base import Counters, Result, Store, Writer, node_value, path_value, relationship_value
 
 STAGING_SUFFIX = ":staging"
@@ -65,19 +66,33 @@ def _result(raw) -> Result:
     return Result(columns, rows, counters)
 
 
+# FalkorDB 4.16 crashes (the whole engine process) when an indexed string property is longer than
+# 4,096 characters (measured: 4,096 stores, 4,097 kills the engine). Every indexed property of the
+# schema is guarded on every write path, whatever the query, so no input can take the engine down.
+MAX_INDEXED_STRING = 4096
+_INDEXED = frozenset({KEY, *(prop for spec in LABELS for prop in spec.indexed)})
+
+
 def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
     # The client inlines parameters into the query text; a NUL byte would cut it short.
-    def walk(value: Any) -> None:
-        if isinstance(value, str) and "\x00" in value:
-            raise QueryError("a parameter value contains a NUL character, which the embedded engine cannot store")
-        if isinstance(value, dict):
-            for v in value.values():
-                walk(v)
+    def walk(value: Any, key: str | None) -> None:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise QueryError("a parameter value contains a NUL character, which the embedded engine cannot store")
+            if key in _INDEXED and len(value) > MAX_INDEXED_STRING:
+                raise QueryError(
+                    f"'{key}' is {len(value)} characters long; the embedded engine indexes at most "
+                    f"{MAX_INDEXED_STRING}, so shorten it"
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, str(k))
         elif isinstance(value, (list, tuple)):
             for v in value:
-                walk(v)
+                walk(v, key)
 
-    walk(params or {})
+    for name, value in (params or {}).items():
+        walk(value, name)
     return params or {}
 
 
