@@ -2,8 +2,27 @@
 
 Every error a user can cause or meet has a class here, and its message says what went wrong and
 what to do next. The `kb` command turns these into one line and an exit code; nothing else catches
-them to log and re-raise.
+them to log and re-raise. A message that quotes what the input held passes it through `shorten`,
+so a huge or multi-line value cannot turn the message into pages of text.
 """
+
+import unicodedata
+
+QUOTE_LIMIT = 60  # characters of an input value a message quotes
+
+
+def shorten(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as a message may quote it: on one line, with line breaks and other control characters
+    written as escapes (`\\n`, `\\x00`), and cut to `limit` characters followed by '…'."""
+    text = str(value)
+    head = text[: limit + 1]  # escape only what can be shown: the value may be megabytes long
+    shown = "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in head
+    )
+    if len(text) > limit or len(shown) > limit:
+        return shown[:limit] + "…"
+    return shown
 
 
 class KBError(Exception):
@@ -65,7 +84,7 @@ class Problem:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"column '{shorten(self.column)}'")
         return ", ".join(parts)
 
     def __str__(self) -> str:

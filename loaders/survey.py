@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import Problem, ValidationError
-from loaders.wave.spec import REL_FILES, TIE_RELATIONS
+from kb.errors import Problem, ValidationError, shorten
+from loaders.wave.spec import MAX_ID_LENGTH, REL_FILES, TIE_RELATIONS
 
 SURVEY_DOCS = {
     "respondent": "id of the participant who answered",
@@ -49,15 +49,21 @@ class SurveyTie:
 def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = list(csv.reader(handle))
+            reader = csv.reader(handle)
+            table = list(reader)
     except UnicodeDecodeError as exc:
         problems.append(Problem(path.name, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
+        return []
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        problems.append(Problem(path.name, f"cannot be read as CSV at line {reader.line_num} ({shorten(exc)}); "
+                                           "check the quoting there"))
         return []
     if not table:
         problems.append(Problem(path.name, f"is empty; expected a header row with {', '.join(REQUIRED_COLUMNS)}"))
         return []
     header = [cell.strip().lower() for cell in table[0]]
-    problems += [Problem(path.name, f"unknown column '{name}'; expected columns: {', '.join(SURVEY_COLUMNS)}", row=1)
+    problems += [Problem(path.name, f"unknown column '{shorten(name)}'; expected columns: {', '.join(SURVEY_COLUMNS)}",
+                         row=1)
                  for name in header if name not in SURVEY_COLUMNS]
     problems += [Problem(path.name, f"the required column '{name}' is missing", row=1)
                  for name in REQUIRED_COLUMNS if name not in header]
@@ -86,16 +92,18 @@ def _tie(file: str, number: int, row: dict[str, str], problems: list[Problem]) -
             report(column, "is empty; it is required")
     alter_type, relation = row.get("alter_type", "").lower(), row.get("relation", "").lower()
     if alter_type and alter_type not in ALTER_TYPES:
-        report("alter_type", f"'{row['alter_type']}' is not an alter type; expected one of: {', '.join(ALTER_TYPES)}")
+        report("alter_type", f"'{shorten(row['alter_type'])}' is not an alter type; "
+                             f"expected one of: {', '.join(ALTER_TYPES)}")
     if relation and relation not in TIE_RELATIONS:
-        report("relation", f"'{row['relation']}' is not a relation; expected one of: {', '.join(TIE_RELATIONS)}")
+        report("relation", f"'{shorten(row['relation'])}' is not a relation; "
+                           f"expected one of: {', '.join(TIE_RELATIONS)}")
     try:
         weight = _weight(row.get("weight", ""))
     except ValueError:
-        report("weight", f"'{row['weight']}' is not a weight; expected a number from 0")
+        report("weight", f"'{shorten(row['weight'])}' is not a weight; expected a number from 0")
         weight = None
     if row.get("respondent") and row.get("respondent") == row.get("alter"):
-        report("alter", f"'{row['alter']}' names the respondent themself; a tie needs two different people")
+        report("alter", f"'{shorten(row['alter'], MAX_ID_LENGTH)}' names the respondent themself; a tie needs two different people")
     if len(problems) > before:
         return None
     return SurveyTie(row["respondent"], row["alter"], alter_type, relation, weight, row.get("wave") or None,
@@ -115,7 +123,7 @@ def _consistency(file: str, ties: list[tuple[int, SurveyTie]], problems: list[Pr
             first_kind, first_row = kinds.setdefault(node, (kind, number))
             if first_kind != kind:
                 problems.append(Problem(file, (
-                    f"'{node}' is {_WITH_ARTICLE[kind]} here but {_WITH_ARTICLE[first_kind]} in row {first_row}"),
+                    f"'{shorten(node, MAX_ID_LENGTH)}' is {_WITH_ARTICLE[kind]} here but {_WITH_ARTICLE[first_kind]} in row {first_row}"),
                     row=number, column=column))
 
 

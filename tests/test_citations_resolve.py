@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders.citations import Citation, CitedRef, Decision, Name, resolve
-from loaders.citations.normalise import title_key
+from loaders.citations.normalise import author_id, author_match_key, title_key
 from loaders.citations.resolve import node_id
 
 _lines = itertools.count(1)
@@ -277,3 +277,12 @@ def test_resolution_does_not_depend_on_input_order(order, size):
 @given(st.text(alphabet=string.ascii_letters + string.digits + " .,:;!?'-", max_size=60))
 def test_title_key_ignores_case_and_punctuation(title):
     assert title_key(title) == title_key(title.upper().replace(":", " - ").replace(" ", "  "))
+
+
+def test_ids_and_index_keys_stay_short_for_names_and_titles_of_any_length():
+    # a name of 8,000 characters is a parsing accident, but it must not give an id the engine cannot index
+    long_name, other = Name("Z" * 8000, "A"), Name("Z" * 7999 + "Y", "A")
+    assert len(author_id(long_name)) == 200 and author_id(long_name).startswith("author:zzz")
+    assert author_id(long_name) == author_id(Name("Z" * 8000, "A")) != author_id(other)
+    assert len(author_match_key(long_name)) == 200 and len(title_key("T" * 200_000)) == 200
+    assert author_id(Name("Smith", "PC")) == "author:smith-pc"  # short ids are as before

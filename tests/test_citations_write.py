@@ -220,3 +220,14 @@ def test_decisions_need_two_existing_works(store):
     with pytest.raises(UsageError) as caught:
         split(store, some_work, some_work)
     assert str(caught.value) == f"'{some_work}' is given twice; name two different works"
+
+
+def test_an_author_name_of_8000_characters_loads_under_a_short_id(store, tmp_path):
+    # The Author id is made from the family name, and ids are unique keys: one of 8,000 characters
+    # would kill the embedded engine (it holds at most 4,096 bytes), so the id keeps 200.
+    add_publication(store, STUDY_1)
+    path = tmp_path / "long-author.ris"
+    path.write_text("TY  - JOUR\nAU  - " + "Z" * 8000 + ", A\nTI  - A title\nPY  - 2011\nER  - \n")
+    assert load_citations(store, path, cited_by=STUDY_1)["citations"] == 1
+    author = store.read(f"MATCH (a:{label('Author')}) RETURN a.id AS id, a.family AS family").first()
+    assert (len(author["id"]), author["family"]) == (200, "Z" * 8000)

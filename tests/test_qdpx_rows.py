@@ -10,6 +10,7 @@ import yaml
 from kb.errors import UsageError, ValidationError
 from loaders.qdpx import (CaseMapping, QdpxSettings, project_to_rows, qdpx_to_package, read_qdpx,
                           settings_from_manifest)
+from loaders.qdpx.wave import key_from_name
 from loaders.wave.spec import NODE_FILES
 from qdpx_builder import ProjectBuilder
 
@@ -179,3 +180,14 @@ def test_a_group_interview_is_attributed_by_selection_and_otherwise_left_without
     ]
     assert rows.warnings == (
         "coded segments covered by several participant cases, left without a speaker: 1",)
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("CCG Interviews 2011", "ccg-interviews-2011"),
+    ("Board interviews, site A — round 2 (coded by two researchers, March 2011)", "board-interviews-site-a-round-2-coded-by"),
+    ("x" * 8000, "x" * 40),
+    ("!!!", "qdpx"),
+])
+def test_a_key_made_from_a_project_name_is_short(name, key):
+    # the study key begins every id of the wave, and ids have at most 200 characters
+    assert key_from_name(name) == key

@@ -128,3 +128,27 @@ def test_a_corrupt_member_is_refused_when_read(tmp_path):
     message = _refusal(path)
     assert message.startswith("corrupt.qdpx/project.qde: cannot be read from the archive (")
     assert message.endswith("); it may be damaged or password-protected: export the project again")
+
+
+def test_a_directory_that_points_before_the_archive_is_refused_when_read(tmp_path):
+    # The end record's offset of the central directory, raised by 1,000: zipfile takes the difference
+    # for data prepended to the archive and moves every member 1,000 bytes back, before the file starts.
+    path = ProjectBuilder().write(tmp_path / "dir.qdpx")
+    data = bytearray(path.read_bytes())
+    end = len(data) - 22  # the end record, without a comment; its bytes 16-19 hold the offset
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    data[end + 16:end + 20] = (offset + 1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert _refusal(path) == ("dir.qdpx/project.qde: cannot be read from the archive ([Errno 22] Invalid argument); "
+                              "it may be damaged or password-protected: export the project again")
+
+
+def test_a_selection_guid_of_7000_characters_is_refused_before_it_becomes_an_id(tmp_path):
+    project = ProjectBuilder("Long guid")
+    theme = project.code("Knowledge flows")
+    source = project.text_source("Interview GP1", "The PCT holds the data.")
+    selection = project.selection(source, 0, 7, [theme])
+    path = project.write(tmp_path / "long.qdpx", xml=project.xml().replace(selection.encode(), b"A" * 7000))
+    assert _refusal(path) == ("long.qdpx/project.qde: selection 'selection 0-7' of source 'Interview GP1' has a guid of "
+                              "7000 characters; a REFI-QDA GUID has 36 and at most 200 are accepted, so export the "
+                              "project again")

@@ -122,11 +122,14 @@ def test_any_text_round_trips_as_data(store, text):
 
 
 def test_an_indexed_value_too_long_for_the_embedded_engine_is_refused_before_it_reaches_it(embedded_store):
-    from kb.store.falkor import MAX_INDEXED_STRING
+    from kb.store.falkor import MAX_INDEXED_BYTES
 
-    embedded_store.write("CREATE (:Site {id: $id})", {"id": "k" * MAX_INDEXED_STRING})
-    with pytest.raises(QueryError, match=r"'id' is 4097 characters long; the embedded engine indexes at most 4096"):
+    embedded_store.write("CREATE (:Site {id: $id})", {"id": "k" * MAX_INDEXED_BYTES})
+    with pytest.raises(QueryError, match=r"'id' is 4097 bytes long in UTF-8; the embedded engine indexes at most 4096"):
         embedded_store.write("UNWIND $rows AS row CREATE (:Site {id: row.id})", {"rows": [{"id": "k" * 4097}]})
+    # The limit is in bytes: 1,025 four-byte characters are 4,100 bytes.
+    with pytest.raises(QueryError, match=r"'id' is 4100 bytes long"):
+        embedded_store.write("CREATE (:Site {id: $id})", {"id": "\U0001F600" * 1025})
     # Long text in properties that are not indexed is fine.
     embedded_store.write("CREATE (:Evidence {id: 'e', text: $t})", {"t": "w" * 20000})
     assert embedded_store.read("MATCH (n) RETURN count(n) AS c").single_value() == 2

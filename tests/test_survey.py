@@ -93,3 +93,20 @@ def test_written_ties_read_back_unchanged(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("survey") / "s.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     assert [(t.respondent, t.alter, t.relation, t.weight) for t in read_survey(path)] == rows
+
+
+def test_a_field_over_the_csv_limit_is_a_problem_naming_its_line(tmp_path):
+    # the csv module reads at most 131,072 characters in a field; this one is on line 5
+    text = GOOD + "z13:participant:A3," + "x" * 131_073 + ",participant,advice,,\n"
+    assert _problems(tmp_path, text) == [
+        "survey.csv: cannot be read as CSV at line 5 (field larger than field limit (131072)); check the quoting there"
+    ]
+
+
+def test_values_are_quoted_in_at_most_60_characters_on_one_line(tmp_path):
+    text = GOOD.replace("collaboration", "coll" + "x" * 5000).replace("alter,alter_type", '"al\nter",alter_type')
+    problems = _problems(tmp_path, text)
+    assert "survey.csv, row 1: unknown column 'al\\nter'; expected columns: respondent, alter, alter_type, relation, " \
+           "weight, wave" in problems
+    assert (f"survey.csv, row 4, column 'relation': 'coll{'x' * 56}…' is not a relation; expected one of: advice, "
+            "collaboration, knowledge") in problems

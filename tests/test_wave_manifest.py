@@ -96,3 +96,49 @@ def test_a_list_instead_of_a_mapping_is_refused():
 )
 def test_each_manifest_rule_has_its_own_problem(text, expected):
     assert messages(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # YAML reads these as timestamps that the calendar lacks; they are reported as any bad date
+        (GOOD + "  started: 2013-02-30\n",
+         "wave.yaml: line 8: 'wave.started' is '2013-02-30', which is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD"),
+        (GOOD + "  ended: 2014-03-31 25:61:00\n",
+         "wave.yaml: line 8: 'wave.ended' is '2014-03-31 25:61:00', which is not an ISO date; write YYYY, YYYY-MM or "
+         "YYYY-MM-DD"),
+        # beyond 64 bits, and beyond the 4,300 digits Python converts
+        (GOOD + "  phase: 9223372036854775808\n",
+         "wave.yaml: line 8: 'wave.phase' is '9223372036854775808', which is out of range; write a whole number between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits)"),
+        (GOOD + "  phase: " + "7" * 5000 + "\n",
+         f"wave.yaml: line 8: 'wave.phase' is '{'7' * 60}…', which is out of range; write a whole number between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits)"),
+        (GOOD + "figures: {gps: -9223372036854775809}\n",
+         "wave.yaml: line 8: figure 'gps' is '-9223372036854775809', which is out of range; write a whole number between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits)"),
+        (GOOD.replace("id: t01-w9", "id: " + "w" * 201),
+         "wave.yaml: line 6: 'wave.id' is 201 characters long; a key may have at most 200 characters, so shorten it"),
+        (GOOD + "requires: [" + "w" * 300 + "]\n",
+         "wave.yaml: line 8: 'requires[0]' is 300 characters long; a wave key has at most 200 characters"),
+        (GOOD.replace("title: Test study", 'title: "Test\\0study"'),
+         "wave.yaml: line 4: 'study.title' contains a NUL character; remove it"),
+        (GOOD + "  \"col\\nour\": red\n",
+         "wave.yaml: line 8: unknown key 'wave.col\\nour'; allowed keys are id, title, started, ended, design, phase"),
+    ],
+)
+def test_values_python_or_the_engine_cannot_hold_are_reported_on_their_line(text, expected):
+    assert messages(text) == [expected]
+
+
+def test_a_manifest_nested_thousands_deep_is_refused_before_it_is_composed():
+    # composing recurses once per level: 3,000 levels would exhaust Python's stack
+    assert messages("[" * 3000 + "]" * 3000) == [
+        "wave.yaml: line 1: lists and mappings are nested more than 20 levels deep; see docs/wave-format.md for the "
+        "shape of the file"
+    ]
+
+
+def test_a_mapping_that_holds_itself_is_reported_not_followed_forever():
+    text = GOOD.replace("study:\n", "study: &s\n").replace("  title: Test study\n", "  title: Test study\n  description: *s\n")
+    assert messages(text) == ["wave.yaml: line 5: 'study.description' must be text; write a description as text"]

@@ -136,9 +136,10 @@ def test_citation_files_are_known_files_and_kept_for_the_citations_loader(tmp_pa
         "wave.yaml": manifest + "citations:\n  - {file: refs/list.txt, format: pmc, cited_by: 't01:pub:report'}\n",
     })
     (path / "refs").mkdir()
-    (path / "refs" / "list.txt").write_text("1. Doe J. A paper. 2010.\n")
+    # a list the pmc reader can read: validation reads the lists and refuses one with no reference in it
+    (path / "refs" / "list.txt").write_text("1 Doe J\nA paper on commissioning . BMJ\n2010\n")
     pkg = validate_package(path)
-    assert dict(pkg.citation_files) == {"refs/list.txt": b"1. Doe J. A paper. 2010.\n"}
+    assert dict(pkg.citation_files) == {"refs/list.txt": b"1 Doe J\nA paper on commissioning . BMJ\n2010\n"}
 
 
 def test_source_hash_follows_the_loaded_files_only(tmp_path):
@@ -171,3 +172,29 @@ def test_a_missing_path_or_a_plain_file_is_a_usage_problem(tmp_path):
     with pytest.raises(UsageError) as caught:
         validate_package(plain)
     assert str(caught.value) == f"{plain} is neither a folder nor a .zip file; give the package folder or a zip of it"
+
+
+def test_a_header_cell_with_a_line_break_is_quoted_on_one_line(tmp_path):
+    text = (FIXTURES / "t01-w1" / "sites.csv").read_text(encoding="utf-8").replace("name", '"na\nme"', 1)
+    assert problems_of(package(tmp_path, {"sites.csv": text})) == [
+        "sites.csv, row 1, column 'na\\nme': unknown column; allowed columns are id, name, kind, region, description, locator",
+        "sites.csv, row 1: required column 'name' is missing; add it to the header",
+    ]
+
+
+def test_a_header_cell_of_131000_characters_is_quoted_in_60(tmp_path):
+    text = "x" * 131_000 + (FIXTURES / "t01-w1" / "ties.csv").read_text(encoding="utf-8")
+    assert problems_of(package(tmp_path, {"ties.csv": text})) == [
+        f"ties.csv, row 1, column '{'x' * 60}…': unknown column; allowed columns are site, organisation_type, count, locator",
+        "ties.csv, row 1: required column 'site' is missing; add it to the header",
+    ]
+
+
+def test_an_indexed_value_is_as_short_as_an_id(tmp_path):
+    # Publication.doi is indexed (kb.schema): held to the id length, 200 characters
+    doi = "10.1000/" + "d" * 193
+    text = (FIXTURES / "t01-w1" / "publications.csv").read_text(encoding="utf-8").replace("10.0000/t01.report", doi)
+    assert problems_of(package(tmp_path, {"publications.csv": text})) == [
+        f"publications.csv, row 2, column 'doi': '10.1000/{'d' * 52}…' is 201 characters long; 'doi' is indexed and may "
+        "have at most 200 characters"
+    ]

@@ -62,12 +62,55 @@ def test_cells_parse_to_typed_values(column, raw, expected):
         (col("id"), "site A", "'site A' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"),
         (col("ref"), "t01:site", "'t01:site' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"),
         (col("str"), "one\ntwo", "a line break is not allowed in this column; put the value on one line"),
+        # 64-bit integers: 2**63 - 1 is the largest, -2**63 the smallest; beyond them refused, never clamped
+        (col("int"), "9223372036854775808", "'9223372036854775808' is out of range; a whole number must lie between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
+        (col("int"), "-9223372036854775809", "'-9223372036854775809' is out of range; a whole number must lie between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
+        # 5,000 digits: more than Python converts to int; the message quotes 60 of them
+        (col("int"), "1" * 5000, f"'{'1' * 60}…' is out of range; a whole number must lie between "
+         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
+        (col("id"), "t01:site:" + "c" * 192, f"'t01:site:{'c' * 51}…' is 201 characters long; an id may have at most 200 "
+         "characters, so shorten its key"),
+        (col("refs"), "t01:site:a;t01:site:" + "c" * 5000, f"'t01:site:{'c' * 51}…' is 5009 characters long; an id may "
+         "have at most 200 characters, so shorten its key"),
+        (col("bool"), "yes\nno", "'yes\\nno' is not a yes/no value; use one of Y, N, yes, no, true, false, 1, 0"),
+        (col("enum", SITE_KINDS), "x" * 70_000, f"'{'x' * 60}…' is not allowed; use one of ccg, locality, cluster, case, "
+         "group, other"),
     ],
 )
 def test_bad_cells_say_how_to_write_the_value(column, raw, message):
     with pytest.raises(CellError) as caught:
         parse_cell(column, raw)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("9223372036854775807", 2**63 - 1), ("-9223372036854775808", -(2**63)), ("+0000000000000000000000042", 42),
+])
+def test_whole_numbers_up_to_64_bits_are_read(raw, expected):
+    assert parse_cell(col("int"), raw) == expected
+
+
+def test_an_id_of_200_characters_is_read():
+    long_id = "t01:site:" + "c" * 191
+    assert parse_cell(col("id"), long_id) == long_id
+
+
+ANY_COLUMN = st.sampled_from([col(kind) for kind in ("int", "float", "bool", "date", "str", "id", "ref", "refs")]
+                             + [col("enum", SITE_KINDS), col("list", ("strategic", "practice"))])
+long_or_broken = st.one_of(st.text(), st.text(min_size=1).map(lambda t: t * 3000), st.sampled_from(["a\r\nb", "x\u2028y"]))
+
+
+@settings(max_examples=200)
+@given(column=ANY_COLUMN, raw=long_or_broken)
+def test_a_refused_cell_is_described_in_one_short_line(column, raw):
+    try:
+        parse_cell(column, raw)
+    except CellError as exc:
+        message = str(exc)
+        assert message.splitlines() == [message]  # no line break of any kind, \u2028 included
+        assert len(message) < 400
 
 
 line_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).map(str.strip).filter(bool)
@@ -77,7 +120,7 @@ iso_day = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)).map
 iso_date = st.one_of(iso_day, iso_day.map(lambda d: d[:7]), iso_day.map(lambda d: d[:4]))
 
 VALUES_BY_TYPE = {
-    "int": st.integers(),
+    "int": st.integers(min_value=-(2**63), max_value=2**63 - 1),
     "float": st.floats(allow_nan=False, allow_infinity=False),
     "bool": st.booleans(),
     "date": iso_date,

@@ -119,3 +119,36 @@ def test_a_broken_zip_is_a_validation_problem(tmp_path):
 def test_macos_resource_forks_and_folders_are_ignored(tmp_path):
     extra = [("__MACOSX/._sites.csv", b"\0\5"), (zipfile.ZipInfo("empty/"), b"")]
     assert validate_package(fixture_zip(tmp_path, extra)).wave_id == "t01-w1"
+
+
+def _damaged(tmp_path: Path, member: str, compression: int, where: str) -> Path:
+    """The fixture zipped with `member` written by `compression`, then damaged: the first byte of its
+    local header flipped ('magic'), the first byte of its data flipped ('data'), or the first deflate
+    block given the reserved block type 11 ('block type': bits 1-2 of the first byte)."""
+    target = tmp_path / "t01.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted((FIXTURES / "t01-w1").iterdir()):
+            archive.write(path, path.name, compress_type=compression if path.name == member else zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(target) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(target.read_bytes())
+    # a local header is 30 bytes, then the name and the extra field, then the data
+    at = info.header_offset if where == "magic" else info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[at] = data[at] | 0b110 if where == "block type" else data[at] ^ 0xFF
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize(("compression", "where", "reason"), [
+    (zipfile.ZIP_STORED, "magic", "Bad magic number for file header"),
+    (zipfile.ZIP_STORED, "data", "Bad CRC-32 for file 'ties.csv'"),
+    (zipfile.ZIP_DEFLATED, "block type", "Error -3 while decompressing data: invalid block type"),
+], ids=["local header", "checksum", "deflate stream"])
+def test_a_damaged_member_is_refused_naming_the_zip_and_nothing_is_written(store, tmp_path, compression, where, reason):
+    archive = _damaged(tmp_path, "ties.csv", compression, where)
+    expected = [f"t01.zip: member 'ties.csv' is damaged and cannot be read ({reason}); zip the package folder again"]
+    assert problems_of(archive) == expected
+    with pytest.raises(ValidationError) as caught:
+        load_package(store, archive)
+    assert [str(p) for p in caught.value.problems] == expected
+    assert store.read("MATCH (n) RETURN count(n) AS n").single_value() == 0

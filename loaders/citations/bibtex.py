@@ -9,7 +9,7 @@ from bibtexparser import middlewares
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from kb.errors import Problem
+from kb.errors import Problem, shorten
 from loaders.citations.model import Citation, Name, ReadResult
 from loaders.citations.text import find_doi, find_pmid, find_url, find_year, initials_of, squash, tidy
 
@@ -50,12 +50,13 @@ def read_bibtex(text: str, source: str) -> ReadResult:
         if isinstance(block, DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             warnings.append(
-                Problem(source, f"entry key '{entry.key}' is used twice; both entries were loaded", row=line)
+                Problem(source, f"entry key '{shorten(entry.key)}' is used twice; both entries were loaded", row=line)
             )
             _add(entry, source, citations, problems)
         else:
             detail = squash(getattr(block.error, "abort_reason", "") or str(block.error)) or "syntax error"
-            problems.append(Problem(source, f"BibTeX entry could not be parsed ({detail}); it was skipped", row=line))
+            problems.append(Problem(source, f"BibTeX entry could not be parsed ({shorten(detail, 120)}); it was skipped",
+                                    row=line))
     for entry in library.entries:
         _add(entry, source, citations, problems)
     citations.sort(key=lambda c: c.line)
@@ -64,12 +65,20 @@ def read_bibtex(text: str, source: str) -> ReadResult:
 
 
 def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:
+    try:
+        _add_entry(entry, source, citations, problems)
+    except RecursionError:  # the LaTeX decoder recurses once per level of braces
+        problems.append(Problem(source, f"entry '{shorten(entry.key)}' nests braces too deeply to read; it was skipped",
+                                row=entry.start_line + 1))
+
+
+def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:
     line = entry.start_line + 1
     fields = {key.lower(): value for key, value in entry.items()}
     title = _plain(fields.get("title"))
     if not title:
         problems.append(
-            Problem(source, f"entry '{entry.key}' has no title; it was skipped (add a title field)", row=line)
+            Problem(source, f"entry '{shorten(entry.key)}' has no title; it was skipped (add a title field)", row=line)
         )
         return
     text_fields = " ".join(str(v) for k, v in fields.items() if k not in ("author", "editor"))

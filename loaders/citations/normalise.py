@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from loaders.citations.model import Citation, Name
+from loaders.wave.spec import MAX_ID_LENGTH
 
 STOPWORDS = frozenset(
     "a an and as at by for from in into of on or the to with its it is are be what why how do does "
@@ -105,7 +106,7 @@ def title_tokens(title: str) -> tuple[str, ...]:
 
 def title_key(title: str) -> str:
     """The title's words run together: spacing and tokenising artefacts ("fund£35", "Lorelei Jones") vanish."""
-    return "".join(title_tokens(title))
+    return bounded("".join(title_tokens(title)))
 
 
 def content_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -120,15 +121,28 @@ def family_key(family: str) -> str:
 def author_match_key(name: Name) -> str:
     """Family name and first initial: enough to recognise an author across styles ("Smith P" / "Peter C Smith")."""
     if name.is_organisation:
-        return "org:" + " ".join(title_tokens(name.family))
-    return f"{family_key(name.family)}:{name.initials[:1].lower()}"
+        return bounded("org:" + " ".join(title_tokens(name.family)))
+    return bounded(f"{family_key(name.family)}:{name.initials[:1].lower()}")
 
 
 def author_id(name: Name) -> str:
     """Stable Author id from the normalised family name and all initials (organisations by their name)."""
     if name.is_organisation:
-        return "author:org-" + "-".join(title_tokens(name.family))
-    return f"author:{family_key(name.family)}-{name.initials.lower()}"
+        return bounded("author:org-" + "-".join(title_tokens(name.family)))
+    return bounded(f"author:{family_key(name.family)}-{name.initials.lower()}")
+
+
+def bounded(key: str) -> str:
+    """`key`, or when it is longer than MAX_ID_LENGTH its start and a hash of the whole of it.
+
+    Ids and the keys stored in indexes must stay short: the embedded engine cannot hold a unique
+    key past 4,096 bytes (see loaders/wave/spec.py). A name or title that long is a parsing
+    accident, but must not stop the list loading; equal keys still give equal bounded keys.
+    """
+    if len(key) <= MAX_ID_LENGTH:
+        return key
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return key[: MAX_ID_LENGTH - len(digest) - 1] + "~" + digest
 
 
 def citation_key(citation: Citation) -> str:

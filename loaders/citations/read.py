@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from kb.errors import UsageError
+from kb.errors import Problem, UsageError, ValidationError, shorten
 from loaders.citations.bibtex import read_bibtex
 from loaders.citations.csl import read_csl_json
 from loaders.citations.model import FORMATS, ReadResult
@@ -14,6 +15,7 @@ from loaders.citations.pmc import read_pmc
 from loaders.citations.ris import read_ris
 from loaders.citations.search_export import read_search_export
 from loaders.citations.vancouver import read_vancouver
+from loaders.wave.spec import MAX_ID_LENGTH
 
 READERS: dict[str, Callable[[str, str], ReadResult]] = {
     "bibtex": read_bibtex,
@@ -46,11 +48,32 @@ def read_citations(path: str | Path, fmt: str | None = None) -> ReadResult:
 
 
 def read_citations_text(text: str, name: str, fmt: str | None = None) -> ReadResult:
-    """Read a reference list already in memory (e.g. from a wave package); `name` is the file name it came as."""
+    """Read a reference list already in memory (e.g. from a wave package); `name` is the file name it came as.
+
+    A NUL character refuses the whole file (ValidationError): no engine can store one, and a text
+    reference list holds none unless it was saved in another encoding (UTF-16) or is not text.
+    """
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError([Problem(name, "contains a NUL character, which a reference list cannot hold; remove it, "
+                                             "or save the file as UTF-8 text if it was saved as UTF-16", row=line)])
     chosen = fmt or guess_format(name, text)
     if chosen not in READERS:
-        raise UsageError(f"unknown citation format '{chosen}'; use one of: {', '.join(FORMATS)}")
-    return READERS[chosen](text, name)
+        raise UsageError(f"unknown citation format '{shorten(chosen)}'; use one of: {', '.join(FORMATS)}")
+    return _without_overlong_identifiers(READERS[chosen](text, name))
+
+
+def _without_overlong_identifiers(result: ReadResult) -> ReadResult:
+    """A DOI or PMID longer than MAX_ID_LENGTH is no real one (a parsing accident): it is dropped,
+    with a warning, so that it cannot reach an index."""
+    citations, warnings = [], list(result.warnings)
+    for citation in result.citations:
+        overlong = {field: None for field in ("doi", "pmid") if len(getattr(citation, field) or "") > MAX_ID_LENGTH}
+        for field in overlong:
+            warnings.append(Problem(result.source, f"the {field.upper()} is {len(getattr(citation, field))} characters "
+                                                   "long, longer than any real one; it was ignored", row=citation.line))
+        citations.append(replace(citation, **overlong) if overlong else citation)
+    return replace(result, citations=tuple(citations), warnings=tuple(warnings))
 
 
 def guess_format(name: str, text: str) -> str:

@@ -6,7 +6,7 @@ import re
 
 import rispy
 
-from kb.errors import Problem
+from kb.errors import Problem, shorten
 from loaders.citations.model import Citation, Name, ReadResult
 from loaders.citations.text import find_doi, find_pmid, find_url, find_year, initials_of, name_family_first, tidy
 
@@ -58,7 +58,8 @@ def read_ris(text: str, source: str) -> ReadResult:
         try:
             parsed = rispy.loads("\n".join(record) + "\nER  - \n")[0]
         except (KeyError, ValueError, IndexError) as exc:
-            problems.append(Problem(source, f"RIS record could not be parsed ({exc}); it was skipped", row=line))
+            problems.append(Problem(source, f"RIS record could not be parsed ({shorten(exc)}); it was skipped",
+                                    row=line))
             continue
         citation = _citation(parsed, "\n".join(record), source, line)
         if citation is None:

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.errors import NotFound, UsageError, ValidationError
+from kb.errors import NotFound, UsageError, ValidationError, shorten
 from kb.store.base import Store, Writer
 from loaders.citations import graph
 from loaders.citations.model import ReadResult
 from loaders.citations.read import read_citations
 from loaders.citations.resolve import MERGE, SPLIT, Decision, Resolution, record, resolve
 from loaders.citations.works import CitedRef
+from loaders.wave.spec import MAX_ID_LENGTH
 
 
 def load_citations(
@@ -99,7 +100,8 @@ def _require_publications(writer: Writer, ids: list[str]) -> None:
     found = set(writer.read(graph.PUBLICATIONS_FOUND, {"ids": ids}).values("id"))
     missing = [pub for pub in ids if pub not in found]
     if missing:
-        raise NotFound(f"publication '{missing[0]}' is not in the knowledge base; load its wave first or check the id")
+        raise NotFound(f"publication '{shorten(missing[0], MAX_ID_LENGTH)}' is not in the knowledge base; "
+                       "load its wave first or check the id")
 
 
 def review(store: Store) -> list[dict[str, Any]]:
@@ -120,7 +122,7 @@ def split(store: Store, a: str, b: str) -> dict[str, Any]:
 def _decide(store: Store, action: str, a: str, b: str) -> dict[str, Any]:
     first, second = _node_of(store, a), _node_of(store, b)
     if first == second:
-        raise UsageError(f"'{a}' is given twice; name two different works")
+        raise UsageError(f"'{shorten(a, MAX_ID_LENGTH)}' is given twice; name two different works")
     with store.atomic() as writer:
         before = {row["id"] for row in writer.read(graph.READ_WORK_IDS).rows}
         decisions = record(graph.read_decisions(writer), Decision.of(action, first, second))
@@ -132,7 +134,8 @@ def _decide(store: Store, action: str, a: str, b: str) -> dict[str, Any]:
 def _node_of(store: Store, key: str) -> str:
     """`key` itself when a work has it as id or member id; NotFound otherwise."""
     if not store.read(graph.FIND_WORK, {"key": key}).rows:
-        raise NotFound(f"no work '{key}' in the knowledge base; `kb citations review` lists work ids")
+        raise NotFound(f"no work '{shorten(key, MAX_ID_LENGTH)}' in the knowledge base; "
+                       "`kb citations review` lists work ids")
     return key
 
 

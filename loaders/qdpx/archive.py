@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kb.errors import NotFound, Problem, ValidationError
+from kb.errors import NotFound, Problem, ValidationError, shorten
 
 INTERNAL_SCHEME = "internal://"
 SOURCES_FOLDER = "Sources"
@@ -58,15 +58,16 @@ def _member_problems(archive: str, infos: list[zipfile.ZipInfo], limits: Archive
     for info in infos:
         if _unsafe_path(info.filename):
             problems.append(Problem(archive, (
-                f"member '{info.filename}' has an unsafe path (absolute or with '..'); the archive is refused")))
+                f"member '{shorten(info.filename)}' has an unsafe path (absolute or with '..'); "
+                "the archive is refused")))
         elif _is_symlink(info):
             problems.append(Problem(
-                archive, f"member '{info.filename}' is a symbolic link; the archive is refused"))
+                archive, f"member '{shorten(info.filename)}' is a symbolic link; the archive is refused"))
         elif info.file_size > limits.ratio_floor_bytes:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
                 problems.append(Problem(archive, (
-                    f"member '{info.filename}' expands {ratio:.0f} times (limit {limits.max_ratio:g}); "
+                    f"member '{shorten(info.filename)}' expands {ratio:.0f} times (limit {limits.max_ratio:g}); "
                     "the archive is refused as a possible zip bomb")))
     return problems
 
@@ -87,7 +88,7 @@ class QdpxArchive:
             self._zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
             raise ValidationError([Problem(self.name, (
-                f"is not a readable zip archive ({exc}); a .qdpx is a zip of a .qde project file and a "
+                f"is not a readable zip archive ({shorten(exc)}); a .qdpx is a zip of a .qde project file and a "
                 "Sources folder: export the project again from your QDA tool"))]) from exc
         infos = self._zip.infolist()
         problems = _member_problems(self.name, infos, limits)
@@ -117,17 +118,21 @@ class QdpxArchive:
             raise ValidationError([Problem(self.name, (
                 "holds no .qde project file; a .qdpx must contain the project XML (usually project.qde)"))])
         raise ValidationError([Problem(self.name, (
-            f"holds {len(found)} .qde files ({', '.join(found)}) and none is project.qde; "
+            f"holds {len(found)} .qde files ({shorten(', '.join(found))}) and none is project.qde; "
             "expected exactly one project file"))])
 
     def read(self, member: str) -> bytes:
-        """The bytes of a member (its size was bounded when the archive was opened)."""
+        """The bytes of a member (its size was bounded when the archive was opened).
+
+        A damaged member (bad header, corrupt or cut data, wrong checksum, an offset outside the
+        file) or a password-protected one raises ValidationError naming the archive and member.
+        """
         try:
             return self._zip.read(self._files[member])
-        except (RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
-            raise ValidationError([Problem(f"{self.name}/{member}", (
-                f"cannot be read from the archive ({exc}); it may be damaged or password-protected: "
-                "export the project again"))]) from exc
+        except (RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
+            raise ValidationError([Problem(f"{self.name}/{shorten(member)}", (
+                f"cannot be read from the archive ({shorten(str(exc) or type(exc).__name__)}); it may be damaged "
+                "or password-protected: export the project again"))]) from exc
 
     def resolve(self, text_path: str) -> str | None:
         """The member an `internal://name` path points to, or None when it is not in the archive.

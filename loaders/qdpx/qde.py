@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.archive import DEFAULT_LIMITS, ArchiveLimits, QdpxArchive
 from loaders.qdpx.records import Case, Note, QdaProject, Theme, User
 from loaders.qdpx.sources import TEXT_SOURCE_CHILDREN, Lookups, read_sources, read_text
@@ -37,7 +37,7 @@ def read_qdpx(path: str | Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, 
         file = f"{archive.name}/{member}"
         project = parse_project(parse_xml(archive.read(member), file), file, archive)
     if PurePosixPath(member).name.lower() != STANDARD_NAME:
-        note = f"the project file is '{member}' rather than {STANDARD_NAME}; it was read as the project"
+        note = f"the project file is '{shorten(member)}' rather than {STANDARD_NAME}; it was read as the project"
         project = _with_warnings(project, (note,))
     return project
 
@@ -57,7 +57,7 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
     namespace, local = split_tag(root.tag)
     if local != "Project":
         raise ValidationError([Problem(file, (
-            f"the root element is <{local}>, not <Project>; this is not a REFI-QDA project file"))])
+            f"the root element is <{shorten(local)}>, not <Project>; this is not a REFI-QDA project file"))])
     ctx = ParseContext(file, namespace, archive)
     if namespace != REFI_NS:
         ctx.warn(f"the project is in namespace {namespace or 'none'!r}, not {REFI_NS!r}; it was read by element names")
@@ -107,9 +107,9 @@ def _codebook(ctx: ParseContext, element: Element | None) -> list[Theme]:
 
 def _code(ctx: ParseContext, element: Element, parent: str | None, themes: list[Theme]) -> None:
     name = element.get("name")
-    guid = ctx.guid(element, f"code '{name or '?'}'")
+    guid = ctx.guid(element, f"code '{shorten(name or '?')}'")
     if not name:
-        ctx.problem(f"code {guid or '?'} has no name")
+        ctx.problem(f"code {shorten(guid or '?')} has no name")
     if guid and name:
         codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
         themes.append(Theme(guid, name, parent, ctx.child_text(element, "Description"), element.get("color"), codable))
@@ -127,8 +127,8 @@ def _cases(ctx: ParseContext, element: Element | None, variables: dict[str, str]
     cases = []
     for _, child in ctx.children(element, ("Case",)) if element is not None else ():
         name = child.get("name") or child.get("guid") or "?"
-        guid = ctx.guid(child, f"case '{name}'")
-        values = [read_value(ctx, value, variables, f"case '{name}'")
+        guid = ctx.guid(child, f"case '{shorten(name)}'")
+        values = [read_value(ctx, value, variables, f"case '{shorten(name)}'")
                   for local, value in ctx.children(child, CASE_CHILDREN) if local == "VariableValue"]
         if guid:
             cases.append(Case(guid, name, tuple(v for v in values if v is not None), _refs(ctx, child, "SourceRef"),
@@ -141,9 +141,9 @@ def _notes(ctx: ParseContext, element: Element | None, users: dict[str, str]) ->
     notes = []
     for _, child in ctx.children(element, ("Note",)) if element is not None else ():
         name = child.get("name") or child.get("guid") or "?"
-        guid = ctx.guid(child, f"note '{name}'")
+        guid = ctx.guid(child, f"note '{shorten(name)}'")
         ctx.check(child, TEXT_SOURCE_CHILDREN)
-        text, _ = read_text(ctx, child, f"note '{name}'")
+        text, _ = read_text(ctx, child, f"note '{shorten(name)}'")
         if guid:
             author = users.get(norm_guid(child.get("creatingUser") or ""))
             attached = tuple(ctx.note_owners.get(guid, ()))

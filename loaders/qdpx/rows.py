@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import CaseMapping, QdpxSettings
 from loaders.qdpx.records import Case, QdaProject, Segment, VariableValue
-from loaders.wave.spec import NODE_FILES, ROLES
+from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, ROLES
 
 Row = dict[str, str]
 _YES, _NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
@@ -93,7 +93,7 @@ def _role(case: Case, mapping: CaseMapping, problems: list[Problem], file: str) 
     if normalised in ROLES:
         return normalised
     problems.append(Problem(file, (
-        f"case '{case.name}' has {mapping.variable_for_role} {raw!r}, which is not a participant role; "
+        f"case '{shorten(case.name)}' has {mapping.variable_for_role} {shorten(repr(raw))}, which is not a participant role; "
         f"map it under qdpx.cases.roles to one of: {', '.join(ROLES)}")))
     return "other"
 
@@ -137,7 +137,8 @@ def _add_participant(index: _CaseIndex, case: Case, site_id: str | None, study: 
     key = _text(case.variable(mapping.variable_for_participant)) if mapping.variable_for_participant else None
     person_id = _fill(mapping.participant_id, study, key or case.name)
     if person_id in index.participants:
-        problems.append(Problem(project.file, f"cases give participant id '{person_id}' twice (case '{case.name}')"))
+        problems.append(Problem(project.file, f"cases give participant id '{shorten(person_id, MAX_ID_LENGTH)}' twice "
+                                              f"(case '{shorten(case.name)}')"))
         return
     role = _role(case, mapping, problems, project.file)
     index.people[case.guid] = _Person(person_id, site_id, role)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from kb.errors import Problem
+from kb.errors import Problem, shorten
 from loaders.qdpx.records import Segment, Source
 from loaders.qdpx.variables import read_value
 from loaders.qdpx.xmlread import ParseContext, norm_guid
@@ -46,12 +46,13 @@ def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | Non
         return None, None
     member = ctx.archive.resolve(path) if ctx.archive is not None else None
     if member is None:
-        ctx.warn(f"{what} points to its text at {path!r}, which is not inside the archive; the text was not read")
+        ctx.warn(f"{what} points to its text at {shorten(repr(path))}, which is not inside the archive; "
+                 "the text was not read")
         return None, None
     try:
         return ctx.archive.read(member).decode("utf-8-sig"), member
     except UnicodeDecodeError as exc:
-        ctx.problems.append(Problem(f"{ctx.archive.name}/{member}", (
+        ctx.problems.append(Problem(f"{ctx.archive.name}/{shorten(member)}", (
             f"is not UTF-8 text (byte {exc.start}); REFI-QDA plain-text sources must be UTF-8")))
         return None, None
 
@@ -67,7 +68,7 @@ def _codings(ctx: ParseContext, selection: Element, lookups: Lookups,
                 code = norm_guid(child.get("targetGUID") or "")
         ctx.note_refs(coding, norm_guid(coding.get("guid") or "") or None)
         if not code or code not in lookups.codes:
-            ctx.problem(f"{what} is coded with {code or 'no code'!r}, which is not in the code book")
+            ctx.problem(f"{what} is coded with {shorten(repr(code or 'no code'))}, which is not in the code book")
             continue
         coder = lookups.users.get(norm_guid(coding.get("creatingUser") or ""))
         found.append((code, coder, coding.get("creationDateTime")))
@@ -76,7 +77,7 @@ def _codings(ctx: ParseContext, selection: Element, lookups: Lookups,
 
 def _selection(ctx: ParseContext, element: Element, source: Source, lookups: Lookups) -> Segment | None:
     label = element.get("name") or element.get("guid") or "?"
-    what = f"selection '{label}' of source '{source.name}'"
+    what = f"selection '{shorten(label)}' of source '{shorten(source.name)}'"
     ctx.check(element, SELECTION_CHILDREN)
     guid = ctx.guid(element, what)
     ctx.note_refs(element, guid)
@@ -105,15 +106,15 @@ def read_text_source(ctx: ParseContext, element: Element, lookups: Lookups,
                      name: str | None = None) -> tuple[Source | None, list[Segment]]:
     """A <TextSource> (or a PDF's text <Representation>) and its coded selections."""
     name = name or element.get("name") or element.get("guid") or "?"
-    guid = ctx.guid(element, f"source '{name}'")
+    guid = ctx.guid(element, f"source '{shorten(name)}'")
     if guid is None:
         return None, []
     ctx.note_refs(element, guid)
-    text, member = read_text(ctx, element, f"source '{name}'")
+    text, member = read_text(ctx, element, f"source '{shorten(name)}'")
     values = []
     for local, child in ctx.children(element, TEXT_SOURCE_CHILDREN):
         if local == "VariableValue":
-            values.append(read_value(ctx, child, lookups.variables, f"source '{name}'"))
+            values.append(read_value(ctx, child, lookups.variables, f"source '{shorten(name)}'"))
         elif local == "Coding":
             lookups.skip("codings of whole sources (only coded selections become evidence)")
     source = Source(guid, name, text, member, tuple(v for v in values if v is not None))
@@ -132,7 +133,7 @@ def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple
         elif local == "PDFSource":
             source, found = _pdf_source(ctx, child, lookups, name)
         else:
-            ctx.warn(f"<{local}> '{name}' is not a text source; it and its codings were not imported")
+            ctx.warn(f"<{shorten(local)}> '{shorten(name)}' is not a text source; it and its codings were not imported")
             continue
         if source is not None:
             sources.append(source)
@@ -144,8 +145,9 @@ def _pdf_source(ctx: ParseContext, element: Element, lookups: Lookups,
                 name: str) -> tuple[Source | None, list[Segment]]:
     ctx.check(element, PDF_CHILDREN)
     if any(True for _ in ctx.named(element, "PDFSelection")):
-        ctx.warn(f"<PDFSource> '{name}' has area selections, which were not imported (only its text representation is)")
+        ctx.warn(f"<PDFSource> '{shorten(name)}' has area selections, which were not imported "
+                 "(only its text representation is)")
     for representation in ctx.named(element, "Representation"):
         return read_text_source(ctx, representation, lookups, name)
-    ctx.warn(f"<PDFSource> '{name}' has no text representation; it was not imported")
+    ctx.warn(f"<PDFSource> '{shorten(name)}' has no text representation; it was not imported")
     return None, []

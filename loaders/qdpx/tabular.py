@@ -13,7 +13,7 @@ import io
 import re
 from pathlib import Path
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.records import QdaProject, Segment, Source, Theme
 from loaders.wave.spec import ROLES
 
@@ -54,13 +54,13 @@ def _read_table(file: str, raw: bytes, columns: tuple[str, ...], required: tuple
         problems.append(Problem(file, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
         return []
     except csv.Error as exc:
-        problems.append(Problem(file, f"cannot be read as CSV ({exc}); check the quoting"))
+        problems.append(Problem(file, f"cannot be read as CSV ({shorten(exc)}); check the quoting"))
         return []
     if not table:
         problems.append(Problem(file, f"is empty; expected a header row with {', '.join(required)}"))
         return []
     header = [cell.strip() for cell in table[0]]
-    problems += [Problem(file, f"unknown column '{name}'; expected columns: {', '.join(columns)}", row=1)
+    problems += [Problem(file, f"unknown column '{shorten(name)}'; expected columns: {', '.join(columns)}", row=1)
                  for name in header if name not in columns]
     problems += [Problem(file, f"the required column '{name}' is missing", row=1)
                  for name in required if name not in header]
@@ -92,19 +92,19 @@ def _codebook(file: str, raw: bytes, problems: list[Problem]) -> list[Theme]:
             here("code_id" if not code else "name", "is empty; every code needs an id and a name")
             continue
         if ";" in code:
-            here("code_id", f"'{code}' contains ';', which separates codes in coded_segments.csv")
+            here("code_id", f"'{shorten(code)}' contains ';', which separates codes in coded_segments.csv")
         if code in themes:
-            here("code_id", f"'{code}' is already defined in {themes[code].locator}")
+            here("code_id", f"'{shorten(code)}' is already defined in {themes[code].locator}")
             continue
         color = row.get("color") or None
         if color and not _COLOR.match(color):
-            here("color", f"'{color}' is not a colour; write #RRGGBB")
+            here("color", f"'{shorten(color)}' is not a colour; write #RRGGBB")
         themes[code] = Theme(code, row["name"], row.get("parent") or None, row.get("description") or None, color,
                              locator=f"{file} row {number}")
         numbers[code] = number
     for theme in themes.values():
         if theme.parent and theme.parent not in themes:
-            problems.append(Problem(file, f"'{theme.parent}' is not a code_id of this code book",
+            problems.append(Problem(file, f"'{shorten(theme.parent)}' is not a code_id of this code book",
                                     row=numbers[theme.guid], column="parent"))
     _check_cycles(file, themes, numbers, problems)
     return list(themes.values())
@@ -115,7 +115,7 @@ def _check_cycles(file: str, themes: dict[str, Theme], numbers: dict[str, int], 
         seen, current = set(), start.parent
         while current in themes and current not in seen:
             if current == start.guid:
-                problems.append(Problem(file, f"code '{start.guid}' is its own ancestor through 'parent'",
+                problems.append(Problem(file, f"code '{shorten(start.guid)}' is its own ancestor through 'parent'",
                                         row=numbers[start.guid], column="parent"))
                 break
             seen.add(current)
@@ -127,7 +127,7 @@ def _offsets(row: dict[str, str], here) -> tuple[int | None, int | None]:
     for column in ("start", "end"):
         raw = row.get(column, "")
         if raw and not raw.isdigit():
-            here(column, f"'{raw}' is not a character offset (a whole number from 0)")
+            here(column, f"'{shorten(raw)}' is not a character offset (a whole number from 0)")
             return None, None
         values.append(int(raw) if raw else None)
     start, end = values
@@ -150,12 +150,12 @@ def _segment(file: str, number: int, row: dict[str, str], codes: set[str], probl
     applied = tuple(dict.fromkeys(c.strip() for c in row.get("codes", "").split(";") if c.strip()))
     for code in applied:
         if code not in codes:
-            here("codes", f"'{code}' is not a code_id of codebook.csv")
+            here("codes", f"'{shorten(code)}' is not a code_id of codebook.csv")
     start, end = _offsets(row, here)
     if row.get("date") and not _DATE.match(row["date"]):
-        here("date", f"'{row['date']}' is not an ISO date (YYYY-MM-DD)")
+        here("date", f"'{shorten(row['date'])}' is not an ISO date (YYYY-MM-DD)")
     if row.get("speaker_role") and row["speaker_role"] not in ROLES:
-        here("speaker_role", f"'{row['speaker_role']}' is not a role; expected one of: {', '.join(ROLES)}")
+        here("speaker_role", f"'{shorten(row['speaker_role'])}' is not a role; expected one of: {', '.join(ROLES)}")
     if len(problems) > before:
         return None
     text = row["text"]
@@ -189,7 +189,8 @@ def read_coded_tables(codebook: bytes, segments: bytes, name: str, codebook_file
         if segment is None:
             continue
         if segment.guid in found:
-            problems.append(Problem(segments_file, f"'{segment.guid}' is already used in {found[segment.guid].locator}",
+            problems.append(Problem(segments_file,
+                                    f"'{shorten(segment.guid)}' is already used in {found[segment.guid].locator}",
                                     row=number, column="segment_id"))
             continue
         found[segment.guid] = segment

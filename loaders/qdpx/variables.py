@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
+from kb.errors import shorten
 from loaders.qdpx.records import VariableValue
 from loaders.qdpx.xmlread import ParseContext, norm_guid
 
@@ -58,5 +59,6 @@ def read_value(ctx: ParseContext, element: Element, names: dict[str, str],
         return names[ref], _convert(kind, value)
     except ValueError:
         type_name = kind.removesuffix("Value").lower()
-        ctx.problem(f"variable '{names[ref]}' of {owner} has {kind} {value!r}, which is not a valid {type_name}")
+        ctx.problem(f"variable '{shorten(names[ref])}' of {owner} has {kind} {shorten(repr(value))}, "
+                    f"which is not a valid {type_name}")
         return None

@@ -36,9 +36,14 @@ class PackageSummary:
     warnings: tuple[str, ...]
 
 
+KEY_FROM_NAME_LENGTH = 40  # the study's key starts every id of the wave, so a key made from a name stays short
+
+
 def key_from_name(name: str) -> str:
-    """A lower-case key (letters, digits, hyphens) from a name: 'CCG Interviews 2011' -> 'ccg-interviews-2011'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "qdpx"
+    """A lower-case key (letters, digits, hyphens) from a name: 'CCG Interviews 2011' -> 'ccg-interviews-2011';
+    at most KEY_FROM_NAME_LENGTH characters of it."""
+    key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return key[:KEY_FROM_NAME_LENGTH].rstrip("-") or "qdpx"
 
 
 def _fieldwork_dates(project: QdaProject) -> dict[str, str]:

@@ -15,7 +15,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException, EntitiesForbidden
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
+from loaders.wave.spec import MAX_ID_LENGTH
 
 REFI_NS = "urn:QDA-XML:project:1.0"
 
@@ -26,7 +27,7 @@ def parse_xml(data: bytes, file: str) -> Element:
         return safe_et.fromstring(data)
     except EntitiesForbidden as exc:
         raise ValidationError([Problem(file, (
-            f"refused: the XML declares the entity '{exc.name}'; a REFI-QDA project never needs entities, "
+            f"refused: the XML declares the entity '{shorten(exc.name)}'; a REFI-QDA project never needs entities, "
             "and they can expand without bound or read other files. "
             "Export the project again from your QDA tool"))]) from exc
     except DefusedXmlException as exc:
@@ -35,7 +36,8 @@ def parse_xml(data: bytes, file: str) -> Element:
             "export the project again from your QDA tool"))]) from exc
     except ParseError as exc:
         raise ValidationError([Problem(file, (
-            f"is not well-formed XML ({exc}); the project file may be truncated or not a REFI-QDA export"))]) from exc
+            f"is not well-formed XML ({shorten(exc, 100)}); the project file may be truncated or not a REFI-QDA "
+            "export"))]) from exc
 
 
 def split_tag(tag: str) -> tuple[str, str]:
@@ -105,7 +107,12 @@ class ParseContext:
         if not value or not value.strip():
             self.problem(f"{what} has no guid attribute; every REFI-QDA element needs one")
             return None
-        return norm_guid(value)
+        guid = norm_guid(value)
+        if len(guid) > MAX_ID_LENGTH:  # GUIDs become parts of ids, which must stay short
+            self.problem(f"{what} has a guid of {len(guid)} characters; a REFI-QDA GUID has 36 and at most "
+                         f"{MAX_ID_LENGTH} are accepted, so export the project again")
+            return None
+        return guid
 
     def int_attr(self, element: Element, name: str, what: str) -> int | None:
         """An attribute read as a whole number; anything else is a problem (None)."""
@@ -113,7 +120,7 @@ class ParseContext:
         try:
             return int(value)
         except (TypeError, ValueError):
-            self.problem(f"{what} has {name}={value!r}; expected a whole number of characters")
+            self.problem(f"{what} has {name}={shorten(repr(value))}; expected a whole number of characters")
             return None
 
     def note_refs(self, element: Element, owner: str | None) -> None:
@@ -126,7 +133,7 @@ class ParseContext:
     def warnings(self) -> tuple[str, ...]:
         """Every warning, then one line per kind of unknown element with how often it occurred."""
         unknown = [
-            f"ignored {count} unknown element{'s' if count != 1 else ''} <{child}> inside <{parent}>"
+            f"ignored {count} unknown element{'s' if count != 1 else ''} <{shorten(child)}> inside <{shorten(parent)}>"
             for (parent, child), count in sorted(self._unknown.items())
         ]
         return tuple(self._warnings + unknown)

@@ -1,23 +1,27 @@
 """docs/wave-format.md, generated from the format's own declarations so it cannot drift from them.
 
-`render_markdown()` builds the page from spec.py (files, columns, relationships), manifest.py (the
-keys of wave.yaml), values.py (cell types), source.py (zip limits) and docs_coded.py (coded
-qualitative data, survey networks and their measures). Regenerate the page with
+`render_markdown()` builds the page from spec.py (files, columns, relationships, the id length
+limit), manifest.py (the keys of wave.yaml), values.py (cell types, the range of whole numbers),
+source.py (zip limits) and docs_coded.py (coded qualitative data, survey networks and their measures). Regenerate the page with
 `python -m loaders.wave.docs`; a test fails while the committed page differs from this output.
 """
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
+
+from kb.errors import QUOTE_LIMIT
 
 from loaders.wave.docs_coded import coded_sections
 from loaders.wave.manifest import FIELDS, FORMAT_VERSION
 from loaders.wave.reader import file_columns
 from loaders.wave.source import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS, ZIP_MAX_RATIO
-from loaders.wave.spec import NODE_FILES, REL_FILES, Column, NodeFile, RelFile
+from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, REL_FILES, Column, NodeFile, RelFile
 from loaders.wave.validate import a_label
-from loaders.wave.values import LIST_SEPARATOR, TYPE_DOCS
+from loaders.wave.values import INT_MAX, INT_MIN, LIST_SEPARATOR, TYPE_DOCS
+from loaders.wave.yaml_check import MAX_DEPTH
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "wave-format.md"
 
@@ -158,9 +162,26 @@ a member with an absolute path, a `..` in its path, a symbolic link or a passwor
 """
 
 
+LIMITS = f"""## Limits
+
+- An id has at most {MAX_ID_LENGTH} characters, and so do `study.id`, `wave.id`, the entries of
+  `requires` and `publications`, and indexed values (a publication's `doi`). Ids are unique keys:
+  the embedded engine (FalkorDB 4.16) stops altogether on a unique key longer than 4,096 bytes of
+  UTF-8 (measured), so the loader refuses long ids well before that, leaving room for characters of
+  several bytes and for the prefixes of ids made from other keys (`<study>:evidence:<GUID>`).
+- A whole number (an `int` cell, `wave.phase`, a figure) lies between {INT_MIN} and {INT_MAX}:
+  numbers are stored as 64-bit integers, and a larger one is refused, never rounded or clipped.
+- A cell holds at most {csv.field_size_limit():,} characters (the CSV reader's limit) and no NUL character.
+- wave.yaml nests lists and mappings at most {MAX_DEPTH} levels deep, holds no NUL character, and
+  its dates are dates of the calendar (`2013-02-30` and an hour 25 are refused).
+- A problem quotes at most {QUOTE_LIMIT} characters of the value it is about, on one line (a line
+  break inside the value is shown as `\\n`).
+"""
+
+
 def render_markdown() -> str:
     """The full text of docs/wave-format.md."""
-    parts = [INTRO, _manifest_section(), _types_section(), "## Entity files\n"]
+    parts = [INTRO, _manifest_section(), _types_section(), LIMITS, "## Entity files\n"]
     parts += [_node_file(spec) for spec in NODE_FILES]
     parts += ["## Relationship files\n"] + [_rel_file(spec) for spec in REL_FILES]
     parts += coded_sections()

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import yaml
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import QdpxSettings, settings_from_manifest
-from loaders.wave.yaml_check import YamlChecker, YamlLines, path_name
+from loaders.wave.spec import MAX_ID_LENGTH
+from loaders.wave.yaml_check import (YamlChecker, YamlLines, load_yaml, nesting_problem, out_of_range, path_name,
+                                     range_hint)
 
 MANIFEST = "wave.yaml"
 FORMAT_VERSION = 1
@@ -125,17 +127,22 @@ class Manifest:
 def _syntax_problem(exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "line 1"
-    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return Problem(MANIFEST, f"{where}: not valid YAML ({reason}); fix the syntax, e.g. quote values that contain ': '")
+    reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return Problem(MANIFEST, f"{where}: not valid YAML ({shorten(reason)}); fix the syntax, e.g. quote values that "
+                             "contain ': '")
 
 
 def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
     out = []
     for index, item in enumerate(check.items(path)):
-        if isinstance(item, str) and item.strip():
-            out.append(item.strip())
+        where = path + (index,)
+        if not isinstance(item, str) or not item.strip():
+            check.problem(where, f"'{path_name(where)}' must be {what}, not '{shorten(item)}'")
+        elif len(item.strip()) > MAX_ID_LENGTH:
+            check.problem(where, f"'{path_name(where)}' is {len(item.strip())} characters long; {what} has at most "
+                                 f"{MAX_ID_LENGTH} characters")
         else:
-            check.problem(path + (index,), f"'{path_name(path + (index,))}' must be {what}, not '{item}'")
+            out.append(item.strip())
     return tuple(out)
 
 
@@ -159,7 +166,7 @@ def _format(check: YamlChecker) -> None:
     if value is None:
         check.problem(("format",), f"'format' is missing; add 'format: {FORMAT_VERSION}' at the top")
     elif isinstance(value, bool) or value != FORMAT_VERSION:
-        check.problem(("format",), f"'format' is {value!r}, but this loader reads format {FORMAT_VERSION}; "
+        check.problem(("format",), f"'format' is {shorten(repr(value))}, but this loader reads format {FORMAT_VERSION}; "
                       f"write 'format: {FORMAT_VERSION}' and follow docs/wave-format.md")
 
 
@@ -209,10 +216,15 @@ def _figures(check: YamlChecker) -> tuple[tuple[str, int | float], ...]:
     for name, value in check.get(("figures",)).items():
         where = ("figures", str(name))
         if not isinstance(name, str) or not FIGURE_NAME.match(name):
-            check.problem(where, f"figure name '{name}' is not an identifier; use letters, digits and '_', "
+            check.problem(where, f"figure name '{shorten(name)}' is not an identifier; use letters, digits and '_', "
                                  "starting with a letter, e.g. meeting_observations")
+        elif len(name) > MAX_ID_LENGTH:
+            check.problem(where, f"figure name '{shorten(name)}' is {len(name)} characters long; a name has at most "
+                                 f"{MAX_ID_LENGTH} characters")
+        elif out_of_range(value):
+            check.problem(where, f"figure '{name}' is '{shorten(value)}', which is out of range; {range_hint()}")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            check.problem(where, f"figure '{name}' is '{value}', which is not a number; write e.g. 208 or 0.94 "
+            check.problem(where, f"figure '{name}' is '{shorten(value)}', which is not a number; write e.g. 208 or 0.94 "
                                  "(no thousands separators)")
         else:
             figures.append((name, value))
@@ -235,16 +247,23 @@ def _qdpx(check: YamlChecker) -> QdpxSection | None:
 def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     """The manifest in `text` and every problem with it; None when the text is not a YAML mapping."""
     try:
+        too_deep = nesting_problem(MANIFEST, text)
+        if too_deep:
+            return None, [too_deep]
         lines = YamlLines(text)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
+    except (ValueError, RecursionError) as exc:  # a value no Python type holds, which the loader did not foresee
+        return None, [Problem(MANIFEST, f"line 1: cannot be read ({shorten(exc)}); check the values of the file "
+                                        "against docs/wave-format.md")]
     if not isinstance(data, dict):
         return None, [Problem(MANIFEST, "line 1: the file must be a YAML mapping starting with 'format: 1'; "
                               "see docs/wave-format.md for an example")]
     check = YamlChecker(MANIFEST, data, lines)
+    check.nul_characters()
     for path, line in lines.duplicates:
-        check.problems.append(Problem(MANIFEST, f"line {line}: '{path_name(path)}' is given twice; keep one"))
+        check.problems.append(Problem(MANIFEST, f"line {line}: '{shorten(path_name(path))}' is given twice; keep one"))
     _format(check)
     check.unknown_keys((), SECTIONS[""])
     fields = {**_study_fields(check), **_wave_fields(check)}

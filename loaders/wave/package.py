@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
 from loaders.wave.qualitative import CONVERTED_LABELS, convert_qualitative, qualitative_files
 from loaders.wave.reader import CsvTable, HashingStream, read_csv
@@ -61,8 +61,8 @@ def _known_files(manifest: Manifest | None) -> list[str]:
 
 
 def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
-    known = ", ".join(_known_files(manifest))
-    return Problem(name, f"is not a file of the wave format; a package may hold {known}, the .qdpx named under "
+    known = ", ".join(shorten(file) for file in _known_files(manifest))
+    return Problem(shorten(name), f"is not a file of the wave format; a package may hold {known}, the .qdpx named under "
                          "'qdpx' and the reference lists named under 'citations' in wave.yaml")
 
 
@@ -79,9 +79,9 @@ def _citation_files(files: PackageFiles, manifest: Manifest | None, digests: dic
     out: dict[str, bytes] = {}
     for citation in manifest.citations if manifest else ():
         if citation.file not in files.names():
-            problems.append(Problem(MANIFEST, f"citations file '{citation.file}' is not in the package; add it or fix the path"))
+            problems.append(Problem(MANIFEST, f"citations file '{shorten(citation.file)}' is not in the package; add it or fix the path"))
         elif citation.file in SPECS or citation.file == MANIFEST:
-            problems.append(Problem(MANIFEST, f"citations file '{citation.file}' is a file of the wave format; name the reference list"))
+            problems.append(Problem(MANIFEST, f"citations file '{shorten(citation.file)}' is a file of the wave format; name the reference list"))
         else:
             out[citation.file] = files.read(citation.file)
             digests[citation.file] = hashlib.sha256(out[citation.file]).hexdigest()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx import QdaProject, QdpxSettings, project_to_rows, read_coded_tables, read_qdpx
 from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.reader import CsvTable, table_from_rows
@@ -58,10 +58,10 @@ def _qdpx_project(files: PackageFiles, manifest: Manifest, digests: dict[str, st
     if not file:
         return None
     if file not in files.names():
-        problems.append(Problem(MANIFEST, f"qdpx file '{file}' is not in the package; add it or fix 'qdpx.file'"))
+        problems.append(Problem(MANIFEST, f"qdpx file '{shorten(file)}' is not in the package; add it or fix 'qdpx.file'"))
         return None
     if file in (MANIFEST, CODEBOOK, SEGMENTS, *FILE_ORDER):
-        problems.append(Problem(MANIFEST, f"qdpx file '{file}' is a file of the wave format; name the .qdpx project"))
+        problems.append(Problem(MANIFEST, f"qdpx file '{shorten(file)}' is a file of the wave format; name the .qdpx project"))
         return None
     return read_qdpx(_read(files, file, digests), name=file)
 

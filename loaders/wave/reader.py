@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import BinaryIO, Iterator, Mapping
 
-from kb.errors import Problem
+from kb.errors import Problem, shorten
 from loaders.wave.spec import Column, NodeFile, RelFile
 
 FileSpec = NodeFile | RelFile
@@ -139,7 +139,8 @@ def _header(spec: FileSpec, number: int, cells: list[str], problems: list[Proble
             if not issue:
                 problems.append(Problem(spec.file, f"header cell {position} is empty; name the column or delete it", row=number))
         elif name not in known:
-            problems.append(Problem(spec.file, f"unknown column; allowed columns are {allowed}", row=number, column=name))
+            problems.append(Problem(spec.file, f"unknown column; allowed columns are {allowed}", row=number,
+                                    column=shorten(name)))
             name = ""
         elif name in names:
             problems.append(Problem(spec.file, "the column appears twice in the header; keep one", row=number, column=name))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.errors import KBError, Problem, ValidationError
+from kb.errors import KBError, Problem, ValidationError, shorten
 from kb.store.base import Writer
 from loaders.citations import load_reference_lists, read_citations_text, remove_wave_citations
 from loaders.citations.model import ReadResult
@@ -29,13 +29,16 @@ def read_reference_lists(pkg: ValidatedPackage) -> tuple[list[tuple[ReadResult, 
         try:
             result = read_citations_text(raw.decode("utf-8-sig"), entry.file, entry.format)
         except UnicodeDecodeError as exc:
-            problems.append(Problem(entry.file, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+            problems.append(Problem(shorten(entry.file), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+            continue
+        except ValidationError as exc:  # already located in the file
+            problems.extend(exc.problems)
             continue
         except KBError as exc:
-            problems.append(Problem(entry.file, str(exc)))
+            problems.append(Problem(shorten(entry.file), str(exc)))
             continue
         if not result.citations:
-            problems.append(Problem(entry.file, "no reference could be read; check the `format` given in wave.yaml"))
+            problems.append(Problem(shorten(entry.file), "no reference could be read; check the `format` given in wave.yaml"))
             continue
         warnings += [str(p) for p in (*result.problems, *result.warnings)]
         lists.append((result, entry.cited_by))
@@ -50,7 +53,8 @@ def write_reference_lists(w: Writer, pkg: ValidatedPackage) -> dict[str, int]:
     if not lists:
         return {}
     reports: list[dict[str, Any]] = load_reference_lists(w, lists, wave=pkg.wave_id)
-    works_created = sum(report.get("works_created", 0) for report in reports)
+    # The lists are resolved together, so every report carries the same whole-graph works figure.
+    works_created = reports[0].get("works_created", 0)
     return {"CITES": sum(report.get("citations", 0) for report in reports), "Work": works_created}
 
 

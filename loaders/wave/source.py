@@ -3,20 +3,23 @@
 A zip is checked before any member is read: no absolute paths, no `..`, no symbolic links, no
 encrypted or duplicate members, at most `ZIP_MAX_MEMBERS` members, at most `ZIP_MAX_BYTES`
 uncompressed and no member inflating more than `ZIP_MAX_RATIO` times (a zip bomb). Members are
-streamed from the archive, so nothing is written to disk at all. A zip may hold the package at its
-top or inside one top folder (as "Compress folder" tools make it).
+streamed from the archive, so nothing is written to disk at all; a member found damaged while it is
+read (its header, its compressed data or its checksum) raises ValidationError naming the zip. A zip
+may hold the package at its top or inside one top folder (as "Compress folder" tools make it).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from kb.errors import NotFound, Problem, UsageError, ValidationError
+from kb.errors import NotFound, Problem, UsageError, ValidationError, shorten
 
 ZIP_MAX_MEMBERS = 200
 ZIP_MAX_BYTES = 200 * 1024 * 1024
@@ -116,9 +119,9 @@ def _zip_problems(label: str, infos: list[zipfile.ZipInfo]) -> list[Problem]:
     for info in infos:
         reason = _member_problem(info)
         if reason:
-            problems.append(Problem(label, f"member '{info.filename}' {reason}"))
+            problems.append(Problem(label, f"member '{shorten(info.filename)}' {reason}"))
         elif info.filename in seen:
-            problems.append(Problem(label, f"member '{info.filename}' appears twice; keep one"))
+            problems.append(Problem(label, f"member '{shorten(info.filename)}' appears twice; keep one"))
         seen.add(info.filename)
     return problems
 
@@ -143,10 +146,50 @@ class ZipFiles(PackageFiles):
         return sorted(self._members)
 
     def open(self, name: str) -> BinaryIO:
-        return self._zip.open(self._members[name])
+        try:
+            member = self._zip.open(self._members[name])
+        except ZIP_DAMAGE as exc:
+            raise damaged_member(self.label, name, exc) from None
+        return _MemberStream(self.label, name, member)  # type: ignore[return-value]
 
     def close(self) -> None:
         self._zip.close()
+
+
+# What zipfile raises for a damaged member: a bad local header or name (BadZipFile), an offset
+# outside the file (OSError), corrupt or cut deflate data (zlib.error, EOFError), a checksum that
+# does not match (BadZipFile), an unknown compression method (NotImplementedError).
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+
+
+def damaged_member(label: str, name: str, exc: BaseException) -> ValidationError:
+    """The refusal of a zip whose member `name` cannot be read back."""
+    reason = shorten(str(exc) or type(exc).__name__)
+    return ValidationError([Problem(label, f"member '{shorten(name)}' is damaged and cannot be read ({reason}); "
+                                           "zip the package folder again")])
+
+
+class _MemberStream(io.RawIOBase):
+    """A zip member's bytes; damage found while reading raises ValidationError naming the zip."""
+
+    def __init__(self, label: str, name: str, member: BinaryIO):
+        super().__init__()
+        self.label, self.name, self._member = label, name, member
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._member.read(len(buffer))
+        except ZIP_DAMAGE as exc:
+            raise damaged_member(self.label, self.name, exc) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
 
 
 def _common_root(names: list[str]) -> str:

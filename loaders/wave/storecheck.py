@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Protocol
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
 from kb.schema import label, rel_type
 from kb.store.base import Result, chunked
 from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.measures import MEASURE_PROPERTIES
 from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
 from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
+from loaders.wave.spec import MAX_ID_LENGTH
 from loaders.wave.validate import FILE_OF_LABEL, a_label
 
 BATCH = 2000
@@ -39,8 +40,8 @@ def _show(value: Any) -> str:
     if value is None:
         return "no value"
     if isinstance(value, (list, tuple)):
-        return "'" + ";".join(str(item) for item in value) + "'"
-    return f"'{value}'" if isinstance(value, str) else str(value)
+        return "'" + shorten(";".join(str(item) for item in value)) + "'"
+    return f"'{shorten(value)}'" if isinstance(value, str) else shorten(value)
 
 
 def wave_props(reader: Reader, wave_id: str) -> dict[str, Any] | None:
@@ -64,7 +65,7 @@ def _wave_problems(reader: Reader, manifest: Manifest) -> tuple[list[str], list[
     loaded = {row["id"] for row in _rows(reader, cypher, manifest.requires)}
     for wave in manifest.requires:
         if wave not in loaded:
-            problems.append(Problem(MANIFEST, f"requires wave '{wave}', which is not loaded; load it first "
+            problems.append(Problem(MANIFEST, f"requires wave '{shorten(wave, MAX_ID_LENGTH)}', which is not loaded; load it first "
                                               "(references into it are checked then)"))
     return [wave for wave in manifest.requires if wave in loaded], problems
 
@@ -89,7 +90,7 @@ def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tupl
             resolved[ref.id] = hit
             continue
         where = " or ".join(FILE_OF_LABEL[name] for name in ref.labels)
-        problems.append(Problem(ref.file, f"'{ref.id}' is not {a_label(ref.labels)} of this package or of the waves it requires "
+        problems.append(Problem(ref.file, f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not {a_label(ref.labels)} of this package or of the waves it requires "
                                           f"({', '.join(waves)}); define it in {where} or fix the id",
                                 row=ref.row, column=ref.column))
     return resolved, problems

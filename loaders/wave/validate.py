@@ -10,15 +10,17 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Iterable
 
-from kb.errors import Problem, ValidationError
+from kb.errors import Problem, ValidationError, shorten
+from kb.schema import LABELS
 from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.package import PackageContent
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
 from loaders.wave.records import NodeRecord, RefUse, RelRecord, ValidatedPackage
-from loaders.wave.spec import NODE_FILES, Column, NodeFile, RelFile
+from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column, NodeFile, RelFile
 from loaders.wave.values import CellError, parse_cell
 
 FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
+INDEXED = {spec.name: spec.indexed for spec in LABELS}  # properties the knowledge base indexes, per label
 
 
 def a_label(names: tuple[str, ...] | str) -> str:
@@ -98,7 +100,7 @@ class _RefChecker:
         record = self.index.get(target)
         if record is not None:
             if record.spec.label not in labels:
-                self.problems.append(Problem(file, f"'{target}' is {a_label(record.spec.label)} ({record.source}), but this "
+                self.problems.append(Problem(file, f"'{shorten(target, MAX_ID_LENGTH)}' is {a_label(record.spec.label)} ({record.source}), but this "
                                                    f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
                                              row=row, column=column))
         elif self.unconverted & set(labels):
@@ -107,7 +109,7 @@ class _RefChecker:
             self.external.append(RefUse(file, row, column, target, labels))
         else:
             where = " or ".join(FILE_OF_LABEL[label] for label in labels)
-            self.problems.append(Problem(file, f"'{target}' is not defined in this package; define it in {where}, or list "
+            self.problems.append(Problem(file, f"'{shorten(target, MAX_ID_LENGTH)}' is not defined in this package; define it in {where}, or list "
                                                "the wave that defines it under 'requires' in wave.yaml", row=row, column=column))
 
     def cell(self, file: str, row: int, column: Column, value: Any) -> None:
@@ -139,6 +141,18 @@ def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
             if column.type in ("ref", "refs") and record.id in targets:
                 problems.append(Problem(record.file, f"'{record.id}' refers to itself; name another entity or leave the "
                                                      "cell empty", row=record.row, column=column.name))
+
+
+def _indexed_lengths(nodes: list[NodeRecord], problems: list[Problem]) -> None:
+    """Indexed values (a publication's doi) are looked up like ids, and held to the same length: the
+    embedded store refuses long indexed strings, and index keys have size limits on every engine."""
+    for record in nodes:
+        for name in INDEXED.get(record.spec.label, ()):
+            value = record.values.get(name)
+            if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
+                problems.append(Problem(record.file, f"'{shorten(value)}' is {len(value)} characters long; '{name}' is "
+                                                     f"indexed and may have at most {MAX_ID_LENGTH} characters",
+                                        row=record.row, column=name))
 
 
 def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
@@ -174,6 +188,7 @@ def validate_content(content: PackageContent) -> ValidatedPackage:
     problems = list(content.problems)
     nodes, rels = _records(content, problems)
     index = _index(nodes, problems)
+    _indexed_lengths(nodes, problems)
     _one_row_per_start(rels, problems)
     manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
     refs = _RefChecker(index, manifest, problems, content.unconverted)

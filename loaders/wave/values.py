@@ -12,7 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from loaders.wave.spec import Column
+from kb.errors import shorten
+from loaders.wave.spec import MAX_ID_LENGTH, Column
 
 LIST_SEPARATOR = ";"
 TRUE_WORDS = ("y", "yes", "true", "1")
@@ -21,13 +22,17 @@ BOOL_HINT = "Y, N, yes, no, true, false, 1, 0"
 ID_PATTERN = re.compile(r"^[^\s:;]+:[^\s:;]+:[^\s;]+$")
 INT_PATTERN = re.compile(r"^[+-]?\d+$")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Whole numbers are stored as 64-bit integers; the engines clamp or refuse anything beyond.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+INT_MAX_DIGITS = len(str(INT_MAX))
 
 
 TYPE_DOCS = {
-    "id": "the entity's key: unique in the package, namespaced `<study>:<kind>:<key>`, no spaces",
+    "id": f"the entity's key: unique in the package, namespaced `<study>:<kind>:<key>`, no spaces, "
+          f"at most {MAX_ID_LENGTH} characters",
     "str": "one line of text",
     "text": "free text; may hold line breaks (quote the cell)",
-    "int": "a whole number, e.g. 42",
+    "int": f"a whole number, e.g. 42, from {INT_MIN} to {INT_MAX} (64 bits)",
     "float": "a decimal number, e.g. 0.25",
     "bool": f"a yes/no value: {BOOL_HINT} (any case)",
     "date": "an ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
@@ -57,7 +62,11 @@ def is_iso_date(text: str) -> bool:
 
 def _parse_int(text: str) -> int:
     if not INT_PATTERN.match(text):
-        raise CellError(f"'{text}' is not a whole number; write digits only, e.g. 42")
+        raise CellError(f"'{shorten(text)}' is not a whole number; write digits only, e.g. 42")
+    # Count digits before converting: Python refuses to convert more than 4,300 of them.
+    if len(text.lstrip("+-").lstrip("0")) > INT_MAX_DIGITS or not INT_MIN <= int(text) <= INT_MAX:
+        raise CellError(f"'{shorten(text)}' is out of range; a whole number must lie between {INT_MIN} and "
+                        f"{INT_MAX} (64 bits), so check the value")
     return int(text)
 
 
@@ -65,9 +74,9 @@ def _parse_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise CellError(f"'{text}' is not a number; write it with a decimal point, e.g. 0.25") from None
+        raise CellError(f"'{shorten(text)}' is not a number; write it with a decimal point, e.g. 0.25") from None
     if not math.isfinite(value):
-        raise CellError(f"'{text}' is not a finite number; write a number such as 0.25, or leave the cell empty")
+        raise CellError(f"'{shorten(text)}' is not a finite number; write a number such as 0.25, or leave the cell empty")
     return value
 
 
@@ -77,25 +86,28 @@ def _parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"'{text}' is not a yes/no value; use one of {BOOL_HINT}")
+    raise CellError(f"'{shorten(text)}' is not a yes/no value; use one of {BOOL_HINT}")
 
 
 def _parse_date(text: str) -> str:
     if not is_iso_date(text):
-        raise CellError(f"'{text}' is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2014-06")
+        raise CellError(f"'{shorten(text)}' is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2014-06")
     return text
 
 
 def _parse_choice(column: Column, text: str) -> str:
     if text not in column.choices:
-        raise CellError(f"'{text}' is not allowed; use one of {', '.join(column.choices)}")
+        raise CellError(f"'{shorten(text)}' is not allowed; use one of {', '.join(column.choices)}")
     return text
 
 
 def _parse_id(text: str) -> str:
+    if len(text) > MAX_ID_LENGTH:
+        raise CellError(f"'{shorten(text)}' is {len(text)} characters long; an id may have at most {MAX_ID_LENGTH} "
+                        "characters, so shorten its key")
     if not ID_PATTERN.match(text):
         raise CellError(
-            f"'{text}' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"
+            f"'{shorten(text)}' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"
         )
     return text
 

@@ -1,6 +1,10 @@
 """Reading a parsed YAML document with located problems: line numbers by key path, typed getters.
 
-Generic over documents; the manifest's own rules live in manifest.py.
+Generic over documents; the manifest's own rules live in manifest.py. Documents are read with
+`SafeLoader` made tolerant of values Python cannot hold (an impossible date such as 2013-02-30, a
+whole number of thousands of digits): those stay text, so the typed getters report them on their
+line instead of the parser failing without one. `nesting_problem` is checked before any document
+is composed, since composing recurses once per level of nesting.
 """
 
 from __future__ import annotations
@@ -11,11 +15,70 @@ from typing import Any
 
 import yaml
 
-from kb.errors import Problem
-from loaders.wave.values import is_iso_date
+from kb.errors import Problem, shorten
+from loaders.wave.spec import MAX_ID_LENGTH
+from loaders.wave.values import INT_MAX, INT_MIN, is_iso_date
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 KEY_HINT = "letters, digits, '.', '_' or '-', starting with a letter or digit (no ':' or spaces)"
+MAX_DEPTH = 20  # levels of nesting a document may have; a manifest needs four
+_OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+class HugeInteger(str):
+    """The text of a whole number with more digits than Python converts (over 4,300)."""
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """SafeLoader that keeps impossible dates and unconvertible whole numbers as text."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2013-02-30, hour 25: the date checks report the text
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node):
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return HugeInteger(self.construct_scalar(node))
+
+
+TolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", TolerantLoader.construct_yaml_timestamp)
+TolerantLoader.add_constructor("tag:yaml.org,2002:int", TolerantLoader.construct_yaml_int)
+
+
+def load_yaml(text: str):
+    """The document in `text`, read with TolerantLoader; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def nesting_problem(file: str, text: str) -> Problem | None:
+    """A problem when the document nests deeper than MAX_DEPTH, found from the parser's event stream,
+    which does not recurse; raises yaml.YAMLError for text that is not YAML."""
+    depth = 0
+    for event in yaml.parse(text, Loader=TolerantLoader):
+        if isinstance(event, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(file, f"line {event.start_mark.line + 1}: lists and mappings are nested more than "
+                                     f"{MAX_DEPTH} levels deep; see docs/wave-format.md for the shape of the file")
+        elif isinstance(event, _CLOSING):
+            depth -= 1
+    return None
+
+
+def out_of_range(value: Any) -> bool:
+    """True for a whole number a 64-bit integer cannot hold."""
+    if isinstance(value, HugeInteger):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX
+
+
+def range_hint() -> str:
+    return f"write a whole number between {INT_MIN} and {INT_MAX} (64 bits)"
 
 
 class YamlLines:
@@ -24,11 +87,15 @@ class YamlLines:
     def __init__(self, text: str):
         self.by_path: dict[tuple, int] = {}
         self.duplicates: list[tuple[tuple, int]] = []
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        self._seen: set[int] = set()
+        root = yaml.compose(text, Loader=TolerantLoader)
         if root is not None:
             self._walk(root, ())
 
     def _walk(self, node: yaml.Node, path: tuple) -> None:
+        if id(node) in self._seen:
+            return  # an alias of a node already walked: a line per path is enough, and aliases may loop
+        self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 sub = path + (str(key_node.value),)
@@ -86,8 +153,12 @@ class YamlChecker:
 
     def key(self, path: tuple, required: bool, hint: str) -> str | None:
         value = self.text(path, required, hint)
+        if value is not None and len(value) > MAX_ID_LENGTH:
+            self.problem(path, f"'{path_name(path)}' is {len(value)} characters long; a key may have at most "
+                               f"{MAX_ID_LENGTH} characters, so shorten it")
+            return None
         if value is not None and not KEY_PATTERN.match(value):
-            self.problem(path, f"'{path_name(path)}' is '{value}', which is not a valid key; use {KEY_HINT}")
+            self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is not a valid key; use {KEY_HINT}")
             return None
         return value
 
@@ -97,7 +168,8 @@ class YamlChecker:
             return None
         text = value.isoformat() if isinstance(value, date) else str(value).strip()
         if isinstance(value, bool) or not is_iso_date(text):
-            self.problem(path, f"'{path_name(path)}' is '{value}', which is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD")
+            self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is not an ISO date; "
+                               "write YYYY, YYYY-MM or YYYY-MM-DD")
             return None
         return text
 
@@ -105,8 +177,11 @@ class YamlChecker:
         value = self.get(path)
         if value is None:
             return None
+        if out_of_range(value):
+            self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is out of range; {range_hint()}")
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(path, f"'{path_name(path)}' is '{value}', which is not a whole number; write e.g. 1")
+            self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is not a whole number; write e.g. 1")
             return None
         return value
 
@@ -134,4 +209,24 @@ class YamlChecker:
             return
         for key in value:
             if key not in allowed:
-                self.problem(path + (str(key),), f"unknown key '{path_name(path + (str(key),))}'; allowed keys are {', '.join(allowed)}")
+                where = path + (str(key),)
+                self.problem(where, f"unknown key '{shorten(path_name(where))}'; allowed keys are {', '.join(allowed)}")
+
+    def nul_characters(self) -> None:
+        """A problem for every key or text value holding a NUL character, which no engine can store."""
+        seen: set[int] = set()
+        pending: list[tuple[tuple, Any]] = [((), self.data)]
+        while pending:
+            path, value = pending.pop()
+            if isinstance(value, str):
+                if "\x00" in value:
+                    self.problem(path, f"'{shorten(path_name(path))}' contains a NUL character; remove it")
+                continue
+            if not isinstance(value, (dict, list)) or id(value) in seen:
+                continue  # aliases share their value, and may loop
+            seen.add(id(value))
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and "\x00" in key:
+                    self.problem(path, f"a key of '{shorten(path_name(path)) or 'the file'}' contains a NUL character; remove it")
+                pending.append((path + (key if isinstance(value, list) else str(key),), item))
