@@ -116,13 +116,25 @@ def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tu
     return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}, measured
 
 
+def _unchanged(existing: dict | None, pkg: ValidatedPackage) -> LoadReport | None:
+    if existing and existing.get("source_hash") == pkg.source_hash and existing.get("status") == "loaded":
+        counts = json.loads(existing.get("counts") or "{}")
+        return LoadReport(pkg.wave_id, pkg.study_id, "unchanged", counts, {}, {}, pkg.source_hash, {}, pkg.warnings)
+    return None
+
+
 def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | None = None) -> LoadReport:
     """Load `pkg` into `store` in one atomic unit; see the module docstring for reloads."""
+    # An unchanged wave is recognised on the read path first, so a reload costs no copy of the graph;
+    # the same check inside the unit settles a race with another loader.
+    unchanged = _unchanged(wave_props(store, pkg.wave_id), pkg)
+    if unchanged:
+        return unchanged
     with store.atomic() as w:
         existing = wave_props(w, pkg.wave_id)
-        if existing and existing.get("source_hash") == pkg.source_hash and existing.get("status") == "loaded":
-            counts = json.loads(existing.get("counts") or "{}")
-            return LoadReport(pkg.wave_id, pkg.study_id, "unchanged", counts, {}, {}, pkg.source_hash, {}, pkg.warnings)
+        unchanged = _unchanged(existing, pkg)
+        if unchanged:
+            return unchanged
         removed: dict[str, int] = {}
         if existing:
             conflict = wave_conflict(existing, pkg.manifest)
