@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -108,6 +108,15 @@ class _FalkorWriter(Writer):
         return result
 
 
+@contextmanager
+def _engine_calls() -> Iterator[None]:
+    """Turn a lost engine during the unit's own commands into the same one-line error queries give."""
+    try:
+        yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
+
+
 def _run(graph, cypher: str, params: dict[str, Any] | None, read_only: bool) -> Result:
     params = _check_params(params)
     try:
@@ -165,19 +174,22 @@ class FalkorStore(Store):
     def atomic(self) -> Iterator[Writer]:
         staging = self.graph_name + STAGING_SUFFIX
         with self._unit_lock():
-            self._conn.delete(staging)  # a unit whose writer died
-            self._wait_for_children()
-            if self._conn.exists(self.graph_name):
-                self._conn.execute_command("GRAPH.COPY", self.graph_name, staging)
+            with _engine_calls():
+                self._conn.delete(staging)  # a unit whose writer died
+                self._wait_for_children()
+                if self._conn.exists(self.graph_name):
+                    self._conn.execute_command("GRAPH.COPY", self.graph_name, staging)
             writer = _FalkorWriter(self._db.select_graph(staging))
             try:
                 yield writer
             except BaseException:
-                self._conn.delete(staging)
+                with suppress(redis.exceptions.ConnectionError, OSError):
+                    self._conn.delete(staging)
                 raise
-            if self._conn.exists(staging):
-                self._conn.rename(staging, self.graph_name)
-            self._compact()
+            with _engine_calls():
+                if self._conn.exists(staging):
+                    self._conn.rename(staging, self.graph_name)
+                self._compact()
 
     def _wait_for_children(self, timeout: float = 600.0) -> None:
         """Wait until no append-only-file rewrite runs, so that GRAPH.COPY can fork."""
