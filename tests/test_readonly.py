@@ -91,3 +91,63 @@ def test_parameters_with_cypher_fragments_stay_data(seeded, value):
     store, before = seeded
     assert store.read("MATCH (s:Site) WHERE s.name = $v OR true RETURN $v AS v LIMIT 1", {"v": value}).single_value() == value
     assert fingerprint(store) == before
+
+
+# The app's Cypher console: what a manager types in the browser reaches the engine only through
+# ui.data.run_cypher, on the read path. Every attempt of the table goes through that function,
+# and a sample through the console page itself (streamlit's AppTest), which must show the refusal.
+CONSOLE_PAGE = "views/console.py"
+CONSOLE_SAMPLE = [WRITES[0], WRITES[11], WRITES[24], WRITES[26], WRITES[33], OTHER_REFUSALS[0]]
+
+
+@pytest.fixture(scope="module")
+def console_graph(cli_graph, kb_config):
+    """The knowledge base the app reads: the same data directory and default graph as `kb query`."""
+    import streamlit as st
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("KB_DATA_DIR", str(kb_config.data_dir))
+    patch.setenv("KB_URI", "embedded")
+    patch.delenv("KB_CONFIG", raising=False)
+    patch.delenv("KB_UI_PASSWORD", raising=False)
+    yield cli_graph
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    patch.undo()
+
+
+@pytest.mark.parametrize("cypher", WRITES + OTHER_REFUSALS)
+def test_the_app_console_refuses(console_graph, cypher):
+    from ui import data
+
+    before = fingerprint(console_graph)
+    with pytest.raises(KBError) as refused:
+        data.run_cypher(cypher, PARAMS)
+    if cypher in WRITES:
+        assert isinstance(refused.value, ReadOnlyViolation)
+    assert fingerprint(console_graph) == before
+
+
+@pytest.mark.parametrize("cypher", CONSOLE_SAMPLE)
+def test_the_console_page_shows_the_refusal_and_nothing_changes(console_graph, cypher):
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    before = fingerprint(console_graph)
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=60)
+    app.run()
+    app.switch_page(CONSOLE_PAGE)
+    app.run()
+    app.text_area(key="console:cypher").set_value(cypher)
+    app.text_area(key="console:params").set_value(json.dumps(PARAMS))
+    app.button(key="console:run").click().run()
+    assert not app.exception
+    shown = [element.value for element in app.error]
+    assert len(shown) == 1
+    if cypher in WRITES:
+        assert shown[0].startswith("Refused: this app only reads.")
+    else:
+        assert shown[0].startswith("The engine could not run this query: ")
+    assert fingerprint(console_graph) == before
