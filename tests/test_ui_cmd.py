@@ -40,6 +40,7 @@ def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_expo
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.headless"] == "true"
     assert options["--client.disableDataExport"] == "true"
+    assert options["--server.maxUploadSize"] == "20"
     assert options["--browser.gatherUsageStats"] == "false"
 
 

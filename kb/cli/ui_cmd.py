@@ -40,6 +40,9 @@ def app_environment(cfg: Config, base: dict[str, str]) -> dict[str, str]:
     return env
 
 
+MAX_UPLOAD_MB = 20
+
+
 def streamlit_command(script: Path, port: int, address: str) -> list[str]:
     return [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -52,6 +55,8 @@ def streamlit_command(script: Path, port: int, address: str) -> list[str]:
         # Tables export only through the app's own buttons (kb.export: formula-safe, with provenance),
         # not through the table toolbar's CSV download or copy, which pass formulas through as typed.
         "--client.disableDataExport", "true",
+        # The app reads only; no page takes an upload. Should one ever be added, files are capped.
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]
 
 
