@@ -38,6 +38,10 @@ def parse_xml(data: bytes, file: str) -> Element:
         raise ValidationError([Problem(file, (
             f"is not well-formed XML ({shorten(exc, 100)}); the project file may be truncated or not a REFI-QDA "
             "export"))]) from exc
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise ValidationError([Problem(file, (
+            f"declares an encoding that cannot be read ({shorten(exc, 100)}); REFI-QDA projects are UTF-8, "
+            "export the project again from your QDA tool"))]) from exc
 
 
 def split_tag(tag: str) -> tuple[str, str]:

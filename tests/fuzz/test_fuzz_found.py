@@ -16,7 +16,7 @@ import pytest
 
 from fuzz_harness import REFUSALS, BaseGraph, fingerprint, message_problem
 from fuzz_packages import PackageCase
-from fuzz_sources import BASE_SURVEY, CitationCase, QdpxCase
+from fuzz_sources import BASE_QDE, BASE_SURVEY, CitationCase, QdpxCase
 from kb import engine
 from loaders.citations.api import load_citations
 from loaders.dispatch import load_path
@@ -141,6 +141,14 @@ def test_a_damaged_qdpx_directory_is_refused(fuzz_base):
         path = QdpxCase(zip_edits=(("flip", 1190, 255),)).write(Path(tmp))
         error = refusal(fuzz_base, lambda: load_path(fuzz_base.store, path, study="fzq", wave="fzq-1"))
     assert "project.qdpx" in str(error)
+
+
+def test_a_qdpx_declaring_an_unknown_encoding_is_refused(fuzz_base):
+    declaration = BASE_QDE.index(b"utf-8") + 1  # encoding='utf-8' becomes encoding='unf-8'
+    with tempfile.TemporaryDirectory(prefix="kb-found-") as tmp:
+        path = QdpxCase(xml_edits=(("flip", declaration, ord("t") ^ ord("n")),)).write(Path(tmp))
+        error = refusal(fuzz_base, lambda: load_path(fuzz_base.store, path, study="fzq", wave="fzq-1"))
+    assert "project.qde" in str(error)
 
 
 @pytest.mark.parametrize("case", [
