@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kb.errors import EngineError
 
@@ -229,7 +231,8 @@ def stop(data_dir: Path, timeout: float = 60.0) -> bool:
             _clear_stale(data_dir, state)
             return False
         try:
-            client = redis.Redis(unix_socket_path=state["socket"], socket_timeout=timeout)
+            client = redis.Redis(unix_socket_path=state["socket"], socket_timeout=timeout,
+                                 retry=Retry(NoBackoff(), 0))
             client.shutdown()
         except (redis.exceptions.ConnectionError, OSError):
             pass  # the connection drops as the server exits

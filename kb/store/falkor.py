@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
@@ -142,7 +144,9 @@ class FalkorStore(Store):
         state = engine.start(self._data_dir)
         self._socket = state.socket
         self._version = state.version
-        self._db = FalkorDB(unix_socket_path=state.socket)
+        # No silent retries: a command re-sent after a lost reply could run twice inside a unit
+        # (duplicated relationships); a lost engine must surface as one clear error instead.
+        self._db = FalkorDB(unix_socket_path=state.socket, retry=Retry(NoBackoff(), 0))
         self._conn = self._db.connection
         self.graph_name = graph
         self._graph = self._db.select_graph(graph)

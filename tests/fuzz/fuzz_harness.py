@@ -68,11 +68,14 @@ class Tally:
         self.unclear[f"{kind}: {problem} ({where})"] += 1
 
     def as_dict(self) -> dict[str, Any]:
-        kinds = sorted({kind for kind, _ in self.outcomes})
-        per_kind = {kind: {outcome: n for (k, outcome), n in sorted(self.outcomes.items()) if k == kind} for kind in kinds}
+        per_kind: dict[str, dict[str, int]] = {}
+        for (kind, outcome), n in sorted(self.outcomes.items()):
+            per_kind.setdefault(kind, {})[outcome] = n
         # an input is counted once, though it is validated and loaded (and run as `kb validate` and `kb load`)
-        inputs = sum(n for (kind, _), n in self.outcomes.items() if not kind.endswith("(validate)") and kind != "cli load")
-        return {"inputs": inputs, "checks": sum(self.outcomes.values()), "per_kind": per_kind, "unexpected_writes": self.unexpected_writes,
+        inputs = sum(n for (kind, _), n in self.outcomes.items()
+                     if not kind.endswith("(validate)") and kind != "cli load")
+        return {"inputs": inputs, "checks": sum(self.outcomes.values()), "per_kind": per_kind,
+                "unexpected_writes": self.unexpected_writes,
                 "engine_crashes": self.engine_crashes, "crashes": dict(self.crashes.most_common()),
                 "unclear_messages": dict(self.unclear.most_common())}
 
@@ -85,7 +88,8 @@ class Tally:
 
 def crash_signature(exc: BaseException) -> str:
     """The exception type, its message's start and the project line it came from."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(REPO)) and ".venv" not in f.filename]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.startswith(str(REPO)) and ".venv" not in f.filename]
     where = f"{Path(frames[-1].filename).relative_to(REPO)}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
     return f"{type(exc).__name__} at {where}: {re.sub(r'/tmp/[^ ,;)]*', '<tmp>', str(exc))[:100]}"
 

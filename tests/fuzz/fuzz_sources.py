@@ -109,7 +109,8 @@ class QdpxCase:
         for which, text in self.attributes:
             spans = list(ATTRIBUTE.finditer(data))
             span = spans[which % len(spans)]
-            data = data[: span.start()] + b'="' + escape(text, {'"': "&quot;"}).encode("utf-8", "surrogatepass") + b'"' + data[span.end():]
+            value = escape(text, {'"': "&quot;"}).encode("utf-8", "surrogatepass")
+            data = data[: span.start()] + b'="' + value + b'"' + data[span.end():]
         if self.prolog:
             head, _, tail = data.partition(b"?>")
             data = head + b"?>" + self.prolog + tail
