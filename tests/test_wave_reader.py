@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import NotFound, UsageError, ValidationError
-from loaders.wave.api import load_package, validate_package
+from kb.errors import NotFound, UsageError
+from loaders.wave.api import validate_package
 from loaders.wave.package import read_package
+from wave_refusals import load_refused, problems_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 SITES_HEADER = "id,name,kind,region,description,locator\n"
@@ -32,20 +33,6 @@ def package(tmp_path: Path, files: dict[str, str | bytes | None], base: str = "t
         else:
             path.write_text(content, encoding="utf-8")
     return target
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ValidationError) as caught:
-        validate_package(path)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def load_refused(store, path: Path) -> list[str]:
-    """The problems a load reports; the knowledge base must still be empty afterwards."""
-    with pytest.raises(ValidationError) as caught:
-        load_package(store, path)
-    assert store.read("MATCH (n) RETURN count(n) AS n").single_value() == 0
-    return [str(problem) for problem in caught.value.problems]
 
 
 def test_fixture_tables_keep_record_numbers_and_known_columns():

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import ValidationError
-from loaders.wave.api import load_package, validate_package
+from loaders.wave.api import validate_package
 from loaders.wave.records import RefUse
+from wave_refusals import load_refused, problems_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 
@@ -25,20 +25,6 @@ def edited(tmp_path: Path, file: str, old: str, new: str, base: str = "t01-w1") 
     assert old in text, f"the fixture {base}/{file} no longer holds {old!r}"
     (target / file).write_text(text.replace(old, new, 1), encoding="utf-8")
     return target
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ValidationError) as caught:
-        validate_package(path)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def load_refused(store, path: Path) -> list[str]:
-    """The problems a load reports; the knowledge base must still be empty afterwards."""
-    with pytest.raises(ValidationError) as caught:
-        load_package(store, path)
-    assert store.read("MATCH (n) RETURN count(n) AS n").single_value() == 0
-    return [str(problem) for problem in caught.value.problems]
 
 
 CASES = [
