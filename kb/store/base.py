@@ -23,6 +23,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
+from kb.schema import label, rel_type
+
+CREATE_BATCH = 5000  # rows per statement when new entities are created with Cypher
 COUNTER_NAMES = (
     "nodes_created",
     "nodes_deleted",
@@ -105,6 +108,20 @@ class Writer(abc.ABC):
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         """Read inside the unit, seeing its own uncommitted writes."""
         return self.run(cypher, params)
+
+    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch=None) -> int:
+        """Create one node labelled `name` (a kb.schema label) per row of properties and return how
+        many were created. Every row must be a new entity: the caller has checked its `id` is unused."""
+        cypher = f"UNWIND $rows AS row CREATE (n:{label(name)}) SET n = row"
+        return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["nodes_created"]
+
+    def create_relationships(self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]],
+                             on_batch=None) -> int:
+        """Create a `rel` relationship per {start, end, props} row, from the `start`-labelled node with
+        the row's start id to the `end`-labelled node with its end id; returns how many were created."""
+        cypher = (f"UNWIND $rows AS row MATCH (a:{label(start)} {{id: row.start}}) MATCH (b:{label(end)} {{id: row.end}}) "
+                  f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r = row.props")
+        return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["relationships_created"]
 
 
 class Store(abc.ABC):

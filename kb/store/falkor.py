@@ -27,7 +27,8 @@ from falkordb.path import Path as FPath
 from kb import engine
 from kb.config import Config
 from kb.errors import QueryError, ReadOnlyViolation
-from kb.schema import KEY, LABELS
+from kb.schema import KEY, LABELS, label, rel_type
+from kb.store import falkor_bulk as bulk
 from kb.store.base import Counters, Result, Store, Writer, node_value, path_value, relationship_value
 
 STAGING_SUFFIX = ":staging"
@@ -100,14 +101,43 @@ def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
 
 
 class _FalkorWriter(Writer):
-    def __init__(self, graph):
-        self._graph = graph
+    """Writes into the unit's staging graph; new entities go through the engine's bulk command."""
+
+    def __init__(self, db: FalkorDB, graph_name: str):
+        self._db, self._name = db, graph_name
+        self._graph = db.select_graph(graph_name)
         self.counters = Counters()
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         result = _run(self._graph, cypher, params, read_only=False)
         self.counters.add(result.counters)
         return result
+
+    def _bulk(self, *counts_and_token: Any) -> Any:
+        with _engine_calls():
+            # The first bulk command into a graph that does not exist yet must say BEGIN.
+            head = () if self._db.connection.exists(self._name) else ("BEGIN",)
+            try:
+                return self._db.connection.execute_command("GRAPH.BULK", self._name, *head, *counts_and_token)
+            except redis.exceptions.ResponseError as exc:
+                raise QueryError(f"the engine refused a bulk insert: {exc}") from None
+
+    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch=None) -> int:
+        created = bulk.bulk_nodes(self._bulk, label(name), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch)
+        self.counters.add({"nodes_created": created})
+        return created
+
+    def create_relationships(self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]],
+                             on_batch=None) -> int:
+        if start == end:
+            starts = ends = bulk.node_ids(self.read, label(start), (key for row in rows for key in (row["start"], row["end"])))
+        else:
+            starts = bulk.node_ids(self.read, label(start), (row["start"] for row in rows))
+            ends = bulk.node_ids(self.read, label(end), (row["end"] for row in rows))
+        created = bulk.bulk_relationships(self._bulk, rel_type(rel), rows, starts, ends, _INDEXED,
+                                          MAX_INDEXED_BYTES, on_batch)
+        self.counters.add({"relationships_created": created})
+        return created
 
 
 @contextmanager
@@ -183,7 +213,7 @@ class FalkorStore(Store):
                 self._wait_for_children()
                 if self._conn.exists(self.graph_name):
                     self._conn.execute_command("GRAPH.COPY", self.graph_name, staging)
-            writer = _FalkorWriter(self._db.select_graph(staging))
+            writer = _FalkorWriter(self._db, staging)
             try:
                 yield writer
             except BaseException:

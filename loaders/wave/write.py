@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from kb.errors import QueryError, ValidationError
-from kb.schema import label, rel_type
+from kb.schema import label
 from kb.store.base import Store, Writer
 from loaders.wave.measures import Measured, measure_wave
 from loaders.wave.plan import WritePlan, build_plan
@@ -72,9 +72,7 @@ def _write_nodes(w: Writer, plan: WritePlan, progress: _Progress) -> dict[str, i
     groups += [("Wave", (dict(plan.wave),)), *plan.nodes.items()]
     created: dict[str, int] = {}
     for name, rows in groups:
-        cypher = f"UNWIND $rows AS row CREATE (n:{label(name)}) SET n = row"
-        counters = w.run_batches(cypher, rows, BATCH_SIZE, progress.step("nodes"))
-        _expect(counters["nodes_created"], len(rows), f"{name} nodes")
+        _expect(w.create_nodes(name, rows, progress.step("nodes")), len(rows), f"{name} nodes")
         created[name] = len(rows)
     for name, ids in plan.shared.items():
         cypher = f"UNWIND $rows AS row MATCH (n:{label(name)} {{id: row.id}}) SET n.waves = n.waves + [row.wave]"
@@ -85,10 +83,8 @@ def _write_nodes(w: Writer, plan: WritePlan, progress: _Progress) -> dict[str, i
 def _write_relationships(w: Writer, plan: WritePlan, progress: _Progress) -> dict[str, int]:
     created: dict[str, int] = {}
     for (rel, start, end), rows in plan.relationships.items():
-        cypher = (f"UNWIND $rows AS row MATCH (a:{label(start)} {{id: row.start}}) MATCH (b:{label(end)} {{id: row.end}}) "
-                  f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r = row.props")
-        counters = w.run_batches(cypher, rows, BATCH_SIZE, progress.step("relationships"))
-        _expect(counters["relationships_created"], len(rows), f"{rel} relationships from {start} to {end}")
+        count = w.create_relationships(rel, start, end, rows, progress.step("relationships"))
+        _expect(count, len(rows), f"{rel} relationships from {start} to {end}")
         created[rel] = created.get(rel, 0) + len(rows)
     return created
 
@@ -116,11 +112,17 @@ def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tu
     return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}, measured
 
 
-def _unchanged(existing: dict | None, pkg: ValidatedPackage) -> LoadReport | None:
-    if existing and existing.get("source_hash") == pkg.source_hash and existing.get("status") == "loaded":
+def unchanged_report(existing: dict | None, wave_id: str, study_id: str, source_hash: str,
+                     warnings: tuple[str, ...] = ()) -> LoadReport | None:
+    """The 'unchanged' report when the loaded wave (`existing`, its properties) came from `source_hash`."""
+    if existing and existing.get("source_hash") == source_hash and existing.get("status") == "loaded":
         counts = json.loads(existing.get("counts") or "{}")
-        return LoadReport(pkg.wave_id, pkg.study_id, "unchanged", counts, {}, {}, pkg.source_hash, {}, pkg.warnings)
+        return LoadReport(wave_id, study_id, "unchanged", counts, {}, {}, source_hash, {}, warnings)
     return None
+
+
+def _unchanged(existing: dict | None, pkg: ValidatedPackage) -> LoadReport | None:
+    return unchanged_report(existing, pkg.wave_id, pkg.study_id, pkg.source_hash, pkg.warnings)
 
 
 def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | None = None) -> LoadReport:

@@ -1,0 +1,185 @@
+"""New nodes and relationships through FalkorDB's bulk-insert command, GRAPH.BULK.
+
+Why: a wave creates hundreds of thousands of entities. As Cypher (`UNWIND $rows … CREATE`) each
+batch is turned into query text by the client, parsed and planned by the engine, and every
+relationship end is looked up through an index; the engine's bulk command takes the entities as
+packed binary records instead, which is what FalkorDB's own bulk loader sends. It is only used
+for entities that are all new, inside an atomic unit (so into the unit's staging copy of the
+graph, which readers never see half-written).
+
+The command, as FalkorDB 4.16 reads it:
+
+    GRAPH.BULK <graph> <node count> <edge count> <label tokens> <type tokens> <token> ...
+
+A token is a label (or relationship type) name and its property names, each NUL-terminated, with
+the property count as uint32 between them, followed by one record per entity: for a
+relationship the internal ids of its start and end node (uint64 each), then one value per
+property: a type byte and the value (0 none, 1 bool, 2 float64, 3 NUL-terminated UTF-8, 4 int64,
+5 array: int64 length and typed items). All little-endian, unaligned.
+
+Three things the command does not do, measured on FalkorDB 4.16.3, and handled here:
+- it does not check uniqueness constraints, so callers only pass entities they have checked are
+  new (the wave loader validates ids against the graph inside the same unit);
+- new nodes reuse the ids of deleted ones in no predictable order, so relationship ends are
+  looked up by their `id` property after the nodes are in, never computed;
+- a string with a NUL byte cannot be sent (it would end the value early), and indexed strings
+  over MAX_INDEXED_BYTES crash the engine: both are refused before anything is sent.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any, Callable, Iterable, Sequence
+
+from kb.errors import QueryError
+
+_NONE, _BOOL, _DOUBLE, _STRING, _LONG, _ARRAY = (bytes([code]) for code in range(6))
+_TRUE, _FALSE = _BOOL + b"\x01", _BOOL + b"\x00"
+_INT64 = struct.Struct("<q")
+_FLOAT64 = struct.Struct("<d")
+_ENDS = struct.Struct("<QQ")
+_COUNT = struct.Struct("<I")
+# A command is sent when its records reach this size: large enough that the per-command cost
+# vanishes, small enough that client and engine never hold more than a few copies of it.
+CHUNK_BYTES = 8 * 1024 * 1024
+LOOKUP_BATCH = 20_000
+
+Run = Callable[[str, dict[str, Any]], Any]  # a writer's `read` (Cypher with parameters -> Result)
+# Sends one GRAPH.BULK command with (node count, edge count, label tokens, type tokens, token) and
+# returns the engine's reply; the store supplies it (it knows the graph and whether to say BEGIN).
+Send = Callable[[int, int, int, int, bytes], Any]
+
+
+class BulkValueError(QueryError):
+    """A value the bulk command cannot carry (raised before anything is sent)."""
+
+
+def _value(value: Any, name: str, indexed: bool, limit: int) -> bytes:
+    if value is None:
+        return _NONE
+    if isinstance(value, bool):
+        return _TRUE if value else _FALSE
+    if isinstance(value, int):
+        if not -(1 << 63) <= value < (1 << 63):
+            raise BulkValueError(f"property '{name}': {value} does not fit in 64 bits")
+        return _LONG + _INT64.pack(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BulkValueError(f"property '{name}': {value} is not a finite number")
+        return _DOUBLE + _FLOAT64.pack(value)
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+        if b"\x00" in data:
+            raise BulkValueError(f"property '{name}' contains a NUL character, which the engine cannot store")
+        if indexed and len(data) > limit:
+            raise BulkValueError(f"property '{name}' is {len(data)} bytes of UTF-8; indexed values may have at most {limit}")
+        return _STRING + data + b"\x00"
+    if isinstance(value, (list, tuple)):
+        return _ARRAY + _INT64.pack(len(value)) + b"".join(_value(item, name, False, limit) for item in value)
+    raise BulkValueError(f"property '{name}': values of type {type(value).__name__} cannot be stored")
+
+
+def _header(name: str, keys: Sequence[str]) -> bytes:
+    return name.encode() + b"\x00" + _COUNT.pack(len(keys)) + b"".join(key.encode() + b"\x00" for key in keys)
+
+
+def property_keys(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """Every property name the rows use, in first-seen order (a token declares one list for all)."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key)
+    return list(seen)
+
+
+class Encoder:
+    """Packs rows of one label or relationship type into tokens of at most CHUNK_BYTES."""
+
+    def __init__(self, name: str, keys: Sequence[str], indexed: frozenset[str], limit: int):
+        self.header = _header(name, keys)
+        self.fields = tuple((key, key in indexed) for key in keys)
+        self.limit = limit
+
+    def record(self, props: dict[str, Any]) -> bytes:
+        # Text is most of what a wave holds, so it takes the short way; the rest goes through _value.
+        parts: list[bytes] = []
+        get, limit = props.get, self.limit
+        for key, flag in self.fields:
+            value = get(key)
+            if value.__class__ is str:
+                data = value.encode("utf-8")
+                if b"\x00" in data or (flag and len(data) > limit):
+                    _value(value, key, flag, limit)  # raises, naming the property
+                parts += (_STRING, data, b"\x00")
+            else:
+                parts.append(_value(value, key, flag, limit))
+        return b"".join(parts)
+
+    def tokens(self, records: Iterable[bytes]) -> Iterable[tuple[bytes, int]]:
+        """(token, entities in it) for the packed records, cut at CHUNK_BYTES."""
+        parts, size, count = [self.header], len(self.header), 0
+        for data in records:
+            parts.append(data)
+            size, count = size + len(data), count + 1
+            if size >= CHUNK_BYTES:
+                yield b"".join(parts), count
+                parts, size, count = [self.header], len(self.header), 0
+        if count:
+            yield b"".join(parts), count
+
+
+def _created(reply: Any) -> tuple[int, int]:
+    # "3 nodes created, 1 edges created"
+    text = reply.decode() if isinstance(reply, bytes) else str(reply)
+    nodes, edges = (int(part.strip().split(" ", 1)[0]) for part in text.split(",")[:2])
+    return nodes, edges
+
+
+def bulk_nodes(send: Send, label: str, rows: Sequence[dict[str, Any]], indexed: frozenset[str],
+               limit: int, on_batch: Callable[[int], None] | None = None) -> int:
+    """Create one node of `label` per row (its properties); returns the nodes created."""
+    encoder = Encoder(label, property_keys(rows), indexed, limit)
+    created = 0
+    for token, count in encoder.tokens(encoder.record(row) for row in rows):
+        nodes, _ = _created(send(count, 0, 1, 0, token))
+        created += nodes
+        if on_batch:
+            on_batch(count)
+    return created
+
+
+def node_ids(read: Run, label: str, keys: Iterable[str]) -> dict[str, int]:
+    """The engine's internal id of the `label` node with each `id` property in `keys` (found ones only)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, int] = {}
+    cypher = f"UNWIND $keys AS key MATCH (n:{label} {{id: key}}) RETURN key, id(n) AS node"
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        for row in read(cypher, {"keys": wanted[start:start + LOOKUP_BATCH]}).rows:
+            found[row["key"]] = row["node"]
+    return found
+
+
+def bulk_relationships(send: Send, rel_type: str, rows: Sequence[dict[str, Any]],
+                       starts: dict[str, int], ends: dict[str, int], indexed: frozenset[str], limit: int,
+                       on_batch: Callable[[int], None] | None = None) -> int:
+    """Create one `rel_type` relationship per {start, end, props} row between the nodes whose `id`
+    properties `starts` / `ends` map to internal ids; returns the relationships created."""
+    encoder = Encoder(rel_type, property_keys(row["props"] for row in rows), indexed, limit)
+
+    def records() -> Iterable[bytes]:
+        for row in rows:
+            try:
+                ends_packed = _ENDS.pack(starts[row["start"]], ends[row["end"]])
+            except KeyError as exc:
+                raise QueryError(f"no node with id '{exc.args[0]}' for a {rel_type} relationship; "
+                                 "the load was rolled back, run it again") from None
+            yield ends_packed + encoder.record(row["props"])
+
+    created = 0
+    for token, count in encoder.tokens(records()):
+        _, edges = _created(send(0, count, 0, 1, token))
+        created += edges
+        if on_batch:
+            on_batch(count)
+    return created
