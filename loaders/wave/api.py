@@ -24,13 +24,13 @@ from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
 from loaders.wave.manifest import FIGURE_PREFIX
-from loaders.wave.package import read_package
+from loaders.wave.package import quick_identity, read_package
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import read_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
 from loaders.wave.storecheck import check_against_store, wave_props
 from loaders.wave.validate import validate_content
-from loaders.wave.write import LoadReport, write_package
+from loaders.wave.write import LoadReport, unchanged_report, write_package
 
 Progress = Callable[[int, int, str], None]
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "studies"
@@ -63,6 +63,13 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
     wave's previous version ('updated'), which is refused while another loaded wave requires it.
     Raises ValidationError (nothing written), UsageError or NotFound.
     """
+    # A reload of the same files is recognised from their bytes alone, before any row is parsed.
+    identity = quick_identity(path)
+    if identity:
+        manifest, source_hash = identity
+        unchanged = unchanged_report(wave_props(store, manifest.wave_id), manifest.wave_id, manifest.study_id, source_hash)
+        if unchanged:
+            return unchanged
     pkg = validate_content(read_package(path))
     _, citation_warnings = read_reference_lists(pkg)
     pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import BinaryIO, Iterator, Mapping
@@ -24,14 +25,23 @@ from loaders.wave.spec import Column, NodeFile, RelFile
 FileSpec = NodeFile | RelFile
 ESCAPED = range(0xDC80, 0xDD00)  # where errors="surrogateescape" puts bytes that are not UTF-8
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ESCAPED_CHAR = re.compile(f"[{chr(ESCAPED.start)}-{chr(ESCAPED.stop - 1)}]")
+
+
+_COLUMNS: dict[int, tuple[FileSpec, tuple[Column, ...]]] = {}  # id(spec) -> (spec, columns); specs are constants
 
 
 def file_columns(spec: FileSpec) -> tuple[Column, ...]:
     """The CSV columns of a file, in documentation order (an OBSERVED_IN row's wave is implicit)."""
+    cached = _COLUMNS.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
     if isinstance(spec, NodeFile):
-        return spec.columns
-    ends = tuple(c for c in (spec.start, spec.end) if c.type != "wave")
-    return ends + spec.columns
+        columns = spec.columns
+    else:
+        columns = tuple(c for c in (spec.start, spec.end) if c.type != "wave") + spec.columns
+    _COLUMNS[id(spec)] = (spec, columns)
+    return columns
 
 
 def origin_file(file: str, origin: str | None) -> str:
@@ -109,13 +119,13 @@ class HashingStream(io.RawIOBase):
 
 def _bad_bytes(text: str) -> str | None:
     """The first byte that was not UTF-8, as 0xNN, or None."""
-    for char in text:
-        if ord(char) in ESCAPED:
-            return f"0x{ord(char) - 0xDC00:02X}"
-    return None
+    found = _ESCAPED_CHAR.search(text)
+    return f"0x{ord(found.group()) - 0xDC00:02X}" if found else None
 
 
 def _cell_problem(text: str) -> str | None:
+    if text.isascii():  # most cells: no undecodable byte can hide in them
+        return "contains a NUL character; remove it" if "\x00" in text else None
     bad = _bad_bytes(text)
     if bad:
         return f"is not valid UTF-8 (byte {bad}); save the file as UTF-8"
