@@ -75,6 +75,7 @@ def test_values_the_engine_cannot_take_are_refused_before_sending(embedded_store
 
 def test_large_creations_are_cut_into_several_commands(embedded_store, monkeypatch):
     monkeypatch.setattr(falkor_bulk, "CHUNK_BYTES", 4096)  # a few dozen records per command
+    monkeypatch.setattr(falkor_bulk, "CHUNK_ROWS", 1000)  # rows made three times a thousand at a time
     rows = [{"id": f"t:person:{i:05d}", "n": i} for i in range(3000)]
     ties = [{"start": rows[i]["id"], "end": rows[(i * 7) % 3000]["id"], "props": {"i": i}} for i in range(3000)]
     done: list[int] = []

@@ -129,13 +129,8 @@ class _FalkorWriter(Writer):
 
     def create_relationships(self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]],
                              on_batch=None) -> int:
-        if start == end:
-            starts = ends = bulk.node_ids(self.read, label(start), (key for row in rows for key in (row["start"], row["end"])))
-        else:
-            starts = bulk.node_ids(self.read, label(start), (row["start"] for row in rows))
-            ends = bulk.node_ids(self.read, label(end), (row["end"] for row in rows))
-        created = bulk.bulk_relationships(self._bulk, rel_type(rel), rows, starts, ends, _INDEXED,
-                                          MAX_INDEXED_BYTES, on_batch)
+        created = bulk.bulk_relationships(self._bulk, self.read, rel_type(rel), label(start), label(end), rows,
+                                          _INDEXED, MAX_INDEXED_BYTES, on_batch)
         self.counters.add({"relationships_created": created})
         return created
 

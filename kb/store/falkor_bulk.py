@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kb.errors import QueryError
 
@@ -44,6 +44,7 @@ _COUNT = struct.Struct("<I")
 # vanishes, small enough that client and engine never hold more than a few copies of it.
 CHUNK_BYTES = 8 * 1024 * 1024
 LOOKUP_BATCH = 20_000
+CHUNK_ROWS = 50_000  # rows made and encoded at a time
 
 Run = Callable[[str, dict[str, Any]], Any]  # a writer's `read` (Cypher with parameters -> Result)
 # Sends one GRAPH.BULK command with (node count, edge count, label tokens, type tokens, token) and
@@ -136,16 +137,29 @@ def _created(reply: Any) -> tuple[int, int]:
     return nodes, edges
 
 
-def bulk_nodes(send: Send, label: str, rows: Sequence[dict[str, Any]], indexed: frozenset[str],
-               limit: int, on_batch: Callable[[int], None] | None = None) -> int:
+def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    # Rows may be made on demand (loaders.wave.plan.Rows): each is made once, a chunk at a time.
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def bulk_nodes(send: Send, label: str, rows: Iterable[dict[str, Any]], indexed: frozenset[str], limit: int,
+               on_batch: Callable[[int], None] | None = None) -> int:
     """Create one node of `label` per row (its properties); returns the nodes created."""
-    encoder = Encoder(label, property_keys(rows), indexed, limit)
     created = 0
-    for token, count in encoder.tokens(encoder.record(row) for row in rows):
-        nodes, _ = _created(send(count, 0, 1, 0, token))
-        created += nodes
-        if on_batch:
-            on_batch(count)
+    for chunk in _chunks(rows):
+        encoder = Encoder(label, property_keys(chunk), indexed, limit)
+        for token, count in encoder.tokens(encoder.record(row) for row in chunk):
+            nodes, _ = _created(send(count, 0, 1, 0, token))
+            created += nodes
+            if on_batch:
+                on_batch(count)
     return created
 
 
@@ -160,26 +174,41 @@ def node_ids(read: Run, label: str, keys: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def bulk_relationships(send: Send, rel_type: str, rows: Sequence[dict[str, Any]],
-                       starts: dict[str, int], ends: dict[str, int], indexed: frozenset[str], limit: int,
-                       on_batch: Callable[[int], None] | None = None) -> int:
-    """Create one `rel_type` relationship per {start, end, props} row between the nodes whose `id`
-    properties `starts` / `ends` map to internal ids; returns the relationships created."""
-    encoder = Encoder(rel_type, property_keys(row["props"] for row in rows), indexed, limit)
+class _Ends:
+    """Internal ids of relationship ends, looked up by `id` property as chunks need them."""
 
-    def records() -> Iterable[bytes]:
-        for row in rows:
-            try:
-                ends_packed = _ENDS.pack(starts[row["start"]], ends[row["end"]])
-            except KeyError as exc:
-                raise QueryError(f"no node with id '{exc.args[0]}' for a {rel_type} relationship; "
-                                 "the load was rolled back, run it again") from None
-            yield ends_packed + encoder.record(row["props"])
+    def __init__(self, read: Run, label: str):
+        self.read, self.label, self.ids = read, label, {}
 
+    def need(self, keys: Iterable[str]) -> None:
+        self.ids.update(node_ids(self.read, self.label, (key for key in keys if key not in self.ids)))
+
+
+def bulk_relationships(send: Send, read: Run, rel_type: str, start: str, end: str, rows: Iterable[dict[str, Any]],
+                       indexed: frozenset[str], limit: int, on_batch: Callable[[int], None] | None = None) -> int:
+    """Create one `rel_type` relationship per {start, end, props} row, from the `start`-labelled node
+    whose `id` is the row's start to the `end`-labelled one; returns the relationships created."""
+    starts = _Ends(read, start)
+    ends = starts if end == start else _Ends(read, end)
     created = 0
-    for token, count in encoder.tokens(records()):
-        _, edges = _created(send(0, count, 0, 1, token))
-        created += edges
-        if on_batch:
-            on_batch(count)
+    for chunk in _chunks(rows):
+        starts.need(row["start"] for row in chunk)
+        ends.need(row["end"] for row in chunk)
+        encoder = Encoder(rel_type, property_keys(row["props"] for row in chunk), indexed, limit)
+        for token, count in encoder.tokens(_edge_records(encoder, chunk, starts.ids, ends.ids, rel_type)):
+            _, edges = _created(send(0, count, 0, 1, token))
+            created += edges
+            if on_batch:
+                on_batch(count)
     return created
+
+
+def _edge_records(encoder: Encoder, chunk: list[dict[str, Any]], starts: dict[str, int], ends: dict[str, int],
+                  rel_type: str) -> Iterator[bytes]:
+    for row in chunk:
+        try:
+            packed = _ENDS.pack(starts[row["start"]], ends[row["end"]])
+        except KeyError as exc:
+            raise QueryError(f"no node with id '{exc.args[0]}' for a {rel_type} relationship; "
+                             "the load was rolled back, run it again") from None
+        yield packed + encoder.record(row["props"])

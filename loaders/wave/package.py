@@ -30,7 +30,7 @@ class PackageContent:
 
     path: Path
     manifest: Manifest | None
-    tables: tuple[CsvTable, ...]
+    tables: list[CsvTable]  # validation takes them out one by one as their rows become records
     citation_files: Mapping[str, bytes]
     source_hash: str
     problems: tuple[Problem, ...]
@@ -109,7 +109,7 @@ def read_package(path: str | Path) -> PackageContent:
         tables = tuple(_table(files, name, digests, problems) for name in FILE_ORDER if name in files.names())
         coded = convert_qualitative(files, manifest, digests, problems)
         citations = _citation_files(files, manifest, digests, problems)
-    return PackageContent(Path(path), manifest, tables + coded.tables, MappingProxyType(citations),
+    return PackageContent(Path(path), manifest, [*tables, *coded.tables], MappingProxyType(citations),
                           source_hash(digests), tuple(problems), coded.warnings,
                           CONVERTED_LABELS if coded.failed else frozenset())
 

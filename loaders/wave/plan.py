@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
@@ -57,15 +57,34 @@ class StoreFacts:
     study_exists: bool = False
 
 
+class Rows(Sequence[dict]):
+    """Rows made on demand from the package's records: a national wave's rows are never all in
+    memory at once, only the records they come from and a small item per row."""
+
+    def __init__(self, items: list[Any], make: Callable[[Any], dict]):
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(self._make, self._items)
+
+
 @dataclass(frozen=True)
 class WritePlan:
     wave_id: str
     study_id: str
     study: Mapping[str, Any] | None  # properties of a new Study node; None when another wave made it
     wave: Mapping[str, Any]  # properties of the Wave node (status 'loading' until the writer finishes)
-    nodes: Mapping[str, tuple[dict, ...]]  # label -> property rows of new nodes
+    nodes: Mapping[str, Sequence[dict]]  # label -> property rows of new nodes
     shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
-    relationships: Mapping[RelKey, tuple[dict, ...]]  # -> {start, end, props} rows
+    relationships: Mapping[RelKey, Sequence[dict]]  # -> {start, end, props} rows
 
     def total(self) -> int:
         """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""
@@ -94,48 +113,61 @@ def _wave_properties(manifest: Manifest) -> dict[str, Any]:
 
 
 class _Planner:
+    """Groups the package's records by label and relationship key; rows are made when written.
+
+    A relationship item is (start id, end id, record, extra properties or None, converted
+    properties or None): the ids are the record's own strings, so an item costs a few pointers.
+    """
+
     def __init__(self, pkg: ValidatedPackage, facts: StoreFacts):
         self.pkg, self.facts = pkg, facts
         self.wave, self.study = pkg.wave_id, pkg.study_id
-        self.nodes: dict[str, list[dict]] = defaultdict(list)
+        self.nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         self.shared: dict[str, list[str]] = defaultdict(list)
-        self.rels: dict[RelKey, list[dict]] = defaultdict(list)
+        self.rels: dict[RelKey, list[tuple]] = defaultdict(list)
 
     def label_of(self, entity_id: str) -> str:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
 
-    def rel(self, key: RelKey, start: str, end: str, source: str, locator: str | None, extra=None) -> None:
-        props = _drop_none({**(extra or {}), "wave": self.wave, "source": source, "locator": locator})
-        self.rels[key].append({"start": start, "end": end, "props": props})
+    def node_row(self, record: NodeRecord) -> dict[str, Any]:
+        return _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
+                           "source": record.source, "locator": record.values.get("locator")})
+
+    def rel_row(self, item: tuple) -> dict[str, Any]:
+        start, end, record, extra, own = item
+        if record is None:  # a relationship the manifest implies
+            return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
+        if own is None:
+            own = {name: _stored(value) for name, value in record.values.items() if name != "locator"} \
+                if isinstance(record, RelRecord) else {}
+        props = _drop_none({**(extra or {}), **own, "wave": self.wave, "source": record.source,
+                            "locator": record.values.get("locator")})
+        return {"start": start, "end": end, "props": props}
 
     def node(self, record: NodeRecord) -> None:
         label = record.spec.label
         if (label, record.id) in self.facts.shared:
             self.shared[label].append(record.id)
             return
-        props = _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
-                            "source": record.source, "locator": record.values.get("locator")})
-        self.nodes[label].append(props)
-        locator = record.values.get("locator")
+        self.nodes[label].append(record)
         if record.spec.study_rel:
-            self.rel((record.spec.study_rel, "Study", label), self.study, record.id, record.source, locator)
+            self.rels[(record.spec.study_rel, "Study", label)].append((self.study, record.id, record, None, {}))
         for link in record.spec.links:
             for target in link_targets(record, link):
                 ends = (target, record.id) if link.reverse else (record.id, target)
                 key = (link.rel, self.label_of(ends[0]), self.label_of(ends[1]))
-                self.rel(key, *ends, record.source, locator, dict(link.props))
+                self.rels[key].append((*ends, record, link.props or None, {}))
 
     def relationship(self, record: RelRecord) -> None:
         end = record.end if record.end is not None else self.wave
         end_label = self.label_of(record.end) if record.end is not None else "Wave"
-        props = {name: _stored(value) for name, value in record.values.items() if name != "locator"}
         key = (record.spec.rel, self.label_of(record.start), end_label)
-        self.rel(key, record.start, end, record.source, record.values.get("locator"), props)
+        self.rels[key].append((record.start, end, record, None, None))
 
     def manifest_rels(self) -> None:
-        self.rel(("HAS_WAVE", "Study", "Wave"), self.study, self.wave, MANIFEST, None)
+        self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None, None))
         for publication in self.pkg.manifest.publications:
-            self.rel(("REPORTED_IN", "Wave", "Publication"), self.wave, publication, MANIFEST, None)
+            self.rels[("REPORTED_IN", "Wave", "Publication")].append((self.wave, publication, None, None, None))
 
 
 def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WritePlan:
@@ -155,7 +187,7 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
                  "waves": [pkg.wave_id], "source": MANIFEST}
     return WritePlan(
         pkg.wave_id, pkg.study_id, study, _wave_properties(pkg.manifest),
-        {label: tuple(rows) for label, rows in planner.nodes.items()},
+        {label: Rows(records, planner.node_row) for label, records in planner.nodes.items()},
         {label: tuple(ids) for label, ids in planner.shared.items()},
-        {key: tuple(rows) for key, rows in planner.rels.items()},
+        {key: Rows(items, planner.rel_row) for key, items in planner.rels.items()},
     )

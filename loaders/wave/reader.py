@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import re
+import sys
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import BinaryIO, Iterator, Mapping
@@ -25,6 +26,7 @@ from loaders.wave.spec import Column, NodeFile, RelFile
 FileSpec = NodeFile | RelFile
 ESCAPED = range(0xDC80, 0xDD00)  # where errors="surrogateescape" puts bytes that are not UTF-8
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+REPEATING_TYPES = ("id", "ref", "enum", "bool")  # cells kept once however many rows repeat them
 _ESCAPED_CHAR = re.compile(f"[{chr(ESCAPED.start)}-{chr(ESCAPED.stop - 1)}]")
 
 
@@ -50,7 +52,7 @@ def origin_file(file: str, origin: str | None) -> str:
     return f"{file} (from {origin})" if origin else file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CsvRow:
     """One data row of a package file as text: known columns only, by name.
 
@@ -168,7 +170,8 @@ def _clean(text: str) -> str:
     return "".join("\ufffd" if ord(char) in ESCAPED else char for char in text if char != "\x00")
 
 
-def _row(spec: FileSpec, number: int, names: list[str | None], cells: list[str], problems: list[Problem]) -> CsvRow:
+def _row(spec: FileSpec, number: int, names: list[str | None], cells: list[str], repeating: frozenset[str],
+         problems: list[Problem]) -> CsvRow:
     if len(cells) != len(names):
         hint = "quote cells that contain commas" if len(cells) > len(names) else "every row needs one cell per column (empty cells are fine)"
         problems.append(Problem(spec.file, f"the row has {len(cells)} cells but the header has {len(names)}; {hint}", row=number))
@@ -181,7 +184,8 @@ def _row(spec: FileSpec, number: int, names: list[str | None], cells: list[str],
         if issue:
             problems.append(Problem(spec.file, f"the cell {issue}", row=number, column=name))
             text = _clean(text)
-        values[name] = text
+        # Ids, references and choices repeat across rows (every tie names two people): one copy each.
+        values[name] = sys.intern(text) if name in repeating else text
     return CsvRow(spec, number, MappingProxyType(values))
 
 
@@ -198,6 +202,7 @@ def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem]) -> CsvTa
         return CsvTable(spec, (), ())
     records = _records(buffered)
     number, names, rows = 0, None, []
+    repeating = frozenset(c.name for c in file_columns(spec) if c.type in REPEATING_TYPES)
     while True:
         try:
             cells = next(records)
@@ -213,7 +218,7 @@ def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem]) -> CsvTa
         if names is None:
             names = _header(spec, number, cells, problems)
         else:
-            rows.append(_row(spec, number, names, cells, problems))
+            rows.append(_row(spec, number, names, cells, repeating, problems))
     if names is None:
         columns = ", ".join(column.name for column in file_columns(spec))
         problems.append(Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out"))

@@ -25,7 +25,7 @@ def _source(file: str, row: int, origin: str | None) -> str:
     return row_source(file, row) + (f" (from {origin})" if origin else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeRecord:
     """A row of a node file: one entity, every column typed (None where the cell is empty).
 
@@ -51,7 +51,7 @@ class NodeRecord:
         return _source(self.spec.file, self.row, self.origin)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelRecord:
     """A row of a relationship file: (start)-[spec.rel {values}]->(end); end None means the loading wave."""
 

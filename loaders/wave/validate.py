@@ -172,7 +172,10 @@ def _records(content: PackageContent, problems: list[Problem]) -> tuple[list[Nod
     study_id = content.manifest.study_id if content.manifest else None
     nodes: list[NodeRecord] = []
     rels: list[RelRecord] = []
-    for table in content.tables:
+    tables = content.tables
+    while tables:
+        # Each table is released once its rows are records, so a national package is never held twice.
+        table = tables.pop(0)
         for row in table.rows:
             if isinstance(table.spec, NodeFile):
                 record = _node(row, table, study_id, problems)
@@ -184,7 +187,7 @@ def _records(content: PackageContent, problems: list[Problem]) -> tuple[list[Nod
 
 
 def validate_content(content: PackageContent) -> ValidatedPackage:
-    """The validated package, or ValidationError with every problem found."""
+    """The validated package, or ValidationError with every problem found. Consumes `content.tables`."""
     problems = list(content.problems)
     nodes, rels = _records(content, problems)
     index = _index(nodes, problems)
