@@ -1,6 +1,9 @@
 """Social network analysis of survey ties: centrality, board density, stakeholder ties, brokerage.
 
-The measures follow what study 1 computed in Gephi, with networkx:
+The measures follow what study 1 computed in Gephi. networkx is the graph model, the export format
+and the definition of every measure; kb.sna_fast computes them with igraph and numpy (in C, the
+same numbers to within rounding) because networkx's pure-Python path searches took minutes for a
+national survey:
 
 - per node: degree (distinct contacts), in/out degree (times named / names given), degree
   centrality, betweenness and closeness, all networkx defaults (normalised, unweighted), computed
@@ -27,6 +30,9 @@ from pathlib import Path
 from typing import Protocol
 
 import networkx as nx
+
+from kb.sna_fast import (IndexedNetwork, brokerage, centralities, degrees, group_numbers, in_degrees,
+                         out_degrees)
 
 _YES = {"yes", "y", "true", "1"}
 
@@ -142,23 +148,23 @@ def build_network(ties: Iterable[Tie], nodes: Iterable[NetworkNode] = (), relati
     return graph
 
 
-def _undirected(graph: nx.DiGraph) -> nx.Graph:
-    """The ties without direction or attributes. A plain copy, not networkx's view: the path
-    algorithms walk it once per node, and a view costs about twice as much to walk."""
-    undirected = nx.Graph()
-    undirected.add_nodes_from(graph)
-    undirected.add_edges_from(graph.edges())
-    return undirected
+def indexed(graph: nx.DiGraph) -> tuple[list, IndexedNetwork]:
+    """The graph's nodes, in its order, and its edges as an IndexedNetwork of their positions."""
+    nodes = list(graph)
+    position = {node: i for i, node in enumerate(nodes)}
+    return nodes, IndexedNetwork.from_edges(len(nodes), ((position[a], position[b]) for a, b in graph.edges()))
 
 
 def node_measures(graph: nx.DiGraph) -> dict[str, NodeMeasures]:
-    """Degree, in/out degree, and (on the undirected view) degree centrality, betweenness, closeness."""
-    undirected = _undirected(graph)
-    centrality = nx.degree_centrality(undirected)
-    betweenness = nx.betweenness_centrality(undirected)
-    closeness = nx.closeness_centrality(undirected)
-    return {node: NodeMeasures(undirected.degree(node), graph.in_degree(node), graph.out_degree(node),
-                               centrality[node], betweenness[node], closeness[node]) for node in graph}
+    """Degree, in/out degree, and (on the undirected view) degree centrality, betweenness, closeness,
+    equal to networkx's (computed by kb.sna_fast)."""
+    nodes, network = indexed(graph)
+    degree, betweenness, closeness = degrees(network).tolist(), *(m.tolist() for m in centralities(network))
+    in_degree, out_degree = in_degrees(network).tolist(), out_degrees(network).tolist()
+    # nx.degree_centrality: degree / (n - 1), and 1 for a graph of one node.
+    scale = 1.0 / (len(nodes) - 1.0) if len(nodes) > 1 else None
+    return {node: NodeMeasures(degree[i], in_degree[i], out_degree[i], 1.0 if scale is None else degree[i] * scale,
+                               betweenness[i], closeness[i]) for i, node in enumerate(nodes)}
 
 
 def _board(graph: nx.DiGraph, site: str) -> list[str]:
@@ -166,19 +172,34 @@ def _board(graph: nx.DiGraph, site: str) -> list[str]:
             if data.get("kind") == "participant" and data.get("board_member") and data.get("site") == site]
 
 
+def board_summary(site: str, board: Iterable[str], ties: Iterable[tuple[str, str]],
+                  groups: Mapping[str, str | None]) -> SiteNetwork:
+    """Board density and ties by group of the board members `board`, given the network's ties
+    (respondent, alter) in either direction and every tied node's group."""
+    members = set(board)
+    among: set[frozenset[str]] = set()
+    contacts: set[str] = set()
+    for start, end in ties:
+        if start in members and end in members:
+            among.add(frozenset((start, end)))
+        elif start in members:
+            contacts.add(end)
+        elif end in members:
+            contacts.add(start)
+    size, tied = len(members), len(among)
+    # nx.density of the undirected board: tied pairs / possible pairs (a self-loop counts as a pair).
+    density = (tied / (size * (size - 1)) * 2 if tied else 0.0) if size >= 2 else None
+    by_group: dict[str, int] = {}
+    for contact in contacts:
+        group = groups.get(contact) or "unknown"
+        by_group[group] = by_group.get(group, 0) + 1
+    return SiteNetwork(site, size, tied, density, dict(sorted(by_group.items())), len(contacts))
+
+
 def site_summary(graph: nx.DiGraph, site: str) -> SiteNetwork:
     """Board density and ties by stakeholder group of one site (a tie counts whoever reported it)."""
-    board = _board(graph, site)
-    among = graph.subgraph(board).to_undirected()
-    density = nx.density(among) if len(board) >= 2 else None
-    undirected = graph.to_undirected(as_view=True)
-    contacts = {alter for member in board for alter in undirected.neighbors(member)} - set(board)
-    by_group: dict[str, int] = {}
-    for alter in contacts:
-        group = graph.nodes[alter].get("group") or "unknown"
-        by_group[group] = by_group.get(group, 0) + 1
-    return SiteNetwork(site, len(board), among.number_of_edges(), density, dict(sorted(by_group.items())),
-                       len(contacts))
+    groups = {node: data.get("group") for node, data in graph.nodes(data=True)}
+    return board_summary(site, _board(graph, site), graph.edges(), groups)
 
 
 def site_summaries(graph: nx.DiGraph) -> list[SiteNetwork]:
@@ -188,33 +209,11 @@ def site_summaries(graph: nx.DiGraph) -> list[SiteNetwork]:
     return [site_summary(graph, site) for site in sorted(sites)]
 
 
-def _role(group_a: str, group_v: str, group_c: str) -> str:
-    if group_a == group_v == group_c:
-        return "coordinator"
-    if group_a == group_c:
-        return "itinerant"
-    if group_a == group_v:
-        return "representative"
-    if group_v == group_c:
-        return "gatekeeper"
-    return "liaison"
-
-
 def brokerage_roles(graph: nx.DiGraph) -> dict[str, Brokerage]:
     """Gould-Fernandez brokerage counts of every node (see the module docstring)."""
-    group = {node: data.get("group") for node, data in graph.nodes(data=True)}
-    result = {}
-    for broker in graph:
-        counts = dict.fromkeys(("coordinator", "itinerant", "representative", "gatekeeper", "liaison"), 0)
-        for source in graph.predecessors(broker):
-            for target in graph.successors(broker):
-                if source == target or graph.has_edge(source, target):
-                    continue
-                if None in (group[source], group[broker], group[target]):
-                    continue
-                counts[_role(group[source], group[broker], group[target])] += 1
-        result[broker] = Brokerage(**counts)
-    return result
+    nodes, network = indexed(graph)
+    counts = brokerage(network, group_numbers(graph.nodes[node].get("group") for node in nodes)).tolist()
+    return {node: Brokerage(*counts[i]) for i, node in enumerate(nodes)}
 
 
 def groups_bridged(graph: nx.DiGraph) -> dict[str, int]:

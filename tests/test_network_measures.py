@@ -9,6 +9,8 @@ the participant who reported it).
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import networkx as nx
@@ -16,9 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb import network, schema
 from kb.queries import run_named
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
+from loaders.wave import measures
+from loaders.wave.measures import Measured, measure_wave
 
 FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
 SITE_A, SITE_B = "n01:site:a", "n01:site:b"
@@ -130,6 +135,41 @@ def test_a_later_wave_replaces_a_sites_measures_and_unloading_restores_them(stor
     assert _summary(store, SITE_A, "n01-w1")["total"] == 2
 
 
+def _stored(store) -> tuple[list[dict], list[dict]]:
+    """Every participant's measures and every survey summary, in a fixed order."""
+    people = store.read(f"MATCH (p:Participant) RETURN p.id AS id, {MEASURES}, p.sna_wave AS wave ORDER BY id").rows
+    summaries = store.read("MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN s.id AS site, w.id AS wave, "
+                           "o.survey_ties_total AS total, o.survey_board_density AS density, "
+                           "o.survey_ties_by_type AS by_type ORDER BY site, wave").rows
+    return people, summaries
+
+
+def test_ties_handed_over_in_memory_give_the_measures_read_from_the_store(store, tmp_path):
+    load_package(store, FIXTURE)
+    load_package(store, _second_wave(tmp_path / "w2"))
+    loaded = _stored(store)
+    # n01-w2's one tie: Leaf 1, whose AT relationship comes from n01-w1, names Leaf 2.
+    with store.atomic() as w:
+        measured = measure_wave(w, "n01-w2", ties=[(LEAF1, LEAF2)])
+    assert measured == Measured(participants=2, sites=1, observations_created=0)
+    assert _stored(store) == loaded
+    assert _measures(store, LEAF1) == {"degree": 1, "betweenness": 0.0, "closeness": 1.0, "brokerage": 0,
+                                       "wave": "n01-w2"}
+    with store.atomic() as w:
+        assert measure_wave(w, "n01-w2") == measured
+    assert _stored(store) == loaded
+
+
+def test_a_tie_whose_respondent_has_no_site_is_in_no_network(store):
+    load_package(store, FIXTURE)
+    loaded = _stored(store)
+    ties = store.read("MATCH (p:Participant)-[r:ADVISED_BY]->(x) RETURN p.id AS respondent, x.id AS alter").rows
+    with store.atomic() as w:
+        # An unknown respondent has no AT relationship: its tie belongs to no site's network.
+        measure_wave(w, "n01-w1", ties=[(r["respondent"], r["alter"]) for r in ties] + [("n01:person:nobody", CENTRE)])
+    assert _stored(store) == loaded
+
+
 def test_unloading_the_only_survey_wave_leaves_no_measures(store, tmp_path):
     load_package(store, FIXTURE)
     load_package(store, _second_wave(tmp_path / "w2"))
@@ -183,7 +223,35 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
         assert {row["id"] for row in rows} == {node for node in graph if node != "n02:p:6"}
         for row in rows:
             assert row["degree"] == graph.degree(row["id"])
-            assert row["betweenness"] == pytest.approx(betweenness[row["id"]])
-            assert row["closeness"] == pytest.approx(closeness[row["id"]])
+            assert row["betweenness"] == pytest.approx(betweenness[row["id"]], abs=1e-9)
+            assert row["closeness"] == pytest.approx(closeness[row["id"]], abs=1e-9)
+        loaded = _stored(store)
+        with store.atomic() as w:  # the same ties handed over in memory measure the same
+            measure_wave(w, "n02-w1", ties=[(f"n02:p:{a}", f"n02:p:{b}") for a, b in ties])
+        assert _stored(store) == loaded
     finally:
         unload_wave(store, "n02-w1")
+
+
+LINT_DIR = Path(__file__).resolve().parents[1] / "tools" / "cypher-lint"
+STATEMENTS = {**{name: getattr(network, name) for name in (
+    "WAVE_TIES", "SITES_OF_PEOPLE", "PARTICIPANTS_OF_SITES", "ORGANISATION_TYPES", "PEOPLE", "ORGANISATIONS")},
+              **{name: getattr(measures, name) for name in (
+    "SITES_MEASURED_BY", "TIE_WAVES", "CLEAR", "CLEAR_PEOPLE", "WRITE_MEASURES", "WRITE_SUMMARY")}}
+
+
+def test_every_statement_is_valid_neo4j_cypher(tmp_path):
+    """No Neo4j runs here, so Neo4j's own linter (tools/cypher-lint) checks the statements."""
+    if shutil.which("node") is None or not (LINT_DIR / "node_modules" / "@neo4j-cypher").is_dir():
+        pytest.skip(f"Node.js or the linter's dependencies are missing; install Node 18+, run `npm ci` in {LINT_DIR}")
+    library = tmp_path / "statements"
+    library.mkdir()
+    for name, text in STATEMENTS.items():
+        (library / f"{name.lower()}.cypher").write_text(text, encoding="utf-8")
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}),
+                           encoding="utf-8")
+    result = subprocess.run(["node", str(LINT_DIR / "lint.mjs"), "--schema", str(schema_file), str(library)],
+                            capture_output=True, text=True, timeout=180)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == f"0 problems in {len(STATEMENTS)} .cypher files under {library}\n"

@@ -6,10 +6,12 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kb.sna import (Brokerage, NetworkNode, SiteNetwork, TieRow, brokerage_roles, build_network, groups_bridged,
-                    node_measures, nodes_from_rows, site_summaries, site_summary, ties_from_rows, write_gexf,
-                    write_graphml)
+from kb.sna import (Brokerage, NetworkNode, NodeMeasures, SiteNetwork, TieRow, brokerage_roles, build_network,
+                    groups_bridged, node_measures, nodes_from_rows, site_summaries, site_summary, ties_from_rows,
+                    write_gexf, write_graphml)
 from loaders.survey import SurveyTie
 
 PCT_TYPE, ACUTE_TYPE, LA_TYPE = "vocab:orgtype:pct", "vocab:orgtype:acute", "vocab:orgtype:la"
@@ -171,3 +173,119 @@ def test_graphml_export_reads_back_with_measures(site_a, tmp_path):
     assert back.nodes["b2"]["betweenness"] == pytest.approx(5 / 15)
     assert back.nodes["pct"]["group"] == PCT_TYPE
     assert back.nodes["pct"]["site"] == ""
+
+
+# --- edge cases and the igraph-backed measures against networkx's own ----------------------------
+
+
+def test_a_graph_of_one_or_two_nodes():
+    lone = node_measures(build_network([], [NetworkNode("a", "participant", "gp")]))
+    # networkx: degree centrality 1 for a graph of one node; nothing to reach, nothing to broker.
+    assert lone == {"a": NodeMeasures(0, 0, 0, 1.0, 0.0, 0.0)}
+    pair = node_measures(build_network([tie("a", "b")]))
+    # Two nodes: no pair has anyone in between; each reaches the other in one step.
+    assert pair["a"] == NodeMeasures(1, 0, 1, 1.0, 0.0, 1.0)
+    assert pair["b"] == NodeMeasures(1, 1, 0, 1.0, 0.0, 1.0)
+    assert node_measures(build_network([])) == {}
+
+
+def test_isolated_nodes_and_components():
+    # A path a - b - c, an isolated d, and a separate pair e - f: n = 6.
+    nodes = [NetworkNode("d", "participant", "gp")]
+    measures = node_measures(build_network([tie("a", "b"), tie("c", "b"), tie("e", "f")], nodes))
+    # b lies on a-c and c-a: 2 of the (6-1)(6-2) = 20 ordered pairs.
+    assert measures["b"].betweenness == pytest.approx(2 / 20)
+    # a reaches 2 nodes at distances 1 and 2: (2 / 3) * (2 / 5); b: (2 / 2) * (2 / 5); e: (1 / 1) * (1 / 5).
+    assert measures["a"].closeness == pytest.approx(4 / 15)
+    assert measures["b"].closeness == pytest.approx(2 / 5)
+    assert measures["e"].closeness == pytest.approx(1 / 5)
+    assert (measures["d"].degree, measures["d"].betweenness, measures["d"].closeness) == (0, 0.0, 0.0)
+
+
+def test_a_self_loop_counts_twice_in_degree_and_never_in_paths():
+    graph = build_network([tie("a", "a"), tie("a", "b"), tie("b", "c")], [
+        NetworkNode(name, "participant", "gp") for name in "abc"])
+    measures, roles = node_measures(graph), brokerage_roles(graph)
+    assert (measures["a"].degree, measures["a"].in_degree, measures["a"].out_degree) == (3, 1, 2)  # as networkx
+    assert measures["b"].betweenness == pytest.approx(1.0)  # the centre of a - b - c
+    assert measures["a"].closeness == pytest.approx(2 / 3)  # 1 step to b, 2 to c
+    assert roles["a"].total == 0 and roles["b"] == Brokerage(coordinator=1)
+
+
+def test_leaves_of_leaves_and_a_lone_pair():
+    # A chain a - b - c - d - e: b and d have one leaf each, c none; plus a lone pair x - y.
+    graph = build_network([tie("a", "b"), tie("b", "c"), tie("c", "d"), tie("d", "e"), tie("x", "y")])
+    measures = node_measures(graph)
+    # c splits {a, b} from {d, e}: 4 unordered pairs, 8 ordered of (7-1)(7-2) = 30. b: a with c, d, e: 6.
+    assert measures["c"].betweenness == pytest.approx(8 / 30)
+    assert measures["b"].betweenness == pytest.approx(6 / 30)
+    # a reaches 4 nodes at 1 + 2 + 3 + 4 = 10: (4 / 10) * (4 / 6); x reaches y: (1 / 1) * (1 / 6).
+    assert measures["a"].closeness == pytest.approx(4 / 15)
+    assert measures["x"].closeness == pytest.approx(1 / 6)
+
+
+GROUPS = ("gp", "nurse", "pct", None)
+
+
+@st.composite
+def random_networks(draw) -> nx.DiGraph:
+    """Directed networks of several components (blocks tied only inside), with isolated nodes,
+    self-loops, repeated ties and nodes of unknown group."""
+    nodes, ties = [], []
+    for block in range(draw(st.integers(1, 4))):
+        names = [f"b{block}n{i}" for i in range(draw(st.integers(1, 9)))]
+        nodes += [NetworkNode(name, "participant", draw(st.sampled_from(GROUPS)), "A", draw(st.booleans()))
+                  for name in names]
+        pairs = st.tuples(st.sampled_from(names), st.sampled_from(names))
+        ties += [tie(a, b) for a, b in draw(st.lists(pairs, max_size=3 * len(names)))]
+    return build_network(ties, nodes)
+
+
+def reference_brokerage(graph: nx.DiGraph) -> dict[str, Brokerage]:
+    """Gould-Fernandez as the module docstring states it, one triad at a time."""
+    group = {node: data.get("group") for node, data in graph.nodes(data=True)}
+    result = {}
+    for v in graph:
+        counts = dict.fromkeys(("coordinator", "itinerant", "representative", "gatekeeper", "liaison"), 0)
+        for a in graph.predecessors(v):
+            for c in graph.successors(v):
+                if a == c or graph.has_edge(a, c) or None in (group[a], group[v], group[c]):
+                    continue
+                ga, gv, gc = group[a], group[v], group[c]
+                role = ("coordinator" if ga == gv == gc else "itinerant" if ga == gc else
+                        "representative" if ga == gv else "gatekeeper" if gv == gc else "liaison")
+                counts[role] += 1
+        result[v] = Brokerage(**counts)
+    return result
+
+
+def reference_summary(graph: nx.DiGraph, site: str) -> SiteNetwork:
+    """The board summary with networkx's own subgraph, density and neighbours."""
+    board = [n for n, d in graph.nodes(data=True) if d.get("board_member") and d.get("site") == site]
+    among = graph.subgraph(board).to_undirected()
+    undirected = graph.to_undirected()
+    contacts = {alter for member in board for alter in undirected.neighbors(member)} - set(board)
+    by_group: dict[str, int] = {}
+    for alter in contacts:
+        group = graph.nodes[alter].get("group") or "unknown"
+        by_group[group] = by_group.get(group, 0) + 1
+    return SiteNetwork(site, len(board), among.number_of_edges(), nx.density(among) if len(board) >= 2 else None,
+                       dict(sorted(by_group.items())), len(contacts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph=random_networks())
+def test_measures_equal_networkx_on_random_networks(graph):
+    undirected = graph.to_undirected()
+    betweenness, closeness = nx.betweenness_centrality(undirected), nx.closeness_centrality(undirected)
+    centrality = nx.degree_centrality(undirected)
+    measures = node_measures(graph)
+    assert list(measures) == list(graph)
+    for node, m in measures.items():
+        assert (m.degree, m.in_degree, m.out_degree) == (undirected.degree(node), graph.in_degree(node),
+                                                         graph.out_degree(node))
+        assert m.betweenness == pytest.approx(betweenness[node], abs=1e-9)
+        assert m.closeness == pytest.approx(closeness[node], abs=1e-9)
+        assert m.degree_centrality == pytest.approx(centrality[node], abs=1e-9)
+    assert brokerage_roles(graph) == reference_brokerage(graph)
+    assert site_summary(graph, "A") == reference_summary(graph, "A")

@@ -1,8 +1,11 @@
 """Survey network measures, written back when a wave with advice ties loads, in the same atomic unit.
 
 For every site whose participants reported ADVISED_BY ties in the wave (a participant's site is
-its AT relationship), kb.network reads the site's survey network of that wave (the ties and the
-people and organisations they name) and kb.sna measures it:
+its AT relationship), the site's survey network of that wave (the ties and the people and
+organisations they name) is measured with kb.sna's definitions. kb.network reads the networks of
+all the wave's sites in a few queries (or takes the ties from the loader, which has them in
+memory) and kb.sna_fast measures them in C, site by site: a national survey of 211 sites and
+400,000 ties takes seconds.
 
 - each Participant of the site that is in the network gets `degree` (distinct contacts),
   `betweenness` and `closeness` (networkx defaults: normalised, on the undirected view),
@@ -24,11 +27,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from kb.network import Reader, SiteNetworkData, read_site_network
+import numpy as np
+
+from kb.network import Reader, WaveNetworks, read_wave_networks
 from kb.schema import label, rel_type
-from kb.sna import brokerage_roles, node_measures, site_summary
+from kb.sna import SiteNetwork, board_summary
+from kb.sna_fast import UNKNOWN_GROUP, IndexedNetwork, brokerage, centralities, degrees
 from kb.store.base import Writer
 
 MEASURE_DOCS = {
@@ -49,25 +55,28 @@ SUMMARY_PROPERTIES = tuple(SUMMARY_DOCS)
 SUMMARY_SOURCE = "advice_ties.csv (network measures)"
 SUMMARY_LOCATOR = "computed by the loader from the wave's advice_ties.csv"
 Progress = Callable[[int, int, str], None]
+BATCH_SIZE = 5000  # rows per UNWIND write
 
 _P, _SITE, _WAVE = label("Participant"), label("Site"), label("Wave")
 _AT, _ADVISED_BY, _OBSERVED_IN = rel_type("AT"), rel_type("ADVISED_BY"), rel_type("OBSERVED_IN")
 
-SITES_OF_WAVE = (f"MATCH (p:{_P})-[r:{_ADVISED_BY}]->(x) WHERE r.wave = $wave MATCH (p)-[a:{_AT}]->(s:{_SITE}) "
-                 "RETURN DISTINCT s.id AS site ORDER BY site")
 SITES_MEASURED_BY = (f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE}) WHERE p.sna_wave = $wave "
                      "RETURN DISTINCT s.id AS site ORDER BY site")
-LAST_WAVE = (f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) MATCH (p)-[r:{_ADVISED_BY}]->(x) "
-             f"WITH DISTINCT r.wave AS tie_wave MATCH (w:{_WAVE}) WHERE w.id = tie_wave AND w.status = 'loaded' "
-             "RETURN w.id AS wave, w.loaded_at AS loaded_at ORDER BY loaded_at DESC, wave DESC LIMIT 1")
+# Every loaded wave with ties for each site; the last loaded (by loaded_at, then id) is chosen in Python.
+TIE_WAVES = (f"UNWIND $sites AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) "
+             f"MATCH (p)-[r:{_ADVISED_BY}]->(x) WITH DISTINCT s.id AS site, r.wave AS tie_wave "
+             f"MATCH (w:{_WAVE}) WHERE w.id = tie_wave AND w.status = 'loaded' "
+             "RETURN site, w.id AS wave, w.loaded_at AS loaded_at")
+_UNSET = "SET " + ", ".join(f"p.{name} = null" for name in MEASURE_PROPERTIES)
 CLEAR = (f"UNWIND $rows AS row MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: row.site}}) "
-         + "SET " + ", ".join(f"p.{name} = null" for name in MEASURE_PROPERTIES))
+         f"WHERE p.sna_wave IS NOT NULL {_UNSET}")
+CLEAR_PEOPLE = f"UNWIND $rows AS row MATCH (p:{_P} {{id: row.id}}) WHERE p.sna_wave IS NOT NULL {_UNSET}"
 WRITE_MEASURES = (f"UNWIND $rows AS row MATCH (p:{_P} {{id: row.id}}) SET p.degree = row.degree, "
                   "p.betweenness = row.betweenness, p.closeness = row.closeness, p.brokerage = row.brokerage, "
                   "p.sna_wave = row.wave")
 WRITE_SUMMARY = (f"UNWIND $rows AS row MATCH (s:{_SITE} {{id: row.site}}) MATCH (w:{_WAVE} {{id: row.wave}}) "
                  f"MERGE (s)-[o:{_OBSERVED_IN}]->(w) "
-                 "ON CREATE SET o.wave = row.wave, o.source = $source, o.locator = $locator "
+                 "ON CREATE SET o.wave = row.wave, o.source = row.source, o.locator = row.locator "
                  "SET o.survey_ties_total = row.total, o.survey_board_density = row.density, "
                  "o.survey_ties_by_type = row.by_type")
 
@@ -84,55 +93,86 @@ class Measured:
         return {"participants": self.participants, "sites": self.sites}
 
 
-def _participant_rows(data: SiteNetworkData, wave: str) -> list[dict[str, Any]]:
-    graph = data.graph()
-    measures, brokerage = node_measures(graph), brokerage_roles(graph)
-    return [{"id": node, "degree": m.degree, "betweenness": m.betweenness, "closeness": m.closeness,
-             "brokerage": brokerage[node].total, "wave": wave}
-            for node, m in sorted(measures.items())
-            if graph.nodes[node].get("kind") == "participant" and graph.nodes[node].get("site") == data.site]
+def _site_rows(site: str, wave: str, networks: WaveNetworks, group_number: dict[str | None, int]
+               ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The measures of the site's participants in its network, and its board summary (None
+    without board members). `group_number` numbers every group of the wave for kb.sna_fast."""
+    ties, groups = networks.ties[site], networks.groups
+    respondents, alters = zip(*ties)
+    nodes = sorted(set(respondents).union(alters))
+    position = dict(zip(nodes, range(len(nodes))))
+    network = IndexedNetwork.from_arrays(len(nodes), np.fromiter(map(position.__getitem__, respondents), np.int64),
+                                         np.fromiter(map(position.__getitem__, alters), np.int64))
+    degree, (betweenness, closeness) = degrees(network).tolist(), (m.tolist() for m in centralities(network))
+    node_groups = np.fromiter((group_number[groups.get(node)] for node in nodes), np.int64, len(nodes))
+    brokered = brokerage(network, node_groups).sum(axis=1).tolist()
+    participants = networks.participants.get(site, [])
+    measured = sorted(position[p.id] for p in participants if p.id in position)
+    people = [{"id": nodes[i], "degree": degree[i], "betweenness": betweenness[i], "closeness": closeness[i],
+               "brokerage": brokered[i], "wave": wave} for i in measured]
+    summary = board_summary(site, [p.id for p in participants if p.board_member], ties, groups)
+    return people, _summary_row(summary, wave)
 
 
-def _summary_row(data: SiteNetworkData, wave: str) -> dict[str, Any] | None:
-    summary = site_summary(data.board_graph(), data.site)
+def _summary_row(summary: SiteNetwork, wave: str) -> dict[str, Any] | None:
     if summary.board_size == 0:
         return None
-    return {"site": data.site, "wave": wave, "total": summary.total_ties, "density": summary.board_density,
-            "by_type": json.dumps(summary.ties_by_group, sort_keys=True)}
+    return {"site": summary.site, "wave": wave, "total": summary.total_ties, "density": summary.board_density,
+            "by_type": json.dumps(summary.ties_by_group, sort_keys=True), "source": SUMMARY_SOURCE,
+            "locator": SUMMARY_LOCATOR}
 
 
 def clear_sites(w: Writer, sites: list[str]) -> None:
     """Remove the measures of every participant of `sites`."""
-    if sites:
-        w.run(CLEAR, {"rows": [{"site": site} for site in sites]})
+    w.run_batches(CLEAR, ({"site": site} for site in sites), BATCH_SIZE)
+
+
+def _group_numbers(networks: list[WaveNetworks]) -> dict[str | None, int]:
+    groups = sorted({group for n in networks for group in n.groups.values() if group is not None})
+    return {None: UNKNOWN_GROUP, **{group: number for number, group in enumerate(groups)}}
+
+
+def _measure(w: Writer, networks: list[WaveNetworks], cleared: list[str], on_progress: Progress | None) -> Measured:
+    """Measure and write every site of `networks`; clear the measures of every other participant of
+    those sites and of the sites `cleared` (the participants written lose theirs by being written)."""
+    sites = sorted(((site, n) for n in networks for site in n.ties), key=lambda pair: pair[0])
+    group_number = _group_numbers(networks)
+    people: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
+    for done, (site, network) in enumerate(sites, start=1):
+        site_people, summary = _site_rows(site, network.wave, network, group_number)
+        people += site_people
+        summaries += [summary] if summary else []
+        if on_progress:
+            on_progress(done, len(sites), "measures")
+    measured = {row["id"] for row in people}
+    unmeasured = sorted({p.id for site, n in sites for p in n.participants.get(site, ())} - measured)
+    clear_sites(w, sorted(set(cleared) - {site for site, _ in sites}))
+    w.run_batches(CLEAR_PEOPLE, ({"id": person} for person in unmeasured), BATCH_SIZE)
+    w.run_batches(WRITE_MEASURES, people, BATCH_SIZE)
+    created = w.run_batches(WRITE_SUMMARY, summaries, BATCH_SIZE)["relationships_created"]
+    return Measured(len(people), len(summaries), created)
 
 
 def measure_sites(w: Writer, waves: dict[str, str], on_progress: Progress | None = None) -> Measured:
     """Measure each site's survey network of its wave (`waves`: site -> wave) and write the results;
     `on_progress(done, total, 'measures')` after each site (a national survey takes a while)."""
-    clear_sites(w, sorted(waves))
-    people: list[dict[str, Any]] = []
-    summaries: list[dict[str, Any]] = []
-    for done, (site, wave) in enumerate(sorted(waves.items()), start=1):
-        data = read_site_network(w, site, wave)
-        people += _participant_rows(data, wave)
-        summary = _summary_row(data, wave)
-        summaries += [summary] if summary else []
-        if on_progress:
-            on_progress(done, len(waves), "measures")
-    created = 0
-    if people:
-        w.run(WRITE_MEASURES, {"rows": people})
-    if summaries:
-        result = w.run(WRITE_SUMMARY, {"rows": summaries, "source": SUMMARY_SOURCE, "locator": SUMMARY_LOCATOR})
-        created = result.counters["relationships_created"]
-    return Measured(len(people), len(summaries), created)
+    by_wave: dict[str, list[str]] = {}
+    for site, wave in waves.items():
+        by_wave.setdefault(wave, []).append(site)
+    networks = [read_wave_networks(w, wave, sites) for wave, sites in sorted(by_wave.items())]
+    return _measure(w, networks, sorted(waves), on_progress)
 
 
-def measure_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) -> Measured:
-    """Measure every site whose participants reported ties in `wave_id` (just written in `w`)."""
-    sites = w.read(SITES_OF_WAVE, {"wave": wave_id}).values("site")
-    return measure_sites(w, {site: wave_id for site in sites}, on_progress)
+def measure_wave(w: Writer, wave_id: str, on_progress: Progress | None = None,
+                 ties: Iterable[tuple[str, str]] | None = None) -> Measured:
+    """Measure every site whose participants reported ties in `wave_id` (just written in `w`).
+
+    `ties`: the wave's ADVISED_BY ties as (respondent, alter) ids, all of them, when the caller has
+    them in memory; they are then not read back (at national scale, about 1.5 s of 6).
+    """
+    networks = read_wave_networks(w, wave_id, ties=ties)
+    return _measure(w, [networks], sorted(networks.ties), on_progress)
 
 
 def sites_measured_by(reader: Reader, wave_id: str) -> list[str]:
@@ -143,9 +183,10 @@ def sites_measured_by(reader: Reader, wave_id: str) -> list[str]:
 def restore_sites(w: Writer, sites: list[str]) -> Measured:
     """After a wave was removed: clear `sites` and measure each again from its last remaining wave."""
     clear_sites(w, sites)
-    waves = {}
-    for site in sites:
-        last = w.read(LAST_WAVE, {"site": site}).first()
-        if last:
-            waves[site] = last["wave"]
-    return measure_sites(w, waves) if waves else Measured()
+    if not sites:
+        return Measured()
+    last: dict[str, tuple[str, str]] = {}
+    for row in w.read(TIE_WAVES, {"sites": sites}).rows:
+        candidate = (row["loaded_at"] or "", row["wave"])
+        last[row["site"]] = max(last.get(row["site"], candidate), candidate)
+    return measure_sites(w, {site: wave for site, (_, wave) in last.items()}) if last else Measured()

@@ -67,6 +67,11 @@ class Rows(Sequence[dict]):
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def items(self) -> list[Any]:
+        """What the rows are made from (records, or relationship items that start with both ends' ids)."""
+        return self._items
+
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
             return [self._make(item) for item in self._items[index]]
@@ -85,6 +90,11 @@ class WritePlan:
     nodes: Mapping[str, Sequence[dict]]  # label -> property rows of new nodes
     shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
     relationships: Mapping[RelKey, Sequence[dict]]  # -> {start, end, props} rows
+
+    def ends_of(self, rel: str) -> list[tuple[str, str]]:
+        """(start id, end id) of every planned `rel` relationship, without making their rows."""
+        return [(item[0], item[1]) for (name, _, _), rows in self.relationships.items() if name == rel
+                for item in rows.items]  # type: ignore[attr-defined]
 
     def total(self) -> int:
         """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""

@@ -102,7 +102,9 @@ def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tu
     progress = _Progress(plan.total(), on_progress)
     created = _write_nodes(w, plan, progress)
     created.update(_write_relationships(w, plan, progress))
-    measured = measure_wave(w, plan.wave_id, on_progress)
+    # The plan's ADVISED_BY rows are exactly the wave's ties (an update removed the old ones first),
+    # so the measures need not read them back.
+    measured = measure_wave(w, plan.wave_id, on_progress, ties=plan.ends_of("ADVISED_BY"))
     if measured.observations_created:
         created["OBSERVED_IN"] = created.get("OBSERVED_IN", 0) + measured.observations_created
     for name, count in write_reference_lists(w, pkg).items():
