@@ -19,7 +19,8 @@
 MATCH (s:Site)
 WHERE coalesce($study, '') = '' OR s.study = $study
 OPTIONAL MATCH (p:Participant)-[a:AT]->(s)
-WITH s, count(CASE WHEN p.role = $role AND p.board_member = true THEN 1 END) AS members
+WHERE p.role = $role AND p.board_member = true
+WITH s, count(p) AS members
 OPTIONAL MATCH (s)-[o:OBSERVED_IN]->(w:Wave)
 WITH s, members, o, w,
      CASE $role WHEN 'hospital' THEN o.board_secondary_care WHEN 'nurse' THEN o.board_nurse

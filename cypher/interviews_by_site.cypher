@@ -13,11 +13,13 @@
 // tags: [sites, participants]
 
 // `other` counts every interviewed role besides the four named ones (nurses, patient
-// representatives, local authority staff, managers...), as Table 3 does.
+// representatives, local authority staff, managers...), as Table 3 does. Only interviewed
+// participants reach the counts (a national site has about 190 participants, some ten interviewed).
 MATCH (s:Site)
 WHERE coalesce($study, '') = '' OR s.study = $study
 OPTIONAL MATCH (p:Participant)-[a:AT]->(s)
-WITH s, CASE WHEN p.interviewed = true AND (coalesce($wave, '') = '' OR $wave IN p.waves) THEN p.role END AS role
+WHERE p.interviewed = true AND (coalesce($wave, '') = '' OR $wave IN p.waves)
+WITH s, p.role AS role
 WITH s,
      count(CASE WHEN role = 'gp' THEN 1 END) AS gps,
      count(CASE WHEN role = 'pct_employee' THEN 1 END) AS pct_employees,

@@ -15,16 +15,19 @@
 
 // Waves are ordered by `phase`, then id. Three kinds of rows: `site value` (one per site and
 // property that differs), `entities` (nodes of a label whose `waves` list names each wave)
-// and `relationships` (relationships of a type whose `wave` is each wave); only differences are listed.
+// and `relationships` (relationships of a type whose `wave` is each wave); only differences are
+// listed, so a wave compared with itself, or a wave of another study, lists nothing.
+// Each kind is a part of its own: carrying one part's rows through another's scan of every
+// node or relationship of the study costs more than the scan itself.
 MATCH (w:Wave)
 WHERE w.study = $study
 WITH w ORDER BY coalesce(w.phase, 0), w.id
 WITH collect(w.id) AS ids
-WITH CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
-OPTIONAL MATCH (s:Site)
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (s:Site)
 WHERE s.study = $study
-WITH w1, w2, s
 OPTIONAL MATCH (s)-[o1:OBSERVED_IN]->(x1:Wave)
 WHERE x1.id = w1
 WITH w1, w2, s, o1
@@ -36,25 +39,36 @@ UNWIND ['status', 'pathfinder_wave', 'population', 'practices', 'gps', 'localiti
         'meeting_observations', 'survey_invited', 'survey_responded', 'board_density'] AS property
 WITH w1, w2, s, property, CASE WHEN o1 IS NULL THEN null ELSE o1[property] END AS before,
      CASE WHEN o2 IS NULL THEN null ELSE o2[property] END AS after
-ORDER BY s.name, property
-WITH w1, w2, collect(CASE WHEN (before IS NULL) <> (after IS NULL) OR before <> after
-                          THEN {change: 'site value', kind: 'Site', item: s.name, property: property, before: before, after: after} END) AS site_rows
-OPTIONAL MATCH (n)
+WHERE (before IS NULL) <> (after IS NULL) OR before <> after
+RETURN 'site value' AS change, 'Site' AS kind, s.name AS item, property, before, after, w1 AS from_wave, w2 AS to_wave
+ORDER BY item, property
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (n)
 WHERE n.study = $study AND (w1 IN n.waves OR w2 IN n.waves)
-WITH w1, w2, site_rows, labels(n)[0] AS label,
-     count(CASE WHEN w1 IN n.waves THEN 1 END) AS in_first, count(CASE WHEN w2 IN n.waves THEN 1 END) AS in_second
-ORDER BY label
-WITH w1, w2, site_rows,
-     collect(CASE WHEN label IS NOT NULL AND in_first <> in_second
-                  THEN {change: 'entities', kind: label, item: null, property: 'count', before: in_first, after: in_second} END) AS entity_rows
-OPTIONAL MATCH (a)-[r]->(b)
+WITH w1, w2, labels(n)[0] AS label,
+     count(CASE WHEN w1 IN n.waves THEN 1 END) AS before, count(CASE WHEN w2 IN n.waves THEN 1 END) AS after
+WHERE before <> after
+RETURN 'entities' AS change, label AS kind, null AS item, 'count' AS property, before, after, w1 AS from_wave, w2 AS to_wave
+ORDER BY kind
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (a)-[r]->(b)
 WHERE r.wave IN [w1, w2] AND a.study = $study
-WITH w1, w2, site_rows, entity_rows, type(r) AS rel,
-     count(CASE WHEN r.wave = w1 THEN 1 END) AS in_first, count(CASE WHEN r.wave = w2 THEN 1 END) AS in_second
-ORDER BY rel
-WITH w1, w2, site_rows, entity_rows,
-     collect(CASE WHEN rel IS NOT NULL AND in_first <> in_second
-                  THEN {change: 'relationships', kind: rel, item: null, property: 'count', before: in_first, after: in_second} END) AS rel_rows
-UNWIND site_rows + entity_rows + rel_rows AS row
-RETURN row.change AS change, row.kind AS kind, row.item AS item, row.property AS property,
-       row.before AS before, row.after AS after, w1 AS from_wave, w2 AS to_wave
+WITH w1, w2, type(r) AS rel,
+     count(CASE WHEN r.wave = w1 THEN 1 END) AS before, count(CASE WHEN r.wave = w2 THEN 1 END) AS after
+WHERE before <> after
+RETURN 'relationships' AS change, rel AS kind, null AS item, 'count' AS property, before, after, w1 AS from_wave, w2 AS to_wave
+ORDER BY kind

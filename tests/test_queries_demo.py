@@ -131,6 +131,10 @@ def test_network_ties_reproduces_table_4(demo):
     assert {r["site"] for r in rows} == {site_id("A"), site_id("B")}  # Table 4 covers two sites
 
 
+def test_network_ties_defaults_to_study_1s_table_4(demo):
+    assert {r["site"] for r in run(demo, "network_ties")} == {site_id("A"), site_id("B")}
+
+
 @pytest.mark.parametrize(
     ("role", "sites"),
     [("patient_representative", "ABEF"), ("nurse", "DEF"), ("hospital", "E")],  # Table 2 board representation
@@ -218,6 +222,15 @@ def test_theme_matrix_has_study_1_leadership_processes(demo):
     names = {r["theme_name"] for r in run(demo, "theme_matrix", study="z13")}
     assert {"Managing network coherence", "Managing network stability"} <= names
     assert any(name.startswith("Managing knowledge flows") for name in names)
+
+
+def test_theme_matrix_defaults_to_study_1_and_narrows_to_one_process(demo):
+    assert {(r["study"], r["site"][:len("z13:site:")]) for r in run(demo, "theme_matrix")} == {("z13", "z13:site:")}
+    # Managing network stability and its subthemes (policy and PCT uncertainty, network size,
+    # incentives): no other theme of study 1 may appear.
+    rows = run(demo, "theme_matrix", theme="z13:theme:network-stability")
+    assert {r["parent"] for r in rows} <= {None, "z13:theme:network-stability"}
+    assert "Managing network stability" in {r["theme_name"] for r in rows}
 
 
 def test_search_finds_case_c_wellbeing_hub(demo):

@@ -181,6 +181,15 @@ def test_site_network_returns_the_ties_as_graph_elements(kb):
     assert len(advice_only) == 5  # P7's tie is a collaboration
 
 
+def test_site_network_limit_keeps_the_strongest_ties(kb):
+    kb.write("MATCH (p:Participant {id: 'fx1:p:5'})-[t:ADVISED_BY]->() SET t.weight = 0.9")
+    rows = rows_of(kb, "site_network", site=SITE_A, limit=2)
+    # P5's tie is the only one with a weight; the unweighted rest count as weakest and follow by
+    # respondent and alter, so P1 -> A's PCT (fx1:org:pct sorts before fx1:p:2) comes next.
+    assert [(r["respondent"]["properties"]["id"], r["alter"]["properties"]["id"]) for r in rows] == [
+        ("fx1:p:1", "fx1:org:pct"), ("fx1:p:5", "fx1:p:4")]
+
+
 def test_network_ties_totals_per_site(kb):
     rows = rows_of(kb, "network_ties", study="fx1")
     assert [(r["site"], r["type_name"], r["ties"], r["total_ties"]) for r in rows] == [
@@ -236,6 +245,30 @@ def test_theme_matrix_without_subthemes(kb):
     rows = rows_of(kb, "theme_matrix", study="fx1", include_subthemes=False)
     assert [(r["theme"], r["site"], r["evidence"]) for r in rows] == [
         ("fx1:theme:brokers", SITE_A, 2), ("fx1:theme:flows", SITE_A, 1), ("fx1:theme:flows", SITE_B, 1)]
+
+
+def test_theme_matrix_of_one_theme_and_its_subthemes(kb):
+    cells = lambda **params: [(r["theme"], r["site"], r["evidence"]) for r in rows_of(kb, "theme_matrix", **params)]
+    # Flows' subtree is flows and brokers: the whole fx1 matrix. Brokers has no subtheme: ev1 and
+    # ev3 at site A. Without subthemes, flows alone counts only what is coded with it (ev3 at A).
+    assert cells(study="fx1", theme="fx1:theme:flows") == [
+        ("fx1:theme:brokers", SITE_A, 2), ("fx1:theme:flows", SITE_A, 2), ("fx1:theme:flows", SITE_B, 1)]
+    assert cells(study="fx1", theme="fx1:theme:brokers") == [("fx1:theme:brokers", SITE_A, 2)]
+    assert cells(study="fx1", theme="fx1:theme:flows", include_subthemes=False) == [
+        ("fx1:theme:brokers", SITE_A, 2), ("fx1:theme:flows", SITE_A, 1), ("fx1:theme:flows", SITE_B, 1)]
+    assert cells(study="fx2", theme="fx1:theme:flows") == []  # flows' evidence is all from fx1's sites
+    assert cells(study="", theme="fx2:theme:networks") == [("fx2:theme:networks", CASE_C, 1)]
+
+
+def test_theme_matrix_limit_keeps_the_cells_with_most_evidence(kb):
+    rows = rows_of(kb, "theme_matrix", study="fx1", limit=2)
+    # Brokers x A and flows x A hold two pieces each, flows x B one: the last is left out.
+    assert [(r["theme"], r["site"], r["evidence"]) for r in rows] == [
+        ("fx1:theme:brokers", SITE_A, 2), ("fx1:theme:flows", SITE_A, 2)]
+    # Every study: fx1's three cells, then fx2's networks x case C (ev4).
+    assert [(r["study"], r["theme"]) for r in rows_of(kb, "theme_matrix", study="")] == [
+        ("fx1", "fx1:theme:brokers"), ("fx1", "fx1:theme:flows"), ("fx1", "fx1:theme:flows"),
+        ("fx2", "fx2:theme:networks")]
 
 
 def test_evidence_for_theme_with_and_without_subthemes(kb):
@@ -327,6 +360,16 @@ def test_wave_changes_defaults_to_first_and_last_wave(kb):
     assert {(r["from_wave"], r["to_wave"]) for r in rows} == {(W1, W2)}
 
 
+def test_wave_changes_lists_nothing_for_one_wave_or_another_studys_waves(kb):
+    assert rows_of(kb, "wave_changes", study="fx1", from_wave=W2, to_wave=W2) == []  # nothing differs from itself
+    assert rows_of(kb, "wave_changes", study="fx2", from_wave=W1, to_wave=W2) == []  # fx1's waves, not fx2's
+    # Reversed, every difference swaps sides.
+    forward = rows_of(kb, "wave_changes", study="fx1", from_wave=W1, to_wave=W2)
+    backward = rows_of(kb, "wave_changes", study="fx1", from_wave=W2, to_wave=W1)
+    assert sorted((r["kind"], str(r["item"]), r["property"], str(r["after"]), str(r["before"])) for r in backward) == sorted(
+        (r["kind"], str(r["item"]), r["property"], str(r["before"]), str(r["after"])) for r in forward)
+
+
 # --- citations, search, overview --------------------------------------------------------------
 
 
@@ -338,6 +381,13 @@ def test_co_cited_works(kb):
     # Paper one lists work 3 twice: still one citing publication.
     once = {r["work"]: r["publications"] for r in rows_of(kb, "co_cited_works", min_publications=1)}
     assert once["work:3"] == 1
+
+
+
+def test_co_cited_works_limit_keeps_the_most_cited(kb):
+    # Works 1 and 2 have two citing publications each, work 1 from two studies; work 3 has one.
+    assert column(rows_of(kb, "co_cited_works", min_publications=1, limit=1), "work") == ["work:1"]
+    assert column(rows_of(kb, "co_cited_works", min_publications=1, limit=2), "work") == ["work:1", "work:2"]
 
 
 def test_search_is_case_insensitive_and_names_the_field(kb):
@@ -352,6 +402,15 @@ def test_study_overview_counts_per_wave(kb):
     rows = rows_of(kb, "study_overview")
     counts = {r["wave"]: (r["sites"], r["participants"], r["evidence"], r["publications"]) for r in rows}
     assert counts == {W1: (2, 0, 4, 1), W2: (1, 8, 0, 0), WB: (1, 2, 1, 2)}
+
+
+def test_study_overview_lists_waves_that_define_nothing_yet(store):
+    _nodes(store, "Study", [{"id": "fx3", "title": "Fixture study three", "study": "fx3", "waves": ["fx3-w1"]}])
+    _nodes(store, "Wave", [_in("fx3", "fx3-w1", id="fx3-w1", title="planned", phase=1)])
+    _rels(store, "HAS_WAVE", [("fx3", "fx3-w1")])
+    rows = rows_of(store, "study_overview")
+    assert [(r["wave"], r["sites"], r["participants"], r["evidence"], r["publications"]) for r in rows] == [
+        ("fx3-w1", 0, 0, 0, 0)]
 
 
 def test_site_profile_sections_in_order(kb):

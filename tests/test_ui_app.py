@@ -211,6 +211,20 @@ def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
     assert all("source: not recorded" not in c for c in captions)
 
 
+def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
+    at = open_page("views/themes.py")
+    assert at.selectbox(key="themes:study").value == "z13"  # study 1's framework until another is chosen
+    rows = at.selectbox(key="themes:rows").options  # the study's themes, labelled "name (study)"
+    assert rows[0] == "(every theme)" and len(rows) > 1 and all(label.endswith("(z13)") for label in rows[1:])
+    at.selectbox(key="themes:rows").set_value("z13:theme:network-stability").run()
+    assert not at.exception
+    # Study 1 files policy and PCT uncertainty, network size and incentives under network stability;
+    # the only evidence on incentives comes from the paper's discussion, from no site, so it has no cell.
+    assert set(frame_with(at, "theme_name")["theme"]) == {
+        "z13:theme:network-stability", "z13:theme:policy-uncertainty", "z13:theme:pct-uncertainty",
+        "z13:theme:network-size"}
+
+
 def test_network_page_draws_the_advice_network_and_its_brokers(app_env):
     at = open_page("views/network.py")
     at.button_group(key="network:mode").set_value("Advice network").run()

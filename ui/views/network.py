@@ -17,18 +17,19 @@ MODES = ("Around a site", "Advice network", "Around any entity", "Between two en
 SNA_COLUMNS = ("betweenness", "degree", "closeness", "ties")
 
 
-def show_graph_result(name: str, values: dict, key: str) -> None:
-    """Run a graph query and draw it, with its table and downloads under the picture."""
+def show_graph_result(name: str, values: dict, key: str) -> int:
+    """Run a graph query and draw it, with its table and downloads under the picture; the row count."""
     outcome = results.run_or_report(name, values)
     if outcome is None:
-        return
+        return 0
     columns, rows, meta = outcome
     if not rows:
         st.info("Nothing is connected here in the loaded data.")
-        return
+        return 0
     graph.show_graph(rows, key=f"{key}:graph")
     with st.expander(f"Table ({len(rows)} rows) and downloads"):
         results.show_table(columns, rows, meta, key=key, draw_graph=False)
+    return len(rows)
 
 
 def around_site() -> None:
@@ -46,7 +47,11 @@ def advice_network() -> None:
     relation = forms.param_widget(query, query.param("relation"), "network:advice:relation", right)
     if not site:
         return
-    show_graph_result("site_network", {"site": site, "relation": relation}, key="network:advice")
+    limit = query.param("limit").default
+    shown = show_graph_result("site_network", {"site": site, "relation": relation, "limit": limit}, key="network:advice")
+    if shown >= limit:
+        st.caption(f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
+                   "ranked on its whole network.")
     st.subheader("Knowledge brokers")
     outcome = results.run_or_report("knowledge_brokers", {"site": site, "limit": 10})
     if outcome and outcome[1]:

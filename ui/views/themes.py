@@ -1,7 +1,9 @@
 """Themes: the sites × themes framework matrix as a heatmap; a cell opens the evidence behind it.
 
 Clicking a cell selects its theme and site; the two pickers under the matrix follow the click and
-can also be used on their own. Queries: `theme_matrix`, `evidence_for_theme`, `cross_study_themes`.
+can also be used on their own. A national study has hundreds of themes and sites: the matrix then
+shows the cells with the most evidence (the query's `limit`), and choosing a theme narrows it to
+that theme and its subthemes. Queries: `theme_matrix`, `evidence_for_theme`, `cross_study_themes`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kb.queries import get_query
-from ui import charts, downloads, forms, results
+from kb.queries import NamedQuery, get_query
+from ui import charts, data, downloads, forms, results
 
 MATRIX_KEY = "themes:matrix"
 THEME_KEY, SITE_KEY = "themes:theme", "themes:site"
+ROWS_KEY = "themes:rows"
 CLICKED = "themes:clicked"
 ROW_HEIGHT_PX = 24
 
@@ -77,19 +80,41 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
         downloads.download_buttons(columns, rows, meta, key="themes:evidence")
 
 
+def pick_rows(query: NamedQuery, study: str | None, target) -> str:
+    """The theme whose subtree makes the rows ("" for every theme), among the chosen study's themes.
+
+    The loaders give a study's themes ids that start with the study's id (`<study>:theme:…`), which
+    is how its themes are told apart here; a theme named otherwise still shows in the matrix.
+    """
+    options = [(value, label) for value, label in data.choices(query, query.param("theme"))
+               if not study or str(value).startswith(f"{study}:")]
+    labels = {"": "(every theme)", **dict(options)}
+    if st.session_state.get(ROWS_KEY) not in labels:
+        st.session_state.pop(ROWS_KEY, None)
+    return target.selectbox("Rows", list(labels), format_func=labels.get, key=ROWS_KEY, help=query.param("theme").help)
+
+
 def show_framework() -> None:
     query = get_query("theme_matrix")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     study = forms.param_widget(query, query.param("study"), "themes:study", left)
+    theme = pick_rows(query, study, middle)
     subthemes = forms.param_widget(query, query.param("include_subthemes"), "themes:subthemes", right)
-    outcome = results.run_or_report("theme_matrix", {"study": study, "include_subthemes": subthemes})
+    limit = query.param("limit").default
+    outcome = results.run_or_report("theme_matrix", {"study": study, "theme": theme, "include_subthemes": subthemes,
+                                                     "limit": limit})
     if outcome is None:
         return
     columns, rows, meta = outcome
     if not rows:
         st.info("No coded evidence is loaded for these choices.")
         return
-    st.caption("Evidence per site and theme. Click a cell to read the evidence behind it.")
+    caption = "Evidence per site and theme. Click a cell to read the evidence behind it."
+    if len(rows) >= limit:
+        narrower = "a theme" if not theme else "a theme further down"
+        caption += (f" It shows at most {limit} cells, those with the most evidence; choose {narrower} under Rows "
+                    "to see every cell of it.")
+    st.caption(caption)
     frame = show_matrix(rows)
     with st.expander("Matrix as a table, and downloads"):
         results.show_table(columns, rows, meta, key="themes:matrix-table", draw_graph=False)
