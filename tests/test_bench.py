@@ -70,6 +70,15 @@ def test_every_library_query_is_timed_with_its_defaults(figures):
         assert 0 < entry["p50_ms"] <= entry["p95_ms"] <= entry["max_ms"]
 
 
+def test_comparisons_are_timed_between_two_synthetic_waves(figures):
+    synthetic = {q["query"]: q for q in figures["queries"] if q["params"] == "synthetic"}
+    values = synthetic["wave_changes"]["values"]
+    assert values["study"] == "syn"
+    assert values["from_wave"].startswith("syn-") and values["to_wave"].startswith("syn-")
+    assert values["from_wave"] != values["to_wave"]
+    assert "error" not in synthetic["wave_changes"]
+
+
 def test_every_page_of_the_app_is_rendered(figures):
     assert [p["page"] for p in figures["ui"]] == [str(p.relative_to(UI_DIR)) for p in ui_pages()]
     assert len(figures["ui"]) >= 1

@@ -48,15 +48,18 @@ def _timed_runs(store: Store, name: str, values: dict[str, Any], runs: int) -> d
 
 
 def synthetic_values(store: Store, query, prefix: str) -> dict[str, Any]:
-    """For each parameter with a choice list, its first choice from the synthetic study (if any)."""
+    """For each parameter with a choice list, its first choice from the synthetic study (if any):
+    the study itself, an entity (`syn:…`) or a wave (`syn-…`). Two parameters of one query get
+    different choices, so a comparison (wave_changes) compares two synthetic waves, not one with itself."""
     from kb.queries import choices_for
 
-    values = {}
+    values: dict[str, Any] = {}
     for param in query.params:
         if not param.choices_query:
             continue
         for choice in choices_for(store, param):
-            if isinstance(choice, str) and (choice == prefix or choice.startswith(prefix + ":")):
+            synthetic = isinstance(choice, str) and (choice == prefix or choice.startswith((prefix + ":", prefix + "-")))
+            if synthetic and choice not in values.values():
                 values[param.name] = choice
                 break
     return values

@@ -42,9 +42,9 @@ _ENDS = struct.Struct("<QQ")
 _COUNT = struct.Struct("<I")
 # A command is sent when its records reach this size: large enough that the per-command cost
 # vanishes, small enough that client and engine never hold more than a few copies of it.
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 LOOKUP_BATCH = 20_000
-CHUNK_ROWS = 50_000  # rows made and encoded at a time
+CHUNK_ROWS = 20_000  # rows made and encoded at a time
 
 Run = Callable[[str, dict[str, Any]], Any]  # a writer's `read` (Cypher with parameters -> Result)
 # Sends one GRAPH.BULK command with (node count, edge count, label tokens, type tokens, token) and

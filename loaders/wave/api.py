@@ -24,12 +24,12 @@ from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
 from loaders.wave.manifest import FIGURE_PREFIX
-from loaders.wave.package import quick_identity, read_package
+from loaders.wave.package import quick_identity
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import read_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
 from loaders.wave.storecheck import check_against_store, wave_props
-from loaders.wave.validate import validate_content
+from loaders.wave.validate import read_and_validate
 from loaders.wave.write import LoadReport, unchanged_report, write_package
 
 Progress = Callable[[int, int, str], None]
@@ -47,7 +47,7 @@ def validate_package(path: str | Path, store: Store | None = None) -> ValidatedP
     the required waves must be loaded, and entities other waves already define must be identical.
     Raises ValidationError listing every problem, or NotFound / UsageError for a missing path.
     """
-    pkg = validate_content(read_package(path))
+    pkg = read_and_validate(path)
     _, citation_warnings = read_reference_lists(pkg)
     pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
     if store is None:
@@ -70,7 +70,7 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         unchanged = unchanged_report(wave_props(store, manifest.wave_id), manifest.wave_id, manifest.study_id, source_hash)
         if unchanged:
             return unchanged
-    pkg = validate_content(read_package(path))
+    pkg = read_and_validate(path)
     _, citation_warnings = read_reference_lists(pkg)
     pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
     return write_package(store, pkg, on_progress)

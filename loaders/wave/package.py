@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
@@ -21,6 +21,7 @@ from loaders.wave.source import PackageFiles, open_package_files
 from loaders.wave.spec import FILE_ORDER, NODE_FILES, REL_FILES
 
 README = "README.md"
+OnTable = Callable[[CsvTable, "Manifest | None"], None]
 SPECS = {spec.file: spec for spec in (*NODE_FILES, *REL_FILES)}
 
 
@@ -66,12 +67,15 @@ def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
                          "'qdpx' and the reference lists named under 'citations' in wave.yaml")
 
 
-def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem]) -> CsvTable:
+def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem],
+           on_table: OnTable | None, manifest: Manifest | None) -> CsvTable | None:
     with files.open(name) as raw:
         hashing = HashingStream(raw)
-        table = read_csv(SPECS[name], hashing, problems)
+        table = read_csv(SPECS[name], hashing, problems, lazy=on_table is not None)
+        if on_table is not None:
+            on_table(table, manifest)  # consumes the rows while the file is open
         digests[name] = hashing.drain()
-    return table
+    return None if on_table is not None else table
 
 
 def _citation_files(files: PackageFiles, manifest: Manifest | None, digests: dict[str, str],
@@ -96,8 +100,12 @@ def source_hash(digests: Mapping[str, str]) -> str:
     return total.hexdigest()
 
 
-def read_package(path: str | Path) -> PackageContent:
-    """Read the package at `path` (folder or .zip); problems of form are collected, not raised."""
+def read_package(path: str | Path, on_table: OnTable | None = None) -> PackageContent:
+    """Read the package at `path` (folder or .zip); problems of form are collected, not raised.
+
+    With `on_table`, each table is handed to it as it is read, its rows an iterator to consume at
+    once, and the content keeps no tables (validate.read_and_validate streams a package this way).
+    """
     problems: list[Problem] = []
     digests: dict[str, str] = {}
     with open_package_files(path) as files:
@@ -106,10 +114,16 @@ def read_package(path: str | Path) -> PackageContent:
         for name in files.names():
             if name not in known:
                 problems.append(_unknown_file(name, manifest))
-        tables = tuple(_table(files, name, digests, problems) for name in FILE_ORDER if name in files.names())
+        tables = [_table(files, name, digests, problems, on_table, manifest) for name in FILE_ORDER if name in files.names()]
         coded = convert_qualitative(files, manifest, digests, problems)
         citations = _citation_files(files, manifest, digests, problems)
-    return PackageContent(Path(path), manifest, [*tables, *coded.tables], MappingProxyType(citations),
+    if on_table is not None:
+        for table in coded.tables:
+            on_table(table, manifest)
+        tables, coded_tables = [], []
+    else:
+        coded_tables = list(coded.tables)
+    return PackageContent(Path(path), manifest, [*tables, *coded_tables], MappingProxyType(citations),
                           source_hash(digests), tuple(problems), coded.warnings,
                           CONVERTED_LABELS if coded.failed else frozenset())
 

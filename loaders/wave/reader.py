@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import BinaryIO, Iterator, Mapping
+from typing import BinaryIO, Iterable, Iterator, Mapping
 
 from kb.errors import Problem, shorten
 from loaders.wave.spec import Column, NodeFile, RelFile
@@ -26,7 +26,9 @@ from loaders.wave.spec import Column, NodeFile, RelFile
 FileSpec = NodeFile | RelFile
 ESCAPED = range(0xDC80, 0xDD00)  # where errors="surrogateescape" puts bytes that are not UTF-8
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-REPEATING_TYPES = ("id", "ref", "enum", "bool")  # cells kept once however many rows repeat them
+# Cells kept once however many rows repeat them: ids, references, choices, and locators (every row
+# of a table or a respondent's ties points at the same place in the source).
+REPEATING_TYPES = ("id", "ref", "enum", "bool")
 _ESCAPED_CHAR = re.compile(f"[{chr(ESCAPED.start)}-{chr(ESCAPED.stop - 1)}]")
 
 
@@ -76,7 +78,7 @@ class CsvTable:
 
     spec: FileSpec
     columns: tuple[str, ...]
-    rows: tuple[CsvRow, ...]
+    rows: Iterable[CsvRow]  # a tuple, or an iterator read as it is consumed (read_csv's `lazy`)
 
 
 def table_from_rows(spec: FileSpec, rows: list[Mapping[str, str]], origin: str, problems: list[Problem]) -> CsvTable:
@@ -194,33 +196,40 @@ def _records(stream: BinaryIO) -> Iterator[list[str]]:
     return csv.reader(text, strict=True)
 
 
-def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem]) -> CsvTable:
-    """The rows of one package file; problems are appended to `problems`, never raised."""
-    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
-    if buffered.peek(2)[:2] in UTF16_BOMS:
-        problems.append(Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
-        return CsvTable(spec, (), ())
-    records = _records(buffered)
-    number, names, rows = 0, None, []
-    repeating = frozenset(c.name for c in file_columns(spec) if c.type in REPEATING_TYPES)
+def _numbered(records: Iterator[list[str]], spec: FileSpec, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of every record that is not blank; unreadable records become problems."""
+    number = 0
     while True:
         try:
             cells = next(records)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:  # the reader resumes at the next line
             number += 1
             problems.append(Problem(spec.file, f"cannot be read as CSV here ({exc}); check the quoting of this row", row=number))
             continue
         number += 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        if names is None:
-            names = _header(spec, number, cells, problems)
-        else:
-            rows.append(_row(spec, number, names, cells, repeating, problems))
-    if names is None:
+        if any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem], lazy: bool = False) -> CsvTable:
+    """The rows of one package file; problems are appended to `problems`, never raised.
+
+    With `lazy` the table's rows are an iterator that reads the stream as it is consumed (so a
+    national file is never held as text rows): consume it before the stream is closed.
+    """
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+    if buffered.peek(2)[:2] in UTF16_BOMS:
+        problems.append(Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
+        return CsvTable(spec, (), ())
+    numbered = _numbered(_records(buffered), spec, problems)
+    first = next(numbered, None)
+    if first is None:
         columns = ", ".join(column.name for column in file_columns(spec))
         problems.append(Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out"))
         return CsvTable(spec, (), ())
-    return CsvTable(spec, tuple(name for name in names if name), tuple(rows))
+    names = _header(spec, first[0], first[1], problems)
+    repeating = frozenset(c.name for c in file_columns(spec) if c.type in REPEATING_TYPES or c.name == "locator")
+    rows = (_row(spec, number, names, cells, repeating, problems) for number, cells in numbered)
+    return CsvTable(spec, tuple(name for name in names if name), rows if lazy else tuple(rows))

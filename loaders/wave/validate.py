@@ -7,13 +7,14 @@ References to entities the package does not define are kept as `external_refs` w
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
 from loaders.wave.manifest import MANIFEST, Manifest
-from loaders.wave.package import PackageContent
+from loaders.wave.package import PackageContent, read_package
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
 from loaders.wave.records import NodeRecord, RefUse, RelRecord, ValidatedPackage
 from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column, NodeFile, RelFile
@@ -168,28 +169,50 @@ def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
                                     row=rel.row, column=rel.spec.start.name))
 
 
-def _records(content: PackageContent, problems: list[Problem]) -> tuple[list[NodeRecord], list[RelRecord]]:
-    study_id = content.manifest.study_id if content.manifest else None
-    nodes: list[NodeRecord] = []
-    rels: list[RelRecord] = []
-    tables = content.tables
-    while tables:
-        # Each table is released once its rows are records, so a national package is never held twice.
-        table = tables.pop(0)
-        for row in table.rows:
-            if isinstance(table.spec, NodeFile):
-                record = _node(row, table, study_id, problems)
-                nodes.extend([record] if record else [])
-            else:
-                rel = _rel(row, table, problems)
-                rels.extend([rel] if rel else [])
-    return nodes, rels
+class _Records:
+    """Typed records of a package's tables, made table by table (or row by row as they are read)."""
+
+    def __init__(self) -> None:
+        self.nodes: list[NodeRecord] = []
+        self.rels: list[RelRecord] = []
+        self.problems: list[Problem] = []
+
+    def add(self, table: CsvTable, manifest: Manifest | None) -> None:
+        study_id = manifest.study_id if manifest else None
+        if isinstance(table.spec, NodeFile):
+            for row in table.rows:
+                record = _node(row, table, study_id, self.problems)
+                if record:
+                    self.nodes.append(record)
+        else:
+            for row in table.rows:
+                rel = _rel(row, table, self.problems)
+                if rel:
+                    self.rels.append(rel)
 
 
 def validate_content(content: PackageContent) -> ValidatedPackage:
     """The validated package, or ValidationError with every problem found. Consumes `content.tables`."""
-    problems = list(content.problems)
-    nodes, rels = _records(content, problems)
+    records = _Records()
+    tables = content.tables
+    while tables:
+        # Each table is released once its rows are records, so a package is never held twice.
+        records.add(tables.pop(0), content.manifest)
+    return _validated(content, records)
+
+
+def read_and_validate(path: str | Path) -> ValidatedPackage:
+    """`validate_content(read_package(path))` in one pass: each row becomes a typed record as it is
+    read, so a national package is held once, as records, and never as text rows."""
+    records = _Records()
+    content = read_package(path, on_table=records.add)
+    return _validated(content, records)
+
+
+def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
+    # Problems of form first, then those of the rows, in file order, then those across rows.
+    problems = [*content.problems, *records.problems]
+    nodes, rels = records.nodes, records.rels
     index = _index(nodes, problems)
     _indexed_lengths(nodes, problems)
     _one_row_per_start(rels, problems)
