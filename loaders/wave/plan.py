@@ -91,10 +91,15 @@ class WritePlan:
     shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
     relationships: Mapping[RelKey, Sequence[dict]]  # -> {start, end, props} rows
 
-    def ends_of(self, rel: str) -> list[tuple[str, str]]:
+    def ends_of(self, rel: str) -> Iterator[tuple[str, str]]:
         """(start id, end id) of every planned `rel` relationship, without making their rows."""
-        return [(item[0], item[1]) for (name, _, _), rows in self.relationships.items() if name == rel
-                for item in rows.items]  # type: ignore[attr-defined]
+        for (name, _, _), rows in self.relationships.items():
+            if name == rel:
+                for item in rows.items:  # type: ignore[attr-defined]
+                    if isinstance(item, RelRecord):
+                        yield item.start, self.wave_id if item.end is None else item.end
+                    else:
+                        yield item[0], item[1]
 
     def total(self) -> int:
         """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""
@@ -125,8 +130,9 @@ def _wave_properties(manifest: Manifest) -> dict[str, Any]:
 class _Planner:
     """Groups the package's records by label and relationship key; rows are made when written.
 
-    A relationship item is (start id, end id, record, extra properties or None, converted
-    properties or None): the ids are the record's own strings, so an item costs a few pointers.
+    A relationship item is the RelRecord of a relationship file's row, or (start id, end id, node
+    record or None, the link's properties or None) for what a node row or the manifest implies:
+    the ids are the records' own strings, so an item costs a few pointers.
     """
 
     def __init__(self, pkg: ValidatedPackage, facts: StoreFacts):
@@ -143,14 +149,15 @@ class _Planner:
         return _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
                            "source": record.source, "locator": record.values.get("locator")})
 
-    def rel_row(self, item: tuple) -> dict[str, Any]:
-        start, end, record, extra, own = item
+    def rel_row(self, item: RelRecord | tuple) -> dict[str, Any]:
+        if isinstance(item, RelRecord):  # a row of a relationship file: the record is the item
+            own = {name: _stored(value) for name, value in item.values.items() if name != "locator"}
+            props = _drop_none({**own, "wave": self.wave, "source": item.source, "locator": item.values.get("locator")})
+            return {"start": item.start, "end": self.wave if item.end is None else item.end, "props": props}
+        start, end, record, extra = item
         if record is None:  # a relationship the manifest implies
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
-        if own is None:
-            own = {name: _stored(value) for name, value in record.values.items() if name != "locator"} \
-                if isinstance(record, RelRecord) else {}
-        props = _drop_none({**(extra or {}), **own, "wave": self.wave, "source": record.source,
+        props = _drop_none({**(extra or {}), "wave": self.wave, "source": record.source,
                             "locator": record.values.get("locator")})
         return {"start": start, "end": end, "props": props}
 
@@ -161,23 +168,22 @@ class _Planner:
             return
         self.nodes[label].append(record)
         if record.spec.study_rel:
-            self.rels[(record.spec.study_rel, "Study", label)].append((self.study, record.id, record, None, {}))
+            self.rels[(record.spec.study_rel, "Study", label)].append((self.study, record.id, record, None))
         for link in record.spec.links:
             for target in link_targets(record, link):
                 ends = (target, record.id) if link.reverse else (record.id, target)
                 key = (link.rel, self.label_of(ends[0]), self.label_of(ends[1]))
-                self.rels[key].append((*ends, record, link.props or None, {}))
+                self.rels[key].append((*ends, record, link.props or None))
 
     def relationship(self, record: RelRecord) -> None:
-        end = record.end if record.end is not None else self.wave
         end_label = self.label_of(record.end) if record.end is not None else "Wave"
         key = (record.spec.rel, self.label_of(record.start), end_label)
-        self.rels[key].append((record.start, end, record, None, None))
+        self.rels[key].append(record)
 
     def manifest_rels(self) -> None:
-        self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None, None))
+        self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None))
         for publication in self.pkg.manifest.publications:
-            self.rels[("REPORTED_IN", "Wave", "Publication")].append((self.wave, publication, None, None, None))
+            self.rels[("REPORTED_IN", "Wave", "Publication")].append((self.wave, publication, None, None))
 
 
 def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WritePlan:
