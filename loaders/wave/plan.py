@@ -33,16 +33,16 @@ def _stored(value: Any) -> Any:
 def node_properties(record: NodeRecord) -> dict[str, Any]:
     """The entity's own properties: every non-reference column that has a value (no provenance)."""
     return {
-        column.name: _stored(record.values[column.name])
+        column.name: _stored(record.typed[column.name])
         for column in record.spec.columns
         if column.type not in ("ref", "refs") and column.name not in PROVENANCE
-        and record.values[column.name] is not None
+        and record.typed[column.name] is not None
     }
 
 
 def link_targets(record: NodeRecord, link: Link) -> list[str]:
     """The ids a link column of the record points to (none, one, or several for a refs column)."""
-    value = record.values[link.column]
+    value = record.typed[link.column]
     if value is None:
         return []
     return list(value) if isinstance(value, tuple) else [value]
@@ -147,18 +147,18 @@ class _Planner:
 
     def node_row(self, record: NodeRecord) -> dict[str, Any]:
         return _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
-                           "source": record.source, "locator": record.values.get("locator")})
+                           "source": record.source, "locator": record.typed.get("locator")})
 
     def rel_row(self, item: RelRecord | tuple) -> dict[str, Any]:
         if isinstance(item, RelRecord):  # a row of a relationship file: the record is the item
-            own = {name: _stored(value) for name, value in item.values.items() if name != "locator"}
-            props = _drop_none({**own, "wave": self.wave, "source": item.source, "locator": item.values.get("locator")})
+            own = {name: _stored(value) for name, value in item.typed.items() if name != "locator"}
+            props = _drop_none({**own, "wave": self.wave, "source": item.source, "locator": item.typed.get("locator")})
             return {"start": item.start, "end": self.wave if item.end is None else item.end, "props": props}
         start, end, record, extra = item
         if record is None:  # a relationship the manifest implies
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
         props = _drop_none({**(extra or {}), "wave": self.wave, "source": record.source,
-                            "locator": record.values.get("locator")})
+                            "locator": record.typed.get("locator")})
         return {"start": start, "end": end, "props": props}
 
     def node(self, record: NodeRecord) -> None:

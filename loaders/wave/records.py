@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from loaders.wave.manifest import Manifest
@@ -34,12 +35,17 @@ class NodeRecord:
 
     spec: NodeFile
     row: int
-    values: Mapping[str, Any]
+    typed: dict[str, Any]  # read it through `values`; kept bare because a proxy per row adds up
     origin: str | None = None
 
     @property
+    def values(self) -> Mapping[str, Any]:
+        """Every column's typed value, read-only."""
+        return MappingProxyType(self.typed)
+
+    @property
     def id(self) -> str:
-        return self.values["id"]
+        return self.typed["id"]
 
     @property
     def file(self) -> str:
@@ -59,8 +65,13 @@ class RelRecord:
     row: int
     start: str
     end: str | None
-    values: Mapping[str, Any]
+    typed: dict[str, Any]  # read it through `values`, as for NodeRecord
     origin: str | None = None
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The row's typed values besides its ends, read-only."""
+        return MappingProxyType(self.typed)
 
     @property
     def file(self) -> str:

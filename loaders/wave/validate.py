@@ -59,7 +59,7 @@ def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Pro
         problems.append(Problem(row.file, f"'{values['id']}' does not start with '{study_id}:'; ids of this package "
                                           f"are namespaced by study.id, e.g. {study_id}:site:a", row=row.row, column="id"))
         return None
-    return NodeRecord(table.spec, row.row, MappingProxyType(values), row.origin)
+    return NodeRecord(table.spec, row.row, values, row.origin)
 
 
 def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | None:
@@ -71,7 +71,7 @@ def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | N
     end = values.pop(spec.end.name) if spec.end.type != "wave" else None
     if start is None or (end is None and spec.end.type != "wave"):
         return None  # a missing required column, already reported at the header
-    return RelRecord(spec, row.row, start, end, MappingProxyType(values), row.origin)
+    return RelRecord(spec, row.row, start, end, values, row.origin)
 
 
 def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRecord]:
@@ -121,8 +121,8 @@ class _RefChecker:
 def _check_refs(refs: _RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
     for record in nodes:
         for column in record.spec.columns:
-            if column.type in ("ref", "refs") and record.values[column.name] is not None:
-                refs.cell(record.file, record.row, column, record.values[column.name])
+            if column.type in ("ref", "refs") and record.typed[column.name] is not None:
+                refs.cell(record.file, record.row, column, record.typed[column.name])
     for rel in rels:
         refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
         if rel.end is not None:
@@ -137,7 +137,7 @@ def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
     """A region `part_of` itself or a theme its own `parent` would make a loop of one."""
     for record in nodes:
         for column in record.spec.columns:
-            value = record.values.get(column.name)
+            value = record.typed.get(column.name)
             targets = value if isinstance(value, tuple) else (value,)
             if column.type in ("ref", "refs") and record.id in targets:
                 problems.append(Problem(record.file, f"'{record.id}' refers to itself; name another entity or leave the "
@@ -149,7 +149,7 @@ def _indexed_lengths(nodes: list[NodeRecord], problems: list[Problem]) -> None:
     embedded store refuses long indexed strings, and index keys have size limits on every engine."""
     for record in nodes:
         for name in INDEXED.get(record.spec.label, ()):
-            value = record.values.get(name)
+            value = record.typed.get(name)
             if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
                 problems.append(Problem(record.file, f"'{shorten(value)}' is {len(value)} characters long; '{name}' is "
                                                      f"indexed and may have at most {MAX_ID_LENGTH} characters",
