@@ -142,10 +142,10 @@ def _network_section() -> str:
 all-or-nothing step, the loader measures each site's survey network (as study 1 did in Gephi) with
 networkx's definitions, computed in C by igraph, and writes the measures back. A participant's
 site is its `AT` relationship. A site's survey network for the wave is the ties its participants
-reported in that wave and the people and organisations they named, wherever those are (as an edge list imported into Gephi gives it): a
-participant who reported no tie and was named by nobody is not part of it and gets no measures.
-Measures are computed on the undirected view (a tie links two people whichever of them reported
-it) with networkx's defaults (normalised, unweighted).
+reported in that wave and the people and organisations they named, wherever those are (as an
+edge list imported into Gephi gives it): a participant who reported no tie and was named by nobody
+is not part of it and gets no measures. Measures are computed on the undirected view (a tie links
+two people whichever of them reported it) with networkx's defaults (normalised, unweighted).
 
 On every Participant of the site that is in its network:
 
