@@ -151,8 +151,13 @@ class _Planner:
 
     def rel_row(self, item: RelRecord | tuple) -> dict[str, Any]:
         if isinstance(item, RelRecord):  # a row of a relationship file: the record is the item
-            own = {name: _stored(value) for name, value in item.typed.items() if name != "locator"}
-            props = _drop_none({**own, "wave": self.wave, "source": item.source, "locator": item.typed.get("locator")})
+            # One dict, built in place: this runs once per tie of a national survey.
+            props = {name: _stored(value) for name, value in item.typed.items()
+                     if value is not None and name != "locator"}
+            props["wave"], props["source"] = self.wave, item.source
+            locator = item.typed.get("locator")
+            if locator is not None:
+                props["locator"] = locator
             return {"start": item.start, "end": self.wave if item.end is None else item.end, "props": props}
         start, end, record, extra = item
         if record is None:  # a relationship the manifest implies
