@@ -14,7 +14,8 @@
 
 // Each row carries two whole nodes and a relationship, which is what the graph picture needs and
 // what makes a row costly to send; `limit` keeps the strongest ties (a tie without a weight
-// counts as weakest), listed by respondent and alter.
+// counts as weakest), listed by respondent and alter. The last ORDER BY names the returned
+// columns: on FalkorDB 4.16, `ORDER BY p.id` after `WITH … LIMIT` left the rows unsorted.
 MATCH (s:Site {id: $site})
 MATCH (p:Participant)-[a:AT]->(s)
 MATCH (p)-[t:ADVISED_BY]->(x)
