@@ -34,7 +34,7 @@ import numpy as np
 from kb.network import Reader, WaveNetworks, read_wave_networks
 from kb.schema import label, rel_type
 from kb.sna import SiteNetwork, board_summary
-from kb.sna_fast import UNKNOWN_GROUP, IndexedNetwork, brokerage, centralities, degrees
+from kb.sna_fast import IndexedNetwork, brokerage, centralities, degrees, group_numbers
 from kb.store.base import Writer
 
 MEASURE_DOCS = {
@@ -93,10 +93,9 @@ class Measured:
         return {"participants": self.participants, "sites": self.sites}
 
 
-def _site_rows(site: str, wave: str, networks: WaveNetworks, group_number: dict[str | None, int]
-               ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def _site_rows(site: str, wave: str, networks: WaveNetworks) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The measures of the site's participants in its network, and its board summary (None
-    without board members). `group_number` numbers every group of the wave for kb.sna_fast."""
+    without board members)."""
     ties, groups = networks.ties[site], networks.groups
     respondents, alters = zip(*ties)
     nodes = sorted(set(respondents).union(alters))
@@ -104,8 +103,7 @@ def _site_rows(site: str, wave: str, networks: WaveNetworks, group_number: dict[
     network = IndexedNetwork.from_arrays(len(nodes), np.fromiter(map(position.__getitem__, respondents), np.int64),
                                          np.fromiter(map(position.__getitem__, alters), np.int64))
     degree, (betweenness, closeness) = degrees(network).tolist(), (m.tolist() for m in centralities(network))
-    node_groups = np.fromiter((group_number[groups.get(node)] for node in nodes), np.int64, len(nodes))
-    brokered = brokerage(network, node_groups).sum(axis=1).tolist()
+    brokered = brokerage(network, group_numbers(groups.get(node) for node in nodes)).sum(axis=1).tolist()
     participants = networks.participants.get(site, [])
     measured = sorted(position[p.id] for p in participants if p.id in position)
     people = [{"id": nodes[i], "degree": degree[i], "betweenness": betweenness[i], "closeness": closeness[i],
@@ -127,20 +125,14 @@ def clear_sites(w: Writer, sites: list[str]) -> None:
     w.run_batches(CLEAR, ({"site": site} for site in sites), BATCH_SIZE)
 
 
-def _group_numbers(networks: list[WaveNetworks]) -> dict[str | None, int]:
-    groups = sorted({group for n in networks for group in n.groups.values() if group is not None})
-    return {None: UNKNOWN_GROUP, **{group: number for number, group in enumerate(groups)}}
-
-
 def _measure(w: Writer, networks: list[WaveNetworks], cleared: list[str], on_progress: Progress | None) -> Measured:
     """Measure and write every site of `networks`; clear the measures of every other participant of
     those sites and of the sites `cleared` (the participants written lose theirs by being written)."""
     sites = sorted(((site, n) for n in networks for site in n.ties), key=lambda pair: pair[0])
-    group_number = _group_numbers(networks)
     people: list[dict[str, Any]] = []
     summaries: list[dict[str, Any]] = []
     for done, (site, network) in enumerate(sites, start=1):
-        site_people, summary = _site_rows(site, network.wave, network, group_number)
+        site_people, summary = _site_rows(site, network.wave, network)
         people += site_people
         summaries += [summary] if summary else []
         if on_progress:

@@ -68,14 +68,11 @@ def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
 
 
 def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem],
-           on_table: OnTable | None, manifest: Manifest | None) -> CsvTable | None:
+           consume: OnTable, lazy: bool, manifest: Manifest | None) -> None:
     with files.open(name) as raw:
         hashing = HashingStream(raw)
-        table = read_csv(SPECS[name], hashing, problems, lazy=on_table is not None)
-        if on_table is not None:
-            on_table(table, manifest)  # consumes the rows while the file is open
+        consume(read_csv(SPECS[name], hashing, problems, lazy=lazy), manifest)  # while the file is open
         digests[name] = hashing.drain()
-    return None if on_table is not None else table
 
 
 def _citation_files(files: PackageFiles, manifest: Manifest | None, digests: dict[str, str],
@@ -108,22 +105,22 @@ def read_package(path: str | Path, on_table: OnTable | None = None) -> PackageCo
     """
     problems: list[Problem] = []
     digests: dict[str, str] = {}
+    kept: list[CsvTable] = []
+    consume = on_table or (lambda table, _: kept.append(table))
     with open_package_files(path) as files:
         manifest = _manifest(files, digests, problems)
         known = set(_known_files(manifest))
         for name in files.names():
             if name not in known:
                 problems.append(_unknown_file(name, manifest))
-        tables = [_table(files, name, digests, problems, on_table, manifest) for name in FILE_ORDER if name in files.names()]
+        for name in FILE_ORDER:
+            if name in files.names():
+                _table(files, name, digests, problems, consume, on_table is not None, manifest)
         coded = convert_qualitative(files, manifest, digests, problems)
         citations = _citation_files(files, manifest, digests, problems)
-    if on_table is not None:
-        for table in coded.tables:
-            on_table(table, manifest)
-        tables, coded_tables = [], []
-    else:
-        coded_tables = list(coded.tables)
-    return PackageContent(Path(path), manifest, [*tables, *coded_tables], MappingProxyType(citations),
+    for table in coded.tables:
+        consume(table, manifest)
+    return PackageContent(Path(path), manifest, kept, MappingProxyType(citations),
                           source_hash(digests), tuple(problems), coded.warnings,
                           CONVERTED_LABELS if coded.failed else frozenset())
 

@@ -149,22 +149,23 @@ class _Planner:
         return _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
                            "source": record.source, "locator": record.typed.get("locator")})
 
+    def _props(self, own: Mapping[str, Any], record: NodeRecord | RelRecord) -> dict[str, Any]:
+        # One dict, built in place: this runs once per tie of a national survey.
+        props = {name: _stored(value) for name, value in own.items() if value is not None and name != "locator"}
+        props["wave"], props["source"] = self.wave, record.source
+        locator = record.typed.get("locator")
+        if locator is not None:
+            props["locator"] = locator
+        return props
+
     def rel_row(self, item: RelRecord | tuple) -> dict[str, Any]:
         if isinstance(item, RelRecord):  # a row of a relationship file: the record is the item
-            # One dict, built in place: this runs once per tie of a national survey.
-            props = {name: _stored(value) for name, value in item.typed.items()
-                     if value is not None and name != "locator"}
-            props["wave"], props["source"] = self.wave, item.source
-            locator = item.typed.get("locator")
-            if locator is not None:
-                props["locator"] = locator
-            return {"start": item.start, "end": self.wave if item.end is None else item.end, "props": props}
+            end = self.wave if item.end is None else item.end
+            return {"start": item.start, "end": end, "props": self._props(item.typed, item)}
         start, end, record, extra = item
         if record is None:  # a relationship the manifest implies
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
-        props = _drop_none({**(extra or {}), "wave": self.wave, "source": record.source,
-                            "locator": record.typed.get("locator")})
-        return {"start": start, "end": end, "props": props}
+        return {"start": start, "end": end, "props": self._props(extra or {}, record)}
 
     def node(self, record: NodeRecord) -> None:
         label = record.spec.label
