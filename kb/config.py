@@ -67,7 +67,9 @@ def _from_file(path: Path) -> dict:
     allowed = {"data_dir", "uri", "neo4j_username", "neo4j_database"}
     unknown = sorted(set(section) - allowed)
     if unknown:
-        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise ConfigError(
+            f"config file {path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
     return dict(section)
 
 

@@ -115,7 +115,7 @@ def _ping(sock: str, timeout: float = 1.0) -> str | None:
     except redis.exceptions.BusyLoadingError:
         return None
     for module in modules:
-        fields = module if isinstance(module, dict) else dict(zip(module[::2], module[1::2]))
+        fields = module if isinstance(module, dict) else dict(zip(module[::2], module[1::2], strict=False))
         name = fields.get(b"name", fields.get("name"))
         if name in (b"graph", "graph"):
             ver = int(fields.get(b"ver", fields.get("ver", 0)))
@@ -156,22 +156,33 @@ def _launch(data_dir: Path, sock: Path) -> subprocess.Popen:
     db_dir.mkdir(parents=True, exist_ok=True)
     args = [
         server,
-        "--port", "0",  # no TCP listener at all
-        "--unixsocket", str(sock),
-        "--unixsocketperm", "700",
-        "--dir", str(db_dir),
-        "--appendonly", "yes",
+        "--port",
+        "0",  # no TCP listener at all
+        "--unixsocket",
+        str(sock),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(db_dir),
+        "--appendonly",
+        "yes",
         # Every acknowledged write reaches the disk before the reply: research data outlives a
         # power cut, not only a kill of the process.
-        "--appendfsync", "always",
-        "--save", "",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
         # GRAPH.COPY forks, and so does an append-only-file rewrite; Redis allows one child at a
         # time and a copy that cannot fork stalls. Rewrites therefore never start on their own:
         # the store compacts the file itself between atomic units (see FalkorStore._compact).
-        "--auto-aof-rewrite-percentage", "0",
-        "--daemonize", "no",
-        "--logfile", str(data_dir / "engine.log"),
-        "--loadmodule", module,
+        "--auto-aof-rewrite-percentage",
+        "0",
+        "--daemonize",
+        "no",
+        "--logfile",
+        str(data_dir / "engine.log"),
+        "--loadmodule",
+        module,
     ]
     return subprocess.Popen(
         args,
@@ -219,7 +230,9 @@ def start(data_dir: Path) -> EngineState:
                 return EngineState(True, proc.pid, str(sock), data_dir, version)
             time.sleep(0.05)
         proc.kill()
-        raise EngineError(f"the embedded engine did not answer within {START_TIMEOUT_S:.0f}s; see {data_dir / 'engine.log'}")
+        raise EngineError(
+            f"the embedded engine did not answer within {START_TIMEOUT_S:.0f}s; see {data_dir / 'engine.log'}"
+        )
 
 
 def stop(data_dir: Path, timeout: float = 60.0) -> bool:
@@ -231,8 +244,7 @@ def stop(data_dir: Path, timeout: float = 60.0) -> bool:
             _clear_stale(data_dir, state)
             return False
         try:
-            client = redis.Redis(unix_socket_path=state["socket"], socket_timeout=timeout,
-                                 retry=Retry(NoBackoff(), 0))
+            client = redis.Redis(unix_socket_path=state["socket"], socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
             client.shutdown()
         except (redis.exceptions.ConnectionError, OSError):
             pass  # the connection drops as the server exits

@@ -24,10 +24,11 @@ import math
 import os
 import re
 import secrets
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import networkx as nx
 
@@ -299,7 +300,7 @@ def provenance_record(meta: dict[str, Any]) -> dict[str, Any]:
         "query": query,
         "parameters": meta.get("parameters") or {},
         "engine": meta.get("engine"),
-        "exported_at": meta.get("exported_at") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exported_at": meta.get("exported_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "row_count": meta.get("row_count"),
         "tool": _tool_version(),
     }
@@ -328,7 +329,7 @@ def _replacing(path: Path, binary: bool) -> Iterator[IO]:
         raise UsageError(f"cannot write {path}: folder {path.parent} does not exist; create it or choose another --out")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        with (open(temporary, "xb") if binary else open(temporary, "x", encoding="utf-8", newline="")) as fh:
+        with open(temporary, "xb") if binary else open(temporary, "x", encoding="utf-8", newline="") as fh:
             yield fh
         os.replace(temporary, path)
     except BaseException:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -41,37 +42,43 @@ SITE = f"MATCH (s:{_SITE} {{id: $site}}) RETURN s.id AS id, s.name AS name"
 WAVE = f"MATCH (w:{label('Wave')} {{id: $wave}}) RETURN w.id AS id"
 SITE_PARTICIPANTS = (
     f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) "
-    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site ORDER BY id")
+    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site ORDER BY id"
+)
 TIES = (
     f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) MATCH (p)-[r:{_ADVISED_BY}]->(x) "
     "WHERE coalesce($wave, '') = '' OR r.wave = $wave "
     f"RETURN p.id AS respondent, x.id AS alter, CASE WHEN '{_ORG}' IN labels(x) THEN 'organisation' "
     "ELSE 'participant' END AS alter_type, r.relation AS relation, r.weight AS weight, r.wave AS wave "
-    "ORDER BY respondent, alter, relation, wave")
+    "ORDER BY respondent, alter, relation, wave"
+)
 PEOPLE = (
     f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}}) OPTIONAL MATCH (p)-[a:{_AT}]->(s:{_SITE}) "
-    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site")
+    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site"
+)
 # One row per respondent, its alters collected: a tenth of the rows of one row per tie, and the
 # client parses every value in Python (400,000 ties: about 1.5 s this way, 3 s as rows).
 WAVE_TIES = (
     f"MATCH (p:{_P})-[r:{_ADVISED_BY}]->(x) WHERE r.wave = $wave WITH p, collect(x.id) AS alters "
     f"MATCH (p)-[a:{_AT}]->(s:{_SITE}) WHERE $sites IS NULL OR s.id IN $sites "
-    "RETURN s.id AS site, p.id AS respondent, alters")
-SITES_OF_PEOPLE = (f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}})-[a:{_AT}]->(s:{_SITE}) "
-                   "RETURN DISTINCT s.id AS site")
+    "RETURN s.id AS site, p.id AS respondent, alters"
+)
+SITES_OF_PEOPLE = f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}})-[a:{_AT}]->(s:{_SITE}) RETURN DISTINCT s.id AS site"
 # The sites' participants collected per site, role and board membership: a row per group of ids.
 PARTICIPANTS_OF_SITES = (
     f"UNWIND $ids AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) "
-    "RETURN s.id AS site, p.role AS role, p.board_member AS board_member, collect(p.id) AS ids")
+    "RETURN s.id AS site, p.role AS role, p.board_member AS board_member, collect(p.id) AS ids"
+)
 ORGANISATION_TYPES = (
     f"UNWIND $ids AS id MATCH (o:{_ORG} {{id: id}}) "
     f"OPTIONAL MATCH (o)-[t:{rel_type('OF_TYPE')}]->(ot:{label('OrganisationType')}) "
-    "RETURN o.id AS id, ot.id AS type")
+    "RETURN o.id AS id, ot.id AS type"
+)
 ORGANISATIONS = (
     f"UNWIND $ids AS id MATCH (o:{_ORG} {{id: id}}) "
     f"OPTIONAL MATCH (o)-[t:{rel_type('OF_TYPE')}]->(ot:{label('OrganisationType')}) WITH o, ot "
     f"OPTIONAL MATCH (o)-[n:{rel_type('IN_NETWORK')}]->(s:{_SITE}) "
-    "RETURN o.id AS id, o.name AS name, ot.id AS type, s.id AS site")
+    "RETURN o.id AS id, o.name AS name, ot.id AS type, s.id AS site"
+)
 
 
 class Reader(Protocol):
@@ -107,8 +114,10 @@ def _tie_nodes(reader: Reader, ties: Iterable[TieRow]) -> list[NetworkNode]:
 def read_site_network(reader: Reader, site: str, wave: str | None = None) -> SiteNetworkData:
     """The survey network of `site`: ties of `wave`, or of every loaded wave when None."""
     participants = nodes_from_rows(reader.read(SITE_PARTICIPANTS, {"site": site}).rows)
-    ties = [TieRow(r["respondent"], r["alter"], r["alter_type"], r["relation"], r["weight"], r["wave"])
-            for r in reader.read(TIES, {"site": site, "wave": wave}).rows]
+    ties = [
+        TieRow(r["respondent"], r["alter"], r["alter_type"], r["relation"], r["weight"], r["wave"])
+        for r in reader.read(TIES, {"site": site, "wave": wave}).rows
+    ]
     return SiteNetworkData(site, tuple(participants), tuple(ties), tuple(_tie_nodes(reader, ties)))
 
 
@@ -125,8 +134,11 @@ class WaveNetworks:
 def _read_by_ids(reader: Reader, cypher: str, ids: Iterable[str], batch_size: int = READ_BATCH) -> list[dict]:
     """Run an `UNWIND $ids` query over `ids` in batches (the client sends parameters inside the text)."""
     ids = sorted(ids)
-    return [row for start in range(0, len(ids), batch_size)
-            for row in reader.read(cypher, {"ids": ids[start:start + batch_size]}).rows]
+    return [
+        row
+        for start in range(0, len(ids), batch_size)
+        for row in reader.read(cypher, {"ids": ids[start : start + batch_size]}).rows
+    ]
 
 
 def _stored_ties(reader: Reader, wave: str, sites: list[str] | None) -> dict[str, list[tuple[str, str]]]:
@@ -137,8 +149,9 @@ def _stored_ties(reader: Reader, wave: str, sites: list[str] | None) -> dict[str
     return ties
 
 
-def _placed_ties(participants: dict[str, list[NetworkNode]], given: Iterable[tuple[str, str]]
-                 ) -> dict[str, list[tuple[str, str]]]:
+def _placed_ties(
+    participants: dict[str, list[NetworkNode]], given: Iterable[tuple[str, str]]
+) -> dict[str, list[tuple[str, str]]]:
     """Ties given by the caller, under the site(s) of their respondent."""
     ties: dict[str, list[tuple[str, str]]] = {site: [] for site in participants}
     lists_of: dict[str, list[list[tuple[str, str]]]] = {}  # respondent -> the tie list of each of its sites
@@ -170,8 +183,9 @@ def _groups(reader: Reader, participants: dict[str, list[NetworkNode]], named: s
     return groups
 
 
-def read_wave_networks(reader: Reader, wave: str, sites: Iterable[str] | None = None,
-                       ties: Iterable[tuple[str, str]] | None = None) -> WaveNetworks:
+def read_wave_networks(
+    reader: Reader, wave: str, sites: Iterable[str] | None = None, ties: Iterable[tuple[str, str]] | None = None
+) -> WaveNetworks:
     """The survey networks of `wave` of every site with ties in it, or of `sites` only.
 
     `ties`, when given, are all the wave's ADVISED_BY ties as (respondent, alter) ids (a loader that
@@ -199,8 +213,10 @@ class ExportSummary:
 
 def _checked_network(reader: Reader, site: str, wave: str | None) -> SiteNetworkData:
     if reader.read(SITE, {"site": site}).first() is None:
-        raise NotFound(f"site '{site}' is not in the knowledge base; give a site id such as z13:site:A "
-                       "(`kb query compare_sites` lists them)")
+        raise NotFound(
+            f"site '{site}' is not in the knowledge base; give a site id such as z13:site:A "
+            "(`kb query compare_sites` lists them)"
+        )
     if wave and reader.read(WAVE, {"wave": wave}).first() is None:
         raise NotFound(f"wave '{wave}' is not loaded; `kb waves` lists the loaded waves")
     data = read_site_network(reader, site, wave)
@@ -210,8 +226,9 @@ def _checked_network(reader: Reader, site: str, wave: str | None) -> SiteNetwork
     return data
 
 
-def export_site_network(reader: Reader, site: str, fmt: str, out: str | Path, wave: str | None = None,
-                        engine: str | None = None) -> ExportSummary:
+def export_site_network(
+    reader: Reader, site: str, fmt: str, out: str | Path, wave: str | None = None, engine: str | None = None
+) -> ExportSummary:
     """Write the survey network of `site` (ties of `wave`, or of all waves) as GEXF or GraphML, with
     the kb.sna measures as node attributes, and its provenance in `<out>.provenance.json`.
 
@@ -225,10 +242,18 @@ def export_site_network(reader: Reader, site: str, fmt: str, out: str | Path, wa
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist; create it or choose another --out")
     graph = _checked_network(reader, site, wave).graph()
     _replace(out, lambda path: (write_gexf if fmt == "gexf" else write_graphml)(graph, path))
-    meta = {"query": "network export", "parameters": {"site": site, "wave": wave}, "engine": engine,
-            "format": fmt, "row_count": graph.number_of_edges(), "nodes": graph.number_of_nodes()}
-    _replace(out.with_name(out.name + ".provenance.json"),
-             lambda path: path.write_text(provenance_sidecar(provenance_record(meta)), encoding="utf-8"))
+    meta = {
+        "query": "network export",
+        "parameters": {"site": site, "wave": wave},
+        "engine": engine,
+        "format": fmt,
+        "row_count": graph.number_of_edges(),
+        "nodes": graph.number_of_nodes(),
+    }
+    _replace(
+        out.with_name(out.name + ".provenance.json"),
+        lambda path: path.write_text(provenance_sidecar(provenance_record(meta)), encoding="utf-8"),
+    )
     return ExportSummary(out, graph.number_of_nodes(), graph.number_of_edges())
 
 

@@ -6,7 +6,8 @@ A file starts with `//` comment lines holding YAML, then the Cypher:
     // title: Compare sites side by side
     // question: How do the sites of a study differ in size, board and history?
     // params:
-    //   - {name: study, type: string, default: z13, choices_query: "MATCH (s:Study) RETURN s.id AS value ORDER BY value"}
+    //   - {name: study, type: string, default: z13,
+    //      choices_query: "MATCH (s:Study) RETURN s.id AS value ORDER BY value"}
     // columns: [site, name, population]
     MATCH (st:Study {id: $study})-[:STUDIED]->(s:Site) ...
 
@@ -58,16 +59,28 @@ class Param:
             if self.type == "bool":
                 if isinstance(value, bool):
                     return value
-                return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}[str(value).lower()]
+                return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}[
+                    str(value).lower()
+                ]
             if self.type == "list":
-                return list(value) if isinstance(value, (list, tuple)) else [v.strip() for v in str(value).split(",") if v.strip()]
+                return (
+                    list(value)
+                    if isinstance(value, (list, tuple))
+                    else [v.strip() for v in str(value).split(",") if v.strip()]
+                )
         except (ValueError, KeyError):
             raise UsageError(f"parameter '{self.name}' must be {self.type}, got '{value}'") from None
         return str(value)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "default": self.default, "choices": list(self.choices),
-                "choices_query": self.choices_query, "help": self.help}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "choices": list(self.choices),
+            "choices_query": self.choices_query,
+            "help": self.help,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,10 @@ class NamedQuery:
         for p in self.params:
             if p.name == name:
                 return p
-        raise UsageError(f"query '{self.name}' has no parameter '{name}'; it takes: {', '.join(p.name for p in self.params) or 'none'}")
+        raise UsageError(
+            f"query '{self.name}' has no parameter '{name}'; it takes: "
+            f"{', '.join(p.name for p in self.params) or 'none'}"
+        )
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Defaults overlaid with `values`, each coerced to its declared type; unknown names refused."""
@@ -95,8 +111,14 @@ class NamedQuery:
         return {p.name: p.coerce(values[p.name]) if p.name in values else p.default for p in self.params}
 
     def summary(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "question": self.question,
-                "params": [p.as_dict() for p in self.params], "columns": list(self.columns), "graph": self.graph}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "question": self.question,
+            "params": [p.as_dict() for p in self.params],
+            "columns": list(self.columns),
+            "graph": self.graph,
+        }
 
 
 def used_params(cypher: str) -> set[str]:
@@ -126,16 +148,26 @@ def parse_query_file(text: str, filename: str) -> NamedQuery:
         raise LibraryError(f"{filename}: there is no query after the header")
     declared, used = {p.name for p in params}, used_params(cypher)
     if used - declared:
-        raise LibraryError(f"{filename}: parameter(s) {', '.join(sorted(used - declared))} used but not declared in the header")
+        raise LibraryError(
+            f"{filename}: parameter(s) {', '.join(sorted(used - declared))} used but not declared in the header"
+        )
     if declared - used:
-        raise LibraryError(f"{filename}: parameter(s) {', '.join(sorted(declared - used))} declared but not used in the query")
+        raise LibraryError(
+            f"{filename}: parameter(s) {', '.join(sorted(declared - used))} declared but not used in the query"
+        )
     expected = filename.rsplit("/", 1)[-1].removesuffix(".cypher")
     if header["name"] != expected:
         raise LibraryError(f"{filename}: name '{header['name']}' differs from the file name; rename one")
     return NamedQuery(
-        name=header["name"], title=header["title"], question=" ".join(str(header["question"]).split()),
-        cypher=cypher, params=params, columns=tuple(header.get("columns") or ()), graph=bool(header.get("graph")),
-        file=filename, tags=tuple(header.get("tags") or ()),
+        name=header["name"],
+        title=header["title"],
+        question=" ".join(str(header["question"]).split()),
+        cypher=cypher,
+        params=params,
+        columns=tuple(header.get("columns") or ()),
+        graph=bool(header.get("graph")),
+        file=filename,
+        tags=tuple(header.get("tags") or ()),
     )
 
 
@@ -144,12 +176,20 @@ def _param(spec: Any, filename: str) -> Param:
         raise LibraryError(f"{filename}: each param needs at least a name, got {spec!r}")
     ptype = spec.get("type", "string")
     if ptype not in PARAM_TYPES:
-        raise LibraryError(f"{filename}: param '{spec['name']}' has type '{ptype}'; use one of {', '.join(PARAM_TYPES)}")
+        raise LibraryError(
+            f"{filename}: param '{spec['name']}' has type '{ptype}'; use one of {', '.join(PARAM_TYPES)}"
+        )
     unknown = set(spec) - {"name", "type", "default", "choices", "choices_query", "help"}
     if unknown:
         raise LibraryError(f"{filename}: param '{spec['name']}' has unknown key(s) {', '.join(sorted(unknown))}")
-    return Param(spec["name"], ptype, spec.get("default"), tuple(spec.get("choices") or ()),
-                 spec.get("choices_query"), spec.get("help", ""))
+    return Param(
+        spec["name"],
+        ptype,
+        spec.get("default"),
+        tuple(spec.get("choices") or ()),
+        spec.get("choices_query"),
+        spec.get("help", ""),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,9 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec("Publication", "a paper, report or record of a study", ("doi",)),
     LabelSpec("Region", "a geographical area sites belong to"),
     LabelSpec("Site", "a case site: a CCG, a locality, a cluster or group of CCGs", ("study",)),
-    LabelSpec("OrganisationType", "a kind of organisation or stakeholder group (PCT, acute provider, local authority…)"),
+    LabelSpec(
+        "OrganisationType", "a kind of organisation or stakeholder group (PCT, acute provider, local authority…)"
+    ),
     LabelSpec("Organisation", "an organisation in a site's network", ("study",)),
     LabelSpec("Participant", "a pseudonymous person taking part in a study, with a role", ("study", "role")),
     LabelSpec("Initiative", "a commissioning initiative or service redesign", ("study",)),
@@ -70,7 +72,12 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec("CODED_AS", ("Evidence",), ("Theme",), "evidence coded with a theme"),
     RelSpec("FROM", ("Evidence",), ("Site",), "the site evidence comes from"),
     RelSpec("SPOKEN_BY", ("Evidence",), ("Participant",), "who said it"),
-    RelSpec("ABOUT", ("Evidence", "Finding", "Recommendation"), ("Theme", "Initiative", "CommissioningModel"), "what it is about"),
+    RelSpec(
+        "ABOUT",
+        ("Evidence", "Finding", "Recommendation"),
+        ("Theme", "Initiative", "CommissioningModel"),
+        "what it is about",
+    ),
     RelSpec("REPORTS", ("Publication",), ("Finding",), "a publication's findings"),
     RelSpec("RECOMMENDS", ("Publication",), ("Recommendation",), "a publication's recommendations"),
     RelSpec("CITES", ("Publication",), ("Work",), "a reference in a publication's list ({n, raw, source})"),

@@ -31,8 +31,7 @@ from typing import Protocol
 
 import networkx as nx
 
-from kb.sna_fast import (IndexedNetwork, brokerage, centralities, degrees, group_numbers, in_degrees,
-                         out_degrees)
+from kb.sna_fast import IndexedNetwork, brokerage, centralities, degrees, group_numbers, in_degrees, out_degrees
 
 _YES = {"yes", "y", "true", "1"}
 
@@ -110,22 +109,47 @@ class SiteNetwork:
 def nodes_from_rows(participants: Iterable[Mapping], organisations: Iterable[Mapping] = ()) -> list[NetworkNode]:
     """Nodes from participants.csv-like rows (id, name, role, site, board_member) and
     organisations.csv-like rows (id, name, type, site), as a package or a query returns them."""
-    nodes = [NetworkNode(str(r["id"]), "participant", r.get("role") or None, r.get("site") or None,
-                         str(r.get("board_member") or "").strip().lower() in _YES, r.get("name") or None)
-             for r in participants]
-    nodes += [NetworkNode(str(r["id"]), "organisation", r.get("type") or None, r.get("site") or None, False,
-                          r.get("name") or None) for r in organisations]
+    nodes = [
+        NetworkNode(
+            str(r["id"]),
+            "participant",
+            r.get("role") or None,
+            r.get("site") or None,
+            str(r.get("board_member") or "").strip().lower() in _YES,
+            r.get("name") or None,
+        )
+        for r in participants
+    ]
+    nodes += [
+        NetworkNode(
+            str(r["id"]), "organisation", r.get("type") or None, r.get("site") or None, False, r.get("name") or None
+        )
+        for r in organisations
+    ]
     return nodes
 
 
 def ties_from_rows(rows: Iterable[Mapping]) -> list[TieRow]:
     """Ties from rows with the columns respondent, alter, alter_type, relation and optional weight, wave."""
-    return [TieRow(str(r["respondent"]), str(r["alter"]), str(r["alter_type"]), str(r["relation"]),
-                   None if r.get("weight") in (None, "") else float(r["weight"]), r.get("wave") or None) for r in rows]
+    return [
+        TieRow(
+            str(r["respondent"]),
+            str(r["alter"]),
+            str(r["alter_type"]),
+            str(r["relation"]),
+            None if r.get("weight") in (None, "") else float(r["weight"]),
+            r.get("wave") or None,
+        )
+        for r in rows
+    ]
 
 
-def build_network(ties: Iterable[Tie], nodes: Iterable[NetworkNode] = (), relations: Iterable[str] | None = None,
-                  wave: str | None = None) -> nx.DiGraph:
+def build_network(
+    ties: Iterable[Tie],
+    nodes: Iterable[NetworkNode] = (),
+    relations: Iterable[str] | None = None,
+    wave: str | None = None,
+) -> nx.DiGraph:
     """A directed graph respondent -> alter; several ties between one pair merge into one edge
     whose `relations` lists them and whose `weight` sums them (an empty weight counts 1)."""
     wanted = set(relations) if relations is not None else None
@@ -163,17 +187,30 @@ def node_measures(graph: nx.DiGraph) -> dict[str, NodeMeasures]:
     in_degree, out_degree = in_degrees(network).tolist(), out_degrees(network).tolist()
     # nx.degree_centrality: degree / (n - 1), and 1 for a graph of one node.
     scale = 1.0 / (len(nodes) - 1.0) if len(nodes) > 1 else None
-    return {node: NodeMeasures(degree[i], in_degree[i], out_degree[i], 1.0 if scale is None else degree[i] * scale,
-                               betweenness[i], closeness[i]) for i, node in enumerate(nodes)}
+    return {
+        node: NodeMeasures(
+            degree[i],
+            in_degree[i],
+            out_degree[i],
+            1.0 if scale is None else degree[i] * scale,
+            betweenness[i],
+            closeness[i],
+        )
+        for i, node in enumerate(nodes)
+    }
 
 
 def _board(graph: nx.DiGraph, site: str) -> list[str]:
-    return [n for n, data in graph.nodes(data=True)
-            if data.get("kind") == "participant" and data.get("board_member") and data.get("site") == site]
+    return [
+        n
+        for n, data in graph.nodes(data=True)
+        if data.get("kind") == "participant" and data.get("board_member") and data.get("site") == site
+    ]
 
 
-def board_summary(site: str, board: Iterable[str], ties: Iterable[tuple[str, str]],
-                  groups: Mapping[str, str | None]) -> SiteNetwork:
+def board_summary(
+    site: str, board: Iterable[str], ties: Iterable[tuple[str, str]], groups: Mapping[str, str | None]
+) -> SiteNetwork:
     """Board density and ties by group of the board members `board`, given the network's ties
     (respondent, alter) in either direction and every tied node's group."""
     members = set(board)
@@ -204,8 +241,11 @@ def site_summary(graph: nx.DiGraph, site: str) -> SiteNetwork:
 
 def site_summaries(graph: nx.DiGraph) -> list[SiteNetwork]:
     """`site_summary` of every site that has board members in the network, by site id."""
-    sites = {data["site"] for _, data in graph.nodes(data=True)
-             if data.get("kind") == "participant" and data.get("board_member") and data.get("site")}
+    sites = {
+        data["site"]
+        for _, data in graph.nodes(data=True)
+        if data.get("kind") == "participant" and data.get("board_member") and data.get("site")
+    }
     return [site_summary(graph, site) for site in sorted(sites)]
 
 
@@ -237,9 +277,13 @@ def annotated(graph: nx.DiGraph) -> nx.DiGraph:
     measures, brokerage, bridged = node_measures(graph), brokerage_roles(graph), groups_bridged(graph)
     out = nx.DiGraph()
     for node, data in graph.nodes(data=True):
-        attributes = {"label": data.get("name") or node, "kind": data.get("kind") or "",
-                      "group": data.get("group") or "", "site": data.get("site") or "",
-                      "board_member": bool(data.get("board_member"))}
+        attributes = {
+            "label": data.get("name") or node,
+            "kind": data.get("kind") or "",
+            "group": data.get("group") or "",
+            "site": data.get("site") or "",
+            "board_member": bool(data.get("board_member")),
+        }
         attributes.update(asdict(measures[node]))
         attributes.update({f"brokerage_{role}": count for role, count in asdict(brokerage[node]).items()})
         attributes.update(brokerage_total=brokerage[node].total, groups_bridged=bridged[node])

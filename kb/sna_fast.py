@@ -193,5 +193,7 @@ def brokerage(network: IndexedNetwork, groups: np.ndarray) -> np.ndarray:
 def group_numbers(groups: Iterable[object]) -> np.ndarray:
     """A number per distinct group, UNKNOWN_GROUP for None, in the order given."""
     numbers: dict[object, int] = {}
-    return np.array([UNKNOWN_GROUP if group is None else numbers.setdefault(group, len(numbers))
-                     for group in groups], dtype=np.int64)
+    return np.array(
+        [UNKNOWN_GROUP if group is None else numbers.setdefault(group, len(numbers)) for group in groups],
+        dtype=np.int64,
+    )

@@ -40,7 +40,7 @@ def data_version(store: Store) -> str:
     """
     nodes = store.read("MATCH (n) RETURN count(n) AS c").single_value()
     rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c").single_value()
-    waves = store.read(
-        f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest"
-    ).first() or {}
+    waves = (
+        store.read(f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest").first() or {}
+    )
     return f"{nodes}/{rels}/{waves.get('n')}/{waves.get('latest')}"

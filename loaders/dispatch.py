@@ -11,8 +11,9 @@ by guessing from a file's contents.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kb.errors import UsageError
 from kb.store.base import Store
@@ -56,4 +57,6 @@ def load_path(
         return _as_dict(load_package(store, path, on_progress=on_progress))
     if suffix in REFERENCE_SUFFIXES:
         raise UsageError(f"{path.name} looks like a reference list; say which publication cites it with --cited-by ID")
-    raise UsageError(f"{path.name}: not a wave package (folder or .zip with wave.yaml), a .qdpx project or a reference list")
+    raise UsageError(
+        f"{path.name}: not a wave package (folder or .zip with wave.yaml), a .qdpx project or a reference list"
+    )

@@ -29,8 +29,11 @@ SURVEY_COLUMNS = tuple(SURVEY_DOCS)
 REQUIRED_COLUMNS = ("respondent", "alter", "alter_type", "relation")
 ALTER_TYPES = ("participant", "organisation")
 _WITH_ARTICLE = {"participant": "a participant", "organisation": "an organisation"}
-_ADVICE_COLUMNS = next([spec.start.name, spec.end.name, *(c.name for c in spec.columns)]
-                       for spec in REL_FILES if spec.file == "advice_ties.csv")
+_ADVICE_COLUMNS = next(
+    [spec.start.name, spec.end.name, *(c.name for c in spec.columns)]
+    for spec in REL_FILES
+    if spec.file == "advice_ties.csv"
+)
 
 
 @dataclass(frozen=True)
@@ -55,20 +58,31 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]
         problems.append(Problem(path.name, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"))
         return []
     except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
-        problems.append(Problem(path.name, f"cannot be read as CSV at line {reader.line_num} ({shorten(exc)}); "
-                                           "check the quoting there"))
+        problems.append(
+            Problem(
+                path.name, f"cannot be read as CSV at line {reader.line_num} ({shorten(exc)}); check the quoting there"
+            )
+        )
         return []
     if not table:
         problems.append(Problem(path.name, f"is empty; expected a header row with {', '.join(REQUIRED_COLUMNS)}"))
         return []
     header = [cell.strip().lower() for cell in table[0]]
-    problems += [Problem(path.name, f"unknown column '{shorten(name)}'; expected columns: {', '.join(SURVEY_COLUMNS)}",
-                         row=1)
-                 for name in header if name not in SURVEY_COLUMNS]
-    problems += [Problem(path.name, f"the required column '{name}' is missing", row=1)
-                 for name in REQUIRED_COLUMNS if name not in header]
-    return [(number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)})
-            for number, cells in enumerate(table[1:], start=2) if any(cell.strip() for cell in cells)]
+    problems += [
+        Problem(path.name, f"unknown column '{shorten(name)}'; expected columns: {', '.join(SURVEY_COLUMNS)}", row=1)
+        for name in header
+        if name not in SURVEY_COLUMNS
+    ]
+    problems += [
+        Problem(path.name, f"the required column '{name}' is missing", row=1)
+        for name in REQUIRED_COLUMNS
+        if name not in header
+    ]
+    return [
+        (number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)})
+        for number, cells in enumerate(table[1:], start=2)
+        if any(cell.strip() for cell in cells)
+    ]
 
 
 def _weight(raw: str) -> float | None:
@@ -92,22 +106,29 @@ def _tie(file: str, number: int, row: dict[str, str], problems: list[Problem]) -
             report(column, "is empty; it is required")
     alter_type, relation = row.get("alter_type", "").lower(), row.get("relation", "").lower()
     if alter_type and alter_type not in ALTER_TYPES:
-        report("alter_type", f"'{shorten(row['alter_type'])}' is not an alter type; "
-                             f"expected one of: {', '.join(ALTER_TYPES)}")
+        report(
+            "alter_type",
+            f"'{shorten(row['alter_type'])}' is not an alter type; expected one of: {', '.join(ALTER_TYPES)}",
+        )
     if relation and relation not in TIE_RELATIONS:
-        report("relation", f"'{shorten(row['relation'])}' is not a relation; "
-                           f"expected one of: {', '.join(TIE_RELATIONS)}")
+        report(
+            "relation", f"'{shorten(row['relation'])}' is not a relation; expected one of: {', '.join(TIE_RELATIONS)}"
+        )
     try:
         weight = _weight(row.get("weight", ""))
     except ValueError:
         report("weight", f"'{shorten(row['weight'])}' is not a weight; expected a number from 0")
         weight = None
     if row.get("respondent") and row.get("respondent") == row.get("alter"):
-        report("alter", f"'{shorten(row['alter'], MAX_ID_LENGTH)}' names the respondent themself; a tie needs two different people")
+        report(
+            "alter",
+            f"'{shorten(row['alter'], MAX_ID_LENGTH)}' names the respondent themself; a tie needs two different people",
+        )
     if len(problems) > before:
         return None
-    return SurveyTie(row["respondent"], row["alter"], alter_type, relation, weight, row.get("wave") or None,
-                     f"{file} row {number}")
+    return SurveyTie(
+        row["respondent"], row["alter"], alter_type, relation, weight, row.get("wave") or None, f"{file} row {number}"
+    )
 
 
 def _consistency(file: str, ties: list[tuple[int, SurveyTie]], problems: list[Problem]) -> None:
@@ -122,9 +143,17 @@ def _consistency(file: str, ties: list[tuple[int, SurveyTie]], problems: list[Pr
         for node, kind, column in ((tie.respondent, "participant", "respondent"), (tie.alter, tie.alter_type, "alter")):
             first_kind, first_row = kinds.setdefault(node, (kind, number))
             if first_kind != kind:
-                problems.append(Problem(file, (
-                    f"'{shorten(node, MAX_ID_LENGTH)}' is {_WITH_ARTICLE[kind]} here but {_WITH_ARTICLE[first_kind]} in row {first_row}"),
-                    row=number, column=column))
+                problems.append(
+                    Problem(
+                        file,
+                        (
+                            f"'{shorten(node, MAX_ID_LENGTH)}' is {_WITH_ARTICLE[kind]} here but "
+                            f"{_WITH_ARTICLE[first_kind]} in row {first_row}"
+                        ),
+                        row=number,
+                        column=column,
+                    )
+                )
 
 
 def read_survey(path: str | Path) -> tuple[SurveyTie, ...]:
@@ -142,6 +171,14 @@ def read_survey(path: str | Path) -> tuple[SurveyTie, ...]:
 def advice_tie_rows(ties: tuple[SurveyTie, ...], wave: str | None = None) -> list[dict[str, str]]:
     """advice_ties.csv rows of a wave package; with `wave`, only ties of that wave (or of none)."""
     chosen = [tie for tie in ties if wave is None or tie.wave in (None, wave)]
-    values = [{"respondent": t.respondent, "alter": t.alter, "relation": t.relation,
-               "weight": "" if t.weight is None else f"{t.weight:g}", "locator": t.locator} for t in chosen]
+    values = [
+        {
+            "respondent": t.respondent,
+            "alter": t.alter,
+            "relation": t.relation,
+            "weight": "" if t.weight is None else f"{t.weight:g}",
+            "locator": t.locator,
+        }
+        for t in chosen
+    ]
     return [{column: row.get(column, "") for column in _ADVICE_COLUMNS} for row in values]

@@ -1,11 +1,11 @@
 """Build REFI-QDA `.qdpx` fixtures for tests, element by element, following the Project schema.
 
-    project = ProjectBuilder("Board interviews")
-    coder = project.user("Coder One")
-    theme = project.code("Knowledge flows", color="#336699")
-    source = project.text_source("Interview GP1", "Some text", as_file=True)
-    project.selection(source, 0, 4, [theme], user=coder, date="2011-03-04T10:00:00Z")
-    project.write(tmp_path / "p.qdpx")
+project = ProjectBuilder("Board interviews")
+coder = project.user("Coder One")
+theme = project.code("Knowledge flows", color="#336699")
+source = project.text_source("Interview GP1", "Some text", as_file=True)
+project.selection(source, 0, 4, [theme], user=coder, date="2011-03-04T10:00:00Z")
+project.write(tmp_path / "p.qdpx")
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ class ProjectBuilder:
 
     def __init__(self, name: str = "Test project", origin: str = "ATLAS.ti 9"):
         ET.register_namespace("", NS)
-        self.root = ET.Element(_q("Project"), {"name": name, "origin": origin,
-                                               "creationDateTime": "2011-02-01T09:00:00Z"})
+        self.root = ET.Element(
+            _q("Project"), {"name": name, "origin": origin, "creationDateTime": "2011-02-01T09:00:00Z"}
+        )
         self.sections: dict[str, ET.Element] = {}
         self.codes: dict[str, ET.Element] = {}
         self.variables: dict[str, tuple[str, str]] = {}  # name -> (guid, type)
@@ -53,7 +54,9 @@ class ProjectBuilder:
         ET.SubElement(self._section("Users"), _q("User"), {"guid": guid, "name": name})
         return guid
 
-    def code(self, name: str, parent: str | None = None, color: str | None = None, description: str | None = None) -> str:
+    def code(
+        self, name: str, parent: str | None = None, color: str | None = None, description: str | None = None
+    ) -> str:
         if parent is None:
             codebook = self._section("CodeBook")
             container = codebook.find(_q("Codes"))
@@ -73,7 +76,9 @@ class ProjectBuilder:
 
     def variable(self, name: str, type_of: str) -> str:
         guid = new_guid()
-        ET.SubElement(self._section("Variables"), _q("Variable"), {"guid": guid, "name": name, "typeOfVariable": type_of})
+        ET.SubElement(
+            self._section("Variables"), _q("Variable"), {"guid": guid, "name": name, "typeOfVariable": type_of}
+        )
         self.variables[name] = (guid, type_of)
         return guid
 
@@ -90,10 +95,23 @@ class ProjectBuilder:
         self.sources[guid] = source
         return guid
 
-    def selection(self, source: str, start: int, end: int, codes: list[str], user: str | None = None,
-                  date: str | None = None, name: str | None = None) -> str:
+    def selection(
+        self,
+        source: str,
+        start: int,
+        end: int,
+        codes: list[str],
+        user: str | None = None,
+        date: str | None = None,
+        name: str | None = None,
+    ) -> str:
         guid = new_guid()
-        attrs = {"guid": guid, "name": name or f"selection {start}-{end}", "startPosition": str(start), "endPosition": str(end)}
+        attrs = {
+            "guid": guid,
+            "name": name or f"selection {start}-{end}",
+            "startPosition": str(start),
+            "endPosition": str(end),
+        }
         selection = ET.SubElement(self.sources[source], _q("PlainTextSelection"), attrs)
         for code in codes:
             coding_attrs = {"guid": new_guid()}
@@ -136,8 +154,14 @@ class ProjectBuilder:
     def xml(self) -> bytes:
         return ET.tostring(self.root, encoding="utf-8", xml_declaration=True)
 
-    def write(self, path: Path, qde_name: str = "project.qde", xml: bytes | None = None,
-              extra: dict[str, bytes] | None = None, symlinks: dict[str, str] | None = None) -> Path:
+    def write(
+        self,
+        path: Path,
+        qde_name: str = "project.qde",
+        xml: bytes | None = None,
+        extra: dict[str, bytes] | None = None,
+        symlinks: dict[str, str] | None = None,
+    ) -> Path:
         """Write the .qdpx; `extra` adds raw members, `symlinks` adds symbolic-link members (name -> target)."""
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(qde_name, self.xml() if xml is None else xml)

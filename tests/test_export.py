@@ -11,7 +11,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import networkx as nx
@@ -27,7 +27,7 @@ from kb.store.base import node_value, path_value, relationship_value
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
 GEXF_NS = {"g": "http://www.gexf.net/1.2draft"}
 GRAPHML_NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
-UNICODE_TEXT = "Ærø naïve — 東京 ✓ \U0001F600 Ωμέγα"
+UNICODE_TEXT = "Ærø naïve — 東京 ✓ \U0001f600 Ωμέγα"
 META = {"query": "initiatives-at-site", "parameters": {"site": "z13:site:A"}, "engine": "falkordb"}
 
 SITE = node_value(1, ["Site"], {"id": "z13:site:A", "name": "Site A", "wave": ["2011", "2014"], "note": None})
@@ -143,7 +143,7 @@ _xml_text = st.text(
 def test_csv_round_trips_any_text(values):
     columns = [f"c{i}" for i in range(len(values))]
     buffer = io.StringIO(newline="")
-    export.to_csv(columns, [dict(zip(columns, values))], buffer)
+    export.to_csv(columns, [dict(zip(columns, values, strict=True))], buffer)
     buffer.seek(0)
     assert list(csv.reader(buffer))[1] == [export.neutralise(value) for value in values]
 
@@ -195,24 +195,39 @@ def test_graph_from_rows_collects_nodes_and_relationships_from_paths_lists_and_m
     graph = export.graph_from_rows(GRAPH_ROWS)
     assert sorted(graph.nodes) == ["1", "2", "3"]
     assert sorted(graph.edges(keys=True)) == [("2", "1", "10"), ("2", "3", "11")]
-    assert graph.nodes["1"] == {"labels": "Site", "label": "Site A", "id": "z13:site:A", "name": "Site A",
-                                "wave": "2011; 2014"}
+    assert graph.nodes["1"] == {
+        "labels": "Site",
+        "label": "Site A",
+        "id": "z13:site:A",
+        "name": "Site A",
+        "wave": "2011; 2014",
+    }
     assert graph.edges["2", "3", "11"] == {"type": "INVOLVES", "property_type": "lead partner", "weight": 2}
 
 
 def test_graph_from_rows_joins_several_labels_and_labels_a_nameless_node():
     node = node_value(9, ["Participant", "Author"], {"role": "GP"})
     assert export.graph_from_rows([{"n": node}]).nodes["9"] == {
-        "labels": "Participant; Author", "label": "Participant:Author 9", "role": "GP"}
+        "labels": "Participant; Author",
+        "label": "Participant:Author 9",
+        "role": "GP",
+    }
 
 
 def test_graphml_reads_back_with_networkx(tmp_path):
     graph = nx.read_graphml(_write(tmp_path, "graphml", GRAPH_COLUMNS, GRAPH_ROWS))
     assert sorted(graph.nodes) == ["1", "2", "3"]
-    assert graph.nodes["2"] == {"labels": "Initiative", "label": "Wellbeing Hub", "id": "z13:ini:hub",
-                                "name": "Wellbeing Hub", "start": "2012"}
+    assert graph.nodes["2"] == {
+        "labels": "Initiative",
+        "label": "Wellbeing Hub",
+        "id": "z13:ini:hub",
+        "name": "Wellbeing Hub",
+        "start": "2012",
+    }
     assert sorted((u, v, data["type"]) for u, v, data in graph.edges(data=True)) == [
-        ("2", "1", "AT"), ("2", "3", "INVOLVES")]
+        ("2", "1", "AT"),
+        ("2", "3", "INVOLVES"),
+    ]
 
 
 def test_graphml_xml_declares_typed_attributes_and_keeps_relationship_keys(tmp_path):
@@ -229,8 +244,13 @@ def test_gexf_reads_back_with_networkx(tmp_path):
     graph = nx.read_gexf(_write(tmp_path, "gexf", GRAPH_COLUMNS, GRAPH_ROWS))
     assert sorted(graph.nodes) == ["1", "2", "3"]
     # GEXF gives `id` and `start` meanings of its own, so those properties come back as kb_*.
-    assert graph.nodes["2"] == {"label": "Wellbeing Hub", "labels": "Initiative", "kb_id": "z13:ini:hub",
-                                "name": "Wellbeing Hub", "kb_start": "2012"}
+    assert graph.nodes["2"] == {
+        "label": "Wellbeing Hub",
+        "labels": "Initiative",
+        "kb_id": "z13:ini:hub",
+        "name": "Wellbeing Hub",
+        "kb_start": "2012",
+    }
     involves = graph.edges["2", "3"]  # without parallel edges networkx reads GEXF as a DiGraph
     assert (involves["id"], involves["label"], involves["kb_type"]) == ("11", "INVOLVES", "INVOLVES")
     assert (involves["property_type"], involves["weight"]) == ("lead partner", 2)
@@ -242,8 +262,10 @@ def test_gexf_xml_is_what_gephi_expects(tmp_path):
     assert graph.get("defaultedgetype") == "directed"
     nodes = {n.get("id"): n.get("label") for n in graph.iterfind("g:nodes/g:node", GEXF_NS)}
     assert nodes == {"1": "Site A", "2": "Wellbeing Hub", "3": "PCT"}
-    edges = {e.get("id"): (e.get("source"), e.get("target"), e.get("label"), e.get("type"))
-             for e in graph.iterfind("g:edges/g:edge", GEXF_NS)}
+    edges = {
+        e.get("id"): (e.get("source"), e.get("target"), e.get("label"), e.get("type"))
+        for e in graph.iterfind("g:edges/g:edge", GEXF_NS)
+    }
     # GEXF's own `type` attribute means directed/undirected: it must not carry "AT".
     assert edges == {"10": ("2", "1", "AT", None), "11": ("2", "3", "INVOLVES", None)}
     allowed = {"string", "long", "integer", "double", "float", "boolean"}
@@ -261,7 +283,8 @@ def test_a_graph_format_needs_graph_values(tmp_path, fmt):
     with pytest.raises(UsageError) as caught:
         _write(tmp_path, fmt, ["name"], [{"name": "Site A"}])
     assert str(caught.value) == (
-        f"cannot write {fmt}: the result has no nodes, relationships or paths; use csv, json or xlsx")
+        f"cannot write {fmt}: the result has no nodes, relationships or paths; use csv, json or xlsx"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -270,14 +293,18 @@ def test_a_graph_format_needs_graph_values(tmp_path, fmt):
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "graphml", "gexf"])
 def test_a_provenance_file_sits_beside_the_export(tmp_path, fmt):
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     out = _write(tmp_path, fmt, GRAPH_COLUMNS, GRAPH_ROWS)
     record = json.loads((tmp_path / f"result.{fmt}.provenance.json").read_text(encoding="utf-8"))
     assert {k: record[k] for k in ("query", "parameters", "engine", "row_count", "format")} == {
-        "query": "initiatives-at-site", "parameters": {"site": "z13:site:A"}, "engine": "falkordb",
-        "row_count": 2, "format": fmt}
+        "query": "initiatives-at-site",
+        "parameters": {"site": "z13:site:A"},
+        "engine": "falkordb",
+        "row_count": 2,
+        "format": fmt,
+    }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["exported_at"])
-    exported = datetime.strptime(record["exported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    exported = datetime.strptime(record["exported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert before <= exported <= before + timedelta(minutes=1)
     assert out.exists()
 
@@ -307,7 +334,8 @@ def test_a_missing_folder_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError) as caught:
         export.write_export("csv", ["n"], [{"n": 1}], out, META)
     assert str(caught.value) == (
-        f"cannot write {out}: folder {out.parent} does not exist; create it or choose another --out")
+        f"cannot write {out}: folder {out.parent} does not exist; create it or choose another --out"
+    )
 
 
 class _Unprintable:

@@ -24,8 +24,13 @@ from loaders.wave.api import load_package
 
 FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
 SITE_A = "n01:site:a"
-CENTRE, LEAF1, LEAF2, LEAF3, PCT = ("n01:person:centre", "n01:person:leaf1", "n01:person:leaf2", "n01:person:leaf3",
-                                    "n01:org:pct")
+CENTRE, LEAF1, LEAF2, LEAF3, PCT = (
+    "n01:person:centre",
+    "n01:person:leaf1",
+    "n01:person:leaf2",
+    "n01:person:leaf3",
+    "n01:org:pct",
+)
 GEXF_NS = {"g": "http://www.gexf.net/1.2draft"}
 
 
@@ -56,14 +61,24 @@ def test_gexf_is_plain_gexf_12_with_declared_attributes(loaded, tmp_path):
     export_site_network(loaded, SITE_A, "gexf", out)
     root = ET.parse(out).getroot()
     assert root.tag == "{http://www.gexf.net/1.2draft}gexf"
-    declared = {a.get("title"): a.get("type") for a in root.findall("g:graph/g:attributes[@class='node']/g:attribute", GEXF_NS)}
-    assert {"betweenness": "double", "closeness": "double", "degree": "long", "board_member": "boolean"}.items() <= declared.items()
+    declared = {
+        a.get("title"): a.get("type") for a in root.findall("g:graph/g:attributes[@class='node']/g:attribute", GEXF_NS)
+    }
+    assert {
+        "betweenness": "double",
+        "closeness": "double",
+        "degree": "long",
+        "board_member": "boolean",
+    }.items() <= declared.items()
     ids = sorted(node.get("id") for node in root.findall("g:graph/g:nodes/g:node", GEXF_NS))
     assert ids == sorted([CENTRE, LEAF1, LEAF2, LEAF3, PCT])
     assert root.find("g:graph", GEXF_NS).get("defaultedgetype") == "directed"
     provenance = json.loads((tmp_path / "site-a.gexf.provenance.json").read_text(encoding="utf-8"))
     assert (provenance["query"], provenance["parameters"], provenance["format"]) == (
-        "network export", {"site": SITE_A, "wave": None}, "gexf")
+        "network export",
+        {"site": SITE_A, "wave": None},
+        "gexf",
+    )
 
 
 def test_graphml_of_one_wave(loaded, tmp_path):
@@ -77,9 +92,14 @@ def test_graphml_of_one_wave(loaded, tmp_path):
 @pytest.mark.parametrize(
     "site, wave, fmt, error, message",
     [
-        ("n01:site:x", None, "gexf", NotFound,
-         "site 'n01:site:x' is not in the knowledge base; give a site id such as z13:site:A "
-         "(`kb query compare_sites` lists them)"),
+        (
+            "n01:site:x",
+            None,
+            "gexf",
+            NotFound,
+            "site 'n01:site:x' is not in the knowledge base; give a site id such as z13:site:A "
+            "(`kb query compare_sites` lists them)",
+        ),
         (SITE_A, "n01-w9", "gexf", NotFound, "wave 'n01-w9' is not loaded; `kb waves` lists the loaded waves"),
         ("n01:site:a", None, "csv", UsageError, "unknown network format 'csv'; use one of gexf, graphml"),
     ],
@@ -95,15 +115,18 @@ def test_a_site_without_ties_is_not_exported(store, tmp_path):
     store.write("CREATE (s:Site {id: 'n01:site:c', name: 'Site C'})")
     with pytest.raises(NotFound) as caught:
         export_site_network(store, "n01:site:c", "gexf", tmp_path / "out.gexf")
-    assert str(caught.value) == ("site 'n01:site:c' has no survey ties in any loaded wave; "
-                                 "load a wave with advice_ties.csv for it")
+    assert str(caught.value) == (
+        "site 'n01:site:c' has no survey ties in any loaded wave; load a wave with advice_ties.csv for it"
+    )
 
 
 def test_a_missing_folder_is_a_usage_error(loaded, tmp_path):
     with pytest.raises(UsageError) as caught:
         export_site_network(loaded, SITE_A, "gexf", tmp_path / "nowhere" / "out.gexf")
-    assert str(caught.value) == (f"cannot write {tmp_path / 'nowhere' / 'out.gexf'}: folder {tmp_path / 'nowhere'} "
-                                 "does not exist; create it or choose another --out")
+    assert str(caught.value) == (
+        f"cannot write {tmp_path / 'nowhere' / 'out.gexf'}: folder {tmp_path / 'nowhere'} "
+        "does not exist; create it or choose another --out"
+    )
 
 
 @pytest.fixture
@@ -120,10 +143,13 @@ def cli_data_dir(tmp_path_factory):
 
 def test_the_command_writes_the_file(cli_data_dir, tmp_path):
     out = tmp_path / "a.graphml"
-    result = CliRunner().invoke(export, ["--data-dir", str(cli_data_dir), "--site", SITE_A, "--format", "graphml",
-                                         "--out", str(out)], obj={})
+    result = CliRunner().invoke(
+        export, ["--data-dir", str(cli_data_dir), "--site", SITE_A, "--format", "graphml", "--out", str(out)], obj={}
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote 5 nodes and 4 ties of {SITE_A} to {out}" in result.output
     assert nx.read_graphml(out).nodes[CENTRE]["betweenness"] == 1.0
-    missing = CliRunner().invoke(export, ["--data-dir", str(cli_data_dir), "--site", "n01:site:x", "--out", str(out)], obj={})
+    missing = CliRunner().invoke(
+        export, ["--data-dir", str(cli_data_dir), "--site", "n01:site:x", "--out", str(out)], obj={}
+    )
     assert isinstance(missing.exception, NotFound)

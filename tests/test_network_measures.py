@@ -20,28 +20,37 @@ from hypothesis import strategies as st
 
 from kb import network, schema
 from kb.queries import run_named
+from loaders.wave import measures
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
-from loaders.wave import measures
 from loaders.wave.measures import Measured, measure_wave
 
 FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
 SITE_A, SITE_B = "n01:site:a", "n01:site:b"
 CENTRE, LEAF1, LEAF2, LEAF3, QUIET, PCT, B1 = (
-    "n01:person:centre", "n01:person:leaf1", "n01:person:leaf2", "n01:person:leaf3", "n01:person:quiet",
-    "n01:org:pct", "n01:person:b1")
+    "n01:person:centre",
+    "n01:person:leaf1",
+    "n01:person:leaf2",
+    "n01:person:leaf3",
+    "n01:person:quiet",
+    "n01:org:pct",
+    "n01:person:b1",
+)
 MEASURES = "p.degree AS degree, p.betweenness AS betweenness, p.closeness AS closeness, p.brokerage AS brokerage"
 
 
 def _measures(store, person: str) -> dict:
-    return store.read(f"MATCH (p:Participant {{id: $id}}) RETURN {MEASURES}, p.sna_wave AS wave", {"id": person}).first()
+    return store.read(
+        f"MATCH (p:Participant {{id: $id}}) RETURN {MEASURES}, p.sna_wave AS wave", {"id": person}
+    ).first()
 
 
 def _summary(store, site: str, wave: str) -> dict | None:
     return store.read(
         "MATCH (s:Site {id: $site})-[o:OBSERVED_IN]->(w:Wave {id: $wave}) RETURN o.survey_ties_total AS total, "
         "o.survey_board_density AS density, o.survey_ties_by_type AS by_type, o.source AS source",
-        {"site": site, "wave": wave}).first()
+        {"site": site, "wave": wave},
+    ).first()
 
 
 def _star() -> nx.Graph:
@@ -65,7 +74,11 @@ def test_knowledge_brokers_ranks_the_star_centre_first(store):
         assert row["degree"] == star.degree(person)
     # By hand: every pair of the four leaves runs through the centre (6 of 6 pairs); a leaf is 1
     # step from the centre and 2 from the other three leaves, so its closeness is 4 / 7.
-    assert (rows[0]["betweenness"], rows[0]["closeness"], rows[0]["degree"]) == (pytest.approx(1.0), pytest.approx(1.0), 4)
+    assert (rows[0]["betweenness"], rows[0]["closeness"], rows[0]["degree"]) == (
+        pytest.approx(1.0),
+        pytest.approx(1.0),
+        4,
+    )
     assert rows[1]["closeness"] == pytest.approx(4 / 7)
     assert (rows[4]["betweenness"], rows[4]["degree"], rows[4]["ties"]) == (None, None, 0)
     # `ties` counts ADVISED_BY in either direction over every site: the centre's 4 plus Visitor from B.
@@ -78,15 +91,35 @@ def test_measures_brokerage_and_the_wave_are_on_the_participants(store):
     # Gould-Fernandez along tie direction: Leaf 1 (gp) and Leaf 2 (practice manager) name Centre
     # (gp), who names Leaf 3 (nurse) and the PCT. Leaf 1's two paths are representative, Leaf 2's
     # two are liaison: 4 in all.
-    assert _measures(store, CENTRE) == {"degree": 4, "betweenness": pytest.approx(1.0), "closeness": pytest.approx(1.0),
-                                        "brokerage": 4, "wave": "n01-w1"}
-    assert _measures(store, LEAF3) == {"degree": 1, "betweenness": 0.0, "closeness": pytest.approx(4 / 7),
-                                       "brokerage": 0, "wave": "n01-w1"}
+    assert _measures(store, CENTRE) == {
+        "degree": 4,
+        "betweenness": pytest.approx(1.0),
+        "closeness": pytest.approx(1.0),
+        "brokerage": 4,
+        "wave": "n01-w1",
+    }
+    assert _measures(store, LEAF3) == {
+        "degree": 1,
+        "betweenness": 0.0,
+        "closeness": pytest.approx(4 / 7),
+        "brokerage": 0,
+        "wave": "n01-w1",
+    }
     # Site B's network is Visitor from B and Centre: closeness 1 for both, but Centre keeps Site A's values.
-    assert _measures(store, B1) == {"degree": 1, "betweenness": 0.0, "closeness": pytest.approx(1.0), "brokerage": 0,
-                                    "wave": "n01-w1"}
-    assert _measures(store, QUIET) == {"degree": None, "betweenness": None, "closeness": None, "brokerage": None,
-                                       "wave": None}
+    assert _measures(store, B1) == {
+        "degree": 1,
+        "betweenness": 0.0,
+        "closeness": pytest.approx(1.0),
+        "brokerage": 0,
+        "wave": "n01-w1",
+    }
+    assert _measures(store, QUIET) == {
+        "degree": None,
+        "betweenness": None,
+        "closeness": None,
+        "brokerage": None,
+        "wave": None,
+    }
 
 
 def test_site_summaries_sit_on_the_wave_observation(store):
@@ -106,14 +139,39 @@ def test_site_summaries_sit_on_the_wave_observation(store):
 
 def _second_wave(folder: Path) -> Path:
     """n01-w2: Leaf 1 names Leaf 2; it repeats Leaf 2's row unchanged, so the two waves share Leaf 2."""
-    write_manifest(folder, {"format": 1, "study": {"id": "n01", "title": "Network study 01: a fictional board survey",
-                                                   "description": "A made-up survey network used only by the network measure tests."},
-                            "wave": {"id": "n01-w2", "title": "Follow-up survey", "phase": 2}, "requires": ["n01-w1"]})
-    write_table(folder, "participants.csv", [{"id": LEAF2, "name": "Leaf 2", "role": "practice_manager",
-                                              "site": SITE_A, "board_member": False, "survey_respondent": True,
-                                              "locator": "survey respondents sheet"}])
-    write_table(folder, "advice_ties.csv", [{"respondent": LEAF1, "alter": LEAF2, "relation": "advice",
-                                             "locator": "follow-up ties sheet"}])
+    write_manifest(
+        folder,
+        {
+            "format": 1,
+            "study": {
+                "id": "n01",
+                "title": "Network study 01: a fictional board survey",
+                "description": "A made-up survey network used only by the network measure tests.",
+            },
+            "wave": {"id": "n01-w2", "title": "Follow-up survey", "phase": 2},
+            "requires": ["n01-w1"],
+        },
+    )
+    write_table(
+        folder,
+        "participants.csv",
+        [
+            {
+                "id": LEAF2,
+                "name": "Leaf 2",
+                "role": "practice_manager",
+                "site": SITE_A,
+                "board_member": False,
+                "survey_respondent": True,
+                "locator": "survey respondents sheet",
+            }
+        ],
+    )
+    write_table(
+        folder,
+        "advice_ties.csv",
+        [{"respondent": LEAF1, "alter": LEAF2, "relation": "advice", "locator": "follow-up ties sheet"}],
+    )
     return folder
 
 
@@ -122,15 +180,26 @@ def test_a_later_wave_replaces_a_sites_measures_and_unloading_restores_them(stor
     report = load_package(store, _second_wave(tmp_path / "w2"))
     assert dict(report.shared) == {"Participant": 1, "Study": 1}  # the measures on Leaf 2 are no difference
     # Site A's network in n01-w2 is Leaf 1 - Leaf 2 alone; Centre and Leaf 3 are not in it.
-    assert _measures(store, LEAF1) == {"degree": 1, "betweenness": 0.0, "closeness": 1.0, "brokerage": 0, "wave": "n01-w2"}
+    assert _measures(store, LEAF1) == {
+        "degree": 1,
+        "betweenness": 0.0,
+        "closeness": 1.0,
+        "brokerage": 0,
+        "wave": "n01-w2",
+    }
     assert _measures(store, CENTRE)["wave"] is None and _measures(store, LEAF3)["degree"] is None
     assert _measures(store, B1)["wave"] == "n01-w1"  # Site B had no ties in n01-w2
     summary = _summary(store, SITE_A, "n01-w2")  # no tie among the board; Leaf 2 is outside it
     assert (summary["density"], summary["total"], json.loads(summary["by_type"])) == (0.0, 1, {"practice_manager": 1})
 
     unload_wave(store, "n01-w2")
-    assert _measures(store, CENTRE) == {"degree": 4, "betweenness": pytest.approx(1.0), "closeness": pytest.approx(1.0),
-                                        "brokerage": 4, "wave": "n01-w1"}
+    assert _measures(store, CENTRE) == {
+        "degree": 4,
+        "betweenness": pytest.approx(1.0),
+        "closeness": pytest.approx(1.0),
+        "brokerage": 4,
+        "wave": "n01-w1",
+    }
     assert _measures(store, LEAF1)["wave"] == "n01-w1"
     assert _summary(store, SITE_A, "n01-w1")["total"] == 2
 
@@ -138,9 +207,11 @@ def test_a_later_wave_replaces_a_sites_measures_and_unloading_restores_them(stor
 def _stored(store) -> tuple[list[dict], list[dict]]:
     """Every participant's measures and every survey summary, in a fixed order."""
     people = store.read(f"MATCH (p:Participant) RETURN p.id AS id, {MEASURES}, p.sna_wave AS wave ORDER BY id").rows
-    summaries = store.read("MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN s.id AS site, w.id AS wave, "
-                           "o.survey_ties_total AS total, o.survey_board_density AS density, "
-                           "o.survey_ties_by_type AS by_type ORDER BY site, wave").rows
+    summaries = store.read(
+        "MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN s.id AS site, w.id AS wave, "
+        "o.survey_ties_total AS total, o.survey_board_density AS density, "
+        "o.survey_ties_by_type AS by_type ORDER BY site, wave"
+    ).rows
     return people, summaries
 
 
@@ -153,8 +224,13 @@ def test_ties_handed_over_in_memory_give_the_measures_read_from_the_store(store,
         measured = measure_wave(w, "n01-w2", ties=[(LEAF1, LEAF2)])
     assert measured == Measured(participants=2, sites=1, observations_created=0)
     assert _stored(store) == loaded
-    assert _measures(store, LEAF1) == {"degree": 1, "betweenness": 0.0, "closeness": 1.0, "brokerage": 0,
-                                       "wave": "n01-w2"}
+    assert _measures(store, LEAF1) == {
+        "degree": 1,
+        "betweenness": 0.0,
+        "closeness": 1.0,
+        "brokerage": 0,
+        "wave": "n01-w2",
+    }
     with store.atomic() as w:
         assert measure_wave(w, "n01-w2") == measured
     assert _stored(store) == loaded
@@ -188,16 +264,18 @@ def test_reloading_keeps_and_updating_recomputes_the_measures(store, tmp_path):
     for path in FIXTURE.iterdir():
         text = path.read_text(encoding="utf-8")
         # Drop Leaf 2's tie: Centre then links only Leaf 1, Leaf 3 and the PCT (3 leaves, still a star).
-        (changed / path.name).write_text(text.replace("n01:person:leaf2,n01:person:centre,advice,,survey ties sheet\n", ""),
-                                         encoding="utf-8")
+        (changed / path.name).write_text(
+            text.replace("n01:person:leaf2,n01:person:centre,advice,,survey ties sheet\n", ""), encoding="utf-8"
+        )
     report = load_package(store, changed)
     assert report.status == "updated"
     assert _measures(store, LEAF2)["degree"] is None
     assert _measures(store, LEAF1)["closeness"] == pytest.approx(3 / 5)  # 1 step to Centre, 2 to two leaves
 
 
-tie_lists = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)).filter(lambda t: t[0] != t[1]),
-                  min_size=1, max_size=12, unique=True)
+tie_lists = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 6)).filter(lambda t: t[0] != t[1]), min_size=1, max_size=12, unique=True
+)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -206,15 +284,27 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
     """Respondents 0-5 sit at one site; alter 6 is an organisation. Whatever the ties, the stored
     measures are networkx's on the undirected graph of the ties."""
     folder = tmp_path_factory.mktemp("net")
-    write_manifest(folder, {"format": 1, "study": {"id": "n02", "title": "Random networks"},
-                            "wave": {"id": "n02-w1", "title": "Generated"}})
+    write_manifest(
+        folder,
+        {
+            "format": 1,
+            "study": {"id": "n02", "title": "Random networks"},
+            "wave": {"id": "n02-w1", "title": "Generated"},
+        },
+    )
     write_table(folder, "sites.csv", [{"id": "n02:site:a", "name": "A", "kind": "ccg"}])
     write_table(folder, "organisation_types.csv", [{"id": "n02:orgtype:x", "name": "X"}])
     write_table(folder, "organisations.csv", [{"id": "n02:p:6", "name": "Org", "type": "n02:orgtype:x"}])
-    write_table(folder, "participants.csv", [{"id": f"n02:p:{i}", "name": f"P{i}", "role": "gp", "site": "n02:site:a"}
-                                             for i in range(6)])
-    write_table(folder, "advice_ties.csv", [{"respondent": f"n02:p:{a}", "alter": f"n02:p:{b}", "relation": "advice"}
-                                            for a, b in ties])
+    write_table(
+        folder,
+        "participants.csv",
+        [{"id": f"n02:p:{i}", "name": f"P{i}", "role": "gp", "site": "n02:site:a"} for i in range(6)],
+    )
+    write_table(
+        folder,
+        "advice_ties.csv",
+        [{"respondent": f"n02:p:{a}", "alter": f"n02:p:{b}", "relation": "advice"} for a, b in ties],
+    )
     load_package(store, folder)
     try:
         graph = nx.Graph([(f"n02:p:{a}", f"n02:p:{b}") for a, b in ties])
@@ -234,10 +324,23 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
 
 
 LINT_DIR = Path(__file__).resolve().parents[1] / "tools" / "cypher-lint"
-STATEMENTS = {**{name: getattr(network, name) for name in (
-    "WAVE_TIES", "SITES_OF_PEOPLE", "PARTICIPANTS_OF_SITES", "ORGANISATION_TYPES", "PEOPLE", "ORGANISATIONS")},
-              **{name: getattr(measures, name) for name in (
-    "SITES_MEASURED_BY", "TIE_WAVES", "CLEAR", "CLEAR_PEOPLE", "WRITE_MEASURES", "WRITE_SUMMARY")}}
+STATEMENTS = {
+    **{
+        name: getattr(network, name)
+        for name in (
+            "WAVE_TIES",
+            "SITES_OF_PEOPLE",
+            "PARTICIPANTS_OF_SITES",
+            "ORGANISATION_TYPES",
+            "PEOPLE",
+            "ORGANISATIONS",
+        )
+    },
+    **{
+        name: getattr(measures, name)
+        for name in ("SITES_MEASURED_BY", "TIE_WAVES", "CLEAR", "CLEAR_PEOPLE", "WRITE_MEASURES", "WRITE_SUMMARY")
+    },
+}
 
 
 def test_every_statement_is_valid_neo4j_cypher(tmp_path):
@@ -249,9 +352,14 @@ def test_every_statement_is_valid_neo4j_cypher(tmp_path):
     for name, text in STATEMENTS.items():
         (library / f"{name.lower()}.cypher").write_text(text, encoding="utf-8")
     schema_file = tmp_path / "schema.json"
-    schema_file.write_text(json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}),
-                           encoding="utf-8")
-    result = subprocess.run(["node", str(LINT_DIR / "lint.mjs"), "--schema", str(schema_file), str(library)],
-                            capture_output=True, text=True, timeout=180)
+    schema_file.write_text(
+        json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}), encoding="utf-8"
+    )
+    result = subprocess.run(
+        ["node", str(LINT_DIR / "lint.mjs"), "--schema", str(schema_file), str(library)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert (result.returncode, result.stdout) == (0, "")
     assert result.stderr == f"0 problems in {len(STATEMENTS)} .cypher files under {library}\n"

@@ -35,23 +35,52 @@ def _problems(tmp_path, **files) -> list[str]:
 def test_codes_and_segments_are_read(tmp_path):
     project = read_coded_csv(*_write(tmp_path))
     assert [(t.guid, t.name, t.parent, t.color) for t in project.themes] == [
-        ("KF", "Managing knowledge flows", None, "#336699"), ("KF-PCT", "Relations with the PCT", "KF", "#99CCFF"),
-        ("NS", "Network stability", None, None)]
+        ("KF", "Managing knowledge flows", None, "#336699"),
+        ("KF-PCT", "Relations with the PCT", "KF", "#99CCFF"),
+        ("NS", "Network stability", None, None),
+    ]
     first, second = project.segments
-    assert (first.codes, first.start, first.end, first.coder, first.coded_at) == (("KF", "KF-PCT"), 0, 23, "Coder One", "2011-03-04")
+    assert (first.codes, first.start, first.end, first.coder, first.coded_at) == (
+        ("KF", "KF-PCT"),
+        0,
+        23,
+        "Coder One",
+        "2011-03-04",
+    )
     assert second.text == "We rarely talk\nto the hospital."
     assert (second.start, second.end) == (None, None)
 
 
 def test_segments_become_evidence_rows_with_ids_from_keys_or_given_ids(tmp_path):
     rows = project_to_rows(read_coded_csv(*_write(tmp_path)), "z13")
-    assert [(r["id"], r["themes"], r["participant"], r["site"], r["speaker_role"], r["start"], r["locator"]) for r in rows.evidence] == [
-        ("z13:evidence:S1", "z13:theme:KF;z13:theme:KF-PCT", "z13:participant:GP1", "z13:site:A", "gp", "0",
-         "coded_segments.csv row 2, document 'Interview GP1'"),
-        ("z13:evidence:S2", "z13:theme:NS", "z13:participant:PM2", "z13:site:B", "", "",
-         "coded_segments.csv row 3, document 'Interview PM2'"),
+    assert [
+        (r["id"], r["themes"], r["participant"], r["site"], r["speaker_role"], r["start"], r["locator"])
+        for r in rows.evidence
+    ] == [
+        (
+            "z13:evidence:S1",
+            "z13:theme:KF;z13:theme:KF-PCT",
+            "z13:participant:GP1",
+            "z13:site:A",
+            "gp",
+            "0",
+            "coded_segments.csv row 2, document 'Interview GP1'",
+        ),
+        (
+            "z13:evidence:S2",
+            "z13:theme:NS",
+            "z13:participant:PM2",
+            "z13:site:B",
+            "",
+            "",
+            "coded_segments.csv row 3, document 'Interview PM2'",
+        ),
     ]
-    assert [(r["id"], r["parent"], r["locator"]) for r in rows.themes][1] == ("z13:theme:KF-PCT", "z13:theme:KF", "codebook.csv row 3")
+    assert [(r["id"], r["parent"], r["locator"]) for r in rows.themes][1] == (
+        "z13:theme:KF-PCT",
+        "z13:theme:KF",
+        "codebook.csv row 3",
+    )
     assert rows.participants == () and rows.sites == ()
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from qdpx_builder import ProjectBuilder
+
 from loaders.qdpx import qdpx_to_package
 from loaders.wave.api import load_package
-from qdpx_builder import ProjectBuilder
 
 TEXT = "The PCT holds the data. Our locality leads redesign pathways."
 
@@ -23,7 +24,8 @@ def test_a_qdpx_loads_as_a_wave(store, tmp_path):
     load_package(store, summary.path)
     rows = store.read(
         "MATCH (e:Evidence)-[c:CODED_AS]->(t:Theme) "
-        "RETURN e.text AS text, e.start AS start, t.name AS theme ORDER BY start, theme").rows
+        "RETURN e.text AS text, e.start AS start, t.name AS theme ORDER BY start, theme"
+    ).rows
     assert rows == [
         {"text": "The PCT holds the data.", "start": 0, "theme": "Managing knowledge flows"},
         {"text": "The PCT holds the data.", "start": 0, "theme": "Relations with the PCT"},
@@ -33,5 +35,6 @@ def test_a_qdpx_loads_as_a_wave(store, tmp_path):
     assert hierarchy == [{"child": "Relations with the PCT", "parent": "Managing knowledge flows"}]
     speakers = store.read(
         "MATCH (e:Evidence)-[r:SPOKEN_BY]->(p:Participant)-[a:AT]->(s:Site) "
-        "RETURN count(e) AS n, p.role AS role, s.id AS site").rows
+        "RETURN count(e) AS n, p.role AS role, s.id AS site"
+    ).rows
     assert speakers == [{"n": 2, "role": "gp", "site": "t1:site:A"}]

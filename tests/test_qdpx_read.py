@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from qdpx_builder import ProjectBuilder
 
 from kb.errors import ValidationError
 from loaders.qdpx import read_qde, read_qdpx
-from qdpx_builder import ProjectBuilder
 
 GP1_TEXT = (
     "We meet the PCT directors every week.\n"
@@ -36,12 +36,23 @@ def board_project(tmp_path):
     for name, kind in (("Site", "Text"), ("Role", "Text"), ("Board member", "Boolean"), ("Years in post", "Integer")):
         p.variable(name, kind)
     gp1 = p.text_source("Interview GP1", GP1_TEXT)
-    pm2 = p.text_source("Interview PM2", PM2_TEXT, as_file=True,
-                        file_bytes=("\ufeff" + PM2_TEXT).encode("utf-8"))  # a BOM, as Windows tools write
-    first = p.selection(gp1, *_span(GP1_TEXT, "We meet the PCT directors every week."), [flows, pct],
-                        user=coder, date="2011-03-04T10:15:00Z")
-    p.selection(gp1, *_span(GP1_TEXT, "every week.\nThey hold the data we need"), [brokers], user=coder,
-                date="2011-03-05T11:00:00Z")
+    pm2 = p.text_source(
+        "Interview PM2", PM2_TEXT, as_file=True, file_bytes=("\ufeff" + PM2_TEXT).encode("utf-8")
+    )  # a BOM, as Windows tools write
+    first = p.selection(
+        gp1,
+        *_span(GP1_TEXT, "We meet the PCT directors every week."),
+        [flows, pct],
+        user=coder,
+        date="2011-03-04T10:15:00Z",
+    )
+    p.selection(
+        gp1,
+        *_span(GP1_TEXT, "every week.\nThey hold the data we need"),
+        [brokers],
+        user=coder,
+        date="2011-03-05T11:00:00Z",
+    )
     p.selection(pm2, *_span(PM2_TEXT, "The federation links us to the hospital"), [stability])
     p.selection(gp1, *_span(GP1_TEXT, "Without them"), [])  # selected but never coded
     p.case("GP1", {"Site": "A", "Role": "GP", "Board member": True, "Years in post": 3}, sources=[gp1])
@@ -58,9 +69,17 @@ def test_code_book_keeps_nesting_colours_and_descriptions(board_project):
     flows, pct, brokers, stability = (g.lower() for g in board_project["codes"])
     themes = {t.guid: t for t in project.themes}
     assert [t.name for t in project.themes] == [
-        "Managing knowledge flows", "Relations with the PCT", "Knowledge brokers", "Network stability"]
+        "Managing knowledge flows",
+        "Relations with the PCT",
+        "Knowledge brokers",
+        "Network stability",
+    ]
     assert (themes[flows].parent, themes[pct].parent, themes[brokers].parent, themes[stability].parent) == (
-        None, flows, pct, None)
+        None,
+        flows,
+        pct,
+        None,
+    )
     assert themes[flows].color == "#336699"
     assert themes[flows].description == "How knowledge moves around the board"
 
@@ -122,8 +141,10 @@ def test_a_coding_of_a_code_missing_from_the_code_book_is_refused(tmp_path):
     p.selection(source, 0, 4, ["0DEAD000-0000-0000-0000-000000000000"], name="first words")
     with pytest.raises(ValidationError) as caught:
         read_qdpx(p.write(tmp_path / "p.qdpx"))
-    assert str(caught.value) == ("p.qdpx/project.qde: selection 'first words' of source 'Interview' is coded with "
-                                 "'0dead000-0000-0000-0000-000000000000', which is not in the code book")
+    assert str(caught.value) == (
+        "p.qdpx/project.qde: selection 'first words' of source 'Interview' is coded with "
+        "'0dead000-0000-0000-0000-000000000000', which is not in the code book"
+    )
 
 
 def test_a_selection_beyond_its_text_is_refused(tmp_path):
@@ -133,8 +154,10 @@ def test_a_selection_beyond_its_text_is_refused(tmp_path):
     p.selection(source, 2, 9, [code], name="too long")
     with pytest.raises(ValidationError) as caught:
         read_qdpx(p.write(tmp_path / "p.qdpx"))
-    assert str(caught.value) == ("p.qdpx/project.qde: selection 'too long' of source 'Interview' spans characters 2-9, "
-                                 "outside the source's 5 characters")
+    assert str(caught.value) == (
+        "p.qdpx/project.qde: selection 'too long' of source 'Interview' spans characters 2-9, "
+        "outside the source's 5 characters"
+    )
 
 
 def test_an_integer_variable_that_is_not_a_number_is_refused(tmp_path):
@@ -143,8 +166,10 @@ def test_an_integer_variable_that_is_not_a_number_is_refused(tmp_path):
     p.case("GP1", {"Years in post": "three"})
     with pytest.raises(ValidationError) as caught:
         read_qdpx(p.write(tmp_path / "p.qdpx"))
-    assert str(caught.value) == ("p.qdpx/project.qde: variable 'Years in post' of case 'GP1' has IntegerValue 'three', "
-                                 "which is not a valid integer")
+    assert str(caught.value) == (
+        "p.qdpx/project.qde: variable 'Years in post' of case 'GP1' has IntegerValue 'three', "
+        "which is not a valid integer"
+    )
 
 
 def test_a_source_whose_file_is_missing_is_skipped_with_a_warning(tmp_path):
@@ -163,16 +188,23 @@ def test_a_source_whose_file_is_missing_is_skipped_with_a_warning(tmp_path):
 
 
 def test_a_project_in_another_namespace_is_read_with_a_warning(tmp_path):
-    xml = b'<Project name="Plain"><CodeBook><Codes><Code guid="{AB}" name="Only code" isCodable="true"/></Codes></CodeBook></Project>'
+    xml = (
+        b'<Project name="Plain"><CodeBook><Codes><Code guid="{AB}" name="Only code" isCodable="true"/>'
+        b"</Codes></CodeBook></Project>"
+    )
     project = read_qdpx(ProjectBuilder().write(tmp_path / "p.qdpx", xml=xml))
     assert [(t.guid, t.name) for t in project.themes] == [("ab", "Only code")]
-    assert project.warnings[0] == ("the project is in namespace 'none', not 'urn:QDA-XML:project:1.0'; "
-                                   "it was read by element names")
+    assert project.warnings[0] == (
+        "the project is in namespace 'none', not 'urn:QDA-XML:project:1.0'; it was read by element names"
+    )
 
 
 # XML 1.0 cannot carry most control characters, and an inline \r would be normalised by any XML parser.
-_xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t"),
-                    min_size=1, max_size=60)
+_xml_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t"),
+    min_size=1,
+    max_size=60,
+)
 
 
 @given(text=_xml_text, data=st.data(), as_file=st.booleans())
@@ -181,7 +213,9 @@ def test_offsets_round_trip_to_the_exact_text(tmp_path, text, data, as_file):
     p = ProjectBuilder()
     code = p.code("Theme")
     source = p.text_source("Doc", text, as_file=as_file)
-    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted), min_size=1, max_size=5))
+    spans = data.draw(
+        st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted), min_size=1, max_size=5)
+    )
     for start, end in spans:
         p.selection(source, start, end, [code])
     project = read_qdpx(p.write(tmp_path / "round.qdpx"))
@@ -189,7 +223,7 @@ def test_offsets_round_trip_to_the_exact_text(tmp_path, text, data, as_file):
 
 
 def test_a_pdf_is_read_through_its_text_representation_and_media_are_skipped(tmp_path):
-    xml = """<?xml version="1.0" encoding="utf-8"?>
+    xml = b"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Mixed">
   <CodeBook><Codes><Code guid="C1" name="Governance" isCodable="true"/></Codes></CodeBook>
   <Sources>
@@ -203,10 +237,14 @@ def test_a_pdf_is_read_through_its_text_representation_and_media_are_skipped(tmp
     </PDFSource>
     <AudioSource guid="A1" name="Interview 9.mp3" path="internal://A1.mp3"/>
   </Sources>
-</Project>""".encode("utf-8")
+</Project>"""
     project = read_qdpx(ProjectBuilder().write(tmp_path / "mixed.qdpx", xml=xml))
-    assert [(s.source_name, s.text) for s in project.segments] == [("Board minutes.pdf", "the board agreed the pathway")]
-    assert project.warnings == ("<AudioSource> 'Interview 9.mp3' is not a text source; it and its codings were not imported",)
+    assert [(s.source_name, s.text) for s in project.segments] == [
+        ("Board minutes.pdf", "the board agreed the pathway")
+    ]
+    assert project.warnings == (
+        "<AudioSource> 'Interview 9.mp3' is not a text source; it and its codings were not imported",
+    )
 
 
 def test_a_bare_project_file_can_be_read(tmp_path):

@@ -6,13 +6,12 @@ import csv
 
 import pytest
 import yaml
+from qdpx_builder import ProjectBuilder
 
 from kb.errors import UsageError, ValidationError
-from loaders.qdpx import (CaseMapping, QdpxSettings, project_to_rows, qdpx_to_package, read_qdpx,
-                          settings_from_manifest)
+from loaders.qdpx import CaseMapping, QdpxSettings, project_to_rows, qdpx_to_package, read_qdpx, settings_from_manifest
 from loaders.qdpx.wave import key_from_name
 from loaders.wave.spec import NODE_FILES
-from qdpx_builder import ProjectBuilder
 
 TEXT = "The PCT holds the data. We ask the PCT first. Our locality leads redesign pathways."
 
@@ -45,10 +44,22 @@ def test_themes_become_rows_with_parent_ids(project_path):
     path, flows, pct = project_path
     rows = project_to_rows(read_qdpx(path), "z13")
     assert rows.themes == (
-        {"id": f"z13:theme:{flows}", "name": "Managing knowledge flows", "parent": "", "description": "",
-         "color": "#336699", "locator": "board.qdpx, code book: Managing knowledge flows"},
-        {"id": f"z13:theme:{pct}", "name": "Relations with the PCT", "parent": f"z13:theme:{flows}", "description": "",
-         "color": "", "locator": "board.qdpx, code book: Relations with the PCT"},
+        {
+            "id": f"z13:theme:{flows}",
+            "name": "Managing knowledge flows",
+            "parent": "",
+            "description": "",
+            "color": "#336699",
+            "locator": "board.qdpx, code book: Managing knowledge flows",
+        },
+        {
+            "id": f"z13:theme:{pct}",
+            "name": "Relations with the PCT",
+            "parent": f"z13:theme:{flows}",
+            "description": "",
+            "color": "",
+            "locator": "board.qdpx, code book: Relations with the PCT",
+        },
     )
 
 
@@ -68,11 +79,16 @@ def test_evidence_rows_carry_speaker_site_themes_and_offsets(project_path):
 
 def test_participants_and_sites_come_from_cases(project_path):
     rows = project_to_rows(read_qdpx(project_path[0]), "z13")
-    assert [(r["id"], r["name"], r["role"], r["site"], r["board_member"], r["interviewed"]) for r in rows.participants] == [
+    assert [
+        (r["id"], r["name"], r["role"], r["site"], r["board_member"], r["interviewed"]) for r in rows.participants
+    ] == [
         ("z13:participant:GP1", "GP1", "gp", "z13:site:A", "yes", "yes"),
         ("z13:participant:PM2", "PM2", "practice_manager", "z13:site:B", "no", "yes"),
     ]
-    assert [(r["id"], r["name"], r["kind"]) for r in rows.sites] == [("z13:site:A", "A", "other"), ("z13:site:B", "B", "other")]
+    assert [(r["id"], r["name"], r["kind"]) for r in rows.sites] == [
+        ("z13:site:A", "A", "other"),
+        ("z13:site:B", "B", "other"),
+    ]
 
 
 def test_the_mapping_renames_roles_and_ids_and_can_reference_existing_sites(project_path):
@@ -103,9 +119,11 @@ def test_a_role_the_mapping_cannot_place_is_refused(tmp_path):
     with pytest.raises(ValidationError) as caught:
         project_to_rows(read_qdpx(p.write(tmp_path / "p.qdpx")), "z13")
     assert str(caught.value) == (
-        "p.qdpx/project.qde: case 'X1' has Role 'Chair', which is not a participant role; map it under qdpx.cases.roles "
+        "p.qdpx/project.qde: case 'X1' has Role 'Chair', which is not a participant role; map it under "
+        "qdpx.cases.roles "
         "to one of: gp, pct_employee, practice_manager, hospital, nurse, patient_representative, local_authority, "
-        "manager, other")
+        "manager, other"
+    )
 
 
 def test_manifest_settings_are_checked_key_by_key():
@@ -120,8 +138,13 @@ def test_manifest_settings_are_checked_key_by_key():
 
 
 def test_manifest_settings_reach_the_mapping():
-    settings = settings_from_manifest({"file": "x.qdpx", "evidence_kind": "summary",
-                                       "cases": {"variable_for_site": "CCG", "roles": {"GP partner": "gp"}}})
+    settings = settings_from_manifest(
+        {
+            "file": "x.qdpx",
+            "evidence_kind": "summary",
+            "cases": {"variable_for_site": "CCG", "roles": {"GP partner": "gp"}},
+        }
+    )
     assert settings == QdpxSettings(CaseMapping(variable_for_site="CCG", roles={"GP partner": "gp"}), "summary")
 
 
@@ -143,7 +166,10 @@ def test_a_package_folder_has_a_manifest_and_spec_shaped_csv_files(project_path,
             assert next(csv.reader(handle)) == columns[file]
     evidence = _read_csv(tmp_path / "pkg" / "evidence.csv")
     assert [row["text"] for row in evidence] == [
-        "The PCT holds the data.", "Our locality leads redesign pathways.", "We rarely"]
+        "The PCT holds the data.",
+        "Our locality leads redesign pathways.",
+        "We rarely",
+    ]
 
 
 def test_study_and_wave_can_be_given(project_path, tmp_path):
@@ -178,16 +204,21 @@ def test_a_group_interview_is_attributed_by_selection_and_otherwise_left_without
         ("GP: we lead.", "z13:participant:GP7", "z13:site:D", "gp"),
         ("Both: it works.", "", "z13:site:D", ""),
     ]
-    assert rows.warnings == (
-        "coded segments covered by several participant cases, left without a speaker: 1",)
+    assert rows.warnings == ("coded segments covered by several participant cases, left without a speaker: 1",)
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("CCG Interviews 2011", "ccg-interviews-2011"),
-    ("Board interviews, site A — round 2 (coded by two researchers, March 2011)", "board-interviews-site-a-round-2-coded-by"),
-    ("x" * 8000, "x" * 40),
-    ("!!!", "qdpx"),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("CCG Interviews 2011", "ccg-interviews-2011"),
+        (
+            "Board interviews, site A — round 2 (coded by two researchers, March 2011)",
+            "board-interviews-site-a-round-2-coded-by",
+        ),
+        ("x" * 8000, "x" * 40),
+        ("!!!", "qdpx"),
+    ],
+)
 def test_a_key_made_from_a_project_name_is_short(name, key):
     # the study key begins every id of the wave, and ids have at most 200 characters
     assert key_from_name(name) == key

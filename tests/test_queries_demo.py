@@ -28,8 +28,18 @@ TABLE_3 = {
 }
 TABLE_3_TOTAL = (21, 13, 9, 4, 9, 56, 21, 63, 59, 63)
 TABLE_3_PERCENT = {"A": 100, "B": 92, "C": 100, "D": 92, "E": 93, "F": 83}
-TABLE_3_COLUMNS = ("gps", "pct_employees", "practice_managers", "hospital", "other", "total",
-                   "meeting_observations", "board_members", "survey_responded", "survey_invited")
+TABLE_3_COLUMNS = (
+    "gps",
+    "pct_employees",
+    "practice_managers",
+    "hospital",
+    "other",
+    "total",
+    "meeting_observations",
+    "board_members",
+    "survey_responded",
+    "survey_invited",
+)
 # Table 2: status, pathfinder wave, population, practices, localities, board secondary care, nurse,
 # patient, executive support, PBC roots ("–" in the paper is None here).
 TABLE_2 = {
@@ -42,10 +52,32 @@ TABLE_2 = {
 }
 # Table 4: ties of the Site A and Site B boards, by stakeholder type id, then total and density.
 TABLE_4 = {
-    "A": ({"gp_practice": 3, "pct": 18, "acute_provider": 2, "sha": 0, "community_provider": 1,
-           "local_authority": 1, "other": 1}, 26, 0.737),
-    "B": ({"gp_practice": 6, "pct": 13, "acute_provider": 2, "sha": 2, "community_provider": 3,
-           "local_authority": 7, "other": 3}, 36, 0.622),
+    "A": (
+        {
+            "gp_practice": 3,
+            "pct": 18,
+            "acute_provider": 2,
+            "sha": 0,
+            "community_provider": 1,
+            "local_authority": 1,
+            "other": 1,
+        },
+        26,
+        0.737,
+    ),
+    "B": (
+        {
+            "gp_practice": 6,
+            "pct": 13,
+            "acute_provider": 2,
+            "sha": 2,
+            "community_provider": 3,
+            "local_authority": 7,
+            "other": 3,
+        },
+        36,
+        0.622,
+    ),
 }
 # A query whose defaults are allowed to find nothing on the demo, and why.
 EMPTY_ON_DEMO = {
@@ -85,7 +117,9 @@ def test_every_query_runs_with_its_defaults(demo, name):
     else:
         assert rows, f"{name} found nothing on the demo with its defaults {meta['parameters']}"
     returns_graph = any(is_graph_value(value) for row in rows for value in row.values())
-    assert returns_graph == (query.graph and bool(rows)), "`graph: true` marks exactly the queries returning graph elements"
+    assert returns_graph == (query.graph and bool(rows)), (
+        "`graph: true` marks exactly the queries returning graph elements"
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,8 +148,18 @@ def test_interviews_by_site_reproduces_table_3(demo):
 
 def test_compare_sites_reproduces_table_2(demo):
     rows = {r["site"]: r for r in run(demo, "compare_sites", study="z13")}
-    columns = ("status", "pathfinder_wave", "population", "practices", "localities", "board_secondary_care",
-               "board_nurse", "board_patient", "executive_support", "pbc_roots")
+    columns = (
+        "status",
+        "pathfinder_wave",
+        "population",
+        "practices",
+        "localities",
+        "board_secondary_care",
+        "board_nurse",
+        "board_patient",
+        "executive_support",
+        "pbc_roots",
+    )
     for letter, expected in TABLE_2.items():
         row = rows[site_id(letter)]
         got = tuple(row[c].lower() if c in ("status", "pbc_roots") else row[c] for c in columns)
@@ -154,8 +198,10 @@ def test_board_representation_carries_pbc_roots_and_density(demo):
 def test_recommendations_follow_box_1(demo):
     rows = run(demo, "recommendations", study="z13")
     assert {r["process"]: r["count"] for r in rows} == {
-        "Overall network leadership strategy": 4, "Managing knowledge mobility": 4,
-        "Managing network coherence": 2, "Managing network stability": 2,
+        "Overall network leadership strategy": 4,
+        "Managing knowledge mobility": 4,
+        "Managing network coherence": 2,
+        "Managing network stability": 2,
     }
     assert {r["publication"] for r in rows} == {"z13:pub:bmjopen-2013"}
 
@@ -173,7 +219,9 @@ def test_initiatives_by_partner_type_answers_across_both_studies(demo):
     assert {r["study"] for r in rows} == {"z13", "s17"}
     # Study 2 Box 1: case F's GPs work with the local authority on an Accountable Care Organisation.
     council = run(demo, "initiatives_by_partner_type", organisation_type="vocab:orgtype:local_authority")
-    assert [(r["site"], r["initiative_name"]) for r in council] == [("s17:case:F", "Accountable Care Organisation concept")]
+    assert [(r["site"], r["initiative_name"]) for r in council] == [
+        ("s17:case:F", "Accountable Care Organisation concept")
+    ]
 
 
 def test_initiatives_by_clinical_area_mental_health(demo):
@@ -225,7 +273,7 @@ def test_theme_matrix_has_study_1_leadership_processes(demo):
 
 
 def test_theme_matrix_defaults_to_study_1_and_narrows_to_one_process(demo):
-    assert {(r["study"], r["site"][:len("z13:site:")]) for r in run(demo, "theme_matrix")} == {("z13", "z13:site:")}
+    assert {(r["study"], r["site"][: len("z13:site:")]) for r in run(demo, "theme_matrix")} == {("z13", "z13:site:")}
     # Managing network stability and its subthemes (policy and PCT uncertainty, network size,
     # incentives): no other theme of study 1 may appear.
     rows = run(demo, "theme_matrix", theme="z13:theme:network-stability")

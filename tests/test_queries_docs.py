@@ -12,7 +12,8 @@ from kb.queries import library
 
 NAMES = sorted(library())
 outputs = st.dictionaries(
-    st.sampled_from(NAMES), st.text(min_size=1).filter(lambda s: "<!--" not in s and s.strip("\n")), max_size=4)
+    st.sampled_from(NAMES), st.text(min_size=1).filter(lambda s: "<!--" not in s and s.strip("\n")), max_size=4
+)
 
 
 def test_docs_are_up_to_date():
@@ -36,7 +37,9 @@ def test_a_changed_header_makes_the_docs_stale(tmp_path: Path):
     doc = tmp_path / "queries.md"
     doc.write_text(querydocs.render({"search": "```text\nold output\n```\n"}), encoding="utf-8")
     assert not querydocs.is_stale(doc)
-    doc.write_text(doc.read_text(encoding="utf-8").replace("**Search names and texts.**", "**Search.**"), encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("**Search names and texts.**", "**Search.**"), encoding="utf-8"
+    )
     assert querydocs.is_stale(doc)
 
 

@@ -9,10 +9,24 @@ from kb.queries import library
 from loaders.wave.spec import ROLES, THEME_RELATIONS, TIE_RELATIONS
 
 REQUIRED = (
-    "site_profile", "compare_sites", "interviews_by_site", "network_ties", "board_representation", "theme_matrix",
-    "evidence_for_theme", "initiatives_by_partner_type", "initiatives_by_clinical_area", "cross_study_themes",
-    "co_cited_works", "knowledge_brokers", "connections_between", "wave_changes", "commissioning_models",
-    "recommendations", "neighbourhood", "search",
+    "site_profile",
+    "compare_sites",
+    "interviews_by_site",
+    "network_ties",
+    "board_representation",
+    "theme_matrix",
+    "evidence_for_theme",
+    "initiatives_by_partner_type",
+    "initiatives_by_clinical_area",
+    "cross_study_themes",
+    "co_cited_works",
+    "knowledge_brokers",
+    "connections_between",
+    "wave_changes",
+    "commissioning_models",
+    "recommendations",
+    "neighbourhood",
+    "search",
 )
 GRAPH_QUERIES = {"connections_between", "neighbourhood", "site_network"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from readonly_attempts import OTHER_REFUSALS, PARAMS, WRITES
 
 from kb.cli import cli
 from kb.errors import KBError, ReadOnlyViolation
-from readonly_attempts import OTHER_REFUSALS, PARAMS, WRITES
 
 SEED = (
     "CREATE (s:Site {id: 'z:site:1', name: 'one'})-[:IN_REGION {wave: 'w'}]->(:Region {id: 'r', name: 'R'}) "
@@ -18,7 +18,10 @@ SEED = (
 def fingerprint(store) -> tuple:
     nodes = store.read("MATCH (n) RETURN n ORDER BY n.id").rows
     rels = store.read("MATCH ()-[r]->() RETURN r").rows
-    indexes = store.kind == "falkordb" and store.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
+    indexes = (
+        store.kind == "falkordb"
+        and store.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
+    )
     return (
         sorted((tuple(n["n"]["labels"]), tuple(sorted(n["n"]["properties"].items()))) for n in nodes),
         sorted((r["r"]["type"], tuple(sorted(r["r"]["properties"].items()))) for r in rels),
@@ -79,17 +82,23 @@ def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
     assert fingerprint(cli_graph) == before
 
 
-@pytest.mark.parametrize("value", [
-    "x'}) DETACH DELETE n //",
-    'a"b\\c',
-    "$id",
-    "{name: 'x'}",
-    "'; MATCH (n) DETACH DELETE n; //",
-    "\\u0027) CREATE (:Site {id: 'x'}) //",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x'}) DETACH DELETE n //",
+        'a"b\\c',
+        "$id",
+        "{name: 'x'}",
+        "'; MATCH (n) DETACH DELETE n; //",
+        "\\u0027) CREATE (:Site {id: 'x'}) //",
+    ],
+)
 def test_parameters_with_cypher_fragments_stay_data(seeded, value):
     store, before = seeded
-    assert store.read("MATCH (s:Site) WHERE s.name = $v OR true RETURN $v AS v LIMIT 1", {"v": value}).single_value() == value
+    assert (
+        store.read("MATCH (s:Site) WHERE s.name = $v OR true RETURN $v AS v LIMIT 1", {"v": value}).single_value()
+        == value
+    )
     assert fingerprint(store) == before
 
 

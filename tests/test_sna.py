@@ -9,9 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.sna import (Brokerage, NetworkNode, NodeMeasures, SiteNetwork, TieRow, brokerage_roles, build_network,
-                    groups_bridged, node_measures, nodes_from_rows, site_summaries, site_summary, ties_from_rows,
-                    write_gexf, write_graphml)
+from kb.sna import (
+    Brokerage,
+    NetworkNode,
+    NodeMeasures,
+    SiteNetwork,
+    TieRow,
+    brokerage_roles,
+    build_network,
+    groups_bridged,
+    node_measures,
+    nodes_from_rows,
+    site_summaries,
+    site_summary,
+    ties_from_rows,
+    write_gexf,
+    write_graphml,
+)
 from loaders.survey import SurveyTie
 
 PCT_TYPE, ACUTE_TYPE, LA_TYPE = "vocab:orgtype:pct", "vocab:orgtype:acute", "vocab:orgtype:la"
@@ -31,13 +45,25 @@ def site_a():
 
     Undirected: b1-b2, b1-b3, b1-PCT, b2-PCT, b2-ACUTE, b3-LA, b3-p4 (p4: a GP not on the board).
     """
-    nodes = [board_member("b1", "gp"), board_member("b2", "gp"), board_member("b3", "pct_employee"),
-             NetworkNode("p4", "participant", "gp", "A", False),
-             NetworkNode("pct", "organisation", PCT_TYPE), NetworkNode("acute", "organisation", ACUTE_TYPE),
-             NetworkNode("la", "organisation", LA_TYPE)]
-    ties = [tie("b1", "b2"), tie("b2", "b1"), tie("b1", "b3"), tie("b1", "pct", "organisation"),
-            tie("b2", "pct", "organisation"), tie("b2", "acute", "organisation"), tie("b3", "la", "organisation"),
-            tie("b3", "p4")]
+    nodes = [
+        board_member("b1", "gp"),
+        board_member("b2", "gp"),
+        board_member("b3", "pct_employee"),
+        NetworkNode("p4", "participant", "gp", "A", False),
+        NetworkNode("pct", "organisation", PCT_TYPE),
+        NetworkNode("acute", "organisation", ACUTE_TYPE),
+        NetworkNode("la", "organisation", LA_TYPE),
+    ]
+    ties = [
+        tie("b1", "b2"),
+        tie("b2", "b1"),
+        tie("b1", "b3"),
+        tie("b1", "pct", "organisation"),
+        tie("b2", "pct", "organisation"),
+        tie("b2", "acute", "organisation"),
+        tie("b3", "la", "organisation"),
+        tie("b3", "p4"),
+    ]
     return build_network(ties, nodes)
 
 
@@ -80,8 +106,7 @@ def test_a_stars_centre_is_the_broker():
 def test_board_density_and_ties_by_group(site_a):
     summary = site_summary(site_a, "A")
     # Board pairs b1-b2, b1-b3, b2-b3: the first two are tied (b1-b2 both ways counts once).
-    assert summary == SiteNetwork("A", 3, 2, pytest.approx(2 / 3),
-                                  {ACUTE_TYPE: 1, LA_TYPE: 1, PCT_TYPE: 1, "gp": 1}, 4)
+    assert summary == SiteNetwork("A", 3, 2, pytest.approx(2 / 3), {ACUTE_TYPE: 1, LA_TYPE: 1, PCT_TYPE: 1, "gp": 1}, 4)
 
 
 def test_a_complete_board_has_density_one_and_an_empty_board_zero():
@@ -109,11 +134,18 @@ def test_gould_fernandez_roles_by_hand(site_a):
     assert roles["b3"].total == 2
 
 
-@pytest.mark.parametrize(("groups", "role"), [
-    (("gp", "gp", "gp"), "coordinator"), (("gp", "pct", "gp"), "itinerant"), (("gp", "gp", "pct"), "representative"),
-    (("pct", "gp", "gp"), "gatekeeper"), (("gp", "pct", "la"), "liaison")])
+@pytest.mark.parametrize(
+    ("groups", "role"),
+    [
+        (("gp", "gp", "gp"), "coordinator"),
+        (("gp", "pct", "gp"), "itinerant"),
+        (("gp", "gp", "pct"), "representative"),
+        (("pct", "gp", "gp"), "gatekeeper"),
+        (("gp", "pct", "la"), "liaison"),
+    ],
+)
 def test_each_gould_fernandez_role(groups, role):
-    nodes = [NetworkNode(name, "participant", group) for name, group in zip(("a", "v", "c"), groups)]
+    nodes = [NetworkNode(name, "participant", group) for name, group in zip(("a", "v", "c"), groups, strict=True)]
     roles = brokerage_roles(build_network([tie("a", "v"), tie("v", "c")], nodes))
     assert roles["v"] == Brokerage(**{role: 1})
     closed = brokerage_roles(build_network([tie("a", "v"), tie("v", "c"), tie("a", "c")], nodes))
@@ -128,8 +160,11 @@ def test_groups_bridged_counts_pairs_of_groups_among_contacts(site_a):
 
 
 def test_relations_merge_and_filter():
-    ties = [tie("a", "b", relation="advice", weight=2), tie("a", "b", relation="knowledge", weight=1.5),
-            tie("a", "c", relation="collaboration", wave="w2")]
+    ties = [
+        tie("a", "b", relation="advice", weight=2),
+        tie("a", "b", relation="knowledge", weight=1.5),
+        tie("a", "c", relation="collaboration", wave="w2"),
+    ]
     graph = build_network(ties)
     assert graph.edges["a", "b"] == {"relations": ["advice", "knowledge"], "weight": 3.5}
     assert list(build_network(ties, relations=["collaboration"]).edges) == [("a", "c")]
@@ -137,18 +172,32 @@ def test_relations_merge_and_filter():
 
 
 def test_nodes_from_package_rows():
-    nodes = nodes_from_rows([{"id": "p1", "name": "GP 1", "role": "gp", "site": "z13:site:A", "board_member": "yes"}],
-                            [{"id": "o1", "name": "PCT", "type": PCT_TYPE, "site": ""}])
-    assert nodes == [NetworkNode("p1", "participant", "gp", "z13:site:A", True, "GP 1"),
-                     NetworkNode("o1", "organisation", PCT_TYPE, None, False, "PCT")]
+    nodes = nodes_from_rows(
+        [{"id": "p1", "name": "GP 1", "role": "gp", "site": "z13:site:A", "board_member": "yes"}],
+        [{"id": "o1", "name": "PCT", "type": PCT_TYPE, "site": ""}],
+    )
+    assert nodes == [
+        NetworkNode("p1", "participant", "gp", "z13:site:A", True, "GP 1"),
+        NetworkNode("o1", "organisation", PCT_TYPE, None, False, "PCT"),
+    ]
 
 
 def test_ties_from_query_rows():
-    rows = [{"respondent": "p1", "alter": "o1", "alter_type": "organisation", "relation": "advice", "weight": 2,
-             "wave": "w1"},
-            {"respondent": "p1", "alter": "p2", "alter_type": "participant", "relation": "knowledge", "weight": None}]
-    assert ties_from_rows(rows) == [TieRow("p1", "o1", "organisation", "advice", 2.0, "w1"),
-                                    TieRow("p1", "p2", "participant", "knowledge", None, None)]
+    rows = [
+        {
+            "respondent": "p1",
+            "alter": "o1",
+            "alter_type": "organisation",
+            "relation": "advice",
+            "weight": 2,
+            "wave": "w1",
+        },
+        {"respondent": "p1", "alter": "p2", "alter_type": "participant", "relation": "knowledge", "weight": None},
+    ]
+    assert ties_from_rows(rows) == [
+        TieRow("p1", "o1", "organisation", "advice", 2.0, "w1"),
+        TieRow("p1", "p2", "participant", "knowledge", None, None),
+    ]
     assert sorted(build_network(ties_from_rows(rows)).edges) == [("p1", "o1"), ("p1", "p2")]
 
 
@@ -203,8 +252,9 @@ def test_isolated_nodes_and_components():
 
 
 def test_a_self_loop_counts_twice_in_degree_and_never_in_paths():
-    graph = build_network([tie("a", "a"), tie("a", "b"), tie("b", "c")], [
-        NetworkNode(name, "participant", "gp") for name in "abc"])
+    graph = build_network(
+        [tie("a", "a"), tie("a", "b"), tie("b", "c")], [NetworkNode(name, "participant", "gp") for name in "abc"]
+    )
     measures, roles = node_measures(graph), brokerage_roles(graph)
     assert (measures["a"].degree, measures["a"].in_degree, measures["a"].out_degree) == (3, 1, 2)  # as networkx
     assert measures["b"].betweenness == pytest.approx(1.0)  # the centre of a - b - c
@@ -234,8 +284,9 @@ def random_networks(draw) -> nx.DiGraph:
     nodes, ties = [], []
     for block in range(draw(st.integers(1, 4))):
         names = [f"b{block}n{i}" for i in range(draw(st.integers(1, 9)))]
-        nodes += [NetworkNode(name, "participant", draw(st.sampled_from(GROUPS)), "A", draw(st.booleans()))
-                  for name in names]
+        nodes += [
+            NetworkNode(name, "participant", draw(st.sampled_from(GROUPS)), "A", draw(st.booleans())) for name in names
+        ]
         pairs = st.tuples(st.sampled_from(names), st.sampled_from(names))
         ties += [tie(a, b) for a, b in draw(st.lists(pairs, max_size=3 * len(names)))]
     return build_network(ties, nodes)
@@ -252,8 +303,17 @@ def reference_brokerage(graph: nx.DiGraph) -> dict[str, Brokerage]:
                 if a == c or graph.has_edge(a, c) or None in (group[a], group[v], group[c]):
                     continue
                 ga, gv, gc = group[a], group[v], group[c]
-                role = ("coordinator" if ga == gv == gc else "itinerant" if ga == gc else
-                        "representative" if ga == gv else "gatekeeper" if gv == gc else "liaison")
+                role = (
+                    "coordinator"
+                    if ga == gv == gc
+                    else "itinerant"
+                    if ga == gc
+                    else "representative"
+                    if ga == gv
+                    else "gatekeeper"
+                    if gv == gc
+                    else "liaison"
+                )
                 counts[role] += 1
         result[v] = Brokerage(**counts)
     return result
@@ -269,8 +329,14 @@ def reference_summary(graph: nx.DiGraph, site: str) -> SiteNetwork:
     for alter in contacts:
         group = graph.nodes[alter].get("group") or "unknown"
         by_group[group] = by_group.get(group, 0) + 1
-    return SiteNetwork(site, len(board), among.number_of_edges(), nx.density(among) if len(board) >= 2 else None,
-                       dict(sorted(by_group.items())), len(contacts))
+    return SiteNetwork(
+        site,
+        len(board),
+        among.number_of_edges(),
+        nx.density(among) if len(board) >= 2 else None,
+        dict(sorted(by_group.items())),
+        len(contacts),
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -282,8 +348,11 @@ def test_measures_equal_networkx_on_random_networks(graph):
     measures = node_measures(graph)
     assert list(measures) == list(graph)
     for node, m in measures.items():
-        assert (m.degree, m.in_degree, m.out_degree) == (undirected.degree(node), graph.in_degree(node),
-                                                         graph.out_degree(node))
+        assert (m.degree, m.in_degree, m.out_degree) == (
+            undirected.degree(node),
+            graph.in_degree(node),
+            graph.out_degree(node),
+        )
         assert m.betweenness == pytest.approx(betweenness[node], abs=1e-9)
         assert m.closeness == pytest.approx(closeness[node], abs=1e-9)
         assert m.degree_centrality == pytest.approx(centrality[node], abs=1e-9)

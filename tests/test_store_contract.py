@@ -16,7 +16,7 @@ SCALARS = [
     ("false", False),
     ("none", None),
     ("text", "Site A"),
-    ("quotes", "O'Brien said \"hello\""),
+    ("quotes", 'O\'Brien said "hello"'),
     ("backslash", "C:\\path\\to"),
     ("unicode", "Öffentliche Gesundheit — 医疗 — ✓"),
     ("cypher_fragment", "x'}) DETACH DELETE n //"),
@@ -46,12 +46,8 @@ def test_write_then_read_returns_plain_node(store):
 
 
 def test_relationships_and_paths_are_plain(store):
-    store.write(
-        "CREATE (a:Site {id: 'a'})<-[:AT {wave: 'w1'}]-(p:Participant {id: 'p', role: 'gp'})"
-    )
-    row = store.read(
-        "MATCH path = (p:Participant)-[r:AT]->(s:Site) RETURN p, r, s, path"
-    ).first()
+    store.write("CREATE (a:Site {id: 'a'})<-[:AT {wave: 'w1'}]-(p:Participant {id: 'p', role: 'gp'})")
+    row = store.read("MATCH path = (p:Participant)-[r:AT]->(s:Site) RETURN p, r, s, path").first()
     rel = row["r"]
     assert rel["element"] == "relationship" and rel["type"] == "AT"
     assert rel["properties"] == {"wave": "w1"}
@@ -66,17 +62,23 @@ def test_batched_writes_create_every_row(store):
     rows = [{"id": f"t:site:{i}", "n": i} for i in range(2500)]
     counters = store.write_batches("UNWIND $rows AS row CREATE (s:Site {id: row.id, n: row.n})", rows, batch_size=1000)
     assert counters["nodes_created"] == 2500
-    assert store.read("MATCH (s:Site) RETURN count(s) AS c, sum(s.n) AS total").first() == {"c": 2500, "total": sum(range(2500))}
+    assert store.read("MATCH (s:Site) RETURN count(s) AS c, sum(s.n) AS total").first() == {
+        "c": 2500,
+        "total": sum(range(2500)),
+    }
 
 
-@pytest.mark.parametrize("cypher", [
-    "CREATE (n:Site {id: 'x'})",
-    "MERGE (n:Site {id: 'x'})",
-    "MATCH (n) SET n.hacked = true",
-    "MATCH (n) DETACH DELETE n",
-    "MATCH (n:Site) REMOVE n.name",
-    "CREATE INDEX FOR (n:Theme) ON (n.name)",
-])
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CREATE (n:Site {id: 'x'})",
+        "MERGE (n:Site {id: 'x'})",
+        "MATCH (n) SET n.hacked = true",
+        "MATCH (n) DETACH DELETE n",
+        "MATCH (n:Site) REMOVE n.name",
+        "CREATE INDEX FOR (n:Theme) ON (n.name)",
+    ],
+)
 def test_read_path_refuses_writes(store, cypher):
     store.write("CREATE (:Site {id: 'keep', name: 'kept'})")
     with pytest.raises(ReadOnlyViolation, match="would write"):
@@ -129,7 +131,7 @@ def test_an_indexed_value_too_long_for_the_embedded_engine_is_refused_before_it_
         embedded_store.write("UNWIND $rows AS row CREATE (:Site {id: row.id})", {"rows": [{"id": "k" * 4097}]})
     # The limit is in bytes: 1,025 four-byte characters are 4,100 bytes.
     with pytest.raises(QueryError, match=r"'id' is 4100 bytes long"):
-        embedded_store.write("CREATE (:Site {id: $id})", {"id": "\U0001F600" * 1025})
+        embedded_store.write("CREATE (:Site {id: $id})", {"id": "\U0001f600" * 1025})
     # Long text in properties that are not indexed is fine.
     embedded_store.write("CREATE (:Evidence {id: 'e', text: $t})", {"t": "w" * 20000})
     assert embedded_store.read("MATCH (n) RETURN count(n) AS c").single_value() == 2

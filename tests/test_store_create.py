@@ -14,9 +14,17 @@ from kb.errors import QueryError
 from kb.store import falkor_bulk
 
 PROPS = {
-    "id": "t:site:1", "name": "Öffentliche Gesundheit — 医疗 — ✓", "count": -(1 << 63), "big": (1 << 63) - 1,
-    "share": 0.125, "authorised": True, "closed": False, "waves": ["w1", "w2"], "empty": [],
-    "quotes": "O'Brien said \"hello\"", "cypher": "x'}) DETACH DELETE n //",
+    "id": "t:site:1",
+    "name": "Öffentliche Gesundheit — 医疗 — ✓",
+    "count": -(1 << 63),
+    "big": (1 << 63) - 1,
+    "share": 0.125,
+    "authorised": True,
+    "closed": False,
+    "waves": ["w1", "w2"],
+    "empty": [],
+    "quotes": 'O\'Brien said "hello"',
+    "cypher": "x'}) DETACH DELETE n //",
 }
 
 
@@ -33,13 +41,16 @@ def test_relationships_join_the_right_nodes_after_deletions(store):
     store.write("UNWIND range(1, 20) AS i CREATE (:Participant {id: 'old:' + toString(i)})")
     store.write("MATCH (p:Participant) WHERE p.id IN ['old:3', 'old:7', 'old:8', 'old:15'] DELETE p")
     people = [{"id": f"t:person:{i}"} for i in range(6)]
-    ties = [{"start": f"t:person:{i}", "end": f"t:person:{(i + 1) % 6}", "props": {"wave": "w1", "n": i}} for i in range(6)]
+    ties = [
+        {"start": f"t:person:{i}", "end": f"t:person:{(i + 1) % 6}", "props": {"wave": "w1", "n": i}} for i in range(6)
+    ]
     ties.append({"start": "t:person:0", "end": "old:20", "props": {"wave": "w1", "n": 6}})
     with store.atomic() as w:
         assert w.create_nodes("Participant", people) == 6
         assert w.create_relationships("ADVISED_BY", "Participant", "Participant", ties) == 7
-    found = store.read("MATCH (a:Participant)-[r:ADVISED_BY]->(b:Participant) RETURN a.id AS a, b.id AS b, r.n AS n "
-                       "ORDER BY n").rows
+    found = store.read(
+        "MATCH (a:Participant)-[r:ADVISED_BY]->(b:Participant) RETURN a.id AS a, b.id AS b, r.n AS n ORDER BY n"
+    ).rows
     assert [(row["a"], row["b"]) for row in found] == [(t["start"], t["end"]) for t in ties]
     assert store.read("MATCH (p:Participant) RETURN count(p) AS c").single_value() == 16 + 6
 
@@ -57,14 +68,19 @@ def test_a_missing_end_fails_the_unit_and_writes_nothing(store):
     with pytest.raises(QueryError, match="no node with id 't:site:none' for a AT relationship"):
         with store.atomic() as w:
             w.create_nodes("Participant", [{"id": "t:person:p"}])
-            w.create_relationships("AT", "Participant", "Site", [{"start": "t:person:p", "end": "t:site:none", "props": {}}])
+            w.create_relationships(
+                "AT", "Participant", "Site", [{"start": "t:person:p", "end": "t:site:none", "props": {}}]
+            )
     assert store.read("MATCH (n) RETURN count(n) AS c").single_value() == 0
 
 
-@pytest.mark.parametrize("value,message", [
-    ("a\x00b", "contains a NUL character"),
-    ("x" * 4097, "is 4097 bytes of UTF-8; indexed values may have at most 4096"),
-])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("a\x00b", "contains a NUL character"),
+        ("x" * 4097, "is 4097 bytes of UTF-8; indexed values may have at most 4096"),
+    ],
+)
 def test_values_the_engine_cannot_take_are_refused_before_sending(embedded_store, value, message):
     with pytest.raises(QueryError, match=message):
         with embedded_store.atomic() as w:
@@ -83,16 +99,27 @@ def test_large_creations_are_cut_into_several_commands(embedded_store, monkeypat
         assert w.create_nodes("Participant", rows, done.append) == 3000
         assert w.create_relationships("ADVISED_BY", "Participant", "Participant", ties, done.append) == 3000
     assert sum(done) == 6000 and len(done) > 2
-    check = embedded_store.read("MATCH (a:Participant)-[r:ADVISED_BY]->(b:Participant) "
-                                "RETURN count(r) AS c, sum(a.n * 7 % 3000 - b.n) AS off").first()
+    check = embedded_store.read(
+        "MATCH (a:Participant)-[r:ADVISED_BY]->(b:Participant) RETURN count(r) AS c, sum(a.n * 7 % 3000 - b.n) AS off"
+    ).first()
     assert check == {"c": 3000, "off": 0}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(-(1 << 63), (1 << 63) - 1),
-                          st.floats(-1e300, 1e300), st.text(st.characters(blacklist_characters="\x00")),
-                          st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=5), max_size=3)),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(-(1 << 63), (1 << 63) - 1),
+            st.floats(-1e300, 1e300),
+            st.text(st.characters(blacklist_characters="\x00")),
+            st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=5), max_size=3),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_any_storable_value_round_trips(embedded_store, values):
     embedded_store.drop()
     rows = [{"id": f"t:x:{i}", "v": v} for i, v in enumerate(values)]

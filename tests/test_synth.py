@@ -58,8 +58,16 @@ def test_loading_creates_exactly_what_the_generator_wrote(synthetic, embedded_st
 
 def test_counts_at_scale_002_follow_the_plan(synthetic):
     out, _ = synthetic
-    expected = {"sites.csv": 4, "organisations.csv": 160, "participants.csv": 800, "advice_ties.csv": 8000,
-                "initiatives.csv": 6, "themes.csv": 10, "evidence.csv": 1000, "site_observations.csv": 4}
+    expected = {
+        "sites.csv": 4,
+        "organisations.csv": 160,
+        "participants.csv": 800,
+        "advice_ties.csv": 8000,
+        "initiatives.csv": 6,
+        "themes.csv": 10,
+        "evidence.csv": 1000,
+        "site_observations.csv": 4,
+    }
     assert {file: len(rows(out, NATIONAL_WAVE, file)) for file in expected} == expected
     manifest_citations = (out / PACKAGES[LITERATURE_WAVE] / "wave.yaml").read_text().count("format: csl-json")
     assert manifest_citations == 2  # 80 publications x 0.02 = 1.6, rounded
@@ -85,9 +93,18 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 
 def test_row_counts_grow_linearly_with_the_scale(tmp_path):
     small, double = synthesize(tmp_path / "s", 0.02, 1), synthesize(tmp_path / "d", 0.04, 1)
-    small_rows, double_rows = (next(p for p in s["packages"] if p["wave"] == NATIONAL_WAVE)["rows"] for s in (small, double))
-    for file in ("sites.csv", "organisations.csv", "participants.csv", "advice_ties.csv", "evidence.csv",
-                 "initiatives.csv", "themes.csv"):
+    small_rows, double_rows = (
+        next(p for p in s["packages"] if p["wave"] == NATIONAL_WAVE)["rows"] for s in (small, double)
+    )
+    for file in (
+        "sites.csv",
+        "organisations.csv",
+        "participants.csv",
+        "advice_ties.csv",
+        "evidence.csv",
+        "initiatives.csv",
+        "themes.csv",
+    ):
         assert double_rows[file] == 2 * small_rows[file], file
 
 

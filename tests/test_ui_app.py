@@ -33,14 +33,22 @@ PAGES = {
     "views/console.py": "Cypher console",
 }
 RENDER_BUDGET_S = 2.0
-REFUSAL = ("Refused: this app only reads. The engine would not run this query because it would change "
-           "the knowledge base. Load or change data with the loaders (`kb load`), not from here.")
+REFUSAL = (
+    "Refused: this app only reads. The engine would not run this query because it would change "
+    "the knowledge base. Load or change data with the loaders (`kb load`), not from here."
+)
 
 
 # A made-up work that one publication of each study cites, so the citations page has a work that
 # two publications and two studies share (the demo's own reference lists may or may not have one).
-CITED = [{"work": "uitest:work:shared", "title": "A work both studies cite (test data)", "year": 2011,
-          "publications": ["z13:pub:bmjopen-2013", "s17:pub:marshall-manuscript"]}]
+CITED = [
+    {
+        "work": "uitest:work:shared",
+        "title": "A work both studies cite (test data)",
+        "year": 2011,
+        "publications": ["z13:pub:bmjopen-2013", "s17:pub:marshall-manuscript"],
+    }
+]
 CITED_WORK = """
 UNWIND $rows AS row
 MERGE (w:Work {id: row.work}) SET w.title = row.title, w.year = row.year
@@ -129,9 +137,9 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     at.selectbox(key="sites:site").set_value("z13:site:B").run()
     assert not at.exception
     about = frame_with(at, "item")
-    assert dict(zip(about["item"], about["value"]))["name"] == "Site B"
+    assert dict(zip(about["item"], about["value"], strict=True))["name"] == "Site B"
     waves = frame_with(at, "measure")
-    values = dict(zip(waves["measure"], waves["z13-2011"]))
+    values = dict(zip(waves["measure"], waves["z13-2011"], strict=True))
     assert values["population"] == "550000"  # Table 2: site B covers 550 000 people
     assert values["pathfinder_wave"] == "2"
 
@@ -142,7 +150,7 @@ def test_comparing_sites_lists_only_the_chosen_ones(app_env):
     at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
     assert not at.exception
     compared = frame_with(at, "population")
-    assert dict(zip(compared["name"], compared["population"])) == {"Site A": 300000, "Site E": 230000}
+    assert dict(zip(compared["name"], compared["population"], strict=True)) == {"Site A": 300000, "Site E": 230000}
 
 
 def test_running_a_library_query_shows_its_rows(app_env):
@@ -221,8 +229,11 @@ def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
     # Study 1 files policy and PCT uncertainty, network size and incentives under network stability;
     # the only evidence on incentives comes from the paper's discussion, from no site, so it has no cell.
     assert set(frame_with(at, "theme_name")["theme"]) == {
-        "z13:theme:network-stability", "z13:theme:policy-uncertainty", "z13:theme:pct-uncertainty",
-        "z13:theme:network-size"}
+        "z13:theme:network-stability",
+        "z13:theme:policy-uncertainty",
+        "z13:theme:pct-uncertainty",
+        "z13:theme:network-size",
+    }
 
 
 def test_network_page_draws_the_advice_network_and_its_brokers(app_env):

@@ -35,7 +35,7 @@ def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_expo
     command = streamlit_command(app_path(), 8600, "127.0.0.1")
     assert command[1:4] == ["-m", "streamlit", "run"]
     assert command[4] == str(REPO / "ui" / "app.py")
-    options = dict(zip(command[5::2], command[6::2]))
+    options = dict(zip(command[5::2], command[6::2], strict=True))
     assert options["--server.port"] == "8600"
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.headless"] == "true"

@@ -19,8 +19,12 @@ INITIATIVE = node_value(3, ["Initiative"], {"id": "z13:init:x", "name": "Pathway
 IN_NETWORK = relationship_value(10, "IN_NETWORK", 2, 1, {"wave": "z13-2011"})
 AT = relationship_value(11, "AT", 3, 1, {})
 DANGLING = relationship_value(12, "INVOLVES", 3, 99, {})  # node 99 is not in the result
-LIBRARY_META = {"query": "neighbourhood", "cypher": "MATCH ...", "parameters": {"id": "z13:site:A"},
-                "engine": "falkordb"}
+LIBRARY_META = {
+    "query": "neighbourhood",
+    "cypher": "MATCH ...",
+    "parameters": {"id": "z13:site:A"},
+    "engine": "falkordb",
+}
 
 
 def graph_rows():
@@ -32,9 +36,9 @@ def graph_rows():
 
 
 def test_csv_download_neutralises_formulas_and_keeps_numbers():
-    rows = [{"name": "=HYPERLINK(\"http://x\")", "count": -5}, {"name": "@SUM(A1)", "count": 3}]
+    rows = [{"name": '=HYPERLINK("http://x")', "count": -5}, {"name": "@SUM(A1)", "count": 3}]
     text = downloads.export_bytes("csv", ["name", "count"], rows, LIBRARY_META).decode("utf-8")
-    assert text.splitlines() == ["name,count", "\"'=HYPERLINK(\"\"http://x\"\")\",-5", "'@SUM(A1),3"]
+    assert text.splitlines() == ["name,count", '"\'=HYPERLINK(""http://x"")",-5', "'@SUM(A1),3"]
 
 
 def test_excel_download_carries_its_provenance_on_a_sheet():
@@ -64,8 +68,12 @@ def test_graph_downloads_hold_every_node_and_relationship(fmt, reader):
 
 def test_provenance_side_file_names_query_parameters_and_engine():
     record = json.loads(downloads.provenance_bytes(LIBRARY_META, [{"a": 1}, {"a": 2}]))
-    assert (record["query"], record["parameters"], record["engine"], record["row_count"]) == \
-        ("neighbourhood", {"id": "z13:site:A"}, "falkordb", 2)
+    assert (record["query"], record["parameters"], record["engine"], record["row_count"]) == (
+        "neighbourhood",
+        {"id": "z13:site:A"},
+        "falkordb",
+        2,
+    )
     assert record["cypher"] == "MATCH ..."
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from tests_support_paths import DEMO
 
 from kb.errors import ValidationError
 from loaders.wave.api import load_package, unload_wave, validate_package
-from tests_support_paths import DEMO
 
 VOCAB, Z13 = DEMO / "00-vocab-1", DEMO / "10-z13-2011"
 
@@ -40,6 +40,4 @@ def test_an_unreadable_reference_list_refuses_the_package(tmp_path):
     refs.write_bytes(b"\xff\xfe not utf-8 \xff")
     with pytest.raises(ValidationError) as refused:
         validate_package(broken)
-    assert str(refused.value) == (
-        "references/bmjopen-2013-pmc-refs.txt: is not UTF-8 text (byte 0); save it as UTF-8"
-    )
+    assert str(refused.value) == ("references/bmjopen-2013-pmc-refs.txt: is not UTF-8 text (byte 0); save it as UTF-8")

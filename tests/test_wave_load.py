@@ -22,19 +22,52 @@ FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 # the sub-theme, the evidence's 2 themes, site and speaker, 2 site observations, 1 tie, 2 advice ties,
 # REPORTED_IN from the Study (publications.csv) and from the Wave (manifest), HAS_WAVE.
 W1 = {
-    "Study": 1, "Wave": 1, "Publication": 1, "Region": 2, "OrganisationType": 2, "Site": 2, "Organisation": 2,
-    "Participant": 3, "Theme": 2, "Evidence": 1,
-    "HAS_WAVE": 1, "REPORTED_IN": 2, "STUDIED": 2, "IN_REGION": 2, "OF_TYPE": 2, "IN_NETWORK": 2, "AT": 3,
-    "WORKS_FOR": 2, "SUBTHEME_OF": 1, "CODED_AS": 2, "FROM": 1, "SPOKEN_BY": 1, "OBSERVED_IN": 2, "HAS_TIES": 1,
+    "Study": 1,
+    "Wave": 1,
+    "Publication": 1,
+    "Region": 2,
+    "OrganisationType": 2,
+    "Site": 2,
+    "Organisation": 2,
+    "Participant": 3,
+    "Theme": 2,
+    "Evidence": 1,
+    "HAS_WAVE": 1,
+    "REPORTED_IN": 2,
+    "STUDIED": 2,
+    "IN_REGION": 2,
+    "OF_TYPE": 2,
+    "IN_NETWORK": 2,
+    "AT": 3,
+    "WORKS_FOR": 2,
+    "SUBTHEME_OF": 1,
+    "CODED_AS": 2,
+    "FROM": 1,
+    "SPOKEN_BY": 1,
+    "OBSERVED_IN": 2,
+    "HAS_TIES": 1,
     "ADVISED_BY": 2,
 }
 # t01-w2: site A is t01-w1's (shared, not created); new: site C, participant p4, a clinical area, an
 # initiative, an evidence row. Relationships: site C's STUDIED and IN_REGION, AT for p4 and the
 # initiative, IN_AREA, INVOLVES, CODED_AS, FROM, 2 observations (A and C), REPORTED_IN, HAS_WAVE.
 W2 = {
-    "Wave": 1, "Site": 1, "Participant": 1, "ClinicalArea": 1, "Initiative": 1, "Evidence": 1,
-    "HAS_WAVE": 1, "REPORTED_IN": 1, "STUDIED": 1, "IN_REGION": 1, "AT": 2, "IN_AREA": 1, "INVOLVES": 1,
-    "CODED_AS": 1, "FROM": 1, "OBSERVED_IN": 2,
+    "Wave": 1,
+    "Site": 1,
+    "Participant": 1,
+    "ClinicalArea": 1,
+    "Initiative": 1,
+    "Evidence": 1,
+    "HAS_WAVE": 1,
+    "REPORTED_IN": 1,
+    "STUDIED": 1,
+    "IN_REGION": 1,
+    "AT": 2,
+    "IN_AREA": 1,
+    "INVOLVES": 1,
+    "CODED_AS": 1,
+    "FROM": 1,
+    "OBSERVED_IN": 2,
 }
 # t01-w3: shares region North, site A and the study with t01-w1; creates only its Wave and observation.
 W3 = {"Wave": 1, "HAS_WAVE": 1, "OBSERVED_IN": 1}
@@ -80,9 +113,16 @@ def test_load_writes_exactly_the_package(store):
     assert dict(report.created) == W1
     assert graph_counts(store) == W1
     site = store.read("MATCH (s:Site {id: 't01:site:a'}) RETURN properties(s) AS p").single_value()
-    assert site == {"id": "t01:site:a", "name": "Site A", "kind": "ccg", "study": "t01", "waves": ["t01-w1"],
-                    "description": 'An urban group of "twelve" practices', "source": "sites.csv row 2",
-                    "locator": "report section 2"}
+    assert site == {
+        "id": "t01:site:a",
+        "name": "Site A",
+        "kind": "ccg",
+        "study": "t01",
+        "waves": ["t01-w1"],
+        "description": 'An urban group of "twelve" practices',
+        "source": "sites.csv row 2",
+        "locator": "report section 2",
+    }
     tie = store.read("MATCH (:Site)-[r:HAS_TIES]->(:OrganisationType) RETURN properties(r) AS p").single_value()
     assert tie == {"count": 3, "wave": "t01-w1", "source": "ties.csv row 2", "locator": "report table 3"}
 
@@ -116,8 +156,10 @@ def test_refs_into_a_required_wave_and_shared_entities(store):
     assert waves == ["t01-w1", "t01-w2"]
     at = store.read("MATCH (p:Participant {id: 't01:person:p4'})-[r:AT]->(s:Site) RETURN s.id AS site, r.wave AS wave")
     assert at.rows == [{"site": "t01:site:b", "wave": "t01-w2"}]
-    observed = store.read("MATCH (s:Site {id: 't01:site:a'})-[r:OBSERVED_IN]->(w:Wave) "
-                          "RETURN w.id AS wave, r.population AS population ORDER BY wave")
+    observed = store.read(
+        "MATCH (s:Site {id: 't01:site:a'})-[r:OBSERVED_IN]->(w:Wave) "
+        "RETURN w.id AS wave, r.population AS population ORDER BY wave"
+    )
     assert observed.rows == [{"wave": "t01-w1", "population": 250000}, {"wave": "t01-w2", "population": 255000}]
 
 
@@ -188,11 +230,14 @@ def test_only_the_required_waves_are_searched(store, tmp_path):
     load_package(store, FIXTURES / "t01-w3")
     path = tmp_path / "t01-w4"
     path.mkdir()
-    (path / "wave.yaml").write_text("format: 1\nstudy: {id: t01, title: 'Test study 01: two fictional commissioning "
-                                    "groups', description: \"A made-up study used only by the loader's tests.\"}\n"
-                                    "wave: {id: t01-w4, title: Fourth}\nrequires: [t01-w3]\n")
-    (path / "sites.csv").write_text("id,name,kind,region\nt01:site:d,Site D,ccg,t01:region:north\n"
-                                    "t01:site:e,Site E,ccg,t01:region:south\n")
+    (path / "wave.yaml").write_text(
+        "format: 1\nstudy: {id: t01, title: 'Test study 01: two fictional commissioning "
+        "groups', description: \"A made-up study used only by the loader's tests.\"}\n"
+        "wave: {id: t01-w4, title: Fourth}\nrequires: [t01-w3]\n"
+    )
+    (path / "sites.csv").write_text(
+        "id,name,kind,region\nt01:site:d,Site D,ccg,t01:region:north\nt01:site:e,Site E,ccg,t01:region:south\n"
+    )
     assert refused(store, path) == [
         "sites.csv, row 3, column 'region': 't01:region:south' is not a Region of this package or of the waves it "
         "requires (t01-w3); define it in regions.csv or fix the id"
@@ -203,8 +248,10 @@ def test_a_shared_entity_must_be_identical(store, tmp_path):
     load_package(store, FIXTURES / "t01-w1")
     path = copy(tmp_path, "t01-w3", {"sites.csv": ("Site A,ccg,t01:region:north", "Site A2,ccg,t01:region:south")})
     (path / "regions.csv").write_text("id,name\nt01:region:north,North\nt01:region:south,Southern\n")
-    hint = ("an entity shared by waves must be identical, so use the same value here "
-            "(values that differ between waves belong in site_observations.csv)")
+    hint = (
+        "an entity shared by waves must be identical, so use the same value here "
+        "(values that differ between waves belong in site_observations.csv)"
+    )
     assert refused(store, path) == [
         f"regions.csv, row 3, column 'name': 't01:region:south' is already loaded by wave t01-w1 with name 'South', "
         f"not 'Southern'; {hint}",
@@ -274,7 +321,8 @@ def test_progress_reports_every_batch_up_to_the_total(store):
     assert [done for done, _, _ in rows] == sorted(done for done, _, _ in rows)
     assert calls[-1] == (total, total, "wave")
     assert [stage for _, _, stage in calls if stage != "wave"] == sorted(
-        (stage for _, _, stage in calls if stage != "wave"), key=["nodes", "relationships", "measures"].index)
+        (stage for _, _, stage in calls if stage != "wave"), key=["nodes", "relationships", "measures"].index
+    )
     # The advice ties come from participants of site A (p1) and site B (p2): two networks to measure.
     assert [call for call in calls if call[2] == "measures"] == [(1, 2, "measures"), (2, 2, "measures")]
 
@@ -286,11 +334,19 @@ def test_list_waves_in_study_and_phase_order(store):
     assert [(w["wave"], w["status"], w["phase"]) for w in waves] == [("t01-w1", "loaded", 1), ("t01-w3", "loaded", 3)]
     first = waves[0]
     assert (first["study"], first["title"], first["started"], first["ended"]) == (
-        "t01", "First round: site visits and a board survey", "2013-04", "2014-03-31")
+        "t01",
+        "First round: site visits and a board survey",
+        "2013-04",
+        "2014-03-31",
+    )
     # t01-w3 came first, so t01-w1 found the study, region North and site A (with its STUDIED and
     # IN_REGION) already there and created only the rest
     shared = {"Study": 1, "Region": 1, "Site": 1, "STUDIED": 1, "IN_REGION": 1}
-    assert first["counts"] == combined(W1, minus=shared) and len(first["source_hash"]) == 64 and first["loaded_at"].endswith("+00:00")
+    assert (
+        first["counts"] == combined(W1, minus=shared)
+        and len(first["source_hash"]) == 64
+        and first["loaded_at"].endswith("+00:00")
+    )
 
 
 def test_demo_loads_packages_in_name_order(store, tmp_path):
@@ -308,5 +364,6 @@ def test_demo_loads_packages_in_name_order(store, tmp_path):
 def test_no_demo_packages_is_reported(tmp_path):
     with pytest.raises(NotFound) as caught:
         demo_packages(tmp_path)
-    assert str(caught.value) == (f"no demo packages in {tmp_path}; "
-                                 "the demo data ships with the repository's data/studies folder")
+    assert str(caught.value) == (
+        f"no demo packages in {tmp_path}; the demo data ships with the repository's data/studies folder"
+    )

@@ -24,22 +24,45 @@ def pairs(plan, key):
 def test_nodes_per_label_with_provenance():
     plan = build_plan(validate_package(FIXTURES / "t01-w1"))
     assert {label: len(rows) for label, rows in plan.nodes.items()} == {
-        "Publication": 1, "Region": 2, "OrganisationType": 2, "Site": 2, "Organisation": 2,
-        "Participant": 3, "Theme": 2, "Evidence": 1,
+        "Publication": 1,
+        "Region": 2,
+        "OrganisationType": 2,
+        "Site": 2,
+        "Organisation": 2,
+        "Participant": 3,
+        "Theme": 2,
+        "Evidence": 1,
     }
     assert by_id(plan.nodes["Site"])["t01:site:b"] == {
-        "id": "t01:site:b", "name": "Site B", "kind": "locality", "description": "Rural;\r\ntwo market towns",
-        "study": "t01", "waves": ["t01-w1"], "source": "sites.csv row 3", "locator": "report section 2",
+        "id": "t01:site:b",
+        "name": "Site B",
+        "kind": "locality",
+        "description": "Rural;\r\ntwo market towns",
+        "study": "t01",
+        "waves": ["t01-w1"],
+        "source": "sites.csv row 3",
+        "locator": "report section 2",
     }
     # empty cells are left out; lists stay lists; the reference columns became relationships
     assert by_id(plan.nodes["Participant"])["t01:person:p3"] == {
-        "id": "t01:person:p3", "name": "Nurse member at site A", "role": "nurse", "board_member": True,
-        "study": "t01", "waves": ["t01-w1"], "source": "participants.csv row 4", "locator": "report annex 1",
+        "id": "t01:person:p3",
+        "name": "Nurse member at site A",
+        "role": "nurse",
+        "board_member": True,
+        "study": "t01",
+        "waves": ["t01-w1"],
+        "source": "participants.csv row 4",
+        "locator": "report annex 1",
     }
     assert by_id(plan.nodes["Publication"])["t01:pub:report"]["authors"] == ["Doe J", "Roe R"]
-    assert plan.study == {"id": "t01", "title": "Test study 01: two fictional commissioning groups",
-                          "description": "A made-up study used only by the loader's tests.",
-                          "study": "t01", "waves": ["t01-w1"], "source": "wave.yaml"}
+    assert plan.study == {
+        "id": "t01",
+        "title": "Test study 01: two fictional commissioning groups",
+        "description": "A made-up study used only by the loader's tests.",
+        "study": "t01",
+        "waves": ["t01-w1"],
+        "source": "wave.yaml",
+    }
     assert plan.wave["status"] == "loading" and plan.wave["requires"] == []
 
 
@@ -68,20 +91,36 @@ def test_relationships_per_type_and_end_labels():
     assert pairs(plan, ("OBSERVED_IN", "Site", "Wave")) == [("t01:site:a", "t01-w1"), ("t01:site:b", "t01-w1")]
     observed = plan.relationships[("OBSERVED_IN", "Site", "Wave")][0]
     assert observed["props"] == {
-        "population": 250000, "practices": 40, "board_members": 14, "board_nurse": True, "pbc_roots": "strong",
-        "board_density": 0.42, "wave": "t01-w1", "source": "site_observations.csv row 2", "locator": "report table 1",
+        "population": 250000,
+        "practices": 40,
+        "board_members": 14,
+        "board_nurse": True,
+        "pbc_roots": "strong",
+        "board_density": 0.42,
+        "wave": "t01-w1",
+        "source": "site_observations.csv row 2",
+        "locator": "report table 1",
     }
     link = plan.relationships[("IN_REGION", "Site", "Region")][1]
-    assert link == {"start": "t01:site:b", "end": "t01:region:south",
-                    "props": {"wave": "t01-w1", "source": "sites.csv row 3", "locator": "report section 2"}}
+    assert link == {
+        "start": "t01:site:b",
+        "end": "t01:region:south",
+        "props": {"wave": "t01-w1", "source": "sites.csv row 3", "locator": "report section 2"},
+    }
     assert plan.total() == 2 + 15 + 26  # Study, Wave, 15 entities, 26 relationships
 
 
 def test_entities_other_waves_define_are_shared_not_created():
     pkg = validate_package(FIXTURES / "t01-w2")
     facts = StoreFacts(
-        resolved={"t01:region:north": "Region", "t01:region:south": "Region", "t01:site:b": "Site",
-                  "t01:theme:networks": "Theme", "t01:org:trust-a": "Organisation", "t01:pub:report": "Publication"},
+        resolved={
+            "t01:region:north": "Region",
+            "t01:region:south": "Region",
+            "t01:site:b": "Site",
+            "t01:theme:networks": "Theme",
+            "t01:org:trust-a": "Organisation",
+            "t01:pub:report": "Publication",
+        },
         shared=frozenset({("Site", "t01:site:a")}),
         study_exists=True,
     )

@@ -19,8 +19,15 @@ from loaders.wave.spec import ROLES
 
 PARTICIPANTS, SITES = 50_000, 10
 # Every participant is one node with one AT relationship; every site a node with its STUDIED.
-EXPECTED = {"Study": 1, "Wave": 1, "Site": SITES, "Participant": PARTICIPANTS,
-            "HAS_WAVE": 1, "STUDIED": SITES, "AT": PARTICIPANTS}
+EXPECTED = {
+    "Study": 1,
+    "Wave": 1,
+    "Site": SITES,
+    "Participant": PARTICIPANTS,
+    "HAS_WAVE": 1,
+    "STUDIED": SITES,
+    "AT": PARTICIPANTS,
+}
 
 LOADER = """
 import sys
@@ -36,17 +43,31 @@ print("finished", flush=True)
 
 
 def big_package(folder: Path) -> Path:
-    write_manifest(folder, {
-        "format": 1,
-        "study": {"id": "t01", "title": "Test study 01: two fictional commissioning groups"},
-        "wave": {"id": "t01-big", "title": "A generated survey round"},
-    })
-    write_table(folder, "sites.csv", ({"id": f"t01:site:{n}", "name": f"Site {n}", "kind": "ccg"} for n in range(SITES)))
-    write_table(folder, "participants.csv", (
-        {"id": f"t01:person:{n}", "name": f"Respondent {n}", "role": ROLES[n % len(ROLES)],
-         "site": f"t01:site:{n % SITES}", "survey_respondent": True}
-        for n in range(PARTICIPANTS)
-    ))
+    write_manifest(
+        folder,
+        {
+            "format": 1,
+            "study": {"id": "t01", "title": "Test study 01: two fictional commissioning groups"},
+            "wave": {"id": "t01-big", "title": "A generated survey round"},
+        },
+    )
+    write_table(
+        folder, "sites.csv", ({"id": f"t01:site:{n}", "name": f"Site {n}", "kind": "ccg"} for n in range(SITES))
+    )
+    write_table(
+        folder,
+        "participants.csv",
+        (
+            {
+                "id": f"t01:person:{n}",
+                "name": f"Respondent {n}",
+                "role": ROLES[n % len(ROLES)],
+                "site": f"t01:site:{n % SITES}",
+                "survey_respondent": True,
+            }
+            for n in range(PARTICIPANTS)
+        ),
+    )
     return folder
 
 
@@ -58,8 +79,9 @@ def graph_counts(store: Store) -> dict[str, int]:
 
 def kill_mid_write(data_dir: Path, graph: str, package: Path, store: Store) -> list[str]:
     """Start a loader, SIGKILL it once relationships are being written; the progress lines it printed."""
-    loader = subprocess.Popen([sys.executable, "-c", LOADER, str(data_dir), graph, str(package)],
-                              stdout=subprocess.PIPE, text=True)
+    loader = subprocess.Popen(
+        [sys.executable, "-c", LOADER, str(data_dir), graph, str(package)], stdout=subprocess.PIPE, text=True
+    )
     seen: list[str] = []
     try:
         for line in loader.stdout:

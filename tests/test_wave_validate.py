@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from wave_refusals import load_refused, problems_of
 
 from loaders.wave.api import validate_package
 from loaders.wave.records import RefUse
-from wave_refusals import load_refused, problems_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 
@@ -28,43 +28,115 @@ def edited(tmp_path: Path, file: str, old: str, new: str, base: str = "t01-w1") 
 
 
 CASES = [
-    ("enum", "sites.csv", "locality,", "town,",
-     "sites.csv, row 3, column 'kind': 'town' is not allowed; use one of ccg, locality, cluster, case, group, other"),
-    ("required", "participants.csv", "GP chair at site A,gp,", "GP chair at site A,,",
-     "participants.csv, row 2, column 'role': a value is required; fill in the cell"),
-    ("int", "ties.csv", ",3,", ",three,",
-     "ties.csv, row 2, column 'count': 'three' is not a whole number; write digits only, e.g. 42"),
-    ("bool", "participants.csv", ",N,no,1,", ",N,no,sometimes,",
-     "participants.csv, row 3, column 'survey_respondent': 'sometimes' is not a yes/no value; "
-     "use one of Y, N, yes, no, true, false, 1, 0"),
-    ("float", "advice_ties.csv", ",0.5,", ",half,",
-     "advice_ties.csv, row 3, column 'weight': 'half' is not a number; write it with a decimal point, e.g. 0.25"),
-    ("str-line-break", "regions.csv", "t01:region:south,South,", 't01:region:south,"So\nuth",',
-     "regions.csv, row 3, column 'name': a line break is not allowed in this column; put the value on one line"),
-    ("id-form", "themes.csv", ",codebook\n", ",codebook\nt01 theme x,Extra,,,,codebook\n",
-     "themes.csv, row 3, column 'id': 't01 theme x' is not a namespaced id; write it as <study>:<kind>:<key> "
-     "without spaces, e.g. t01:site:a"),
-    ("duplicate-id", "regions.csv", "South,report section 1\n", "South,report section 1\nt01:region:north,North again,x\n",
-     "regions.csv, row 4, column 'id': 't01:region:north' is already defined in regions.csv row 2; "
-     "give each entity its own id, or delete one of the rows"),
-    ("dangling-ref", "organisations.csv", "t01:orgtype:council,t01:site:b", "t01:orgtype:council,t01:site:q",
-     "organisations.csv, row 3, column 'site': 't01:site:q' is not defined in this package; define it in sites.csv, "
-     "or list the wave that defines it under 'requires' in wave.yaml"),
-    ("ref-of-wrong-label", "organisations.csv", "t01:orgtype:trust,t01:site:a", "t01:orgtype:trust,t01:region:north",
-     "organisations.csv, row 2, column 'site': 't01:region:north' is a Region (regions.csv row 2), but this refers to "
-     "a Site; use the id of a Site"),
-    ("refs-list-member", "evidence.csv", "t01:theme:leadership;t01:theme:networks", "t01:theme:leadership;t01:theme:nope",
-     "evidence.csv, row 2, column 'themes': 't01:theme:nope' is not defined in this package; define it in themes.csv, "
-     "or list the wave that defines it under 'requires' in wave.yaml"),
-    ("relationship-end", "advice_ties.csv", "t01:person:p2,t01:org:council-b", "t01:person:p2,t01:orgtype:council",
-     "advice_ties.csv, row 3, column 'alter': 't01:orgtype:council' is an OrganisationType (organisation_types.csv "
-     "row 3), but this refers to a Participant or Organisation; use the id of a Participant or Organisation"),
-    ("one-row-per-site", "site_observations.csv", "t01:site:b,90000", "t01:site:a,90000",
-     "site_observations.csv, row 3, column 'site': 't01:site:a' already has a row (site_observations.csv row 2); "
-     "this file takes one row per entity for the wave, so merge the rows"),
-    ("manifest-publication", "wave.yaml", "publications: [t01:pub:report]", "publications: [t01:pub:other]",
-     "wave.yaml: 't01:pub:other' is not defined in this package; define it in publications.csv, or list the wave "
-     "that defines it under 'requires' in wave.yaml"),
+    (
+        "enum",
+        "sites.csv",
+        "locality,",
+        "town,",
+        "sites.csv, row 3, column 'kind': 'town' is not allowed; use one of ccg, locality, cluster, case, group, other",
+    ),
+    (
+        "required",
+        "participants.csv",
+        "GP chair at site A,gp,",
+        "GP chair at site A,,",
+        "participants.csv, row 2, column 'role': a value is required; fill in the cell",
+    ),
+    (
+        "int",
+        "ties.csv",
+        ",3,",
+        ",three,",
+        "ties.csv, row 2, column 'count': 'three' is not a whole number; write digits only, e.g. 42",
+    ),
+    (
+        "bool",
+        "participants.csv",
+        ",N,no,1,",
+        ",N,no,sometimes,",
+        "participants.csv, row 3, column 'survey_respondent': 'sometimes' is not a yes/no value; "
+        "use one of Y, N, yes, no, true, false, 1, 0",
+    ),
+    (
+        "float",
+        "advice_ties.csv",
+        ",0.5,",
+        ",half,",
+        "advice_ties.csv, row 3, column 'weight': 'half' is not a number; write it with a decimal point, e.g. 0.25",
+    ),
+    (
+        "str-line-break",
+        "regions.csv",
+        "t01:region:south,South,",
+        't01:region:south,"So\nuth",',
+        "regions.csv, row 3, column 'name': a line break is not allowed in this column; put the value on one line",
+    ),
+    (
+        "id-form",
+        "themes.csv",
+        ",codebook\n",
+        ",codebook\nt01 theme x,Extra,,,,codebook\n",
+        "themes.csv, row 3, column 'id': 't01 theme x' is not a namespaced id; write it as <study>:<kind>:<key> "
+        "without spaces, e.g. t01:site:a",
+    ),
+    (
+        "duplicate-id",
+        "regions.csv",
+        "South,report section 1\n",
+        "South,report section 1\nt01:region:north,North again,x\n",
+        "regions.csv, row 4, column 'id': 't01:region:north' is already defined in regions.csv row 2; "
+        "give each entity its own id, or delete one of the rows",
+    ),
+    (
+        "dangling-ref",
+        "organisations.csv",
+        "t01:orgtype:council,t01:site:b",
+        "t01:orgtype:council,t01:site:q",
+        "organisations.csv, row 3, column 'site': 't01:site:q' is not defined in this package; define it in sites.csv, "
+        "or list the wave that defines it under 'requires' in wave.yaml",
+    ),
+    (
+        "ref-of-wrong-label",
+        "organisations.csv",
+        "t01:orgtype:trust,t01:site:a",
+        "t01:orgtype:trust,t01:region:north",
+        "organisations.csv, row 2, column 'site': 't01:region:north' is a Region (regions.csv row 2), but this "
+        "refers to "
+        "a Site; use the id of a Site",
+    ),
+    (
+        "refs-list-member",
+        "evidence.csv",
+        "t01:theme:leadership;t01:theme:networks",
+        "t01:theme:leadership;t01:theme:nope",
+        "evidence.csv, row 2, column 'themes': 't01:theme:nope' is not defined in this package; define it in "
+        "themes.csv, "
+        "or list the wave that defines it under 'requires' in wave.yaml",
+    ),
+    (
+        "relationship-end",
+        "advice_ties.csv",
+        "t01:person:p2,t01:org:council-b",
+        "t01:person:p2,t01:orgtype:council",
+        "advice_ties.csv, row 3, column 'alter': 't01:orgtype:council' is an OrganisationType (organisation_types.csv "
+        "row 3), but this refers to a Participant or Organisation; use the id of a Participant or Organisation",
+    ),
+    (
+        "one-row-per-site",
+        "site_observations.csv",
+        "t01:site:b,90000",
+        "t01:site:a,90000",
+        "site_observations.csv, row 3, column 'site': 't01:site:a' already has a row (site_observations.csv row 2); "
+        "this file takes one row per entity for the wave, so merge the rows",
+    ),
+    (
+        "manifest-publication",
+        "wave.yaml",
+        "publications: [t01:pub:report]",
+        "publications: [t01:pub:other]",
+        "wave.yaml: 't01:pub:other' is not defined in this package; define it in publications.csv, or list the wave "
+        "that defines it under 'requires' in wave.yaml",
+    ),
 ]
 
 
@@ -78,7 +150,8 @@ def test_each_content_rule_reports_one_located_problem(store, tmp_path, file, ol
 def test_ids_must_carry_the_study_key(tmp_path):
     path = edited(tmp_path, "regions.csv", "t01:region:south,", "t02:region:south,")
     path.joinpath("sites.csv").write_text(
-        (FIXTURES / "t01-w1" / "sites.csv").read_text().replace("t01:region:south", "t02:region:south"))
+        (FIXTURES / "t01-w1" / "sites.csv").read_text().replace("t01:region:south", "t02:region:south")
+    )
     assert problems_of(path) == [
         "regions.csv, row 3, column 'id': 't02:region:south' does not start with 't01:'; ids of this package are "
         "namespaced by study.id, e.g. t01:site:a",
@@ -111,9 +184,15 @@ def test_records_are_typed_by_their_file():
     participant = next(n for n in pkg.nodes if n.id == "t01:person:p2")
     assert (participant.spec.label, participant.row, participant.source) == ("Participant", 3, "participants.csv row 3")
     assert dict(participant.values) == {
-        "id": "t01:person:p2", "name": "Manager at site B", "role": "manager", "site": "t01:site:b",
-        "organisation": "t01:org:council-b", "board_member": False, "interviewed": False,
-        "survey_respondent": True, "locator": "report annex 1",
+        "id": "t01:person:p2",
+        "name": "Manager at site B",
+        "role": "manager",
+        "site": "t01:site:b",
+        "organisation": "t01:org:council-b",
+        "board_member": False,
+        "interviewed": False,
+        "survey_respondent": True,
+        "locator": "report annex 1",
     }
     observation = next(r for r in pkg.relationships if r.spec.file == "site_observations.csv")
     assert (observation.start, observation.end, observation.values["board_density"]) == ("t01:site:a", None, 0.42)
@@ -122,7 +201,12 @@ def test_records_are_typed_by_their_file():
 
 
 def test_a_citation_list_must_belong_to_a_known_publication(tmp_path):
-    path = edited(tmp_path, "wave.yaml", "sources:", "citations:\n  - {file: refs.txt, format: pmc, cited_by: 't01:pub:gone'}\nsources:")
+    path = edited(
+        tmp_path,
+        "wave.yaml",
+        "sources:",
+        "citations:\n  - {file: refs.txt, format: pmc, cited_by: 't01:pub:gone'}\nsources:",
+    )
     (path / "refs.txt").write_text("1. Doe J. A paper. 2010.\n")
     assert problems_of(path) == [
         "wave.yaml: 't01:pub:gone' is not defined in this package; define it in publications.csv, or list the wave "

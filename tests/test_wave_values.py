@@ -56,27 +56,64 @@ def test_cells_parse_to_typed_values(column, raw, expected):
         (col("bool"), "maybe", "'maybe' is not a yes/no value; use one of Y, N, yes, no, true, false, 1, 0"),
         (col("date"), "2014-13", "'2014-13' is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2014-06"),
         (col("date"), "2015-02-29", "'2015-02-29' is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2014-06"),
-        (col("enum", SITE_KINDS), "town", "'town' is not allowed; use one of ccg, locality, cluster, case, group, other"),
-        (col("list", ("strategic", "practice")), "strategic;board",
-         "'board' is not allowed; use one of strategic, practice"),
-        (col("id"), "site A", "'site A' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"),
-        (col("ref"), "t01:site", "'t01:site' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"),
+        (
+            col("enum", SITE_KINDS),
+            "town",
+            "'town' is not allowed; use one of ccg, locality, cluster, case, group, other",
+        ),
+        (
+            col("list", ("strategic", "practice")),
+            "strategic;board",
+            "'board' is not allowed; use one of strategic, practice",
+        ),
+        (
+            col("id"),
+            "site A",
+            "'site A' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a",
+        ),
+        (
+            col("ref"),
+            "t01:site",
+            "'t01:site' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a",
+        ),
         (col("str"), "one\ntwo", "a line break is not allowed in this column; put the value on one line"),
         # 64-bit integers: 2**63 - 1 is the largest, -2**63 the smallest; beyond them refused, never clamped
-        (col("int"), "9223372036854775808", "'9223372036854775808' is out of range; a whole number must lie between "
-         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
-        (col("int"), "-9223372036854775809", "'-9223372036854775809' is out of range; a whole number must lie between "
-         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
+        (
+            col("int"),
+            "9223372036854775808",
+            "'9223372036854775808' is out of range; a whole number must lie between "
+            "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value",
+        ),
+        (
+            col("int"),
+            "-9223372036854775809",
+            "'-9223372036854775809' is out of range; a whole number must lie between "
+            "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value",
+        ),
         # 5,000 digits: more than Python converts to int; the message quotes 60 of them
-        (col("int"), "1" * 5000, f"'{'1' * 60}…' is out of range; a whole number must lie between "
-         "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value"),
-        (col("id"), "t01:site:" + "c" * 192, f"'t01:site:{'c' * 51}…' is 201 characters long; an id may have at most 200 "
-         "characters, so shorten its key"),
-        (col("refs"), "t01:site:a;t01:site:" + "c" * 5000, f"'t01:site:{'c' * 51}…' is 5009 characters long; an id may "
-         "have at most 200 characters, so shorten its key"),
+        (
+            col("int"),
+            "1" * 5000,
+            f"'{'1' * 60}…' is out of range; a whole number must lie between "
+            "-9223372036854775808 and 9223372036854775807 (64 bits), so check the value",
+        ),
+        (
+            col("id"),
+            "t01:site:" + "c" * 192,
+            f"'t01:site:{'c' * 51}…' is 201 characters long; an id may have at most 200 characters, so shorten its key",
+        ),
+        (
+            col("refs"),
+            "t01:site:a;t01:site:" + "c" * 5000,
+            f"'t01:site:{'c' * 51}…' is 5009 characters long; an id may "
+            "have at most 200 characters, so shorten its key",
+        ),
         (col("bool"), "yes\nno", "'yes\\nno' is not a yes/no value; use one of Y, N, yes, no, true, false, 1, 0"),
-        (col("enum", SITE_KINDS), "x" * 70_000, f"'{'x' * 60}…' is not allowed; use one of ccg, locality, cluster, case, "
-         "group, other"),
+        (
+            col("enum", SITE_KINDS),
+            "x" * 70_000,
+            f"'{'x' * 60}…' is not allowed; use one of ccg, locality, cluster, case, group, other",
+        ),
     ],
 )
 def test_bad_cells_say_how_to_write_the_value(column, raw, message):
@@ -85,9 +122,14 @@ def test_bad_cells_say_how_to_write_the_value(column, raw, message):
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("9223372036854775807", 2**63 - 1), ("-9223372036854775808", -(2**63)), ("+0000000000000000000000042", 42),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9223372036854775807", 2**63 - 1),
+        ("-9223372036854775808", -(2**63)),
+        ("+0000000000000000000000042", 42),
+    ],
+)
 def test_whole_numbers_up_to_64_bits_are_read(raw, expected):
     assert parse_cell(col("int"), raw) == expected
 
@@ -97,9 +139,13 @@ def test_an_id_of_200_characters_is_read():
     assert parse_cell(col("id"), long_id) == long_id
 
 
-ANY_COLUMN = st.sampled_from([col(kind) for kind in ("int", "float", "bool", "date", "str", "id", "ref", "refs")]
-                             + [col("enum", SITE_KINDS), col("list", ("strategic", "practice"))])
-long_or_broken = st.one_of(st.text(), st.text(min_size=1).map(lambda t: t * 3000), st.sampled_from(["a\r\nb", "x\u2028y"]))
+ANY_COLUMN = st.sampled_from(
+    [col(kind) for kind in ("int", "float", "bool", "date", "str", "id", "ref", "refs")]
+    + [col("enum", SITE_KINDS), col("list", ("strategic", "practice"))]
+)
+long_or_broken = st.one_of(
+    st.text(), st.text(min_size=1).map(lambda t: t * 3000), st.sampled_from(["a\r\nb", "x\u2028y"])
+)
 
 
 @settings(max_examples=200)
@@ -125,7 +171,9 @@ VALUES_BY_TYPE = {
     "bool": st.booleans(),
     "date": iso_date,
     "str": line_text,
-    "text": st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1).map(str.strip).filter(bool),
+    "text": st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1)
+    .map(str.strip)
+    .filter(bool),
     "list": st.lists(list_item, min_size=1, max_size=4),
     "id": ident,
     "ref": ident,

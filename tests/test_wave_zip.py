@@ -65,7 +65,7 @@ def test_absolute_member_is_refused(tmp_path):
 
 def test_symlink_member_is_refused_and_nothing_is_written(store, tmp_path):
     link = zipfile.ZipInfo("ties.csv.link")
-    link.external_attr = (0o120777 << 16)  # S_IFLNK | rwxrwxrwx, as `zip --symlinks` stores it
+    link.external_attr = 0o120777 << 16  # S_IFLNK | rwxrwxrwx, as `zip --symlinks` stores it
     archive = fixture_zip(tmp_path, [(link, b"/etc/passwd")])
     expected = ["t01.zip: member 'ties.csv.link' is a symbolic link; a package may hold regular files only"]
     assert problems_of(archive) == expected
@@ -93,7 +93,9 @@ def test_a_highly_compressible_member_is_refused_as_a_bomb(tmp_path):
 
 def test_more_than_200_members_are_refused(tmp_path):
     many = [(f"junk/{n}.txt", b"x") for n in range(200)]  # plus the fixture's 12 files
-    assert problems_of(fixture_zip(tmp_path, many)) == ["t01.zip: holds 212 members; a package zip may hold at most 200"]
+    assert problems_of(fixture_zip(tmp_path, many)) == [
+        "t01.zip: holds 212 members; a package zip may hold at most 200"
+    ]
 
 
 def test_too_large_an_unpacked_size_is_refused(tmp_path, monkeypatch):
@@ -133,17 +135,25 @@ def _damaged(tmp_path: Path, member: str, compression: int, where: str) -> Path:
         info = archive.getinfo(member)
     data = bytearray(target.read_bytes())
     # a local header is 30 bytes, then the name and the extra field, then the data
-    at = info.header_offset if where == "magic" else info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = (
+        info.header_offset
+        if where == "magic"
+        else info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    )
     data[at] = data[at] | 0b110 if where == "block type" else data[at] ^ 0xFF
     target.write_bytes(bytes(data))
     return target
 
 
-@pytest.mark.parametrize(("compression", "where", "reason"), [
-    (zipfile.ZIP_STORED, "magic", "Bad magic number for file header"),
-    (zipfile.ZIP_STORED, "data", "Bad CRC-32 for file 'ties.csv'"),
-    (zipfile.ZIP_DEFLATED, "block type", "Error -3 while decompressing data: invalid block type"),
-], ids=["local header", "checksum", "deflate stream"])
+@pytest.mark.parametrize(
+    ("compression", "where", "reason"),
+    [
+        (zipfile.ZIP_STORED, "magic", "Bad magic number for file header"),
+        (zipfile.ZIP_STORED, "data", "Bad CRC-32 for file 'ties.csv'"),
+        (zipfile.ZIP_DEFLATED, "block type", "Error -3 while decompressing data: invalid block type"),
+    ],
+    ids=["local header", "checksum", "deflate stream"],
+)
 def test_a_damaged_member_is_refused_naming_the_zip_and_nothing_is_written(store, tmp_path, compression, where, reason):
     archive = _damaged(tmp_path, "ties.csv", compression, where)
     expected = [f"t01.zip: member 'ties.csv' is damaged and cannot be read ({reason}); zip the package folder again"]

@@ -24,8 +24,9 @@ def numeric_columns(columns: list[str], rows: list[dict[str, Any]], exclude: tup
     return found
 
 
-def bar_chart(frame: pd.DataFrame, category: str, measure: str, colour: str | None = None,
-              title: str = "") -> alt.Chart:
+def bar_chart(
+    frame: pd.DataFrame, category: str, measure: str, colour: str | None = None, title: str = ""
+) -> alt.Chart:
     """Horizontal bars of `measure` per `category`, side by side per `colour` when given."""
     whole = bool(frame[measure].dropna().map(lambda v: float(v).is_integer()).all())
     axis = alt.Axis(format=",d", tickMinStep=1) if whole else alt.Axis()
@@ -40,8 +41,9 @@ def bar_chart(frame: pd.DataFrame, category: str, measure: str, colour: str | No
     return alt.Chart(frame, title=title).mark_bar().encode(**encoding)
 
 
-def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, selection_name: str = "cell",
-            fields: list[str] | None = None) -> alt.Chart:
+def heatmap(
+    frame: pd.DataFrame, x: str, y: str, value: str, selection_name: str = "cell", fields: list[str] | None = None
+) -> alt.Chart:
     """A matrix of coloured cells with their counts written in; clicking a cell selects its `fields`
     (by default x and y; ids work too, as long as they are columns of `frame`)."""
     pick = alt.selection_point(name=selection_name, fields=fields or [x, y], on="click")
@@ -49,12 +51,20 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, selection_name: str
         x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=180)),
         y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme=HEAT_SCHEME), title=value.replace("_", " "),
-                        legend=alt.Legend(format="d", tickMinStep=1)),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-        tooltip=[y, x, value],
-    ).add_params(pick)
+    cells = (
+        base.mark_rect(stroke="white")
+        .encode(
+            color=alt.Color(
+                f"{value}:Q",
+                scale=alt.Scale(scheme=HEAT_SCHEME),
+                title=value.replace("_", " "),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            tooltip=[y, x, value],
+        )
+        .add_params(pick)
+    )
     labels = base.mark_text(fontSize=11).encode(
         text=alt.Text(f"{value}:Q"),
         color=alt.condition(alt.datum[value] > frame[value].max() / 2, alt.value("white"), alt.value("black")),

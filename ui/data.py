@@ -12,7 +12,7 @@ Everything here reads through `Store.read`, which the engine refuses to let writ
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -58,7 +58,7 @@ def data_version() -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -66,19 +67,30 @@ def _deferred(fmt: str, columns: list[str], rows: list[dict[str, Any]], meta: di
     return lambda: export_bytes(fmt, columns, rows, meta)
 
 
-def download_buttons(columns: list[str], rows: list[dict[str, Any]], meta: dict[str, Any], key: str,
-                     graph: bool = False) -> None:
+def download_buttons(
+    columns: list[str], rows: list[dict[str, Any]], meta: dict[str, Any], key: str, graph: bool = False
+) -> None:
     """A row of download buttons; GraphML and GEXF only when the result holds nodes."""
     formats = TABLE_FORMATS + (export.GRAPH_FORMATS if graph else ())
     stem = file_stem(meta)
     row = st.container(horizontal=True)
     for fmt in formats:
         row.download_button(
-            BUTTON_LABELS[fmt], _deferred(fmt, columns, rows, meta), file_name=f"{stem}.{fmt}", mime=MIME[fmt],
-            key=f"{key}:dl:{fmt}", on_click="ignore", icon=":material/download:",
+            BUTTON_LABELS[fmt],
+            _deferred(fmt, columns, rows, meta),
+            file_name=f"{stem}.{fmt}",
+            mime=MIME[fmt],
+            key=f"{key}:dl:{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
         )
     row.download_button(
-        "Provenance", lambda: provenance_bytes(meta, rows), file_name=f"{stem}.provenance.json",
-        mime=MIME["json"], key=f"{key}:dl:provenance", on_click="ignore", icon=":material/info:",
+        "Provenance",
+        lambda: provenance_bytes(meta, rows),
+        file_name=f"{stem}.provenance.json",
+        mime=MIME["json"],
+        key=f"{key}:dl:provenance",
+        on_click="ignore",
+        icon=":material/info:",
         help="What produced this result: query, parameters, engine and time (Excel files hold it on a sheet).",
     )

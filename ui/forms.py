@@ -41,26 +41,38 @@ def param_widget(query: NamedQuery, param: Param, key: str, target=st) -> Any:
         default = None if param.default is None else number(param.default)
         return target.number_input(label, value=default, step=step, help=help_text, key=key)
     if param.type == "list":
-        text = target.text_input(label, value=", ".join(map(str, param.default or [])),
-                                 help=(help_text or "") + " Separate values with commas.", key=key)
+        text = target.text_input(
+            label,
+            value=", ".join(map(str, param.default or [])),
+            help=(help_text or "") + " Separate values with commas.",
+            key=key,
+        )
         return param.coerce(text) if text.strip() else (None if param.default is None else [])
     text = target.text_input(label, value="" if param.default is None else str(param.default), help=help_text, key=key)
     return None if (text == "" and param.default is None) else text
 
 
-def _choice_widget(param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None,
-                   key: str, target) -> Any:
+def _choice_widget(
+    param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None, key: str, target
+) -> Any:
     labels = {value: text for value, text in options}
     values = [value for value, _ in options]
     if param.type == "list":
         default = [v for v in (param.default or []) if v in labels]
-        return target.multiselect(label, values, default=default, format_func=lambda v: labels.get(v, str(v)),
-                                  help=help_text, key=key)
+        return target.multiselect(
+            label, values, default=default, format_func=lambda v: labels.get(v, str(v)), help=help_text, key=key
+        )
     if offers_any(param):
         values = [None if param.default is None else ""] + values
     index = values.index(param.default) if param.default in values else 0
-    return target.selectbox(label, values, index=index, help=help_text, key=key,
-                            format_func=lambda v: ANY_LABEL if is_any(v) else labels.get(v, str(v)))
+    return target.selectbox(
+        label,
+        values,
+        index=index,
+        help=help_text,
+        key=key,
+        format_func=lambda v: ANY_LABEL if is_any(v) else labels.get(v, str(v)),
+    )
 
 
 def is_any(value: Any) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 import streamlit as st
@@ -21,10 +22,23 @@ from kb.export import LIST_SEPARATOR, graph_from_rows
 # One distinct colour per label, from the colour-blind-safe Okabe-Ito and Tol palettes; labels
 # that often appear together (Site, Organisation, Participant, Initiative) get the most distinct.
 LABEL_COLOURS = {
-    "Site": "#0072B2", "Organisation": "#E69F00", "Participant": "#CC79A7", "Initiative": "#009E73",
-    "OrganisationType": "#D55E00", "ClinicalArea": "#56B4E9", "Theme": "#F0E442", "Evidence": "#777777",
-    "Study": "#332288", "Wave": "#999933", "Publication": "#117733", "Region": "#AA4499", "Finding": "#882255",
-    "Recommendation": "#44AA99", "CommissioningModel": "#DDCC77", "Work": "#88CCEE", "Author": "#CC6677",
+    "Site": "#0072B2",
+    "Organisation": "#E69F00",
+    "Participant": "#CC79A7",
+    "Initiative": "#009E73",
+    "OrganisationType": "#D55E00",
+    "ClinicalArea": "#56B4E9",
+    "Theme": "#F0E442",
+    "Evidence": "#777777",
+    "Study": "#332288",
+    "Wave": "#999933",
+    "Publication": "#117733",
+    "Region": "#AA4499",
+    "Finding": "#882255",
+    "Recommendation": "#44AA99",
+    "CommissioningModel": "#DDCC77",
+    "Work": "#88CCEE",
+    "Author": "#CC6677",
 }
 FALLBACK_COLOUR = "#555555"
 MAX_PROPERTY_CHARS = 300
@@ -68,8 +82,9 @@ def elements_from_graph(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]
         source, target = f"n{start}", f"n{end}"
         if source in drawn and target in drawn:
             props = {f"p_{name}": _shown(value) for name, value in attrs.items() if name != "type"}
-            edges.append({"data": {"id": f"e{key}", "label": attrs["type"], "source": source, "target": target,
-                                   **props}})
+            edges.append(
+                {"data": {"id": f"e{key}", "label": attrs["type"], "source": source, "target": target, **props}}
+            )
     return {"nodes": nodes, "edges": edges}
 
 
@@ -128,6 +143,8 @@ def show_graph(rows: list[dict[str, Any]], key: str, height: int = 520) -> int:
     edge_styles = [EdgeStyle(t, caption="label", directed=True, labeled=None) for t in types]
     st_link_analysis(elements, "cose", node_styles(labels), edge_styles, height=height, key=key)
     st.markdown(legend_html(labels), unsafe_allow_html=True)
-    st.caption(f"{len(elements['nodes'])} nodes, {len(elements['edges'])} relationships. "
-               "Click a node to see its properties; drag to move, scroll to zoom.")
+    st.caption(
+        f"{len(elements['nodes'])} nodes, {len(elements['edges'])} relationships. "
+        "Click a node to see its properties; drag to move, scroll to zoom."
+    )
     return len(elements["nodes"])

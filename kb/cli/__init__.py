@@ -17,8 +17,12 @@ from kb.errors import KBError, ValidationError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data directory of the embedded engine (default: KB_DATA_DIR, else the user data directory).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data directory of the embedded engine (default: KB_DATA_DIR, else the user data directory).",
+)
 @click.option("--uri", default=None, help="Neo4j URI (default: KB_URI or NEO4J_URI; none: the embedded engine).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.version_option(package_name="ccg-kb", prog_name="kb")
@@ -78,4 +82,3 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
         return 1
     return 0
-

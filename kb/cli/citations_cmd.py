@@ -33,7 +33,9 @@ def _decide(kind: str, a: str, b: str) -> None:
     from loaders import citations as api
 
     report = (api.merge if kind == "merge" else api.split)(store(), a, b)
-    click.echo(f"{kind} recorded for {a} and {b}: {report['works']} works, {report['possibly_same']} pairs left to review")
+    click.echo(
+        f"{kind} recorded for {a} and {b}: {report['works']} works, {report['possibly_same']} pairs left to review"
+    )
 
 
 @citations.command()

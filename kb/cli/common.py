@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -20,9 +21,17 @@ TABLE_FORMATS = ("table", "csv", "json")
 def common_options(func: Callable) -> Callable:
     """--data-dir, --uri and --debug on every command (they may also be given before the command)."""
 
-    @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Data directory of the embedded engine (default: KB_DATA_DIR, else the user data directory).")
-    @click.option("--uri", default=None, help="neo4j://, neo4j+s:// or bolt:// URI of a Neo4j server (default: KB_URI or NEO4J_URI; none: embedded).")
+    @click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Data directory of the embedded engine (default: KB_DATA_DIR, else the user data directory).",
+    )
+    @click.option(
+        "--uri",
+        default=None,
+        help="neo4j://, neo4j+s:// or bolt:// URI of a Neo4j server (default: KB_URI or NEO4J_URI; none: embedded).",
+    )
     @click.option("--debug", is_flag=True, default=False, help="Show tracebacks of errors.")
     @functools.wraps(func)
     def wrapper(*args, data_dir=None, uri=None, debug=False, **kwargs):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import TABLE_FORMATS, common_options, config, emit_rows, parse_params, print_json, store
+from kb.cli.common import common_options, config, emit_rows, parse_params, print_json, store
 from kb.errors import UsageError
 from kb.status import init_schema, status_report
 
@@ -43,8 +43,13 @@ def status(fmt):
 @common_options
 @click.argument("name", required=False)
 @click.option("--cypher", "cypher_text", help="Cypher text to run instead of a named query.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter; VALUE is read as JSON when it parses (42, true, [1,2], \"text\"), else as text.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='A parameter; VALUE is read as JSON when it parses (42, true, [1,2], "text"), else as text.',
+)
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
 @click.option("--write", "allow_write", is_flag=True, help="Allow the query to change the knowledge base.")
@@ -76,9 +81,12 @@ def queries(fmt):
     if fmt == "json":
         print_json(items)
         return
-    emit_rows(["name", "title", "params"], [
-        {**item, "params": ", ".join(p["name"] for p in item["params"])} for item in items
-    ], "table", None)
+    emit_rows(
+        ["name", "title", "params"],
+        [{**item, "params": ", ".join(p["name"] for p in item["params"])} for item in items],
+        "table",
+        None,
+    )
 
 
 @click.command("schema")
@@ -88,7 +96,10 @@ def schema_cmd(fmt):
     from kb import schema
 
     labels = [{"label": s.name, "meaning": s.doc, "indexed": ", ".join(("id",) + s.indexed)} for s in schema.LABELS]
-    rels = [{"type": r.name, "from": "|".join(r.start), "to": "|".join(r.end), "meaning": r.doc} for r in schema.RELATIONSHIPS]
+    rels = [
+        {"type": r.name, "from": "|".join(r.start), "to": "|".join(r.end), "meaning": r.doc}
+        for r in schema.RELATIONSHIPS
+    ]
     if fmt == "json":
         print_json({"labels": labels, "relationships": rels})
         return

@@ -13,8 +13,14 @@ from kb.cli.common import common_options, store
 @common_options
 @click.option("--site", required=True, help="The site's id, e.g. z13:site:A.")
 @click.option("--wave", default=None, help="Only the ties of this wave (default: the ties of every loaded wave).")
-@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml"]), default="gexf", show_default=True,
-              help="GEXF (Gephi's own) or GraphML.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gexf", "graphml"]),
+    default="gexf",
+    show_default=True,
+    help="GEXF (Gephi's own) or GraphML.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
 def export(site, wave, fmt, out):
     """Write a site's survey network with its measures (degree, betweenness, closeness, brokerage…)

@@ -11,10 +11,19 @@ from kb.cli.common import common_options, print_json
 
 @click.command()
 @common_options
-@click.option("--scale", type=float, default=1.0, show_default=True,
-              help="Size relative to England (1: 211 CCGs, 40,000 participants, 400,000 advice ties).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="New or empty folder; one wave package is written into a sub-folder of it each.")
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Size relative to England (1: 211 CCGs, 40,000 participants, 400,000 advice ties).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="New or empty folder; one wave package is written into a sub-folder of it each.",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed writes the same bytes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def synth(scale, out, seed, fmt):
@@ -26,9 +35,11 @@ def synth(scale, out, seed, fmt):
         print_json(summary)
         return
     for package in summary["packages"]:
-        click.echo(f"{Path(summary['out']) / package['folder']}: wave {package['wave']}, "
-                   f"{package['nodes']:,} nodes and {package['relationships']:,} relationships in its files"
-                   + (f", {package['extra_files']} reference lists" if package["extra_files"] else ""))
+        click.echo(
+            f"{Path(summary['out']) / package['folder']}: wave {package['wave']}, "
+            f"{package['nodes']:,} nodes and {package['relationships']:,} relationships in its files"
+            + (f", {package['extra_files']} reference lists" if package["extra_files"] else "")
+        )
     click.echo(f"written in {summary['seconds']:.1f} s; load them in this order with `kb load FOLDER`")
 
 
@@ -36,9 +47,14 @@ def synth(scale, out, seed, fmt):
 @common_options
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Scale of the synthetic England to measure.")
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures as JSON here.")
-@click.option("--work-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Where to make the temporary folder (default: the system's temp folder).")
+@click.option(
+    "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures as JSON here."
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Where to make the temporary folder (default: the system's temp folder).",
+)
 @click.option("--keep", is_flag=True, help="Keep the temporary folder (packages, data directory) for inspection.")
 def bench(scale, seed, json_out, work_dir, keep):
     """Measure load throughput (against FalkorDB's bulk loader), reloads, memory, query and page latency.

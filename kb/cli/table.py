@@ -18,7 +18,8 @@ def cell_text(value: Any) -> str:
     if is_graph_value(value):
         if value["element"] == "node":
             props = value["properties"]
-            return f"({':'.join(value['labels'])} {props.get('id', '')} {props.get('name') or props.get('title') or ''})".replace("  ", " ")
+            name = props.get("name") or props.get("title") or ""
+            return f"({':'.join(value['labels'])} {props.get('id', '')} {name})".replace("  ", " ")
         if value["element"] == "relationship":
             return f"[:{value['type']}]"
         return " ".join(cell_text(n) for n in value["nodes"])

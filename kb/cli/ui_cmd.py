@@ -45,18 +45,30 @@ MAX_UPLOAD_MB = 20
 
 def streamlit_command(script: Path, port: int, address: str) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port),
-        "--server.address", address,
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
         # Tables export only through the app's own buttons (kb.export: formula-safe, with provenance),
         # not through the table toolbar's CSV download or copy, which pass formulas through as typed.
-        "--client.disableDataExport", "true",
+        "--client.disableDataExport",
+        "true",
         # The app reads only; no page takes an upload. Should one ever be added, files are capped.
-        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_MB),
     ]
 
 
@@ -74,17 +86,22 @@ def serve(command: list[str], env: dict[str, str]) -> int:
 
 @click.command()
 @common_options
-@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
-              help="Port to serve the app on.")
-@click.option("--address", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 makes the app reachable from other machines "
-                   "(set KB_UI_PASSWORD then).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve the app on."
+)
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 makes the app reachable from other machines (set KB_UI_PASSWORD then).",
+)
 def ui(port: int, address: str) -> None:
     """Open the app: browse sites, networks, themes and citations, run the query library, export (read-only)."""
     cfg = config()
     if address not in LOCAL_ADDRESSES and not os.environ.get(PASSWORD_ENV):
-        click.echo(f"warning: the app listens on {address} without a password; set {PASSWORD_ENV} to require one",
-                   err=True)
+        click.echo(
+            f"warning: the app listens on {address} without a password; set {PASSWORD_ENV} to require one", err=True
+        )
     click.echo(f"serving the app on http://{address}:{port} over {cfg.describe()} (Ctrl-C stops it)", err=True)
     code = serve(streamlit_command(app_path(), port, address), app_environment(cfg, dict(os.environ)))
     if code not in (0, -signal.SIGTERM):

@@ -15,8 +15,9 @@ from kb.cli.table import print_table
 @contextmanager
 def progress_bar():
     """A rich progress bar on stderr, fed by the loaders' on_progress(done, total, stage) callback."""
-    with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    ) as progress:
         tasks: dict[str, int] = {}
 
         def on_progress(done: int, total: int, stage: str) -> None:
@@ -46,8 +47,10 @@ def _print_report(report: dict) -> None:
         return
     status = report.get("status", "loaded")
     click.echo(f"wave {report['wave_id']} ({report.get('study', '')}): {status}")
-    rows = [{"kind": k, "created": v, "removed": report.get("removed", {}).get(k, 0)}
-            for k, v in sorted(report.get("created", {}).items())]
+    rows = [
+        {"kind": k, "created": v, "removed": report.get("removed", {}).get(k, 0)}
+        for k, v in sorted(report.get("created", {}).items())
+    ]
     for kind, removed in sorted(report.get("removed", {}).items()):
         if kind not in report.get("created", {}):
             rows.append({"kind": kind, "created": 0, "removed": removed})
@@ -55,8 +58,10 @@ def _print_report(report: dict) -> None:
         print_table(["kind", "created", "removed"], rows)
     measured = report.get("measured") or {}
     if any(measured.values()):
-        click.echo(f"network measures computed for {measured.get('participants', 0)} participants "
-                   f"at {measured.get('sites', 0)} sites")
+        click.echo(
+            f"network measures computed for {measured.get('participants', 0)} participants "
+            f"at {measured.get('sites', 0)} sites"
+        )
     _print_warnings(report.get("warnings") or [])
 
 
@@ -84,7 +89,9 @@ def validate(path):
 @click.command()
 @common_options
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--cited-by", help="For a reference list (BibTeX, RIS, CSL-JSON or text): the id of the citing Publication.")
+@click.option(
+    "--cited-by", help="For a reference list (BibTeX, RIS, CSL-JSON or text): the id of the citing Publication."
+)
 @click.option("--study", help="For a .qdpx project: the study it belongs to.")
 @click.option("--wave", "wave_id", help="For a .qdpx project: the wave id to give it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -123,8 +130,10 @@ def waves(fmt):
     if fmt == "json":
         print_json(items)
         return
-    rows = [{**w, "counts": sum((w.get("counts") or {}).values()), "source_hash": (w.get("source_hash") or "")[:12]}
-            for w in items]
+    rows = [
+        {**w, "counts": sum((w.get("counts") or {}).values()), "source_hash": (w.get("source_hash") or "")[:12]}
+        for w in items
+    ]
     emit_rows(["study", "wave", "title", "status", "loaded_at", "counts", "source_hash"], rows, "table", None)
 
 

@@ -19,9 +19,10 @@ Reads go through `read`, which the engine itself refuses to let write. Writes go
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from kb.schema import label, rel_type
 
@@ -43,7 +44,7 @@ class Counters:
 
     values: dict[str, int] = field(default_factory=lambda: {k: 0 for k in COUNTER_NAMES})
 
-    def add(self, other: "Counters | dict[str, int]") -> "Counters":
+    def add(self, other: Counters | dict[str, int]) -> Counters:
         items = other.values if isinstance(other, Counters) else other
         for key, value in items.items():
             self.values[key] = self.values.get(key, 0) + int(value or 0)
@@ -115,12 +116,15 @@ class Writer(abc.ABC):
         cypher = f"UNWIND $rows AS row CREATE (n:{label(name)}) SET n = row"
         return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["nodes_created"]
 
-    def create_relationships(self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]],
-                             on_batch=None) -> int:
+    def create_relationships(
+        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch=None
+    ) -> int:
         """Create a `rel` relationship per {start, end, props} row, from the `start`-labelled node with
         the row's start id to the `end`-labelled node with its end id; returns how many were created."""
-        cypher = (f"UNWIND $rows AS row MATCH (a:{label(start)} {{id: row.start}}) MATCH (b:{label(end)} {{id: row.end}}) "
-                  f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r = row.props")
+        cypher = (
+            f"UNWIND $rows AS row MATCH (a:{label(start)} {{id: row.start}}) MATCH (b:{label(end)} {{id: row.end}}) "
+            f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r = row.props"
+        )
         return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["relationships_created"]
 
 
@@ -163,7 +167,7 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -10,19 +10,19 @@ staging key, which the next unit deletes before it starts.
 from __future__ import annotations
 
 import fcntl
-import os
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kb import engine
 from kb.config import Config
@@ -64,7 +64,7 @@ def _plain(value: Any) -> Any:
 def _result(raw) -> Result:
     columns = [h[1] if isinstance(h, (list, tuple)) else h for h in (raw.header or [])]
     columns = [c.decode() if isinstance(c, bytes) else c for c in columns]
-    rows = [dict(zip(columns, (_plain(v) for v in record))) for record in raw.result_set]
+    rows = [dict(zip(columns, (_plain(v) for v in record), strict=True)) for record in raw.result_set]
     counters = Counters({name: int(getattr(raw, attr, 0) or 0) for name, attr in _COUNTER_ATTRS.items()})
     return Result(columns, rows, counters)
 
@@ -127,10 +127,12 @@ class _FalkorWriter(Writer):
         self.counters.add({"nodes_created": created})
         return created
 
-    def create_relationships(self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]],
-                             on_batch=None) -> int:
-        created = bulk.bulk_relationships(self._bulk, self.read, rel_type(rel), label(start), label(end), rows,
-                                          _INDEXED, MAX_INDEXED_BYTES, on_batch)
+    def create_relationships(
+        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch=None
+    ) -> int:
+        created = bulk.bulk_relationships(
+            self._bulk, self.read, rel_type(rel), label(start), label(end), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch
+        )
         self.counters.add({"relationships_created": created})
         return created
 

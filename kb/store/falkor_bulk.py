@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from kb.errors import QueryError
 
@@ -74,7 +75,9 @@ def _value(value: Any, name: str, indexed: bool, limit: int) -> bytes:
         if b"\x00" in data:
             raise BulkValueError(f"property '{name}' contains a NUL character, which the engine cannot store")
         if indexed and len(data) > limit:
-            raise BulkValueError(f"property '{name}' is {len(data)} bytes of UTF-8; indexed values may have at most {limit}")
+            raise BulkValueError(
+                f"property '{name}' is {len(data)} bytes of UTF-8; indexed values may have at most {limit}"
+            )
         return _STRING + data + b"\x00"
     if isinstance(value, (list, tuple)):
         return _ARRAY + _INT64.pack(len(value)) + b"".join(_value(item, name, False, limit) for item in value)
@@ -149,8 +152,14 @@ def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield chunk
 
 
-def bulk_nodes(send: Send, label: str, rows: Iterable[dict[str, Any]], indexed: frozenset[str], limit: int,
-               on_batch: Callable[[int], None] | None = None) -> int:
+def bulk_nodes(
+    send: Send,
+    label: str,
+    rows: Iterable[dict[str, Any]],
+    indexed: frozenset[str],
+    limit: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Create one node of `label` per row (its properties); returns the nodes created."""
     created = 0
     for chunk in _chunks(rows):
@@ -169,7 +178,7 @@ def node_ids(read: Run, label: str, keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     cypher = f"UNWIND $keys AS key MATCH (n:{label} {{id: key}}) RETURN key, id(n) AS node"
     for start in range(0, len(wanted), LOOKUP_BATCH):
-        for row in read(cypher, {"keys": wanted[start:start + LOOKUP_BATCH]}).rows:
+        for row in read(cypher, {"keys": wanted[start : start + LOOKUP_BATCH]}).rows:
             found[row["key"]] = row["node"]
     return found
 
@@ -184,8 +193,17 @@ class _Ends:
         self.ids.update(node_ids(self.read, self.label, (key for key in keys if key not in self.ids)))
 
 
-def bulk_relationships(send: Send, read: Run, rel_type: str, start: str, end: str, rows: Iterable[dict[str, Any]],
-                       indexed: frozenset[str], limit: int, on_batch: Callable[[int], None] | None = None) -> int:
+def bulk_relationships(
+    send: Send,
+    read: Run,
+    rel_type: str,
+    start: str,
+    end: str,
+    rows: Iterable[dict[str, Any]],
+    indexed: frozenset[str],
+    limit: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Create one `rel_type` relationship per {start, end, props} row, from the `start`-labelled node
     whose `id` is the row's start to the `end`-labelled one; returns the relationships created."""
     starts = _Ends(read, start)
@@ -203,12 +221,14 @@ def bulk_relationships(send: Send, read: Run, rel_type: str, start: str, end: st
     return created
 
 
-def _edge_records(encoder: Encoder, chunk: list[dict[str, Any]], starts: dict[str, int], ends: dict[str, int],
-                  rel_type: str) -> Iterator[bytes]:
+def _edge_records(
+    encoder: Encoder, chunk: list[dict[str, Any]], starts: dict[str, int], ends: dict[str, int], rel_type: str
+) -> Iterator[bytes]:
     for row in chunk:
         try:
             packed = _ENDS.pack(starts[row["start"]], ends[row["end"]])
         except KeyError as exc:
-            raise QueryError(f"no node with id '{exc.args[0]}' for a {rel_type} relationship; "
-                             "the load was rolled back, run it again") from None
+            raise QueryError(
+                f"no node with id '{exc.args[0]}' for a {rel_type} relationship; the load was rolled back, run it again"
+            ) from None
         yield packed + encoder.record(row["props"])

@@ -12,14 +12,16 @@ Kubernetes secret); it is read when connecting and never kept on the Config or p
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
-from neo4j.graph import Node, Path as NPath, Relationship
+from neo4j.graph import Node, Relationship
+from neo4j.graph import Path as NPath
 
 from kb.config import Config
 from kb.errors import ConfigError, EngineError, QueryError, ReadOnlyViolation
@@ -104,7 +106,9 @@ class Neo4jStore(Store):
             self._driver = GraphDatabase.driver(config.uri, auth=(config.neo4j_username, read_password()))
             self._driver.verify_connectivity()
         except AuthError:
-            raise ConfigError("Neo4j refused the username or password; check NEO4J_USERNAME and NEO4J_PASSWORD") from None
+            raise ConfigError(
+                "Neo4j refused the username or password; check NEO4J_USERNAME and NEO4J_PASSWORD"
+            ) from None
         except (ServiceUnavailable, OSError, ValueError) as exc:
             raise EngineError(f"cannot reach Neo4j at {config.uri} ({exc}); is the server running?") from None
 

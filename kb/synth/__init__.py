@@ -37,8 +37,12 @@ def synthesize(out: str | Path, scale: float = 1.0, seed: int = 1) -> dict:
         write_national(plan, out / PACKAGES[NATIONAL_WAVE]),
         write_literature(plan, out / PACKAGES[LITERATURE_WAVE]),
     ]
-    return {"plan": plan.as_dict(), "out": str(out), "seconds": round(time.perf_counter() - started, 3),
-            "packages": packages}
+    return {
+        "plan": plan.as_dict(),
+        "out": str(out),
+        "seconds": round(time.perf_counter() - started, 3),
+        "packages": packages,
+    }
 
 
 __all__ = ["synthesize", "plan_for", "Plan", "PACKAGES"]

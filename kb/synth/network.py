@@ -26,8 +26,14 @@ def write_sites(world: World, package: PackageWriter) -> None:
     rng = stream(world.seed, "sites")
     for s in range(world.plan.sites):
         site_id, locator = world.site_id(s), f"synthetic survey, site {s + 1:04d}"
-        sites.write(id=site_id, name=world.site_name(s), kind="ccg", region=region_id(s % REGIONS),
-                    description=f"A generated CCG of the synthetic England (number {s + 1}).", locator=locator)
+        sites.write(
+            id=site_id,
+            name=world.site_name(s),
+            kind="ccg",
+            region=region_id(s % REGIONS),
+            description=f"A generated CCG of the synthetic England (number {s + 1}).",
+            locator=locator,
+        )
         _observe(world, observations, s, rng, locator)
         for key, _, _ in ORGANISATION_TYPES:
             count = rng.randrange(0, 30)
@@ -40,12 +46,23 @@ def _observe(world: World, sink, s: int, rng, locator: str) -> None:
     responded = sum(1 for j in range(s, world.plan.participants, world.plan.sites) if world.ties_of(j) > 0)
     board = world.board_size(s)
     sink.write(
-        site=world.site_id(s), status="authorised", pathfinder_wave=rng.randint(1, 7),
-        population=rng.randrange(60_000, 900_000, 1000), practices=world.members(world.plan.organisations, s),
-        gps=rng.randint(30, 400), localities=rng.randint(1, 8), board_members=board,
-        board_secondary_care=rng.random() < 0.9, board_nurse=rng.random() < 0.95, board_patient=rng.random() < 0.7,
-        executive_support=rng.random() < 0.8, pbc_roots=rng.choice(_PBC_ROOTS), meeting_observations=rng.randint(0, 6),
-        survey_invited=invited, survey_responded=responded, board_density=round(rng.uniform(0.2, 0.9), 3),
+        site=world.site_id(s),
+        status="authorised",
+        pathfinder_wave=rng.randint(1, 7),
+        population=rng.randrange(60_000, 900_000, 1000),
+        practices=world.members(world.plan.organisations, s),
+        gps=rng.randint(30, 400),
+        localities=rng.randint(1, 8),
+        board_members=board,
+        board_secondary_care=rng.random() < 0.9,
+        board_nurse=rng.random() < 0.95,
+        board_patient=rng.random() < 0.7,
+        executive_support=rng.random() < 0.8,
+        pbc_roots=rng.choice(_PBC_ROOTS),
+        meeting_observations=rng.randint(0, 6),
+        survey_invited=invited,
+        survey_responded=responded,
+        board_density=round(rng.uniform(0.2, 0.9), 3),
         locator=locator,
     )
 
@@ -54,9 +71,13 @@ def write_organisations(world: World, package: PackageWriter) -> None:
     sink = package.sink("organisations.csv")
     for o in range(world.plan.organisations):
         kind = org_type(world, o)
-        sink.write(id=world.organisation_id(o), name=f"Synthetic {_ORG_NAMES[kind].lower()} {o + 1:06d}",
-                   type=orgtype_id(kind), site=world.site_id(o % world.plan.sites),
-                   locator=f"synthetic register, row {o + 1}")
+        sink.write(
+            id=world.organisation_id(o),
+            name=f"Synthetic {_ORG_NAMES[kind].lower()} {o + 1:06d}",
+            type=orgtype_id(kind),
+            site=world.site_id(o % world.plan.sites),
+            locator=f"synthetic register, row {o + 1}",
+        )
 
 
 def write_participants(world: World, package: PackageWriter) -> None:
@@ -65,11 +86,17 @@ def write_participants(world: World, package: PackageWriter) -> None:
         s = j % world.plan.sites
         works = unit(world.seed, "employed", j) < 0.75
         sink.write(
-            id=world.participant_id(j), name=f"Synthetic participant {j + 1:07d}", role=world.role(j),
+            id=world.participant_id(j),
+            name=f"Synthetic participant {j + 1:07d}",
+            role=world.role(j),
             site=world.site_id(s),
-            organisation=world.organisation_id(world.organisation_of_site(s, unit(world.seed, "org", j))) if works else None,
-            board_member=world.is_board_member(j), interviewed=unit(world.seed, "interview", j) < 0.05,
-            survey_respondent=world.ties_of(j) > 0, locator=f"synthetic survey, respondent {j + 1}",
+            organisation=world.organisation_id(world.organisation_of_site(s, unit(world.seed, "org", j)))
+            if works
+            else None,
+            board_member=world.is_board_member(j),
+            interviewed=unit(world.seed, "interview", j) < 0.05,
+            survey_respondent=world.ties_of(j) > 0,
+            locator=f"synthetic survey, respondent {j + 1}",
         )
 
 
@@ -80,8 +107,13 @@ def write_advice_ties(world: World, package: PackageWriter) -> None:
     for j in range(world.plan.participants):
         respondent, locator = world.participant_id(j), f"synthetic survey, respondent {j + 1}"
         for alter in _alters(world, j, world.ties_of(j), rng):
-            sink.write(respondent=respondent, alter=alter, relation=_TIE_RELATIONS.pick(rng.random()),
-                       weight=round(rng.uniform(0.1, 1.0), 2), locator=locator)
+            sink.write(
+                respondent=respondent,
+                alter=alter,
+                relation=_TIE_RELATIONS.pick(rng.random()),
+                weight=round(rng.uniform(0.1, 1.0), 2),
+                locator=locator,
+            )
 
 
 def _alters(world: World, j: int, degree: int, rng) -> list[str]:
@@ -96,7 +128,9 @@ def _alters(world: World, j: int, degree: int, rng) -> list[str]:
     own_index = j // plan.sites
     chosen = [k + (k >= own_index) for k in rng.sample(range(peers_available), peers)]
     alters = [world.participant_id(s + plan.sites * k) for k in chosen]
-    alters += [world.organisation_id(s + plan.sites * k) for k in rng.sample(range(world.members(plan.organisations, s)), orgs)]
+    alters += [
+        world.organisation_id(s + plan.sites * k) for k in rng.sample(range(world.members(plan.organisations, s)), orgs)
+    ]
     alters += [world.participant_id(x) for x in _other_site_people(world, s, cross, rng)]
     return alters
 

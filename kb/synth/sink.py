@@ -69,7 +69,7 @@ class PackageWriter:
         self._sinks: dict[str, CsvSink] = {}
         self.extra_files: list[str] = []
 
-    def __enter__(self) -> "PackageWriter":
+    def __enter__(self) -> PackageWriter:
         self.folder.mkdir(parents=True, exist_ok=False)
         return self
 

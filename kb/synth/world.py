@@ -15,17 +15,30 @@ from __future__ import annotations
 import hashlib
 import random
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
-from typing import Sequence
 
 from kb.synth.plan import STUDY_ID, Plan
 
 ROLE_WEIGHTS = {
-    "gp": 30, "practice_manager": 15, "manager": 15, "nurse": 10, "hospital": 8, "pct_employee": 6,
-    "patient_representative": 5, "local_authority": 5, "other": 6,
+    "gp": 30,
+    "practice_manager": 15,
+    "manager": 15,
+    "nurse": 10,
+    "hospital": 8,
+    "pct_employee": 6,
+    "patient_representative": 5,
+    "local_authority": 5,
+    "other": 6,
 }
 BOARD_ROLE_WEIGHTS = {
-    "gp": 55, "manager": 15, "nurse": 8, "hospital": 8, "patient_representative": 6, "local_authority": 6, "other": 2,
+    "gp": 55,
+    "manager": 15,
+    "nurse": 8,
+    "hospital": 8,
+    "patient_representative": 6,
+    "local_authority": 6,
+    "other": 2,
 }
 
 

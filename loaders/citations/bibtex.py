@@ -55,8 +55,9 @@ def read_bibtex(text: str, source: str) -> ReadResult:
             _add(entry, source, citations, problems)
         else:
             detail = squash(getattr(block.error, "abort_reason", "") or str(block.error)) or "syntax error"
-            problems.append(Problem(source, f"BibTeX entry could not be parsed ({shorten(detail, 120)}); it was skipped",
-                                    row=line))
+            problems.append(
+                Problem(source, f"BibTeX entry could not be parsed ({shorten(detail, 120)}); it was skipped", row=line)
+            )
     for entry in library.entries:
         _add(entry, source, citations, problems)
     citations.sort(key=lambda c: c.line)
@@ -68,8 +69,13 @@ def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Pr
     try:
         _add_entry(entry, source, citations, problems)
     except RecursionError:  # the LaTeX decoder recurses once per level of braces
-        problems.append(Problem(source, f"entry '{shorten(entry.key)}' nests braces too deeply to read; it was skipped",
-                                row=entry.start_line + 1))
+        problems.append(
+            Problem(
+                source,
+                f"entry '{shorten(entry.key)}' nests braces too deeply to read; it was skipped",
+                row=entry.start_line + 1,
+            )
+        )
 
 
 def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:

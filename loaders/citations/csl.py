@@ -40,8 +40,9 @@ def read_csl_json(text: str, source: str) -> ReadResult:
             continue
         title = tidy(_text(item.get("title")))
         if not title:
-            problems.append(Problem(source, f"item '{shorten(item.get('id', '?'))}' has no title; it was skipped",
-                                    row=line))
+            problems.append(
+                Problem(source, f"item '{shorten(item.get('id', '?'))}' has no title; it was skipped", row=line)
+            )
             continue
         citations.append(_citation(item, title, raw, source, line))
     return ReadResult(source, "csl-json", tuple(citations), tuple(problems))
@@ -71,9 +72,14 @@ def _items(text: str, source: str, problems: list[Problem]):
             )
             return
         except RecursionError:  # the decoder recurses once per level of nesting
-            problems.append(Problem(source, "an item is nested too deeply to read (lists or objects within each other "
-                                            "thousands of times); this item and any after it were not read",
-                                    row=_line(text, position)))
+            problems.append(
+                Problem(
+                    source,
+                    "an item is nested too deeply to read (lists or objects within each other "
+                    "thousands of times); this item and any after it were not read",
+                    row=_line(text, position),
+                )
+            )
             return
         yield _line(text, position), text[position:end], value
         position = _skip_space(text, end)

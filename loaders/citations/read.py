@@ -55,8 +55,16 @@ def read_citations_text(text: str, name: str, fmt: str | None = None) -> ReadRes
     """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationError([Problem(name, "contains a NUL character, which a reference list cannot hold; remove it, "
-                                             "or save the file as UTF-8 text if it was saved as UTF-16", row=line)])
+        raise ValidationError(
+            [
+                Problem(
+                    name,
+                    "contains a NUL character, which a reference list cannot hold; remove it, "
+                    "or save the file as UTF-8 text if it was saved as UTF-16",
+                    row=line,
+                )
+            ]
+        )
     chosen = fmt or guess_format(name, text)
     if chosen not in READERS:
         raise UsageError(f"unknown citation format '{shorten(chosen)}'; use one of: {', '.join(FORMATS)}")
@@ -70,8 +78,14 @@ def _without_overlong_identifiers(result: ReadResult) -> ReadResult:
     for citation in result.citations:
         overlong = {field: None for field in ("doi", "pmid") if len(getattr(citation, field) or "") > MAX_ID_LENGTH}
         for field in overlong:
-            warnings.append(Problem(result.source, f"the {field.upper()} is {len(getattr(citation, field))} characters "
-                                                   "long, longer than any real one; it was ignored", row=citation.line))
+            warnings.append(
+                Problem(
+                    result.source,
+                    f"the {field.upper()} is {len(getattr(citation, field))} characters "
+                    "long, longer than any real one; it was ignored",
+                    row=citation.line,
+                )
+            )
         citations.append(replace(citation, **overlong) if overlong else citation)
     return replace(result, citations=tuple(citations), warnings=tuple(warnings))
 

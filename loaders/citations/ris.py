@@ -58,8 +58,9 @@ def read_ris(text: str, source: str) -> ReadResult:
         try:
             parsed = rispy.loads("\n".join(record) + "\nER  - \n")[0]
         except (KeyError, ValueError, IndexError) as exc:
-            problems.append(Problem(source, f"RIS record could not be parsed ({shorten(exc)}); it was skipped",
-                                    row=line))
+            problems.append(
+                Problem(source, f"RIS record could not be parsed ({shorten(exc)}); it was skipped", row=line)
+            )
             continue
         citation = _citation(parsed, "\n".join(record), source, line)
         if citation is None:

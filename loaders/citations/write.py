@@ -100,8 +100,10 @@ def _require_publications(writer: Writer, ids: list[str]) -> None:
     found = set(writer.read(graph.PUBLICATIONS_FOUND, {"ids": ids}).values("id"))
     missing = [pub for pub in ids if pub not in found]
     if missing:
-        raise NotFound(f"publication '{shorten(missing[0], MAX_ID_LENGTH)}' is not in the knowledge base; "
-                       "load its wave first or check the id")
+        raise NotFound(
+            f"publication '{shorten(missing[0], MAX_ID_LENGTH)}' is not in the knowledge base; "
+            "load its wave first or check the id"
+        )
 
 
 def review(store: Store) -> list[dict[str, Any]]:
@@ -134,8 +136,9 @@ def _decide(store: Store, action: str, a: str, b: str) -> dict[str, Any]:
 def _node_of(store: Store, key: str) -> str:
     """`key` itself when a work has it as id or member id; NotFound otherwise."""
     if not store.read(graph.FIND_WORK, {"key": key}).rows:
-        raise NotFound(f"no work '{shorten(key, MAX_ID_LENGTH)}' in the knowledge base; "
-                       "`kb citations review` lists work ids")
+        raise NotFound(
+            f"no work '{shorten(key, MAX_ID_LENGTH)}' in the knowledge base; `kb citations review` lists work ids"
+        )
     return key
 
 

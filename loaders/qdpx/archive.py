@@ -53,22 +53,37 @@ def _member_problems(archive: str, infos: list[zipfile.ZipInfo], limits: Archive
         problems.append(Problem(archive, f"holds {len(infos)} members, more than the limit of {limits.max_members}"))
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_bytes:
-        problems.append(Problem(
-            archive, f"members would unpack to {total} bytes, more than the limit of {limits.max_total_bytes}"))
+        problems.append(
+            Problem(archive, f"members would unpack to {total} bytes, more than the limit of {limits.max_total_bytes}")
+        )
     for info in infos:
         if _unsafe_path(info.filename):
-            problems.append(Problem(archive, (
-                f"member '{shorten(info.filename)}' has an unsafe path (absolute or with '..'); "
-                "the archive is refused")))
+            problems.append(
+                Problem(
+                    archive,
+                    (
+                        f"member '{shorten(info.filename)}' has an unsafe path (absolute or with '..'); "
+                        "the archive is refused"
+                    ),
+                )
+            )
         elif _is_symlink(info):
-            problems.append(Problem(
-                archive, f"member '{shorten(info.filename)}' is a symbolic link; the archive is refused"))
+            problems.append(
+                Problem(archive, f"member '{shorten(info.filename)}' is a symbolic link; the archive is refused")
+            )
         elif info.file_size > limits.ratio_floor_bytes:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
-                problems.append(Problem(archive, (
-                    f"member '{shorten(info.filename)}' expands {ratio:.0f} times (limit {limits.max_ratio:g}); "
-                    "the archive is refused as a possible zip bomb")))
+                problems.append(
+                    Problem(
+                        archive,
+                        (
+                            f"member '{shorten(info.filename)}' expands {ratio:.0f} times (limit "
+                            f"{limits.max_ratio:g}); "
+                            "the archive is refused as a possible zip bomb"
+                        ),
+                    )
+                )
     return problems
 
 
@@ -87,9 +102,18 @@ class QdpxArchive:
         try:
             self._zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ValidationError([Problem(self.name, (
-                f"is not a readable zip archive ({shorten(exc)}); a .qdpx is a zip of a .qde project file and a "
-                "Sources folder: export the project again from your QDA tool"))]) from exc
+            raise ValidationError(
+                [
+                    Problem(
+                        self.name,
+                        (
+                            f"is not a readable zip archive ({shorten(exc)}); a .qdpx is a zip of a .qde project "
+                            "file and a "
+                            "Sources folder: export the project again from your QDA tool"
+                        ),
+                    )
+                ]
+            ) from exc
         infos = self._zip.infolist()
         problems = _member_problems(self.name, infos, limits)
         if problems:
@@ -97,7 +121,7 @@ class QdpxArchive:
             raise ValidationError(problems)
         self._files = {info.filename: info for info in infos if not info.is_dir()}
 
-    def __enter__(self) -> "QdpxArchive":
+    def __enter__(self) -> QdpxArchive:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -115,11 +139,25 @@ class QdpxArchive:
         if len(preferred) == 1:
             return preferred[0]
         if not found:
-            raise ValidationError([Problem(self.name, (
-                "holds no .qde project file; a .qdpx must contain the project XML (usually project.qde)"))])
-        raise ValidationError([Problem(self.name, (
-            f"holds {len(found)} .qde files ({shorten(', '.join(found))}) and none is project.qde; "
-            "expected exactly one project file"))])
+            raise ValidationError(
+                [
+                    Problem(
+                        self.name,
+                        ("holds no .qde project file; a .qdpx must contain the project XML (usually project.qde)"),
+                    )
+                ]
+            )
+        raise ValidationError(
+            [
+                Problem(
+                    self.name,
+                    (
+                        f"holds {len(found)} .qde files ({shorten(', '.join(found))}) and none is project.qde; "
+                        "expected exactly one project file"
+                    ),
+                )
+            ]
+        )
 
     def read(self, member: str) -> bytes:
         """The bytes of a member (its size was bounded when the archive was opened).
@@ -130,9 +168,18 @@ class QdpxArchive:
         try:
             return self._zip.read(self._files[member])
         except (RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
-            raise ValidationError([Problem(f"{self.name}/{shorten(member)}", (
-                f"cannot be read from the archive ({shorten(str(exc) or type(exc).__name__)}); it may be damaged "
-                "or password-protected: export the project again"))]) from exc
+            raise ValidationError(
+                [
+                    Problem(
+                        f"{self.name}/{shorten(member)}",
+                        (
+                            f"cannot be read from the archive ({shorten(str(exc) or type(exc).__name__)}); it may "
+                            "be damaged "
+                            "or password-protected: export the project again"
+                        ),
+                    )
+                ]
+            ) from exc
 
     def resolve(self, text_path: str) -> str | None:
         """The member an `internal://name` path points to, or None when it is not in the archive.
@@ -141,7 +188,7 @@ class QdpxArchive:
         """
         if not text_path.startswith(INTERNAL_SCHEME):
             return None
-        relative = text_path[len(INTERNAL_SCHEME):].lstrip("/")
+        relative = text_path[len(INTERNAL_SCHEME) :].lstrip("/")
         if _unsafe_path(relative):
             return None
         wanted = f"{SOURCES_FOLDER}/{relative}"

@@ -59,22 +59,34 @@ class QdpxSettings:
 
 def _check_cases(values: dict[str, Any], where: str) -> list[Problem]:
     known = [f.name for f in fields(CaseMapping)]
-    problems = [Problem(where, f"unknown key 'cases.{shorten(key)}'; expected one of: {', '.join(known)}")
-                for key in values if key not in known]
+    problems = [
+        Problem(where, f"unknown key 'cases.{shorten(key)}'; expected one of: {', '.join(known)}")
+        for key in values
+        if key not in known
+    ]
     for key, default, allowed in (("represent", "participants", REPRESENTS), ("site_kind", "other", SITE_KINDS)):
         if values.get(key, default) not in allowed:
-            problems.append(Problem(where, f"cases.{key} is {shorten(repr(values[key]))}; "
-                                           f"expected one of: {', '.join(allowed)}"))
+            problems.append(
+                Problem(where, f"cases.{key} is {shorten(repr(values[key]))}; expected one of: {', '.join(allowed)}")
+            )
     roles = values.get("roles") or {}
     if not isinstance(roles, dict):
         problems.append(Problem(where, "cases.roles must be a mapping of variable values to roles"))
     else:
-        problems += [Problem(where, (f"cases.roles maps {shorten(repr(raw))} to {shorten(repr(role))}, which is not a role; "
-                                     f"expected one of: {', '.join(ROLES)}"))
-                     for raw, role in roles.items() if role not in ROLES]
+        problems += [
+            Problem(
+                where,
+                (
+                    f"cases.roles maps {shorten(repr(raw))} to {shorten(repr(role))}, which is not a role; "
+                    f"expected one of: {', '.join(ROLES)}"
+                ),
+            )
+            for raw, role in roles.items()
+            if role not in ROLES
+        ]
     for key in ("site_id", "participant_id"):
         if key in values and "{key}" not in str(values[key]):
-            problems.append(Problem(where, f"cases.{key} must contain {{key}}, e.g. \"{{study}}:site:{{key}}\""))
+            problems.append(Problem(where, f'cases.{key} must contain {{key}}, e.g. "{{study}}:site:{{key}}"'))
     return problems
 
 
@@ -83,12 +95,16 @@ def settings_from_manifest(section: dict[str, Any] | None, where: str = "wave.ya
     section = dict(section or {})
     section.pop("file", None)
     cases = section.pop("cases", None) or {}
-    problems = [Problem(where, f"unknown key 'qdpx.{shorten(key)}'; expected file, evidence_kind or cases") for key in section
-                if key != "evidence_kind"]
+    problems = [
+        Problem(where, f"unknown key 'qdpx.{shorten(key)}'; expected file, evidence_kind or cases")
+        for key in section
+        if key != "evidence_kind"
+    ]
     kind = section.get("evidence_kind", "excerpt")
     if kind not in EVIDENCE_KINDS:
-        problems.append(Problem(where, f"qdpx.evidence_kind is {shorten(repr(kind))}; "
-                                       f"expected one of: {', '.join(EVIDENCE_KINDS)}"))
+        problems.append(
+            Problem(where, f"qdpx.evidence_kind is {shorten(repr(kind))}; expected one of: {', '.join(EVIDENCE_KINDS)}")
+        )
     if not isinstance(cases, dict):
         problems.append(Problem(where, "qdpx.cases must be a mapping"))
         cases = {}

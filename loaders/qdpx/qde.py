@@ -21,8 +21,19 @@ from loaders.qdpx.sources import TEXT_SOURCE_CHILDREN, Lookups, read_sources, re
 from loaders.qdpx.variables import read_value, read_variables
 from loaders.qdpx.xmlread import REFI_NS, ParseContext, norm_guid, parse_xml, split_tag
 
-PROJECT_CHILDREN = ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs",
-                    "Description", "NoteRef")
+PROJECT_CHILDREN = (
+    "Users",
+    "CodeBook",
+    "Variables",
+    "Cases",
+    "Sources",
+    "Notes",
+    "Links",
+    "Sets",
+    "Graphs",
+    "Description",
+    "NoteRef",
+)
 NOT_IMPORTED = ("Links", "Sets", "Graphs")
 CODE_CHILDREN = ("Description", "NoteRef", "Code")
 CASE_CHILDREN = ("Description", "CodeRef", "VariableValue", "SourceRef", "SelectionRef")
@@ -56,8 +67,14 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
     """Records of a parsed <Project> element; raises ValidationError listing every problem."""
     namespace, local = split_tag(root.tag)
     if local != "Project":
-        raise ValidationError([Problem(file, (
-            f"the root element is <{shorten(local)}>, not <Project>; this is not a REFI-QDA project file"))])
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    (f"the root element is <{shorten(local)}>, not <Project>; this is not a REFI-QDA project file"),
+                )
+            ]
+        )
     ctx = ParseContext(file, namespace, archive)
     if namespace != REFI_NS:
         ctx.warn(f"the project is in namespace {namespace or 'none'!r}, not {REFI_NS!r}; it was read by element names")
@@ -79,9 +96,17 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
     if ctx.problems:
         raise ValidationError(ctx.problems)
     return QdaProject(
-        name=root.get("name") or PurePosixPath(file).stem, file=file, origin=root.get("origin"),
-        created=root.get("creationDateTime"), users=tuple(users), themes=tuple(themes), sources=tuple(sources),
-        segments=tuple(segments), cases=tuple(cases), notes=tuple(notes), warnings=ctx.warnings(),
+        name=root.get("name") or PurePosixPath(file).stem,
+        file=file,
+        origin=root.get("origin"),
+        created=root.get("creationDateTime"),
+        users=tuple(users),
+        themes=tuple(themes),
+        sources=tuple(sources),
+        segments=tuple(segments),
+        cases=tuple(cases),
+        notes=tuple(notes),
+        warnings=ctx.warnings(),
     )
 
 
@@ -128,11 +153,22 @@ def _cases(ctx: ParseContext, element: Element | None, variables: dict[str, str]
     for _, child in ctx.children(element, ("Case",)) if element is not None else ():
         name = child.get("name") or child.get("guid") or "?"
         guid = ctx.guid(child, f"case '{shorten(name)}'")
-        values = [read_value(ctx, value, variables, f"case '{shorten(name)}'")
-                  for local, value in ctx.children(child, CASE_CHILDREN) if local == "VariableValue"]
+        values = [
+            read_value(ctx, value, variables, f"case '{shorten(name)}'")
+            for local, value in ctx.children(child, CASE_CHILDREN)
+            if local == "VariableValue"
+        ]
         if guid:
-            cases.append(Case(guid, name, tuple(v for v in values if v is not None), _refs(ctx, child, "SourceRef"),
-                              _refs(ctx, child, "SelectionRef"), ctx.child_text(child, "Description")))
+            cases.append(
+                Case(
+                    guid,
+                    name,
+                    tuple(v for v in values if v is not None),
+                    _refs(ctx, child, "SourceRef"),
+                    _refs(ctx, child, "SelectionRef"),
+                    ctx.child_text(child, "Description"),
+                )
+            )
     return cases
 
 

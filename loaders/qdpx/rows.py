@@ -33,8 +33,12 @@ class PackageRows:
 
     def files(self) -> dict[str, tuple[Row, ...]]:
         """File name -> rows, only for files that have rows."""
-        named = {"themes.csv": self.themes, "evidence.csv": self.evidence,
-                 "participants.csv": self.participants, "sites.csv": self.sites}
+        named = {
+            "themes.csv": self.themes,
+            "evidence.csv": self.evidence,
+            "participants.csv": self.participants,
+            "sites.csv": self.sites,
+        }
         return {name: rows for name, rows in named.items() if rows}
 
 
@@ -92,21 +96,36 @@ def _role(case: Case, mapping: CaseMapping, problems: list[Problem], file: str) 
     normalised = raw.lower().replace(" ", "_").replace("-", "_")
     if normalised in ROLES:
         return normalised
-    problems.append(Problem(file, (
-        f"case '{shorten(case.name)}' has {mapping.variable_for_role} {shorten(repr(raw))}, which is not a participant role; "
-        f"map it under qdpx.cases.roles to one of: {', '.join(ROLES)}")))
+    problems.append(
+        Problem(
+            file,
+            (
+                f"case '{shorten(case.name)}' has {mapping.variable_for_role} {shorten(repr(raw))}, which is not a "
+                "participant role; "
+                f"map it under qdpx.cases.roles to one of: {', '.join(ROLES)}"
+            ),
+        )
+    )
     return "other"
 
 
 def theme_rows(project: QdaProject, study: str) -> list[Row]:
     """themes.csv rows: one per code, `parent` pointing at the enclosing code."""
     archive = project.file.split("/")[0]
-    return [_shape("themes.csv", {
-        "id": theme_id(study, theme.guid), "name": theme.name,
-        "parent": theme_id(study, theme.parent) if theme.parent else None,
-        "description": theme.description, "color": theme.color,
-        "locator": theme.locator or f"{archive}, code book: {theme.name}",
-    }) for theme in project.themes]
+    return [
+        _shape(
+            "themes.csv",
+            {
+                "id": theme_id(study, theme.guid),
+                "name": theme.name,
+                "parent": theme_id(study, theme.parent) if theme.parent else None,
+                "description": theme.description,
+                "color": theme.color,
+                "locator": theme.locator or f"{archive}, code book: {theme.name}",
+            },
+        )
+        for theme in project.themes
+    ]
 
 
 @dataclass
@@ -127,28 +146,50 @@ def _add_site(index: _CaseIndex, case: Case, study: str, mapping: CaseMapping, a
         return None
     site_id = _fill(mapping.site_id, study, site_key)
     index.case_sites[case.guid] = site_id
-    index.sites.setdefault(site_id, _shape("sites.csv", {
-        "id": site_id, "name": site_key, "kind": mapping.site_kind, "locator": f"{archive}, case '{case.name}'"}))
+    index.sites.setdefault(
+        site_id,
+        _shape(
+            "sites.csv",
+            {"id": site_id, "name": site_key, "kind": mapping.site_kind, "locator": f"{archive}, case '{case.name}'"},
+        ),
+    )
     return site_id
 
 
-def _add_participant(index: _CaseIndex, case: Case, site_id: str | None, study: str, mapping: CaseMapping,
-                     project: QdaProject, problems: list[Problem]) -> None:
+def _add_participant(
+    index: _CaseIndex,
+    case: Case,
+    site_id: str | None,
+    study: str,
+    mapping: CaseMapping,
+    project: QdaProject,
+    problems: list[Problem],
+) -> None:
     key = _text(case.variable(mapping.variable_for_participant)) if mapping.variable_for_participant else None
     person_id = _fill(mapping.participant_id, study, key or case.name)
     if person_id in index.participants:
-        problems.append(Problem(project.file, f"cases give participant id '{shorten(person_id, MAX_ID_LENGTH)}' twice "
-                                              f"(case '{shorten(case.name)}')"))
+        problems.append(
+            Problem(
+                project.file,
+                f"cases give participant id '{shorten(person_id, MAX_ID_LENGTH)}' twice (case '{shorten(case.name)}')",
+            )
+        )
         return
     role = _role(case, mapping, problems, project.file)
     index.people[case.guid] = _Person(person_id, site_id, role)
     name = _text(case.variable(mapping.variable_for_name)) if mapping.variable_for_name else None
-    index.participants[person_id] = _shape("participants.csv", {
-        "id": person_id, "name": name or case.name, "role": role, "site": site_id,
-        "board_member": _flag(case.variable(mapping.variable_for_board_member)),
-        "interviewed": True if case.sources or case.selections else None,
-        "locator": f"{project.file.split('/')[0]}, case '{case.name}'",
-    })
+    index.participants[person_id] = _shape(
+        "participants.csv",
+        {
+            "id": person_id,
+            "name": name or case.name,
+            "role": role,
+            "site": site_id,
+            "board_member": _flag(case.variable(mapping.variable_for_board_member)),
+            "interviewed": True if case.sources or case.selections else None,
+            "locator": f"{project.file.split('/')[0]}, case '{case.name}'",
+        },
+    )
 
 
 def _index_cases(project: QdaProject, study: str, mapping: CaseMapping, problems: list[Problem]) -> _CaseIndex:
@@ -166,8 +207,9 @@ def _covering(project: QdaProject, segment: Segment, guids: dict[str, object]) -
     return exact or [c.guid for c in project.cases if c.guid in guids and segment.source in c.sources]
 
 
-def _attribution(project: QdaProject, segment: Segment, index: _CaseIndex, study: str,
-                 mapping: CaseMapping) -> tuple[str | None, str | None, str | None, bool]:
+def _attribution(
+    project: QdaProject, segment: Segment, index: _CaseIndex, study: str, mapping: CaseMapping
+) -> tuple[str | None, str | None, str | None, bool]:
     """(participant id, site id, speaker role, ambiguous) of a segment."""
     if segment.participant or segment.site:
         person = _ref(mapping.participant_id, study, segment.participant) if segment.participant else None
@@ -190,13 +232,25 @@ def evidence_rows(project: QdaProject, study: str, settings: QdpxSettings, index
         person, site, role, unclear = _attribution(project, segment, index, study, settings.cases)
         ambiguous += unclear
         where = f"{archive}, source '{segment.source_name}', characters {segment.start}-{segment.end}"
-        rows.append(_shape("evidence.csv", {
-            "id": f"{study}:evidence:{segment.guid}", "text": segment.text,
-            "themes": ";".join(theme_id(study, code) for code in segment.codes),
-            "site": site, "participant": person, "speaker_role": role, "kind": settings.evidence_kind,
-            "start": segment.start, "end": segment.end, "coder": segment.coder,
-            "coded_on": (segment.coded_at or "")[:10] or None, "locator": segment.locator or where,
-        }))
+        rows.append(
+            _shape(
+                "evidence.csv",
+                {
+                    "id": f"{study}:evidence:{segment.guid}",
+                    "text": segment.text,
+                    "themes": ";".join(theme_id(study, code) for code in segment.codes),
+                    "site": site,
+                    "participant": person,
+                    "speaker_role": role,
+                    "kind": settings.evidence_kind,
+                    "start": segment.start,
+                    "end": segment.end,
+                    "coder": segment.coder,
+                    "coded_on": (segment.coded_at or "")[:10] or None,
+                    "locator": segment.locator or where,
+                },
+            )
+        )
     return rows, ambiguous
 
 
@@ -210,6 +264,9 @@ def project_to_rows(project: QdaProject, study: str, settings: QdpxSettings | No
     evidence, ambiguous = evidence_rows(project, study, settings, index)
     notes = (f"coded segments covered by several participant cases, left without a speaker: {ambiguous}",)
     return PackageRows(
-        tuple(theme_rows(project, study)), tuple(evidence), tuple(index.participants.values()),
+        tuple(theme_rows(project, study)),
+        tuple(evidence),
+        tuple(index.participants.values()),
         tuple(index.sites.values()) if settings.cases.define_sites else (),
-        project.warnings + (notes if ambiguous else ()))
+        project.warnings + (notes if ambiguous else ()),
+    )

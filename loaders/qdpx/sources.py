@@ -46,19 +46,26 @@ def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | Non
         return None, None
     member = ctx.archive.resolve(path) if ctx.archive is not None else None
     if member is None:
-        ctx.warn(f"{what} points to its text at {shorten(repr(path))}, which is not inside the archive; "
-                 "the text was not read")
+        ctx.warn(
+            f"{what} points to its text at {shorten(repr(path))}, which is not inside the archive; "
+            "the text was not read"
+        )
         return None, None
     try:
         return ctx.archive.read(member).decode("utf-8-sig"), member
     except UnicodeDecodeError as exc:
-        ctx.problems.append(Problem(f"{ctx.archive.name}/{shorten(member)}", (
-            f"is not UTF-8 text (byte {exc.start}); REFI-QDA plain-text sources must be UTF-8")))
+        ctx.problems.append(
+            Problem(
+                f"{ctx.archive.name}/{shorten(member)}",
+                (f"is not UTF-8 text (byte {exc.start}); REFI-QDA plain-text sources must be UTF-8"),
+            )
+        )
         return None, None
 
 
-def _codings(ctx: ParseContext, selection: Element, lookups: Lookups,
-             what: str) -> list[tuple[str, str | None, str | None]]:
+def _codings(
+    ctx: ParseContext, selection: Element, lookups: Lookups, what: str
+) -> list[tuple[str, str | None, str | None]]:
     """(code GUID, coder name, date) of each <Coding> of a selection."""
     found = []
     for coding in ctx.named(selection, "Coding"):
@@ -95,15 +102,27 @@ def _selection(ctx: ParseContext, element: Element, source: Source, lookups: Loo
         ctx.problem(f"{what} spans characters {start}-{end}, outside the source's {len(source.text)} characters")
         return None
     codes = tuple(dict.fromkeys(code for code, _, _ in codings))
-    coder = next((user for _, user, _ in codings if user), None) \
-        or lookups.users.get(norm_guid(element.get("creatingUser") or ""))
+    coder = next((user for _, user, _ in codings if user), None) or lookups.users.get(
+        norm_guid(element.get("creatingUser") or "")
+    )
     coded_at = next((date for _, _, date in codings if date), None) or element.get("creationDateTime")
-    return Segment(guid, source.guid, source.name, start, end, source.text[start:end], codes, coder, coded_at,
-                   ctx.child_text(element, "Description"))
+    return Segment(
+        guid,
+        source.guid,
+        source.name,
+        start,
+        end,
+        source.text[start:end],
+        codes,
+        coder,
+        coded_at,
+        ctx.child_text(element, "Description"),
+    )
 
 
-def read_text_source(ctx: ParseContext, element: Element, lookups: Lookups,
-                     name: str | None = None) -> tuple[Source | None, list[Segment]]:
+def read_text_source(
+    ctx: ParseContext, element: Element, lookups: Lookups, name: str | None = None
+) -> tuple[Source | None, list[Segment]]:
     """A <TextSource> (or a PDF's text <Representation>) and its coded selections."""
     name = name or element.get("name") or element.get("guid") or "?"
     guid = ctx.guid(element, f"source '{shorten(name)}'")
@@ -141,12 +160,15 @@ def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple
     return sources, segments
 
 
-def _pdf_source(ctx: ParseContext, element: Element, lookups: Lookups,
-                name: str) -> tuple[Source | None, list[Segment]]:
+def _pdf_source(
+    ctx: ParseContext, element: Element, lookups: Lookups, name: str
+) -> tuple[Source | None, list[Segment]]:
     ctx.check(element, PDF_CHILDREN)
     if any(True for _ in ctx.named(element, "PDFSelection")):
-        ctx.warn(f"<PDFSource> '{shorten(name)}' has area selections, which were not imported "
-                 "(only its text representation is)")
+        ctx.warn(
+            f"<PDFSource> '{shorten(name)}' has area selections, which were not imported "
+            "(only its text representation is)"
+        )
     for representation in ctx.named(element, "Representation"):
         return read_text_source(ctx, representation, lookups, name)
     ctx.warn(f"<PDFSource> '{shorten(name)}' has no text representation; it was not imported")

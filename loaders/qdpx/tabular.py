@@ -45,8 +45,9 @@ _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def _read_table(file: str, raw: bytes, columns: tuple[str, ...], required: tuple[str, ...],
-                problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+def _read_table(
+    file: str, raw: bytes, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]]:
     """(row number, cells by column) of a CSV's bytes; header and encoding problems are added to `problems`."""
     try:
         table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
@@ -60,25 +61,32 @@ def _read_table(file: str, raw: bytes, columns: tuple[str, ...], required: tuple
         problems.append(Problem(file, f"is empty; expected a header row with {', '.join(required)}"))
         return []
     header = [cell.strip() for cell in table[0]]
-    problems += [Problem(file, f"unknown column '{shorten(name)}'; expected columns: {', '.join(columns)}", row=1)
-                 for name in header if name not in columns]
-    problems += [Problem(file, f"the required column '{name}' is missing", row=1)
-                 for name in required if name not in header]
+    problems += [
+        Problem(file, f"unknown column '{shorten(name)}'; expected columns: {', '.join(columns)}", row=1)
+        for name in header
+        if name not in columns
+    ]
+    problems += [
+        Problem(file, f"the required column '{name}' is missing", row=1) for name in required if name not in header
+    ]
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            problems.append(Problem(file, f"has {len(cells)} cells but the header has {len(header)} columns",
-                                    row=number))
+            problems.append(
+                Problem(file, f"has {len(cells)} cells but the header has {len(header)} columns", row=number)
+            )
         rows.append((number, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}))
     return rows
 
 
 def _reporter(problems: list[Problem], file: str, row: int):
     """A function that records a problem at (file, row, column)."""
+
     def report(column: str, message: str) -> None:
         problems.append(Problem(file, message, row=row, column=column))
+
     return report
 
 
@@ -99,13 +107,25 @@ def _codebook(file: str, raw: bytes, problems: list[Problem]) -> list[Theme]:
         color = row.get("color") or None
         if color and not _COLOR.match(color):
             here("color", f"'{shorten(color)}' is not a colour; write #RRGGBB")
-        themes[code] = Theme(code, row["name"], row.get("parent") or None, row.get("description") or None, color,
-                             locator=f"{file} row {number}")
+        themes[code] = Theme(
+            code,
+            row["name"],
+            row.get("parent") or None,
+            row.get("description") or None,
+            color,
+            locator=f"{file} row {number}",
+        )
         numbers[code] = number
     for theme in themes.values():
         if theme.parent and theme.parent not in themes:
-            problems.append(Problem(file, f"'{shorten(theme.parent)}' is not a code_id of this code book",
-                                    row=numbers[theme.guid], column="parent"))
+            problems.append(
+                Problem(
+                    file,
+                    f"'{shorten(theme.parent)}' is not a code_id of this code book",
+                    row=numbers[theme.guid],
+                    column="parent",
+                )
+            )
     _check_cycles(file, themes, numbers, problems)
     return list(themes.values())
 
@@ -115,8 +135,14 @@ def _check_cycles(file: str, themes: dict[str, Theme], numbers: dict[str, int], 
         seen, current = set(), start.parent
         while current in themes and current not in seen:
             if current == start.guid:
-                problems.append(Problem(file, f"code '{shorten(start.guid)}' is its own ancestor through 'parent'",
-                                        row=numbers[start.guid], column="parent"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"code '{shorten(start.guid)}' is its own ancestor through 'parent'",
+                        row=numbers[start.guid],
+                        column="parent",
+                    )
+                )
                 break
             seen.add(current)
             current = themes[current].parent
@@ -140,8 +166,9 @@ def _offsets(row: dict[str, str], here) -> tuple[int | None, int | None]:
     return start, end
 
 
-def _segment(file: str, number: int, row: dict[str, str], codes: set[str], problems: list[Problem],
-             warnings: list[str]) -> Segment | None:
+def _segment(
+    file: str, number: int, row: dict[str, str], codes: set[str], problems: list[Problem], warnings: list[str]
+) -> Segment | None:
     here = _reporter(problems, file, number)
     before = len(problems)
     for column in SEGMENT_REQUIRED:
@@ -162,21 +189,41 @@ def _segment(file: str, number: int, row: dict[str, str], codes: set[str], probl
     if start is not None and end - start != len(text):
         warnings.append(f"{file} row {number}: start-end spans {end - start} characters but text has {len(text)}")
     return Segment(
-        guid=row["segment_id"], source=row["document"], source_name=row["document"], start=start, end=end, text=text,
-        codes=applied, coder=row.get("coder") or None, coded_at=row.get("date") or None,
-        participant=row.get("participant") or None, site=row.get("site") or None,
-        speaker_role=row.get("speaker_role") or None, locator=f"{file} row {number}, document '{row['document']}'")
+        guid=row["segment_id"],
+        source=row["document"],
+        source_name=row["document"],
+        start=start,
+        end=end,
+        text=text,
+        codes=applied,
+        coder=row.get("coder") or None,
+        coded_at=row.get("date") or None,
+        participant=row.get("participant") or None,
+        site=row.get("site") or None,
+        speaker_role=row.get("speaker_role") or None,
+        locator=f"{file} row {number}, document '{row['document']}'",
+    )
 
 
 def read_coded_csv(codebook: str | Path, segments: str | Path, name: str | None = None) -> QdaProject:
     """A QdaProject from the two CSV files; raises ValidationError listing every problem."""
     codebook, segments = Path(codebook), Path(segments)
-    return read_coded_tables(codebook.read_bytes(), segments.read_bytes(), name or segments.parent.name or segments.stem,
-                             codebook.name, segments.name)
+    return read_coded_tables(
+        codebook.read_bytes(),
+        segments.read_bytes(),
+        name or segments.parent.name or segments.stem,
+        codebook.name,
+        segments.name,
+    )
 
 
-def read_coded_tables(codebook: bytes, segments: bytes, name: str, codebook_file: str = "codebook.csv",
-                      segments_file: str = "coded_segments.csv") -> QdaProject:
+def read_coded_tables(
+    codebook: bytes,
+    segments: bytes,
+    name: str,
+    codebook_file: str = "codebook.csv",
+    segments_file: str = "coded_segments.csv",
+) -> QdaProject:
     """A QdaProject from the two CSV files' bytes (as a wave package holds them), named `name`;
     raises ValidationError listing every problem of both files."""
     problems: list[Problem] = []
@@ -189,14 +236,24 @@ def read_coded_tables(codebook: bytes, segments: bytes, name: str, codebook_file
         if segment is None:
             continue
         if segment.guid in found:
-            problems.append(Problem(segments_file,
-                                    f"'{shorten(segment.guid)}' is already used in {found[segment.guid].locator}",
-                                    row=number, column="segment_id"))
+            problems.append(
+                Problem(
+                    segments_file,
+                    f"'{shorten(segment.guid)}' is already used in {found[segment.guid].locator}",
+                    row=number,
+                    column="segment_id",
+                )
+            )
             continue
         found[segment.guid] = segment
     if problems:
         raise ValidationError(problems)
     documents = dict.fromkeys(segment.source for segment in found.values())
-    return QdaProject(name=name, file=segments_file, themes=tuple(themes),
-                      sources=tuple(Source(doc, doc, None) for doc in documents), segments=tuple(found.values()),
-                      warnings=tuple(warnings))
+    return QdaProject(
+        name=name,
+        file=segments_file,
+        themes=tuple(themes),
+        sources=tuple(Source(doc, doc, None) for doc in documents),
+        segments=tuple(found.values()),
+        warnings=tuple(warnings),
+    )

@@ -41,8 +41,9 @@ def _convert(kind: str, raw: str) -> VariableValue:
     return raw if kind == "TextValue" else text
 
 
-def read_value(ctx: ParseContext, element: Element, names: dict[str, str],
-               owner: str) -> tuple[str, VariableValue] | None:
+def read_value(
+    ctx: ParseContext, element: Element, names: dict[str, str], owner: str
+) -> tuple[str, VariableValue] | None:
     """(variable name, typed value) of one <VariableValue>; None (and a problem or warning) if unusable."""
     ref, value, kind = None, None, None
     for local, child in ctx.children(element, ("VariableRef",) + VALUE_ELEMENTS):
@@ -59,6 +60,8 @@ def read_value(ctx: ParseContext, element: Element, names: dict[str, str],
         return names[ref], _convert(kind, value)
     except ValueError:
         type_name = kind.removesuffix("Value").lower()
-        ctx.problem(f"variable '{shorten(names[ref])}' of {owner} has {kind} {shorten(repr(value))}, "
-                    f"which is not a valid {type_name}")
+        ctx.problem(
+            f"variable '{shorten(names[ref])}' of {owner} has {kind} {shorten(repr(value))}, "
+            f"which is not a valid {type_name}"
+        )
         return None

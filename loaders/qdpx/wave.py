@@ -61,8 +61,12 @@ def manifest(project: QdaProject, study: str, wave: str) -> dict:
     return {
         "format": 1,
         "study": {"id": study, "title": project.name},
-        "wave": {"id": wave, "title": f"{project.name}: coded qualitative data (REFI-QDA import)",
-                 **_fieldwork_dates(project), "design": f"qualitative coding, REFI-QDA export{tool}"},
+        "wave": {
+            "id": wave,
+            "title": f"{project.name}: coded qualitative data (REFI-QDA import)",
+            **_fieldwork_dates(project),
+            "design": f"qualitative coding, REFI-QDA export{tool}",
+        },
         "sources": [{"id": key_from_name(Path(archive).stem), "title": project.name, "file": archive}],
     }
 
@@ -89,8 +93,14 @@ def write_package(rows: PackageRows, manifest_content: dict, out_dir: str | Path
     return counts
 
 
-def qdpx_to_package(qdpx_path: str | Path, out_dir: str | Path, study: str | None = None, wave: str | None = None,
-                    settings: QdpxSettings | None = None, limits: ArchiveLimits = DEFAULT_LIMITS) -> PackageSummary:
+def qdpx_to_package(
+    qdpx_path: str | Path,
+    out_dir: str | Path,
+    study: str | None = None,
+    wave: str | None = None,
+    settings: QdpxSettings | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> PackageSummary:
     """Read a `.qdpx` and write it as a wave package folder; returns what was written.
 
     Raises ValidationError (unsafe or broken archive, unmappable cases) before writing anything.

@@ -26,22 +26,56 @@ def parse_xml(data: bytes, file: str) -> Element:
     try:
         return safe_et.fromstring(data)
     except EntitiesForbidden as exc:
-        raise ValidationError([Problem(file, (
-            f"refused: the XML declares the entity '{shorten(exc.name)}'; a REFI-QDA project never needs entities, "
-            "and they can expand without bound or read other files. "
-            "Export the project again from your QDA tool"))]) from exc
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    (
+                        f"refused: the XML declares the entity '{shorten(exc.name)}'; a REFI-QDA project never "
+                        "needs entities, "
+                        "and they can expand without bound or read other files. "
+                        "Export the project again from your QDA tool"
+                    ),
+                )
+            ]
+        ) from exc
     except DefusedXmlException as exc:
-        raise ValidationError([Problem(file, (
-            f"refused: the XML uses a feature that is not allowed here ({type(exc).__name__}); "
-            "export the project again from your QDA tool"))]) from exc
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    (
+                        f"refused: the XML uses a feature that is not allowed here ({type(exc).__name__}); "
+                        "export the project again from your QDA tool"
+                    ),
+                )
+            ]
+        ) from exc
     except ParseError as exc:
-        raise ValidationError([Problem(file, (
-            f"is not well-formed XML ({shorten(exc, 100)}); the project file may be truncated or not a REFI-QDA "
-            "export"))]) from exc
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    (
+                        f"is not well-formed XML ({shorten(exc, 100)}); the project file may be truncated or not a "
+                        "REFI-QDA "
+                        "export"
+                    ),
+                )
+            ]
+        ) from exc
     except LookupError as exc:  # the XML declaration names an encoding Python does not know
-        raise ValidationError([Problem(file, (
-            f"declares an encoding that cannot be read ({shorten(exc, 100)}); REFI-QDA projects are UTF-8, "
-            "export the project again from your QDA tool"))]) from exc
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    (
+                        f"declares an encoding that cannot be read ({shorten(exc, 100)}); REFI-QDA projects are UTF-8, "
+                        "export the project again from your QDA tool"
+                    ),
+                )
+            ]
+        ) from exc
 
 
 def split_tag(tag: str) -> tuple[str, str]:
@@ -113,8 +147,10 @@ class ParseContext:
             return None
         guid = norm_guid(value)
         if len(guid) > MAX_ID_LENGTH:  # GUIDs become parts of ids, which must stay short
-            self.problem(f"{what} has a guid of {len(guid)} characters; a REFI-QDA GUID has 36 and at most "
-                         f"{MAX_ID_LENGTH} are accepted, so export the project again")
+            self.problem(
+                f"{what} has a guid of {len(guid)} characters; a REFI-QDA GUID has 36 and at most "
+                f"{MAX_ID_LENGTH} are accepted, so export the project again"
+            )
             return None
         return guid
 

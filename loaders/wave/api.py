@@ -16,9 +16,10 @@ are measured, when the wave has advice ties) and 'wave'.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kb.errors import NotFound
 from kb.schema import label
@@ -35,8 +36,17 @@ from loaders.wave.write import LoadReport, unchanged_report, write_package
 Progress = Callable[[int, int, str], None]
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "studies"
 
-__all__ = ["LoadReport", "ValidatedPackage", "validate_package", "load_package", "unload_wave", "list_waves",
-           "demo_packages", "load_demo", "DEMO_DIR"]
+__all__ = [
+    "LoadReport",
+    "ValidatedPackage",
+    "validate_package",
+    "load_package",
+    "unload_wave",
+    "list_waves",
+    "demo_packages",
+    "load_demo",
+    "DEMO_DIR",
+]
 
 
 def validate_package(path: str | Path, store: Store | None = None) -> ValidatedPackage:
@@ -67,7 +77,9 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
     identity = quick_identity(path)
     if identity:
         manifest, source_hash = identity
-        unchanged = unchanged_report(wave_props(store, manifest.wave_id), manifest.wave_id, manifest.study_id, source_hash)
+        unchanged = unchanged_report(
+            wave_props(store, manifest.wave_id), manifest.wave_id, manifest.study_id, source_hash
+        )
         if unchanged:
             return unchanged
     pkg = read_and_validate(path)
@@ -91,12 +103,20 @@ def unload_wave(store: Store, wave_id: str) -> dict[str, int]:
 
 def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
     return {
-        "study": props.get("study"), "wave": props.get("id"), "title": props.get("title"),
-        "status": props.get("status"), "loaded_at": props.get("loaded_at"),
-        "counts": json.loads(props.get("counts") or "{}"), "source_hash": props.get("source_hash"),
-        "phase": props.get("phase"), "started": props.get("started"), "ended": props.get("ended"),
+        "study": props.get("study"),
+        "wave": props.get("id"),
+        "title": props.get("title"),
+        "status": props.get("status"),
+        "loaded_at": props.get("loaded_at"),
+        "counts": json.loads(props.get("counts") or "{}"),
+        "source_hash": props.get("source_hash"),
+        "phase": props.get("phase"),
+        "started": props.get("started"),
+        "ended": props.get("ended"),
         "requires": list(props.get("requires") or []),
-        "figures": {key[len(FIGURE_PREFIX):]: value for key, value in sorted(props.items()) if key.startswith(FIGURE_PREFIX)},
+        "figures": {
+            key[len(FIGURE_PREFIX) :]: value for key, value in sorted(props.items()) if key.startswith(FIGURE_PREFIX)
+        },
     }
 
 
@@ -112,7 +132,9 @@ def demo_packages(root: Path | None = None) -> list[Path]:
     """The curated demo packages (folders or zips holding a wave) under data/studies, in name order,
     which is their load order. Raises NotFound when there are none."""
     root = root or DEMO_DIR
-    found = sorted(p for p in root.iterdir() if (p / "wave.yaml").is_file() or p.suffix == ".zip") if root.is_dir() else []
+    found = (
+        sorted(p for p in root.iterdir() if (p / "wave.yaml").is_file() or p.suffix == ".zip") if root.is_dir() else []
+    )
     if not found:
         raise NotFound(f"no demo packages in {root}; the demo data ships with the repository's data/studies folder")
     return found

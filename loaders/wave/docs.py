@@ -2,8 +2,9 @@
 
 `render_markdown()` builds the page from spec.py (files, columns, relationships, the id length
 limit), manifest.py (the keys of wave.yaml), values.py (cell types, the range of whole numbers),
-source.py (zip limits) and docs_coded.py (coded qualitative data, survey networks and their measures). Regenerate the page with
-`python -m loaders.wave.docs`; a test fails while the committed page differs from this output.
+source.py (zip limits) and docs_coded.py (coded qualitative data, survey networks and their
+measures). Regenerate the page with `python -m loaders.wave.docs`; a test fails while the committed
+page differs from this output.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 from pathlib import Path
 
 from kb.errors import QUOTE_LIMIT
-
 from loaders.wave.docs_coded import coded_sections
 from loaders.wave.manifest import FIELDS, FORMAT_VERSION
 from loaders.wave.reader import file_columns
@@ -51,8 +51,8 @@ INTRO = f"""# Wave package format
 A wave is one round of a study's data, loaded and unloaded as a whole. A wave package is a folder,
 or a .zip of one, holding `wave.yaml`, any of the CSV files below, and coded qualitative data (a
 REFI-QDA `.qdpx` project and/or `codebook.csv` with `coded_segments.csv`; see Coded qualitative
-data). Every file is optional; a file the format does not know is refused. `kb validate <package>` checks a package without writing anything;
-`kb load <package>` writes it in one all-or-nothing step.
+data). Every file is optional; a file the format does not know is refused. `kb validate <package>`
+checks a package without writing anything; `kb load <package>` writes it in one all-or-nothing step.
 
 CSV files are UTF-8 (a byte-order mark is fine), comma-delimited, with a header row and RFC 4180
 quoting: quote a cell that holds a comma, a quote (doubled: `""`) or a line break. Columns may come
@@ -96,9 +96,14 @@ def _values(column: Column) -> str:
 
 def _column_table(columns: tuple[Column, ...]) -> str:
     head = "| column | type | required | values | notes |\n| --- | --- | --- | --- | --- |\n"
-    return head + "\n".join(
-        f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {_values(c)} | {_cell(c.doc)} |" for c in columns
-    ) + "\n"
+    return (
+        head
+        + "\n".join(
+            f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {_values(c)} | {_cell(c.doc)} |"
+            for c in columns
+        )
+        + "\n"
+    )
 
 
 def _node_file(spec: NodeFile) -> str:
@@ -107,21 +112,29 @@ def _node_file(spec: NodeFile) -> str:
         rels.append(f"(Study)-[:{spec.study_rel}]->({spec.label}) for every row")
     for link in spec.links:
         ends = " or ".join(next(c for c in spec.columns if c.name == link.column).ref)
-        pattern = f"({ends})-[:{link.rel}]->({spec.label})" if link.reverse else f"({spec.label})-[:{link.rel}]->({ends})"
+        pattern = (
+            f"({ends})-[:{link.rel}]->({spec.label})" if link.reverse else f"({spec.label})-[:{link.rel}]->({ends})"
+        )
         rels.append(f"{pattern} for each id in `{link.column}`")
     made = "".join(f"- {rel}\n" for rel in rels)
-    return (f"### {spec.file} → {spec.label}\n\n{spec.doc[0].upper()}{spec.doc[1:]}.\n\n" + _column_table(spec.columns)
-            + (f"\nRelationships it makes:\n\n{made}" if made else ""))
+    return (
+        f"### {spec.file} → {spec.label}\n\n{spec.doc[0].upper()}{spec.doc[1:]}.\n\n"
+        + _column_table(spec.columns)
+        + (f"\nRelationships it makes:\n\n{made}" if made else "")
+    )
 
 
 def _rel_file(spec: RelFile) -> str:
     start = " or ".join(spec.start.ref)
     end = "the loading Wave" if spec.end.type == "wave" else " or ".join(spec.end.ref)
     props = [c.name for c in spec.columns if c.name != "locator"]
-    text = (f"### {spec.file} → ({start})-[:{spec.rel}]->({'Wave' if spec.end.type == 'wave' else end})\n\n"
-            f"{spec.doc[0].upper()}{spec.doc[1:]}. Each row is one relationship from `{spec.start.name}` to {end}"
-            + (f" (`{spec.end.name}`)" if spec.end.type != "wave" else "")
-            + (f"; the other columns ({', '.join(props)}) become its properties" if props else "") + ".\n\n")
+    text = (
+        f"### {spec.file} → ({start})-[:{spec.rel}]->({'Wave' if spec.end.type == 'wave' else end})\n\n"
+        f"{spec.doc[0].upper()}{spec.doc[1:]}. Each row is one relationship from `{spec.start.name}` to {end}"
+        + (f" (`{spec.end.name}`)" if spec.end.type != "wave" else "")
+        + (f"; the other columns ({', '.join(props)}) become its properties" if props else "")
+        + ".\n\n"
+    )
     return text + _column_table(file_columns(spec))
 
 

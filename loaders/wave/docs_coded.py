@@ -13,6 +13,8 @@ from loaders.survey import REQUIRED_COLUMNS, SURVEY_DOCS
 from loaders.wave.measures import MEASURE_DOCS, SUMMARY_DOCS, SUMMARY_SOURCE
 from loaders.wave.qualitative import CODEBOOK, SEGMENTS
 
+MB = 1024 * 1024
+
 
 def _table(docs: dict[str, str], required: tuple[str, ...]) -> str:
     rows = "\n".join(f"| `{name}` | {'yes' if name in required else ''} | {doc} |" for name, doc in docs.items())
@@ -80,6 +82,28 @@ project gives the same ids.
 """
 
 
+# The mapping from a REFI-QDA project to package files, one (element, what it becomes) row each.
+_QDPX_ROWS = (
+    (
+        "`<CodeBook>` codes, nested to any depth",
+        "themes: one per code; `parent` is the enclosing code; `color` and `description` kept",
+    ),
+    (
+        "`<TextSource>` with `<PlainTextSelection>`s that carry `<Coding>`s",
+        "evidence: one per coded selection; `text` is exactly the selected characters, `start`/`end` the "
+        "selection's offsets, `themes` every code applied",
+    ),
+    (
+        "`<Cases>` with variable values",
+        "participants (and sites), mapped by the `qdpx:` section; evidence from a source or selection a case "
+        "covers is attributed to that participant and site",
+    ),
+    ("`<Users>`, coding dates", "`coder` and `coded_on` of each evidence"),
+    ("`<Notes>`", "memos, kept in the import's records; no package file holds them"),
+)
+_QDPX_TABLE = "\n".join(f"| {element} | {becomes} |" for element, becomes in _QDPX_ROWS)
+
+
 def _qdpx_section() -> str:
     limits = DEFAULT_LIMITS
     return f"""### What a REFI-QDA project becomes
@@ -89,11 +113,7 @@ and a `Sources/` folder.
 
 | in the project | becomes |
 | --- | --- |
-| `<CodeBook>` codes, nested to any depth | themes: one per code; `parent` is the enclosing code; `color` and `description` kept |
-| `<TextSource>` with `<PlainTextSelection>`s that carry `<Coding>`s | evidence: one per coded selection; `text` is exactly the selected characters, `start`/`end` the selection's offsets, `themes` every code applied |
-| `<Cases>` with variable values | participants (and sites), mapped by the `qdpx:` section; evidence from a source or selection a case covers is attributed to that participant and site |
-| `<Users>`, coding dates | `coder` and `coded_on` of each evidence |
-| `<Notes>` | memos, kept in the import's records; no package file holds them |
+{_QDPX_TABLE}
 
 - Offsets count characters (Unicode code points) of the plain text, as REFI-QDA defines them. The
   text is inline (`<PlainTextContent>`) or a UTF-8 file named by `plainTextPath="internal://NAME"`
@@ -104,8 +124,9 @@ and a `Sources/` folder.
 
 The project is **refused**, with a message naming the file, when a member's path is absolute or
 contains `..`, or a member is a symbolic link; when the archive has more than
-{limits.max_members:,} members, would unpack to more than {limits.max_total_bytes // (1024 * 1024)} MB, or a member larger than
-{limits.ratio_floor_bytes // (1024 * 1024)} MB expands more than {limits.max_ratio:g} times (a zip bomb); when the project XML declares
+{limits.max_members:,} members, would unpack to more than {limits.max_total_bytes // MB} MB, or a member
+larger than {limits.ratio_floor_bytes // MB} MB expands more than {limits.max_ratio:g} times (a zip bomb);
+when the project XML declares
 entities (billion-laughs bombs, external entities that would read other files) or is not
 well-formed; when a selection lies outside its text, a coding names a code missing from the code
 book, or a variable value does not match its type (`Integer`, `Float`, `Boolean`, `Date`,

@@ -16,8 +16,15 @@ import yaml
 from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import QdpxSettings, settings_from_manifest
 from loaders.wave.spec import MAX_ID_LENGTH
-from loaders.wave.yaml_check import (YamlChecker, YamlLines, load_yaml, nesting_problem, out_of_range, path_name,
-                                     range_hint)
+from loaders.wave.yaml_check import (
+    YamlChecker,
+    YamlLines,
+    load_yaml,
+    nesting_problem,
+    out_of_range,
+    path_name,
+    range_hint,
+)
 
 MANIFEST = "wave.yaml"
 FORMAT_VERSION = 1
@@ -44,17 +51,33 @@ FIELDS: tuple[ManifestField, ...] = (
     ManifestField("wave.ended", "date", False, "when fieldwork ended: YYYY, YYYY-MM or YYYY-MM-DD"),
     ManifestField("wave.design", "str", False, "the study design of this wave, free text"),
     ManifestField("wave.phase", "int", False, "order of this wave within its study"),
-    ManifestField("requires", "list of keys", False, "waves whose entities this package refers to; they must be loaded first"),
-    ManifestField("publications", "list of ids", False, "publications that report this wave: (Wave)-[:REPORTED_IN]->(Publication)"),
+    ManifestField(
+        "requires", "list of keys", False, "waves whose entities this package refers to; they must be loaded first"
+    ),
+    ManifestField(
+        "publications", "list of ids", False, "publications that report this wave: (Wave)-[:REPORTED_IN]->(Publication)"
+    ),
     ManifestField("sources", "list of {id, title, doi?, file?}", False, "the documents that `locator` cells refer to"),
-    ManifestField("citations", "list of {file, format, cited_by}", False,
-                  "reference lists in the package for the citations loader; `cited_by` is a publication id"),
-    ManifestField("figures", "map of name to number", False,
-                  "headline figures of the wave (e.g. `gps: 208`), stored on the Wave node as `figure_<name>`; "
-                  "names are identifiers (letters, digits, `_`, not starting with a digit)"),
-    ManifestField("qdpx", "map", False,
-                  "coded qualitative data: `file` (a .qdpx in the package), `evidence_kind`, `cases` "
-                  "(see Coded qualitative data below)"),
+    ManifestField(
+        "citations",
+        "list of {file, format, cited_by}",
+        False,
+        "reference lists in the package for the citations loader; `cited_by` is a publication id",
+    ),
+    ManifestField(
+        "figures",
+        "map of name to number",
+        False,
+        "headline figures of the wave (e.g. `gps: 208`), stored on the Wave node as `figure_<name>`; "
+        "names are identifiers (letters, digits, `_`, not starting with a digit)",
+    ),
+    ManifestField(
+        "qdpx",
+        "map",
+        False,
+        "coded qualitative data: `file` (a .qdpx in the package), `evidence_kind`, `cases` "
+        "(see Coded qualitative data below)",
+    ),
 )
 
 SECTIONS = {
@@ -128,8 +151,9 @@ def _syntax_problem(exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "line 1"
     reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
-    return Problem(MANIFEST, f"{where}: not valid YAML ({shorten(reason)}); fix the syntax, e.g. quote values that "
-                             "contain ': '")
+    return Problem(
+        MANIFEST, f"{where}: not valid YAML ({shorten(reason)}); fix the syntax, e.g. quote values that contain ': '"
+    )
 
 
 def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
@@ -139,8 +163,11 @@ def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
         if not isinstance(item, str) or not item.strip():
             check.problem(where, f"'{path_name(where)}' must be {what}, not '{shorten(item)}'")
         elif len(item.strip()) > MAX_ID_LENGTH:
-            check.problem(where, f"'{path_name(where)}' is {len(item.strip())} characters long; {what} has at most "
-                                 f"{MAX_ID_LENGTH} characters")
+            check.problem(
+                where,
+                f"'{path_name(where)}' is {len(item.strip())} characters long; {what} has at most "
+                f"{MAX_ID_LENGTH} characters",
+            )
         else:
             out.append(item.strip())
     return tuple(out)
@@ -166,8 +193,11 @@ def _format(check: YamlChecker) -> None:
     if value is None:
         check.problem(("format",), f"'format' is missing; add 'format: {FORMAT_VERSION}' at the top")
     elif isinstance(value, bool) or value != FORMAT_VERSION:
-        check.problem(("format",), f"'format' is {shorten(repr(value))}, but this loader reads format {FORMAT_VERSION}; "
-                      f"write 'format: {FORMAT_VERSION}' and follow docs/wave-format.md")
+        check.problem(
+            ("format",),
+            f"'format' is {shorten(repr(value))}, but this loader reads format {FORMAT_VERSION}; "
+            f"write 'format: {FORMAT_VERSION}' and follow docs/wave-format.md",
+        )
 
 
 def _wave_fields(check: YamlChecker) -> dict:
@@ -216,16 +246,25 @@ def _figures(check: YamlChecker) -> tuple[tuple[str, int | float], ...]:
     for name, value in check.get(("figures",)).items():
         where = ("figures", str(name))
         if not isinstance(name, str) or not FIGURE_NAME.match(name):
-            check.problem(where, f"figure name '{shorten(name)}' is not an identifier; use letters, digits and '_', "
-                                 "starting with a letter, e.g. meeting_observations")
+            check.problem(
+                where,
+                f"figure name '{shorten(name)}' is not an identifier; use letters, digits and '_', "
+                "starting with a letter, e.g. meeting_observations",
+            )
         elif len(name) > MAX_ID_LENGTH:
-            check.problem(where, f"figure name '{shorten(name)}' is {len(name)} characters long; a name has at most "
-                                 f"{MAX_ID_LENGTH} characters")
+            check.problem(
+                where,
+                f"figure name '{shorten(name)}' is {len(name)} characters long; a name has at most "
+                f"{MAX_ID_LENGTH} characters",
+            )
         elif out_of_range(value):
             check.problem(where, f"figure '{name}' is '{shorten(value)}', which is out of range; {range_hint()}")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            check.problem(where, f"figure '{name}' is '{shorten(value)}', which is not a number; write e.g. 208 or 0.94 "
-                                 "(no thousands separators)")
+            check.problem(
+                where,
+                f"figure '{name}' is '{shorten(value)}', which is not a number; write e.g. 208 or 0.94 "
+                "(no thousands separators)",
+            )
         else:
             figures.append((name, value))
     return tuple(figures)
@@ -255,11 +294,20 @@ def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
     except (ValueError, RecursionError) as exc:  # a value no Python type holds, which the loader did not foresee
-        return None, [Problem(MANIFEST, f"line 1: cannot be read ({shorten(exc)}); check the values of the file "
-                                        "against docs/wave-format.md")]
+        return None, [
+            Problem(
+                MANIFEST,
+                f"line 1: cannot be read ({shorten(exc)}); check the values of the file against docs/wave-format.md",
+            )
+        ]
     if not isinstance(data, dict):
-        return None, [Problem(MANIFEST, "line 1: the file must be a YAML mapping starting with 'format: 1'; "
-                              "see docs/wave-format.md for an example")]
+        return None, [
+            Problem(
+                MANIFEST,
+                "line 1: the file must be a YAML mapping starting with 'format: 1'; "
+                "see docs/wave-format.md for an example",
+            )
+        ]
     check = YamlChecker(MANIFEST, data, lines)
     check.nul_characters()
     for path, line in lines.duplicates:

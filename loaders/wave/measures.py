@@ -26,8 +26,9 @@ that has ties for their site, if there is one.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ SUMMARY_DOCS = {
     "survey_ties_total": "int: distinct contacts of the board outside the board",
     "survey_board_density": "float: density of the ties among the board members (absent for a board of one)",
     "survey_ties_by_type": "text: JSON object of contacts outside the board per participant role or organisation "
-                           "type id, e.g. `{\"gp\": 2, \"vocab:orgtype:pct\": 1}`",
+    'type id, e.g. `{"gp": 2, "vocab:orgtype:pct": 1}`',
 }
 MEASURE_PROPERTIES = tuple(MEASURE_DOCS)
 SUMMARY_PROPERTIES = tuple(SUMMARY_DOCS)
@@ -60,25 +61,33 @@ BATCH_SIZE = 5000  # rows per UNWIND write
 _P, _SITE, _WAVE = label("Participant"), label("Site"), label("Wave")
 _AT, _ADVISED_BY, _OBSERVED_IN = rel_type("AT"), rel_type("ADVISED_BY"), rel_type("OBSERVED_IN")
 
-SITES_MEASURED_BY = (f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE}) WHERE p.sna_wave = $wave "
-                     "RETURN DISTINCT s.id AS site ORDER BY site")
+SITES_MEASURED_BY = (
+    f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE}) WHERE p.sna_wave = $wave RETURN DISTINCT s.id AS site ORDER BY site"
+)
 # Every loaded wave with ties for each site; the last loaded (by loaded_at, then id) is chosen in Python.
-TIE_WAVES = (f"UNWIND $sites AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) "
-             f"MATCH (p)-[r:{_ADVISED_BY}]->(x) WITH DISTINCT s.id AS site, r.wave AS tie_wave "
-             f"MATCH (w:{_WAVE}) WHERE w.id = tie_wave AND w.status = 'loaded' "
-             "RETURN site, w.id AS wave, w.loaded_at AS loaded_at")
+TIE_WAVES = (
+    f"UNWIND $sites AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) "
+    f"MATCH (p)-[r:{_ADVISED_BY}]->(x) WITH DISTINCT s.id AS site, r.wave AS tie_wave "
+    f"MATCH (w:{_WAVE}) WHERE w.id = tie_wave AND w.status = 'loaded' "
+    "RETURN site, w.id AS wave, w.loaded_at AS loaded_at"
+)
 _UNSET = "SET " + ", ".join(f"p.{name} = null" for name in MEASURE_PROPERTIES)
-CLEAR = (f"UNWIND $rows AS row MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: row.site}}) "
-         f"WHERE p.sna_wave IS NOT NULL {_UNSET}")
+CLEAR = (
+    f"UNWIND $rows AS row MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: row.site}}) WHERE p.sna_wave IS NOT NULL {_UNSET}"
+)
 CLEAR_PEOPLE = f"UNWIND $rows AS row MATCH (p:{_P} {{id: row.id}}) WHERE p.sna_wave IS NOT NULL {_UNSET}"
-WRITE_MEASURES = (f"UNWIND $rows AS row MATCH (p:{_P} {{id: row.id}}) SET p.degree = row.degree, "
-                  "p.betweenness = row.betweenness, p.closeness = row.closeness, p.brokerage = row.brokerage, "
-                  "p.sna_wave = row.wave")
-WRITE_SUMMARY = (f"UNWIND $rows AS row MATCH (s:{_SITE} {{id: row.site}}) MATCH (w:{_WAVE} {{id: row.wave}}) "
-                 f"MERGE (s)-[o:{_OBSERVED_IN}]->(w) "
-                 "ON CREATE SET o.wave = row.wave, o.source = row.source, o.locator = row.locator "
-                 "SET o.survey_ties_total = row.total, o.survey_board_density = row.density, "
-                 "o.survey_ties_by_type = row.by_type")
+WRITE_MEASURES = (
+    f"UNWIND $rows AS row MATCH (p:{_P} {{id: row.id}}) SET p.degree = row.degree, "
+    "p.betweenness = row.betweenness, p.closeness = row.closeness, p.brokerage = row.brokerage, "
+    "p.sna_wave = row.wave"
+)
+WRITE_SUMMARY = (
+    f"UNWIND $rows AS row MATCH (s:{_SITE} {{id: row.site}}) MATCH (w:{_WAVE} {{id: row.wave}}) "
+    f"MERGE (s)-[o:{_OBSERVED_IN}]->(w) "
+    "ON CREATE SET o.wave = row.wave, o.source = row.source, o.locator = row.locator "
+    "SET o.survey_ties_total = row.total, o.survey_board_density = row.density, "
+    "o.survey_ties_by_type = row.by_type"
+)
 
 
 @dataclass(frozen=True)
@@ -97,17 +106,29 @@ def _site_rows(site: str, wave: str, networks: WaveNetworks) -> tuple[list[dict[
     """The measures of the site's participants in its network, and its board summary (None
     without board members)."""
     ties, groups = networks.ties[site], networks.groups
-    respondents, alters = zip(*ties)
+    respondents, alters = zip(*ties, strict=True)
     nodes = sorted(set(respondents).union(alters))
-    position = dict(zip(nodes, range(len(nodes))))
-    network = IndexedNetwork.from_arrays(len(nodes), np.fromiter(map(position.__getitem__, respondents), np.int64),
-                                         np.fromiter(map(position.__getitem__, alters), np.int64))
+    position = dict(zip(nodes, range(len(nodes)), strict=True))
+    network = IndexedNetwork.from_arrays(
+        len(nodes),
+        np.fromiter(map(position.__getitem__, respondents), np.int64),
+        np.fromiter(map(position.__getitem__, alters), np.int64),
+    )
     degree, (betweenness, closeness) = degrees(network).tolist(), (m.tolist() for m in centralities(network))
     brokered = brokerage(network, group_numbers(groups.get(node) for node in nodes)).sum(axis=1).tolist()
     participants = networks.participants.get(site, [])
     measured = sorted(position[p.id] for p in participants if p.id in position)
-    people = [{"id": nodes[i], "degree": degree[i], "betweenness": betweenness[i], "closeness": closeness[i],
-               "brokerage": brokered[i], "wave": wave} for i in measured]
+    people = [
+        {
+            "id": nodes[i],
+            "degree": degree[i],
+            "betweenness": betweenness[i],
+            "closeness": closeness[i],
+            "brokerage": brokered[i],
+            "wave": wave,
+        }
+        for i in measured
+    ]
     summary = board_summary(site, [p.id for p in participants if p.board_member], ties, groups)
     return people, _summary_row(summary, wave)
 
@@ -115,9 +136,15 @@ def _site_rows(site: str, wave: str, networks: WaveNetworks) -> tuple[list[dict[
 def _summary_row(summary: SiteNetwork, wave: str) -> dict[str, Any] | None:
     if summary.board_size == 0:
         return None
-    return {"site": summary.site, "wave": wave, "total": summary.total_ties, "density": summary.board_density,
-            "by_type": json.dumps(summary.ties_by_group, sort_keys=True), "source": SUMMARY_SOURCE,
-            "locator": SUMMARY_LOCATOR}
+    return {
+        "site": summary.site,
+        "wave": wave,
+        "total": summary.total_ties,
+        "density": summary.board_density,
+        "by_type": json.dumps(summary.ties_by_group, sort_keys=True),
+        "source": SUMMARY_SOURCE,
+        "locator": SUMMARY_LOCATOR,
+    }
 
 
 def clear_sites(w: Writer, sites: list[str]) -> None:
@@ -156,8 +183,9 @@ def measure_sites(w: Writer, waves: dict[str, str], on_progress: Progress | None
     return _measure(w, networks, sorted(waves), on_progress)
 
 
-def measure_wave(w: Writer, wave_id: str, on_progress: Progress | None = None,
-                 ties: Iterable[tuple[str, str]] | None = None) -> Measured:
+def measure_wave(
+    w: Writer, wave_id: str, on_progress: Progress | None = None, ties: Iterable[tuple[str, str]] | None = None
+) -> Measured:
     """Measure every site whose participants reported ties in `wave_id` (just written in `w`).
 
     `ties`: the wave's ADVISED_BY ties as (respondent, alter) ids, all of them, when the caller has

@@ -8,10 +8,10 @@ an unsafe zip) raises at once, since there is nothing further to check.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
@@ -49,7 +49,9 @@ def _manifest(files: PackageFiles, digests: dict[str, str], problems: list[Probl
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(MANIFEST, f"line {line}: not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8"))
+        problems.append(
+            Problem(MANIFEST, f"line {line}: not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8")
+        )
         return None
     manifest, found = parse_manifest(text)
     problems.extend(found)
@@ -63,26 +65,46 @@ def _known_files(manifest: Manifest | None) -> list[str]:
 
 def _unknown_file(name: str, manifest: Manifest | None) -> Problem:
     known = ", ".join(shorten(file) for file in _known_files(manifest))
-    return Problem(shorten(name), f"is not a file of the wave format; a package may hold {known}, the .qdpx named under "
-                         "'qdpx' and the reference lists named under 'citations' in wave.yaml")
+    return Problem(
+        shorten(name),
+        f"is not a file of the wave format; a package may hold {known}, the .qdpx named under "
+        "'qdpx' and the reference lists named under 'citations' in wave.yaml",
+    )
 
 
-def _table(files: PackageFiles, name: str, digests: dict[str, str], problems: list[Problem],
-           consume: OnTable, lazy: bool, manifest: Manifest | None) -> None:
+def _table(
+    files: PackageFiles,
+    name: str,
+    digests: dict[str, str],
+    problems: list[Problem],
+    consume: OnTable,
+    lazy: bool,
+    manifest: Manifest | None,
+) -> None:
     with files.open(name) as raw:
         hashing = HashingStream(raw)
         consume(read_csv(SPECS[name], hashing, problems, lazy=lazy), manifest)  # while the file is open
         digests[name] = hashing.drain()
 
 
-def _citation_files(files: PackageFiles, manifest: Manifest | None, digests: dict[str, str],
-                    problems: list[Problem]) -> dict[str, bytes]:
+def _citation_files(
+    files: PackageFiles, manifest: Manifest | None, digests: dict[str, str], problems: list[Problem]
+) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for citation in manifest.citations if manifest else ():
         if citation.file not in files.names():
-            problems.append(Problem(MANIFEST, f"citations file '{shorten(citation.file)}' is not in the package; add it or fix the path"))
+            problems.append(
+                Problem(
+                    MANIFEST, f"citations file '{shorten(citation.file)}' is not in the package; add it or fix the path"
+                )
+            )
         elif citation.file in SPECS or citation.file == MANIFEST:
-            problems.append(Problem(MANIFEST, f"citations file '{shorten(citation.file)}' is a file of the wave format; name the reference list"))
+            problems.append(
+                Problem(
+                    MANIFEST,
+                    f"citations file '{shorten(citation.file)}' is a file of the wave format; name the reference list",
+                )
+            )
         else:
             out[citation.file] = files.read(citation.file)
             digests[citation.file] = hashlib.sha256(out[citation.file]).hexdigest()
@@ -120,9 +142,16 @@ def read_package(path: str | Path, on_table: OnTable | None = None) -> PackageCo
         citations = _citation_files(files, manifest, digests, problems)
     for table in coded.tables:
         consume(table, manifest)
-    return PackageContent(Path(path), manifest, kept, MappingProxyType(citations),
-                          source_hash(digests), tuple(problems), coded.warnings,
-                          CONVERTED_LABELS if coded.failed else frozenset())
+    return PackageContent(
+        Path(path),
+        manifest,
+        kept,
+        MappingProxyType(citations),
+        source_hash(digests),
+        tuple(problems),
+        coded.warnings,
+        CONVERTED_LABELS if coded.failed else frozenset(),
+    )
 
 
 def _file_digest(files: PackageFiles, name: str) -> str:

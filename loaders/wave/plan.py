@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
@@ -35,7 +36,8 @@ def node_properties(record: NodeRecord) -> dict[str, Any]:
     return {
         column.name: _stored(record.typed[column.name])
         for column in record.spec.columns
-        if column.type not in ("ref", "refs") and column.name not in PROVENANCE
+        if column.type not in ("ref", "refs")
+        and column.name not in PROVENANCE
         and record.typed[column.name] is not None
     }
 
@@ -118,13 +120,23 @@ def study_properties(manifest: Manifest) -> dict[str, Any]:
 
 def _wave_properties(manifest: Manifest) -> dict[str, Any]:
     sources = [_drop_none(vars(source)) for source in manifest.sources]
-    return _drop_none({
-        "id": manifest.wave_id, "study": manifest.study_id, "waves": [manifest.wave_id], "source": MANIFEST,
-        "title": manifest.wave_title, "started": manifest.started, "ended": manifest.ended,
-        "design": manifest.design, "phase": manifest.phase, "requires": list(manifest.requires),
-        "sources": json.dumps(sources) if sources else None, "status": "loading",
-        **{FIGURE_PREFIX + name: value for name, value in manifest.figures},
-    })
+    return _drop_none(
+        {
+            "id": manifest.wave_id,
+            "study": manifest.study_id,
+            "waves": [manifest.wave_id],
+            "source": MANIFEST,
+            "title": manifest.wave_title,
+            "started": manifest.started,
+            "ended": manifest.ended,
+            "design": manifest.design,
+            "phase": manifest.phase,
+            "requires": list(manifest.requires),
+            "sources": json.dumps(sources) if sources else None,
+            "status": "loading",
+            **{FIGURE_PREFIX + name: value for name, value in manifest.figures},
+        }
+    )
 
 
 class _Planner:
@@ -146,8 +158,16 @@ class _Planner:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
 
     def node_row(self, record: NodeRecord) -> dict[str, Any]:
-        return _drop_none({**node_properties(record), "id": record.id, "study": self.study, "waves": [self.wave],
-                           "source": record.source, "locator": record.typed.get("locator")})
+        return _drop_none(
+            {
+                **node_properties(record),
+                "id": record.id,
+                "study": self.study,
+                "waves": [self.wave],
+                "source": record.source,
+                "locator": record.typed.get("locator"),
+            }
+        )
 
     def _props(self, own: Mapping[str, Any], record: NodeRecord | RelRecord) -> dict[str, Any]:
         # One dict, built in place: this runs once per tie of a national survey.
@@ -205,10 +225,18 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
     if facts.study_exists:
         planner.shared["Study"].append(pkg.study_id)
     else:
-        study = {**study_properties(pkg.manifest), "id": pkg.study_id, "study": pkg.study_id,
-                 "waves": [pkg.wave_id], "source": MANIFEST}
+        study = {
+            **study_properties(pkg.manifest),
+            "id": pkg.study_id,
+            "study": pkg.study_id,
+            "waves": [pkg.wave_id],
+            "source": MANIFEST,
+        }
     return WritePlan(
-        pkg.wave_id, pkg.study_id, study, _wave_properties(pkg.manifest),
+        pkg.wave_id,
+        pkg.study_id,
+        study,
+        _wave_properties(pkg.manifest),
         {label: Rows(records, planner.node_row) for label, records in planner.nodes.items()},
         {label: tuple(ids) for label, ids in planner.shared.items()},
         {key: Rows(items, planner.rel_row) for key, items in planner.rels.items()},

@@ -52,26 +52,34 @@ def _read(files: PackageFiles, name: str, digests: dict[str, str]) -> bytes:
     return raw
 
 
-def _qdpx_project(files: PackageFiles, manifest: Manifest, digests: dict[str, str],
-                  problems: list[Problem]) -> QdaProject | None:
+def _qdpx_project(
+    files: PackageFiles, manifest: Manifest, digests: dict[str, str], problems: list[Problem]
+) -> QdaProject | None:
     file = manifest.qdpx.file if manifest.qdpx else None
     if not file:
         return None
     if file not in files.names():
-        problems.append(Problem(MANIFEST, f"qdpx file '{shorten(file)}' is not in the package; add it or fix 'qdpx.file'"))
+        problems.append(
+            Problem(MANIFEST, f"qdpx file '{shorten(file)}' is not in the package; add it or fix 'qdpx.file'")
+        )
         return None
     if file in (MANIFEST, CODEBOOK, SEGMENTS, *FILE_ORDER):
-        problems.append(Problem(MANIFEST, f"qdpx file '{shorten(file)}' is a file of the wave format; name the .qdpx project"))
+        problems.append(
+            Problem(MANIFEST, f"qdpx file '{shorten(file)}' is a file of the wave format; name the .qdpx project")
+        )
         return None
     return read_qdpx(_read(files, file, digests), name=file)
 
 
-def _csv_project(files: PackageFiles, manifest: Manifest, digests: dict[str, str],
-                 problems: list[Problem]) -> QdaProject | None:
+def _csv_project(
+    files: PackageFiles, manifest: Manifest, digests: dict[str, str], problems: list[Problem]
+) -> QdaProject | None:
     present = [name for name in (CODEBOOK, SEGMENTS) if name in files.names()]
     if len(present) == 1:
         missing = SEGMENTS if present[0] == CODEBOOK else CODEBOOK
-        problems.append(Problem(present[0], f"comes without {missing}; coded data needs both {CODEBOOK} and {SEGMENTS}"))
+        problems.append(
+            Problem(present[0], f"comes without {missing}; coded data needs both {CODEBOOK} and {SEGMENTS}")
+        )
         return None
     if not present:
         return None
@@ -84,13 +92,16 @@ def _tables(project: QdaProject, origin: str, manifest: Manifest, problems: list
     if settings is None or not manifest.study_id:
         return Converted(failed=True)  # the manifest's problems are reported; there is nothing to convert with
     rows = project_to_rows(project, manifest.study_id, settings)
-    tables = tuple(table_from_rows(_NODE_SPECS[file], list(file_rows), origin, problems)
-                   for file, file_rows in rows.files().items())
+    tables = tuple(
+        table_from_rows(_NODE_SPECS[file], list(file_rows), origin, problems)
+        for file, file_rows in rows.files().items()
+    )
     return Converted(tables, tuple(f"{origin}: {warning}" for warning in rows.warnings))
 
 
-def convert_qualitative(files: PackageFiles, manifest: Manifest | None, digests: dict[str, str],
-                        problems: list[Problem]) -> Converted:
+def convert_qualitative(
+    files: PackageFiles, manifest: Manifest | None, digests: dict[str, str], problems: list[Problem]
+) -> Converted:
     """The package's coded data as converted tables; problems are appended, and the files read are
     added to `digests` (so they count in the source hash)."""
     if manifest is None:
@@ -103,7 +114,9 @@ def convert_qualitative(files: PackageFiles, manifest: Manifest | None, digests:
         before = len(problems)
         try:
             project = reader(files, manifest, digests, problems)
-            converted = _tables(project, origin, manifest, problems) if project else Converted(failed=len(problems) > before)
+            converted = (
+                _tables(project, origin, manifest, problems) if project else Converted(failed=len(problems) > before)
+            )
         except ValidationError as exc:
             problems.extend(exc.problems)
             converted = Converted(failed=True)
@@ -111,6 +124,11 @@ def convert_qualitative(files: PackageFiles, manifest: Manifest | None, digests:
         warnings.extend(converted.warnings)
         failed = failed or converted.failed
     if manifest.qdpx and not manifest.qdpx.file and not {CODEBOOK, SEGMENTS} & set(files.names()):
-        problems.append(Problem(MANIFEST, f"'qdpx' names no file and the package holds no {CODEBOOK} and {SEGMENTS}; "
-                                          "add 'qdpx.file' or the two CSV files, or remove the section"))
+        problems.append(
+            Problem(
+                MANIFEST,
+                f"'qdpx' names no file and the package holds no {CODEBOOK} and {SEGMENTS}; "
+                "add 'qdpx.file' or the two CSV files, or remove the section",
+            )
+        )
     return Converted(tuple(tables), tuple(warnings), failed)

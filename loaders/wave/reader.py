@@ -16,9 +16,10 @@ import hashlib
 import io
 import re
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import BinaryIO, Iterable, Iterator, Mapping
+from typing import BinaryIO
 
 from kb.errors import Problem, shorten
 from loaders.wave.spec import Column, NodeFile, RelFile
@@ -151,18 +152,25 @@ def _header(spec: FileSpec, number: int, cells: list[str], problems: list[Proble
             name = ""
         if not name:
             if not issue:
-                problems.append(Problem(spec.file, f"header cell {position} is empty; name the column or delete it", row=number))
+                problems.append(
+                    Problem(spec.file, f"header cell {position} is empty; name the column or delete it", row=number)
+                )
         elif name not in known:
-            problems.append(Problem(spec.file, f"unknown column; allowed columns are {allowed}", row=number,
-                                    column=shorten(name)))
+            problems.append(
+                Problem(spec.file, f"unknown column; allowed columns are {allowed}", row=number, column=shorten(name))
+            )
             name = ""
         elif name in names:
-            problems.append(Problem(spec.file, "the column appears twice in the header; keep one", row=number, column=name))
+            problems.append(
+                Problem(spec.file, "the column appears twice in the header; keep one", row=number, column=name)
+            )
             name = ""
         names.append(name or None)
     for column in file_columns(spec):
         if column.required and column.name not in names:
-            problems.append(Problem(spec.file, f"required column '{column.name}' is missing; add it to the header", row=number))
+            problems.append(
+                Problem(spec.file, f"required column '{column.name}' is missing; add it to the header", row=number)
+            )
     return names
 
 
@@ -172,14 +180,26 @@ def _clean(text: str) -> str:
     return "".join("\ufffd" if ord(char) in ESCAPED else char for char in text if char != "\x00")
 
 
-def _row(spec: FileSpec, number: int, names: list[str | None], cells: list[str], repeating: frozenset[str],
-         problems: list[Problem]) -> CsvRow:
+def _row(
+    spec: FileSpec,
+    number: int,
+    names: list[str | None],
+    cells: list[str],
+    repeating: frozenset[str],
+    problems: list[Problem],
+) -> CsvRow:
     if len(cells) != len(names):
-        hint = "quote cells that contain commas" if len(cells) > len(names) else "every row needs one cell per column (empty cells are fine)"
-        problems.append(Problem(spec.file, f"the row has {len(cells)} cells but the header has {len(names)}; {hint}", row=number))
+        hint = (
+            "quote cells that contain commas"
+            if len(cells) > len(names)
+            else "every row needs one cell per column (empty cells are fine)"
+        )
+        problems.append(
+            Problem(spec.file, f"the row has {len(cells)} cells but the header has {len(names)}; {hint}", row=number)
+        )
         cells = (cells + [""] * len(names))[: len(names)]  # still check the cells that line up
     values: dict[str, str] = {}
-    for name, text in zip(names, cells):
+    for name, text in zip(names, cells, strict=True):
         if name is None:
             continue
         issue = _cell_problem(text)
@@ -206,7 +226,9 @@ def _numbered(records: Iterator[list[str]], spec: FileSpec, problems: list[Probl
             return
         except csv.Error as exc:  # the reader resumes at the next line
             number += 1
-            problems.append(Problem(spec.file, f"cannot be read as CSV here ({exc}); check the quoting of this row", row=number))
+            problems.append(
+                Problem(spec.file, f"cannot be read as CSV here ({exc}); check the quoting of this row", row=number)
+            )
             continue
         number += 1
         if any(cell.strip() for cell in cells):
@@ -227,7 +249,9 @@ def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem], lazy: bo
     first = next(numbered, None)
     if first is None:
         columns = ", ".join(column.name for column in file_columns(spec))
-        problems.append(Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out"))
+        problems.append(
+            Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out")
+        )
         return CsvTable(spec, (), ())
     names = _header(spec, first[0], first[1], problems)
     repeating = frozenset(c.name for c in file_columns(spec) if c.type in REPEATING_TYPES or c.name == "locator")

@@ -5,10 +5,11 @@ A record's kind comes from the file it was read from (its `spec`), never from th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from loaders.wave.manifest import Manifest
 from loaders.wave.reader import origin_file

@@ -38,7 +38,9 @@ def read_reference_lists(pkg: ValidatedPackage) -> tuple[list[tuple[ReadResult, 
             problems.append(Problem(shorten(entry.file), str(exc)))
             continue
         if not result.citations:
-            problems.append(Problem(shorten(entry.file), "no reference could be read; check the `format` given in wave.yaml"))
+            problems.append(
+                Problem(shorten(entry.file), "no reference could be read; check the `format` given in wave.yaml")
+            )
             continue
         warnings += [str(p) for p in (*result.problems, *result.warnings)]
         lists.append((result, entry.cited_by))

@@ -11,7 +11,7 @@ call them.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kb.errors import UsageError
 from kb.schema import label, label_names, rel_names, rel_type
@@ -27,8 +27,9 @@ Progress = Callable[[int, int, str], None]
 
 def dependents(reader: Reader, wave_id: str) -> list[str]:
     """The loaded waves that list `wave_id` under `requires`."""
-    cypher = (f"MATCH (w:{label('Wave')}) WHERE $id IN coalesce(w.requires, []) AND w.id <> $id "
-              "RETURN w.id AS id ORDER BY id")
+    cypher = (
+        f"MATCH (w:{label('Wave')}) WHERE $id IN coalesce(w.requires, []) AND w.id <> $id RETURN w.id AS id ORDER BY id"
+    )
     return reader.read(cypher, {"id": wave_id}).values("id")
 
 
@@ -38,7 +39,9 @@ def refuse_if_required(reader: Reader, wave_id: str, doing: str) -> None:
     if needed_by:
         names = ", ".join(f"'{w}'" for w in needed_by)
         which = f"loaded wave {names} requires" if len(needed_by) == 1 else f"loaded waves {names} require"
-        raise UsageError(f"cannot {doing} wave '{wave_id}': {which} it; unload {'it' if len(needed_by) == 1 else 'them'} first")
+        raise UsageError(
+            f"cannot {doing} wave '{wave_id}': {which} it; unload {'it' if len(needed_by) == 1 else 'them'} first"
+        )
 
 
 def _handover_statements() -> list[tuple[str, str]]:
@@ -46,16 +49,20 @@ def _handover_statements() -> list[tuple[str, str]]:
     statements = []
     for spec in NODE_FILES:
         node = f"(n:{label(spec.label)})"
-        patterns = [f"(m)-[r:{rel_type(link.rel)}]->{node}" if link.reverse else f"{node}-[r:{rel_type(link.rel)}]->(m)"
-                    for link in spec.links]
+        patterns = [
+            f"(m)-[r:{rel_type(link.rel)}]->{node}" if link.reverse else f"{node}-[r:{rel_type(link.rel)}]->(m)"
+            for link in spec.links
+        ]
         if spec.study_rel:
             patterns.append(f"(m:{label('Study')})-[r:{rel_type(spec.study_rel)}]->{node}")
         for pattern in patterns:
-            statements.append((
-                f"MATCH {pattern} WHERE r.wave = $wave AND r.source STARTS WITH $prefix "
-                "AND $wave IN n.waves AND size(n.waves) > 1 SET r.wave = [x IN n.waves WHERE x <> $wave][0]",
-                f"{spec.file} row ",
-            ))
+            statements.append(
+                (
+                    f"MATCH {pattern} WHERE r.wave = $wave AND r.source STARTS WITH $prefix "
+                    "AND $wave IN n.waves AND size(n.waves) > 1 SET r.wave = [x IN n.waves WHERE x <> $wave][0]",
+                    f"{spec.file} row ",
+                )
+            )
     return statements
 
 

@@ -52,7 +52,7 @@ class PackageFiles:
     def close(self) -> None:
         """Release the archive, if any."""
 
-    def __enter__(self) -> "PackageFiles":
+    def __enter__(self) -> PackageFiles:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -77,7 +77,9 @@ class FolderFiles(PackageFiles):
                 if _ignored(name):
                     continue
                 if full.is_symlink():
-                    problems.append(Problem(name, "is a symbolic link; a package may hold regular files only, so copy the file in"))
+                    problems.append(
+                        Problem(name, "is a symbolic link; a package may hold regular files only, so copy the file in")
+                    )
                 elif full.is_file():
                     names.append(name)
         return sorted(names), problems
@@ -102,8 +104,10 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     if info.flag_bits & 0x1:
         return "is encrypted; zip the package without a password"
     if info.file_size and (info.compress_size == 0 or info.file_size / info.compress_size > ZIP_MAX_RATIO):
-        return (f"inflates more than {ZIP_MAX_RATIO} times ({info.compress_size} to {info.file_size} bytes), "
-                "as a zip bomb does; zip the package normally")
+        return (
+            f"inflates more than {ZIP_MAX_RATIO} times ({info.compress_size} to {info.file_size} bytes), "
+            "as a zip bomb does; zip the package normally"
+        )
     return None
 
 
@@ -113,8 +117,13 @@ def _zip_problems(label: str, infos: list[zipfile.ZipInfo]) -> list[Problem]:
         problems.append(Problem(label, f"holds {len(infos)} members; a package zip may hold at most {ZIP_MAX_MEMBERS}"))
     total = sum(info.file_size for info in infos)
     if total > ZIP_MAX_BYTES:
-        problems.append(Problem(label, f"unpacks to {total} bytes; a package zip may unpack to at most "
-                                       f"{ZIP_MAX_BYTES} bytes (200 MB): split the wave into smaller waves"))
+        problems.append(
+            Problem(
+                label,
+                f"unpacks to {total} bytes; a package zip may unpack to at most "
+                f"{ZIP_MAX_BYTES} bytes (200 MB): split the wave into smaller waves",
+            )
+        )
     seen: set[str] = set()
     for info in infos:
         reason = _member_problem(info)
@@ -132,7 +141,9 @@ class ZipFiles(PackageFiles):
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ValidationError([Problem(path.name, f"is not a readable zip file ({exc}); zip the package folder again")]) from None
+            raise ValidationError(
+                [Problem(path.name, f"is not a readable zip file ({exc}); zip the package folder again")]
+            ) from None
         infos = self._zip.infolist()
         problems = _zip_problems(path.name, infos)
         if problems:
@@ -140,7 +151,7 @@ class ZipFiles(PackageFiles):
             raise ValidationError(problems)
         files = [info for info in infos if not info.is_dir() and not _ignored(info.filename)]
         prefix = _common_root([info.filename for info in files])
-        self._members = {info.filename[len(prefix):]: info for info in files}
+        self._members = {info.filename[len(prefix) :]: info for info in files}
 
     def names(self) -> list[str]:
         return sorted(self._members)
@@ -165,8 +176,14 @@ ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedE
 def damaged_member(label: str, name: str, exc: BaseException) -> ValidationError:
     """The refusal of a zip whose member `name` cannot be read back."""
     reason = shorten(str(exc) or type(exc).__name__)
-    return ValidationError([Problem(label, f"member '{shorten(name)}' is damaged and cannot be read ({reason}); "
-                                           "zip the package folder again")])
+    return ValidationError(
+        [
+            Problem(
+                label,
+                f"member '{shorten(name)}' is damaged and cannot be read ({reason}); zip the package folder again",
+            )
+        ]
+    )
 
 
 class _MemberStream(io.RawIOBase):

@@ -8,7 +8,8 @@ in the Cypher come from the spec through kb.schema.label(); ids travel as `UNWIN
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import label, rel_type
@@ -21,8 +22,10 @@ from loaders.wave.spec import MAX_ID_LENGTH
 from loaders.wave.validate import FILE_OF_LABEL, a_label
 
 BATCH = 2000
-SHARED_HINT = ("an entity shared by waves must be identical, so use the same value here "
-               "(values that differ between waves belong in site_observations.csv)")
+SHARED_HINT = (
+    "an entity shared by waves must be identical, so use the same value here "
+    "(values that differ between waves belong in site_observations.csv)"
+)
 
 
 class Reader(Protocol):
@@ -46,14 +49,19 @@ def _show(value: Any) -> str:
 
 def wave_props(reader: Reader, wave_id: str) -> dict[str, Any] | None:
     """The properties of the loaded Wave node `wave_id`, or None."""
-    return reader.read(f"MATCH (w:{label('Wave')} {{id: $id}}) RETURN properties(w) AS props", {"id": wave_id}).single_value()
+    return reader.read(
+        f"MATCH (w:{label('Wave')} {{id: $id}}) RETURN properties(w) AS props", {"id": wave_id}
+    ).single_value()
 
 
 def wave_conflict(existing: dict[str, Any] | None, manifest: Manifest) -> Problem | None:
     """A problem when the wave id is already loaded for another study."""
     if existing and existing.get("study") != manifest.study_id:
-        return Problem(MANIFEST, f"wave '{manifest.wave_id}' is already loaded for study '{existing.get('study')}'; "
-                                 "wave ids are unique across the knowledge base, so choose another wave.id")
+        return Problem(
+            MANIFEST,
+            f"wave '{manifest.wave_id}' is already loaded for study '{existing.get('study')}'; "
+            "wave ids are unique across the knowledge base, so choose another wave.id",
+        )
     return None
 
 
@@ -65,8 +73,13 @@ def _wave_problems(reader: Reader, manifest: Manifest) -> tuple[list[str], list[
     loaded = {row["id"] for row in _rows(reader, cypher, manifest.requires)}
     for wave in manifest.requires:
         if wave not in loaded:
-            problems.append(Problem(MANIFEST, f"requires wave '{shorten(wave, MAX_ID_LENGTH)}', which is not loaded; load it first "
-                                              "(references into it are checked then)"))
+            problems.append(
+                Problem(
+                    MANIFEST,
+                    f"requires wave '{shorten(wave, MAX_ID_LENGTH)}', which is not loaded; load it first "
+                    "(references into it are checked then)",
+                )
+            )
     return [wave for wave in manifest.requires if wave in loaded], problems
 
 
@@ -78,8 +91,10 @@ def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tupl
             wanted.setdefault(name, set()).add(ref.id)
     found: dict[tuple[str, str], bool] = {}
     for name, ids in wanted.items():
-        cypher = (f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) "
-                  "WHERE size([w IN coalesce(n.waves, []) WHERE w IN $waves]) > 0 RETURN n.id AS id")
+        cypher = (
+            f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) "
+            "WHERE size([w IN coalesce(n.waves, []) WHERE w IN $waves]) > 0 RETURN n.id AS id"
+        )
         for row in _rows(reader, cypher, ids, waves=waves):
             found[(name, row["id"])] = True
     resolved: dict[str, str] = {}
@@ -90,9 +105,16 @@ def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tupl
             resolved[ref.id] = hit
             continue
         where = " or ".join(FILE_OF_LABEL[name] for name in ref.labels)
-        problems.append(Problem(ref.file, f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not {a_label(ref.labels)} of this package or of the waves it requires "
-                                          f"({', '.join(waves)}); define it in {where} or fix the id",
-                                row=ref.row, column=ref.column))
+        problems.append(
+            Problem(
+                ref.file,
+                f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not {a_label(ref.labels)} of this package or of the waves "
+                "it requires "
+                f"({', '.join(waves)}); define it in {where} or fix the id",
+                row=ref.row,
+                column=ref.column,
+            )
+        )
     return resolved, problems
 
 
@@ -131,7 +153,9 @@ def _loaded_links(reader: Reader, records: list[NodeRecord]) -> dict[str, dict[s
     for link in spec.links:
         rel = f"[r:{rel_type(link.rel)}]"
         pattern = f"(m)-{rel}->{node}" if link.reverse else f"{node}-{rel}->(m)"
-        cypher = f"UNWIND $ids AS id MATCH {pattern} WHERE r.source STARTS WITH $prefix RETURN n.id AS id, m.id AS target"
+        cypher = (
+            f"UNWIND $ids AS id MATCH {pattern} WHERE r.source STARTS WITH $prefix RETURN n.id AS id, m.id AS target"
+        )
         for row in _rows(reader, cypher, out, prefix=f"{spec.file} row "):
             out[row["id"]].setdefault(link.column, []).append(row["target"])
     return out
@@ -153,19 +177,34 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
             props = stored[record.id]
             owners = [w for w in props.get("waves") or [] if w != pkg.wave_id]
             if not props.get("waves"):
-                problems.append(Problem(record.file, f"'{record.id}' already exists in the knowledge base but no wave "
-                                                          "owns it; remove it there or use another id", row=record.row, column="id"))
+                problems.append(
+                    Problem(
+                        record.file,
+                        f"'{record.id}' already exists in the knowledge base but no wave "
+                        "owns it; remove it there or use another id",
+                        row=record.row,
+                        column="id",
+                    )
+                )
             elif owners:
                 shared.add((name, record.id))
                 for column, old, new in _differences(record, props, links.get(record.id, {})):
-                    problems.append(Problem(record.file, f"'{record.id}' is already loaded by wave {', '.join(owners)} "
-                                                              f"with {column} {_show(old)}, not {_show(new)}; {SHARED_HINT}",
-                                            row=record.row, column=column))
+                    problems.append(
+                        Problem(
+                            record.file,
+                            f"'{record.id}' is already loaded by wave {', '.join(owners)} "
+                            f"with {column} {_show(old)}, not {_show(new)}; {SHARED_HINT}",
+                            row=record.row,
+                            column=column,
+                        )
+                    )
     return shared, problems
 
 
 def _study(reader: Reader, pkg: ValidatedPackage) -> tuple[bool, list[Problem]]:
-    stored = reader.read(f"MATCH (s:{label('Study')} {{id: $id}}) RETURN properties(s) AS props", {"id": pkg.study_id}).single_value()
+    stored = reader.read(
+        f"MATCH (s:{label('Study')} {{id: $id}}) RETURN properties(s) AS props", {"id": pkg.study_id}
+    ).single_value()
     owners = [w for w in (stored or {}).get("waves") or [] if w != pkg.wave_id]
     if not owners:
         return False, []
@@ -173,9 +212,14 @@ def _study(reader: Reader, pkg: ValidatedPackage) -> tuple[bool, list[Problem]]:
     mine = study_properties(pkg.manifest)
     for key in ("title", "description"):
         if stored.get(key) != mine.get(key):
-            problems.append(Problem(MANIFEST, f"study '{pkg.study_id}' is already loaded by wave {', '.join(owners)} with "
-                                              f"{key} {_show(stored.get(key))}, not {_show(mine.get(key))}; every wave of "
-                                              "a study must give the same study title and description"))
+            problems.append(
+                Problem(
+                    MANIFEST,
+                    f"study '{pkg.study_id}' is already loaded by wave {', '.join(owners)} with "
+                    f"{key} {_show(stored.get(key))}, not {_show(mine.get(key))}; every wave of "
+                    "a study must give the same study title and description",
+                )
+            )
     return True, problems
 
 

@@ -7,9 +7,10 @@ References to entities the package does not define are kept as `external_refs` w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
@@ -30,7 +31,9 @@ def a_label(names: tuple[str, ...] | str) -> str:
     return ("an " if text[0] in "AEIOU" else "a ") + text
 
 
-def _typed(row: CsvRow, columns: Iterable[Column], present: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, Any], bool]:
+def _typed(
+    row: CsvRow, columns: Iterable[Column], present: tuple[str, ...], problems: list[Problem]
+) -> tuple[dict[str, Any], bool]:
     """Every column's typed value (None when empty, absent or wrong) and whether all cells were right."""
     values: dict[str, Any] = {}
     ok = True
@@ -56,8 +59,15 @@ def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Pro
     if values.get("id") is None:
         return None
     if study_id and not values["id"].startswith(study_id + ":"):
-        problems.append(Problem(row.file, f"'{values['id']}' does not start with '{study_id}:'; ids of this package "
-                                          f"are namespaced by study.id, e.g. {study_id}:site:a", row=row.row, column="id"))
+        problems.append(
+            Problem(
+                row.file,
+                f"'{values['id']}' does not start with '{study_id}:'; ids of this package "
+                f"are namespaced by study.id, e.g. {study_id}:site:a",
+                row=row.row,
+                column="id",
+            )
+        )
         return None
     return NodeRecord(table.spec, row.row, values, row.origin)
 
@@ -82,17 +92,28 @@ def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRe
         if first is None:
             index[record.id] = record
         else:
-            problems.append(Problem(record.file, f"'{record.id}' is already defined in {first.source}; "
-                                                      "give each entity its own id, or delete one of the rows",
-                                    row=record.row, column="id"))
+            problems.append(
+                Problem(
+                    record.file,
+                    f"'{record.id}' is already defined in {first.source}; "
+                    "give each entity its own id, or delete one of the rows",
+                    row=record.row,
+                    column="id",
+                )
+            )
     return index
 
 
 class _RefChecker:
     """Resolves references against the package, collecting problems and the ones to find elsewhere."""
 
-    def __init__(self, index: dict[str, NodeRecord], manifest: Manifest, problems: list[Problem],
-                 unconverted: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        index: dict[str, NodeRecord],
+        manifest: Manifest,
+        problems: list[Problem],
+        unconverted: frozenset[str] = frozenset(),
+    ):
         self.index, self.requires, self.problems = index, manifest.requires, problems
         self.unconverted = unconverted  # labels whose entities may be in coded data that failed to convert
         self.external: list[RefUse] = []
@@ -101,17 +122,31 @@ class _RefChecker:
         record = self.index.get(target)
         if record is not None:
             if record.spec.label not in labels:
-                self.problems.append(Problem(file, f"'{shorten(target, MAX_ID_LENGTH)}' is {a_label(record.spec.label)} ({record.source}), but this "
-                                                   f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
-                                             row=row, column=column))
+                self.problems.append(
+                    Problem(
+                        file,
+                        f"'{shorten(target, MAX_ID_LENGTH)}' is {a_label(record.spec.label)} ({record.source}), but "
+                        "this "
+                        f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
+                        row=row,
+                        column=column,
+                    )
+                )
         elif self.unconverted & set(labels):
             return  # the coded data's own problems are reported; a missing id here would only repeat them
         elif self.requires:
             self.external.append(RefUse(file, row, column, target, labels))
         else:
             where = " or ".join(FILE_OF_LABEL[label] for label in labels)
-            self.problems.append(Problem(file, f"'{shorten(target, MAX_ID_LENGTH)}' is not defined in this package; define it in {where}, or list "
-                                               "the wave that defines it under 'requires' in wave.yaml", row=row, column=column))
+            self.problems.append(
+                Problem(
+                    file,
+                    f"'{shorten(target, MAX_ID_LENGTH)}' is not defined in this package; define it in {where}, or list "
+                    "the wave that defines it under 'requires' in wave.yaml",
+                    row=row,
+                    column=column,
+                )
+            )
 
     def cell(self, file: str, row: int, column: Column, value: Any) -> None:
         for target in value if isinstance(value, tuple) else (value,):
@@ -140,8 +175,14 @@ def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
             value = record.typed.get(column.name)
             targets = value if isinstance(value, tuple) else (value,)
             if column.type in ("ref", "refs") and record.id in targets:
-                problems.append(Problem(record.file, f"'{record.id}' refers to itself; name another entity or leave the "
-                                                     "cell empty", row=record.row, column=column.name))
+                problems.append(
+                    Problem(
+                        record.file,
+                        f"'{record.id}' refers to itself; name another entity or leave the cell empty",
+                        row=record.row,
+                        column=column.name,
+                    )
+                )
 
 
 def _indexed_lengths(nodes: list[NodeRecord], problems: list[Problem]) -> None:
@@ -151,9 +192,15 @@ def _indexed_lengths(nodes: list[NodeRecord], problems: list[Problem]) -> None:
         for name in INDEXED.get(record.spec.label, ()):
             value = record.typed.get(name)
             if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
-                problems.append(Problem(record.file, f"'{shorten(value)}' is {len(value)} characters long; '{name}' is "
-                                                     f"indexed and may have at most {MAX_ID_LENGTH} characters",
-                                        row=record.row, column=name))
+                problems.append(
+                    Problem(
+                        record.file,
+                        f"'{shorten(value)}' is {len(value)} characters long; '{name}' is "
+                        f"indexed and may have at most {MAX_ID_LENGTH} characters",
+                        row=record.row,
+                        column=name,
+                    )
+                )
 
 
 def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
@@ -164,9 +211,15 @@ def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
             continue
         first = seen.setdefault((rel.spec.file, rel.start), rel)
         if first is not rel:
-            problems.append(Problem(rel.file, f"'{rel.start}' already has a row ({first.source}); this file takes "
-                                                   "one row per entity for the wave, so merge the rows",
-                                    row=rel.row, column=rel.spec.start.name))
+            problems.append(
+                Problem(
+                    rel.file,
+                    f"'{rel.start}' already has a row ({first.source}); this file takes "
+                    "one row per entity for the wave, so merge the rows",
+                    row=rel.row,
+                    column=rel.spec.start.name,
+                )
+            )
 
 
 class _Records:
@@ -223,6 +276,14 @@ def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
     if problems or content.manifest is None:
         raise ValidationError(problems)
     labels = MappingProxyType({record.id: record.spec.label for record in index.values()})
-    return ValidatedPackage(content.path, content.manifest, tuple(nodes), tuple(rels), labels,
-                            tuple(refs.external), content.citation_files, content.source_hash,
-                            warnings=content.warnings)
+    return ValidatedPackage(
+        content.path,
+        content.manifest,
+        tuple(nodes),
+        tuple(rels),
+        labels,
+        tuple(refs.external),
+        content.citation_files,
+        content.source_hash,
+        warnings=content.warnings,
+    )

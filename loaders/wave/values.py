@@ -29,7 +29,7 @@ INT_MAX_DIGITS = len(str(INT_MAX))
 
 TYPE_DOCS = {
     "id": f"the entity's key: unique in the package, namespaced `<study>:<kind>:<key>`, no spaces, "
-          f"at most {MAX_ID_LENGTH} characters",
+    f"at most {MAX_ID_LENGTH} characters",
     "str": "one line of text",
     "text": "free text; may hold line breaks (quote the cell)",
     "int": f"a whole number, e.g. 42, from {INT_MIN} to {INT_MAX} (64 bits)",
@@ -65,8 +65,10 @@ def _parse_int(text: str) -> int:
         raise CellError(f"'{shorten(text)}' is not a whole number; write digits only, e.g. 42")
     # Count digits before converting: Python refuses to convert more than 4,300 of them.
     if len(text.lstrip("+-").lstrip("0")) > INT_MAX_DIGITS or not INT_MIN <= int(text) <= INT_MAX:
-        raise CellError(f"'{shorten(text)}' is out of range; a whole number must lie between {INT_MIN} and "
-                        f"{INT_MAX} (64 bits), so check the value")
+        raise CellError(
+            f"'{shorten(text)}' is out of range; a whole number must lie between {INT_MIN} and "
+            f"{INT_MAX} (64 bits), so check the value"
+        )
     return int(text)
 
 
@@ -76,7 +78,9 @@ def _parse_float(text: str) -> float:
     except ValueError:
         raise CellError(f"'{shorten(text)}' is not a number; write it with a decimal point, e.g. 0.25") from None
     if not math.isfinite(value):
-        raise CellError(f"'{shorten(text)}' is not a finite number; write a number such as 0.25, or leave the cell empty")
+        raise CellError(
+            f"'{shorten(text)}' is not a finite number; write a number such as 0.25, or leave the cell empty"
+        )
     return value
 
 
@@ -103,11 +107,14 @@ def _parse_choice(column: Column, text: str) -> str:
 
 def _parse_id(text: str) -> str:
     if len(text) > MAX_ID_LENGTH:
-        raise CellError(f"'{shorten(text)}' is {len(text)} characters long; an id may have at most {MAX_ID_LENGTH} "
-                        "characters, so shorten its key")
+        raise CellError(
+            f"'{shorten(text)}' is {len(text)} characters long; an id may have at most {MAX_ID_LENGTH} "
+            "characters, so shorten its key"
+        )
     if not ID_PATTERN.match(text):
         raise CellError(
-            f"'{shorten(text)}' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. t01:site:a"
+            f"'{shorten(text)}' is not a namespaced id; write it as <study>:<kind>:<key> without spaces, e.g. "
+            "t01:site:a"
         )
     return text
 

@@ -11,9 +11,10 @@ reference lists are loaded (references.py), so they appear and disappear with th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from kb.errors import QueryError, ValidationError
 from kb.schema import label
@@ -44,9 +45,17 @@ class LoadReport:
     warnings: tuple[str, ...] = ()  # what converting coded qualitative data could not settle cleanly
 
     def as_dict(self) -> dict[str, Any]:
-        return {"wave_id": self.wave_id, "study": self.study, "status": self.status, "created": dict(self.created),
-                "removed": dict(self.removed), "shared": dict(self.shared), "source_hash": self.source_hash,
-                "measured": dict(self.measured), "warnings": list(self.warnings)}
+        return {
+            "wave_id": self.wave_id,
+            "study": self.study,
+            "status": self.status,
+            "created": dict(self.created),
+            "removed": dict(self.removed),
+            "shared": dict(self.shared),
+            "source_hash": self.source_hash,
+            "measured": dict(self.measured),
+            "warnings": list(self.warnings),
+        }
 
 
 class _Progress:
@@ -58,6 +67,7 @@ class _Progress:
             self.done += rows
             if self.callback:
                 self.callback(self.done, self.total, stage)
+
         return advance
 
 
@@ -90,14 +100,25 @@ def _write_relationships(w: Writer, plan: WritePlan, progress: _Progress) -> dic
 
 
 def _finish_wave(w: Writer, plan: WritePlan, created: dict[str, int], source_hash: str) -> None:
-    cypher = (f"MATCH (w:{label('Wave')} {{id: $id}}) SET w.status = 'loaded', w.loaded_at = $loaded_at, "
-              "w.source_hash = $source_hash, w.counts = $counts")
-    loaded_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    w.run(cypher, {"id": plan.wave_id, "loaded_at": loaded_at, "source_hash": source_hash,
-                   "counts": json.dumps(created, sort_keys=True)})
+    cypher = (
+        f"MATCH (w:{label('Wave')} {{id: $id}}) SET w.status = 'loaded', w.loaded_at = $loaded_at, "
+        "w.source_hash = $source_hash, w.counts = $counts"
+    )
+    loaded_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    w.run(
+        cypher,
+        {
+            "id": plan.wave_id,
+            "loaded_at": loaded_at,
+            "source_hash": source_hash,
+            "counts": json.dumps(created, sort_keys=True),
+        },
+    )
 
 
-def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tuple[dict[str, int], dict[str, int], Measured]:
+def _write(
+    w: Writer, pkg: ValidatedPackage, on_progress: Progress | None
+) -> tuple[dict[str, int], dict[str, int], Measured]:
     plan = build_plan(pkg, check_against_store(w, pkg))
     progress = _Progress(plan.total(), on_progress)
     created = _write_nodes(w, plan, progress)
@@ -114,8 +135,9 @@ def _write(w: Writer, pkg: ValidatedPackage, on_progress: Progress | None) -> tu
     return dict(sorted(created.items())), {name: len(ids) for name, ids in sorted(plan.shared.items())}, measured
 
 
-def unchanged_report(existing: dict | None, wave_id: str, study_id: str, source_hash: str,
-                     warnings: tuple[str, ...] = ()) -> LoadReport | None:
+def unchanged_report(
+    existing: dict | None, wave_id: str, study_id: str, source_hash: str, warnings: tuple[str, ...] = ()
+) -> LoadReport | None:
     """The 'unchanged' report when the loaded wave (`existing`, its properties) came from `source_hash`."""
     if existing and existing.get("source_hash") == source_hash and existing.get("status") == "loaded":
         counts = json.loads(existing.get("counts") or "{}")
@@ -148,5 +170,14 @@ def write_package(store: Store, pkg: ValidatedPackage, on_progress: Progress | N
             removed = remove_wave(w, pkg.wave_id, on_progress)
         created, shared, measured = _write(w, pkg, on_progress)
     status = "updated" if existing else "loaded"
-    return LoadReport(pkg.wave_id, pkg.study_id, status, created, removed, shared, pkg.source_hash,
-                      measured.as_dict() if measured.participants or measured.sites else {}, pkg.warnings)
+    return LoadReport(
+        pkg.wave_id,
+        pkg.study_id,
+        status,
+        created,
+        removed,
+        shared,
+        pkg.source_hash,
+        measured.as_dict() if measured.participants or measured.sites else {},
+        pkg.warnings,
+    )

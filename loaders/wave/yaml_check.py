@@ -63,8 +63,11 @@ def nesting_problem(file: str, text: str) -> Problem | None:
         if isinstance(event, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
-                return Problem(file, f"line {event.start_mark.line + 1}: lists and mappings are nested more than "
-                                     f"{MAX_DEPTH} levels deep; see docs/wave-format.md for the shape of the file")
+                return Problem(
+                    file,
+                    f"line {event.start_mark.line + 1}: lists and mappings are nested more than "
+                    f"{MAX_DEPTH} levels deep; see docs/wave-format.md for the shape of the file",
+                )
         elif isinstance(event, _CLOSING):
             depth -= 1
     return None
@@ -154,8 +157,11 @@ class YamlChecker:
     def key(self, path: tuple, required: bool, hint: str) -> str | None:
         value = self.text(path, required, hint)
         if value is not None and len(value) > MAX_ID_LENGTH:
-            self.problem(path, f"'{path_name(path)}' is {len(value)} characters long; a key may have at most "
-                               f"{MAX_ID_LENGTH} characters, so shorten it")
+            self.problem(
+                path,
+                f"'{path_name(path)}' is {len(value)} characters long; a key may have at most "
+                f"{MAX_ID_LENGTH} characters, so shorten it",
+            )
             return None
         if value is not None and not KEY_PATTERN.match(value):
             self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is not a valid key; use {KEY_HINT}")
@@ -168,8 +174,11 @@ class YamlChecker:
             return None
         text = value.isoformat() if isinstance(value, date) else str(value).strip()
         if isinstance(value, bool) or not is_iso_date(text):
-            self.problem(path, f"'{path_name(path)}' is '{shorten(value)}', which is not an ISO date; "
-                               "write YYYY, YYYY-MM or YYYY-MM-DD")
+            self.problem(
+                path,
+                f"'{path_name(path)}' is '{shorten(value)}', which is not an ISO date; "
+                "write YYYY, YYYY-MM or YYYY-MM-DD",
+            )
             return None
         return text
 
@@ -228,5 +237,7 @@ class YamlChecker:
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str) and "\x00" in key:
-                    self.problem(path, f"a key of '{shorten(path_name(path)) or 'the file'}' contains a NUL character; remove it")
+                    self.problem(
+                        path, f"a key of '{shorten(path_name(path)) or 'the file'}' contains a NUL character; remove it"
+                    )
                 pending.append((path + (key if isinstance(value, list) else str(key),), item))

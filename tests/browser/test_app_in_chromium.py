@@ -30,8 +30,15 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGES = {  # url path -> the page's title
     "": "Commissioning research knowledge base",
     "sites": "Sites",
@@ -91,8 +98,13 @@ def app_url(demo_dir):
     port, log = _free_port(), data_dir / "kb-ui.log"
     env = {k: v for k, v in os.environ.items() if k not in ("KB_UI_PASSWORD", "KB_CONFIG")}
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kb", "ui", "--port", str(port), "--data-dir", str(data_dir)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kb", "ui", "--port", str(port), "--data-dir", str(data_dir)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=data_dir,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, proc, log)
@@ -120,8 +132,14 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
     tab = context.new_page()
     tab.outside_requests = []
-    tab.on("request", lambda request: tab.outside_requests.append(request.url)
-           if not request.url.startswith((app_url, "data:", "blob:", "about:")) else None)
+    tab.on(
+        "request",
+        lambda request: (
+            tab.outside_requests.append(request.url)
+            if not request.url.startswith((app_url, "data:", "blob:", "about:"))
+            else None
+        ),
+    )
     yield tab
     context.close()
 
@@ -140,8 +158,9 @@ def test_every_page_opens_without_errors_and_fetches_nothing_from_outside(page, 
         settle(page, title)
         if path == "network":  # the graph component draws on a canvas inside its own frame
             page.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=30_000)
-            page.wait_for_function("() => document.querySelector('iframe').getBoundingClientRect().height > 400",
-                                   timeout=30_000)  # its frame takes its full height once the graph is laid out
+            page.wait_for_function(
+                "() => document.querySelector('iframe').getBoundingClientRect().height > 400", timeout=30_000
+            )  # its frame takes its full height once the graph is laid out
         page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0, f"an exception on /{path}"
     assert page.outside_requests == []
@@ -159,8 +178,12 @@ def test_a_library_query_runs_and_its_csv_downloads(page, app_url):
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     site_b = next(r for r in rows if r["site"] == "z13:site:B")
     # Study 1 Table 3: site B, 6 GPs of 16 interviews, 7 meetings observed, 12 of 13 answered (92%).
-    assert (site_b["gps"], site_b["total"], site_b["meeting_observations"], site_b["survey_percent"]) == \
-        ("6", "16", "7", "92")
+    assert (site_b["gps"], site_b["total"], site_b["meeting_observations"], site_b["survey_percent"]) == (
+        "6",
+        "16",
+        "7",
+        "92",
+    )
     page.screenshot(path=str(SCREENSHOTS / "library-result.png"), full_page=True)
 
 

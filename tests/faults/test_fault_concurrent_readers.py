@@ -12,8 +12,14 @@ from __future__ import annotations
 import threading
 
 from bigwave import (
-    discard, load_vocabulary, open_data_dir, record_figures, start_kb, wave_footprint,
+    discard,
+    load_vocabulary,
+    open_data_dir,
+    record_figures,
+    start_kb,
+    wave_footprint,
 )
+
 from kb.queries import library, run_named
 
 READERS = 10
@@ -72,11 +78,20 @@ def test_ten_readers_during_a_load_see_the_knowledge_base_before_or_after_the_wa
     errors = [e for r in readers for e in r.errors]
     snapshots = [s for r in readers for s in r.snapshots]
     between = [s for s in snapshots if s not in (before, after)]
-    record_figures("concurrent_readers", {
-        "readers": READERS, "library_queries": sum(r.queries for r in readers), "snapshots": len(snapshots),
-        "before": before, "after": after, "seen_before": snapshots.count(before),
-        "seen_after": snapshots.count(after), "seen_between": len(between), "errors": errors,
-    })
+    record_figures(
+        "concurrent_readers",
+        {
+            "readers": READERS,
+            "library_queries": sum(r.queries for r in readers),
+            "snapshots": len(snapshots),
+            "before": before,
+            "after": after,
+            "seen_before": snapshots.count(before),
+            "seen_after": snapshots.count(after),
+            "seen_between": len(between),
+            "errors": errors,
+        },
+    )
     assert errors == []
     assert before[2:] == (0, 0, 0) and after[2] > 0 and after[3] > 0 and after[4] == 1
     assert between == []

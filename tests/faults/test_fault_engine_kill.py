@@ -13,11 +13,21 @@ import time
 from pathlib import Path
 
 import pytest
-
 from bigwave import (
-    LONG, CleanLoad, content_digest, discard, graph_counts, load_vocabulary, open_data_dir, record_figures, run_kb,
-    start_kb, wait_for_staging, wave_footprint,
+    LONG,
+    CleanLoad,
+    content_digest,
+    discard,
+    graph_counts,
+    load_vocabulary,
+    open_data_dir,
+    record_figures,
+    run_kb,
+    start_kb,
+    wait_for_staging,
+    wave_footprint,
 )
+
 from kb import engine
 from kb.errors import QueryError
 from kb.queries import library, run_named
@@ -37,7 +47,9 @@ def crash_engine_mid_load(data_dir: Path, package: Path) -> tuple[int, str]:
     return loader.returncode, err
 
 
-def test_an_engine_crash_during_a_load_fails_the_loader_in_one_line_and_loses_no_wave(synth_waves, clean_load, tmp_path):
+def test_an_engine_crash_during_a_load_fails_the_loader_in_one_line_and_loses_no_wave(
+    synth_waves, clean_load, tmp_path
+):
     data_dir = tmp_path / "engine-crash-load"
     try:
         load_vocabulary(data_dir, synth_waves)
@@ -54,8 +66,10 @@ def test_an_engine_crash_during_a_load_fails_the_loader_in_one_line_and_loses_no
             assert graph_counts(store) == clean_load.after
     finally:
         discard(data_dir)
-    record_figures("engine_kill_load", {"loader_exit_code": code, "loader_stderr": err.strip(),
-                                        "waves_lost": 0, "rerun_completed": True})
+    record_figures(
+        "engine_kill_load",
+        {"loader_exit_code": code, "loader_stderr": err.strip(), "waves_lost": 0, "rerun_completed": True},
+    )
     lines = err.strip().splitlines()
     assert code == 1
     assert len(lines) == 1 and lines[0].startswith("error: " + LOST_START) and lines[0].endswith(LOST_END), err
@@ -154,8 +168,15 @@ def test_an_engine_crash_during_reads_gives_readers_a_query_error_and_keeps_the_
     finally:
         discard(data_dir)
     errors = [f"{type(r.error).__name__}: {r.error}" for r in readers]
-    record_figures("engine_kill_reads", {"readers": READERS, "queries_before_crash": sum(r.queries for r in readers),
-                                         "errors": errors, "data_changed": False})
+    record_figures(
+        "engine_kill_reads",
+        {
+            "readers": READERS,
+            "queries_before_crash": sum(r.queries for r in readers),
+            "errors": errors,
+            "data_changed": False,
+        },
+    )
     for reader in readers:
         assert isinstance(reader.error, QueryError), errors
         assert str(reader.error).startswith(LOST_START) and str(reader.error).endswith(LOST_END), errors

@@ -19,11 +19,23 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from bigwave import (
-    LONG, SCALE, SEED, CleanLoad, graph_counts, kill_times, load_vocabulary, open_data_dir, record_figures, run_kb,
-    discard, staging_exists, start_kb, wave_footprint,
+    LONG,
+    SCALE,
+    SEED,
+    CleanLoad,
+    discard,
+    graph_counts,
+    kill_times,
+    load_vocabulary,
+    open_data_dir,
+    record_figures,
+    run_kb,
+    staging_exists,
+    start_kb,
+    wave_footprint,
 )
+
 from loaders.wave.api import list_waves, unload_wave
 
 
@@ -79,7 +91,9 @@ def one_kill_and_recovery(data_dir: Path, waves, clean: CleanLoad, at: float) ->
             assert rerun.returncode == 0, rerun.stderr
             assert graph_counts(store) == clean.after
             assert {w["wave"]: w["status"] for w in list_waves(store)} == {
-                waves.vocab_wave: "loaded", waves.national_wave: "loaded"}
+                waves.vocab_wave: "loaded",
+                waves.national_wave: "loaded",
+            }
     finally:
         discard(data_dir)
     return {"at_s": round(at, 2), "phase": phase, "seen_after_kill": outcome}
@@ -89,13 +103,22 @@ def kill_campaign(tmp_path: Path, waves, clean: CleanLoad, count: int) -> list[d
     times = kill_times(clean.seconds, count, SEED)
     results = [one_kill_and_recovery(tmp_path / f"kill-{i:02d}", waves, clean, at) for i, at in enumerate(times)]
     phases = Counter(r["phase"] for r in results)
-    record_figures(f"loader_kill_{count}", {
-        "scale": SCALE, "clean_load_s": round(clean.seconds, 2), "facts_in_wave":
-            clean.after["nodes total"] + clean.after["relationships total"]
-            - clean.before["nodes total"] - clean.before["relationships total"],
-        "kills_injected": count - phases["finished"], "phases": dict(phases),
-        "partial_waves_seen": 0, "reruns_completed": count, "points": results,
-    })
+    record_figures(
+        f"loader_kill_{count}",
+        {
+            "scale": SCALE,
+            "clean_load_s": round(clean.seconds, 2),
+            "facts_in_wave": clean.after["nodes total"]
+            + clean.after["relationships total"]
+            - clean.before["nodes total"]
+            - clean.before["relationships total"],
+            "kills_injected": count - phases["finished"],
+            "phases": dict(phases),
+            "partial_waves_seen": 0,
+            "reruns_completed": count,
+            "points": results,
+        },
+    )
     return results
 
 

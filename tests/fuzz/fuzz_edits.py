@@ -15,25 +15,107 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from hypothesis import strategies as st
 
 ENCODINGS = ("utf-8-sig", "utf-16", "utf-16-be", "utf-32", "latin-1", "cp1252", "shift_jis", "utf-7", "ascii")
 TOKENS = (
-    b'"', b'""', b'"\n"', b"\x00", b",", b";", b"\t", b"\n", b"\r", b"\r\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff",
-    b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\x1b[31m", b'=HYPERLINK("http://x","y")', b"\\", b"'", b"$id",
-    b"'}) DETACH DELETE n //", b"&amp;", b"<!ENTITY x 'y'>", b"%", b"{", b"}", b"[", b"]", b": ", b"- ", b"*a", b"&a ",
+    b'"',
+    b'""',
+    b'"\n"',
+    b"\x00",
+    b",",
+    b";",
+    b"\t",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x1b[31m",
+    b'=HYPERLINK("http://x","y")',
+    b"\\",
+    b"'",
+    b"$id",
+    b"'}) DETACH DELETE n //",
+    b"&amp;",
+    b"<!ENTITY x 'y'>",
+    b"%",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b": ",
+    b"- ",
+    b"*a",
+    b"&a ",
 )
 # The csv module's default field limit is 131,072 characters; the sizes sit on both sides of it.
 HUGE_SIZES = (131_000, 131_073, 400_000)
 CELL_SAMPLES = (
-    "", " ", "NaN", "nan", "inf", "-inf", "1e309", "1e-400", "-0", "0x1F", "1_000", "9" * 25, "-" + "9" * 19,
-    "9223372036854775807", "9223372036854775808", "1" * 5000, "\u0663", "\u00b2", "=1+2", "+1", "-1", "@SUM(A1)",
-    "\t=cmd", "a;b;;c", ";", "t01:site:a;t01:site:b", "t01:site:zz", "x:y:z", " t01:site:a ", "t01 site a",
-    "t01:person:p1", "t01:org:trust-a", "t01:theme:leadership", "'", '"', "\\", "MATCH (n) DETACH DELETE n", "$id",
-    "{id: 'x'}", "\u202e", "\ufeff", "\x00", "Y", "maybe", "2013-02-30", "0000", "9999-12-31", "2014-13",
-    "\r\n", "line\nbreak", "x" * 70_000, "\u00e9", "\u65e5\u672c\u8a9e", "\U0001f642", "gp", "advice", "ccg",
+    "",
+    " ",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "1e309",
+    "1e-400",
+    "-0",
+    "0x1F",
+    "1_000",
+    "9" * 25,
+    "-" + "9" * 19,
+    "9223372036854775807",
+    "9223372036854775808",
+    "1" * 5000,
+    "\u0663",
+    "\u00b2",
+    "=1+2",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=cmd",
+    "a;b;;c",
+    ";",
+    "t01:site:a;t01:site:b",
+    "t01:site:zz",
+    "x:y:z",
+    " t01:site:a ",
+    "t01 site a",
+    "t01:person:p1",
+    "t01:org:trust-a",
+    "t01:theme:leadership",
+    "'",
+    '"',
+    "\\",
+    "MATCH (n) DETACH DELETE n",
+    "$id",
+    "{id: 'x'}",
+    "\u202e",
+    "\ufeff",
+    "\x00",
+    "Y",
+    "maybe",
+    "2013-02-30",
+    "0000",
+    "9999-12-31",
+    "2014-13",
+    "\r\n",
+    "line\nbreak",
+    "x" * 70_000,
+    "\u00e9",
+    "\u65e5\u672c\u8a9e",
+    "\U0001f642",
+    "gp",
+    "advice",
+    "ccg",
 )
 
 
@@ -47,7 +129,9 @@ def byte_edits() -> st.SearchStrategy[tuple]:
         st.tuples(st.just("encode"), st.sampled_from(ENCODINGS)),
         st.tuples(st.just("delimiter"), st.sampled_from([";", "\t", "|", " ", "\x00"])),
         st.tuples(st.just("newlines"), st.sampled_from(["\r\n", "\r", "\n\n", "\u2028"])),
-        st.tuples(st.just("insert"), positions(), st.one_of(st.sampled_from(TOKENS), st.binary(min_size=1, max_size=16))),
+        st.tuples(
+            st.just("insert"), positions(), st.one_of(st.sampled_from(TOKENS), st.binary(min_size=1, max_size=16))
+        ),
         st.tuples(st.just("delete"), positions(), st.integers(min_value=1, max_value=64)),
         st.tuples(st.just("truncate"), positions()),
         st.tuples(st.just("huge"), positions(), st.sampled_from(HUGE_SIZES), st.booleans()),
@@ -93,7 +177,7 @@ def apply_byte_edit(data: bytes, edit: tuple) -> bytes:
         return data[:at] + args[1] + data[at:]
     if kind == "delete":
         at = _at(data, args[0])
-        return data[:at] + data[at + args[1]:]
+        return data[:at] + data[at + args[1] :]
     if kind == "truncate":
         return data[: _at(data, args[0])]
     if kind == "huge":
@@ -103,7 +187,7 @@ def apply_byte_edit(data: bytes, edit: tuple) -> bytes:
         if not data:
             return data
         at = args[0] % len(data)
-        return data[:at] + bytes([data[at] ^ args[1]]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ args[1]]) + data[at + 1 :]
     raise ValueError(f"unknown byte edit {kind}")
 
 
@@ -157,8 +241,15 @@ def file_edits(table: bool = True) -> st.SearchStrategy[tuple]:
 def yaml_values() -> st.SearchStrategy[Any]:
     """Values a YAML manifest could hold in any key: scalars of every type, lists and maps of them."""
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-        st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), st.sampled_from(CELL_SAMPLES[:60]),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+        st.sampled_from(CELL_SAMPLES[:60]),
     )
-    return st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=8)
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        max_leaves=8,
+    )

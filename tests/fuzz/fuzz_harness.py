@@ -17,12 +17,13 @@ import os
 import re
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
-
-from hypothesis import HealthCheck, Phase, settings
+from typing import Any
 
 from fuzz_packages import BASE_PACKAGE
+from hypothesis import HealthCheck, Phase, settings
+
 from kb import engine, schema
 from kb.config import load_config
 from kb.errors import UsageError, ValidationError
@@ -39,10 +40,13 @@ REPO = Path(__file__).resolve().parents[2]
 def examples(count: int) -> settings:
     """Hypothesis settings for a fuzz test of `count` cases: no deadline (loads touch the engine), and
     no shrinking: a case is already a short list of edits, and shrinking loads would take minutes."""
-    return settings(max_examples=count, deadline=None, print_blob=True,
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=count,
+        deadline=None,
+        print_blob=True,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
 
 
 class Tally:
@@ -72,12 +76,18 @@ class Tally:
         for (kind, outcome), n in sorted(self.outcomes.items()):
             per_kind.setdefault(kind, {})[outcome] = n
         # an input is counted once, though it is validated and loaded (and run as `kb validate` and `kb load`)
-        inputs = sum(n for (kind, _), n in self.outcomes.items()
-                     if not kind.endswith("(validate)") and kind != "cli load")
-        return {"inputs": inputs, "checks": sum(self.outcomes.values()), "per_kind": per_kind,
-                "unexpected_writes": self.unexpected_writes,
-                "engine_crashes": self.engine_crashes, "crashes": dict(self.crashes.most_common()),
-                "unclear_messages": dict(self.unclear.most_common())}
+        inputs = sum(
+            n for (kind, _), n in self.outcomes.items() if not kind.endswith("(validate)") and kind != "cli load"
+        )
+        return {
+            "inputs": inputs,
+            "checks": sum(self.outcomes.values()),
+            "per_kind": per_kind,
+            "unexpected_writes": self.unexpected_writes,
+            "engine_crashes": self.engine_crashes,
+            "crashes": dict(self.crashes.most_common()),
+            "unclear_messages": dict(self.unclear.most_common()),
+        }
 
     def save(self, name: str) -> None:
         folder = os.environ.get("KB_FIGURES_DIR")
@@ -88,8 +98,11 @@ class Tally:
 
 def crash_signature(exc: BaseException) -> str:
     """The exception type, its message's start and the project line it came from."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if f.filename.startswith(str(REPO)) and ".venv" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(str(REPO)) and ".venv" not in f.filename
+    ]
     where = f"{Path(frames[-1].filename).relative_to(REPO)}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
     return f"{type(exc).__name__} at {where}: {re.sub(r'/tmp/[^ ,;)]*', '<tmp>', str(exc))[:100]}"
 

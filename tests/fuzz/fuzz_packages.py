@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import strategies as st
-
 from fuzz_edits import apply_byte_edit, apply_edits, byte_edits, file_edits, yaml_values
+from hypothesis import strategies as st
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BASE_PACKAGE = FIXTURES / "waves" / "t01-w1"
@@ -28,9 +27,26 @@ BASE_MANIFEST = yaml.safe_load(BASE_FILES[MANIFEST])
 REFERENCES = (FIXTURES / "citations" / "refs.ris").read_bytes()
 
 KEY_PATHS = (
-    "format", "study", "study.id", "study.title", "study.description", "wave", "wave.id", "wave.title",
-    "wave.started", "wave.ended", "wave.design", "wave.phase", "requires", "publications", "sources", "citations",
-    "figures", "qdpx", "unknown_key", "wave.unknown",
+    "format",
+    "study",
+    "study.id",
+    "study.title",
+    "study.description",
+    "wave",
+    "wave.id",
+    "wave.title",
+    "wave.started",
+    "wave.ended",
+    "wave.design",
+    "wave.phase",
+    "requires",
+    "publications",
+    "sources",
+    "citations",
+    "figures",
+    "qdpx",
+    "unknown_key",
+    "wave.unknown",
 )
 # Raw manifests no dict could produce: entity bombs, recursion, tags, dates the calendar lacks, several documents.
 HOSTILE_YAML = (
@@ -46,13 +62,30 @@ HOSTILE_YAML = (
     "format: 1\n\tstudy: x\n",
     "format: 1\n---\nformat: 2\n",
     "format: !!binary aGVsbG8=\n",
-    "format: 1e400\n", "format: 0x1\n", "format: '1'\n", "", "---\n", "~\n", "null\n", "'just text'\n",
-    "format: 1\nstudy: {id: t01, title: \"\\0\"}\nwave: {id: t01-w1, title: y}\n",
+    "format: 1e400\n",
+    "format: 0x1\n",
+    "format: '1'\n",
+    "",
+    "---\n",
+    "~\n",
+    "null\n",
+    "'just text'\n",
+    'format: 1\nstudy: {id: t01, title: "\\0"}\nwave: {id: t01-w1, title: y}\n',
     "format: 1\nstudy: {id: t01, title: x}\nwave: {id: t01-w1, title: y}\npublications: [t01:pub:report]\n"
     "citations:\n  - {file: ../../etc/passwd, format: pmc, cited_by: t01:pub:report}\n",
 )
-ZIP_EXTRAS = ("../escape.csv", "/absolute.csv", "sub/../../up.csv", "C:/drive.csv", "regions.csv", "deep/a/b/c.csv",
-              ".hidden.csv", "__MACOSX/._regions.csv", "link.csv@", "bomb.csv!")
+ZIP_EXTRAS = (
+    "../escape.csv",
+    "/absolute.csv",
+    "sub/../../up.csv",
+    "C:/drive.csv",
+    "regions.csv",
+    "deep/a/b/c.csv",
+    ".hidden.csv",
+    "__MACOSX/._regions.csv",
+    "link.csv@",
+    "bomb.csv!",
+)
 
 
 @dataclass(frozen=True)

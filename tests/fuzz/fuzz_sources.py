@@ -1,8 +1,8 @@
 """Generated reference lists, REFI-QDA archives and survey edge lists, as edits of known-good files.
 
-    CitationCase   a reference list from tests/fixtures/citations (or a hostile one), edited
-    QdpxCase       a small coded project built with tests/qdpx_builder.py, its XML and zip edited
-    SurveyCase     a valid survey edge list, edited
+CitationCase   a reference list from tests/fixtures/citations (or a hostile one), edited
+QdpxCase       a small coded project built with tests/qdpx_builder.py, its XML and zip edited
+SurveyCase     a valid survey edge list, edited
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from hypothesis import strategies as st
-
 from fuzz_edits import apply_byte_edit, apply_edits, byte_edits, cell_values, file_edits
 from fuzz_packages import FIXTURES
+from hypothesis import strategies as st
 from qdpx_builder import ProjectBuilder
 
 CITATION_FILES = {path.name: path.read_bytes() for path in sorted((FIXTURES / "citations").iterdir())}
@@ -110,7 +109,7 @@ class QdpxCase:
             spans = list(ATTRIBUTE.finditer(data))
             span = spans[which % len(spans)]
             value = escape(text, {'"': "&quot;"}).encode("utf-8", "surrogatepass")
-            data = data[: span.start()] + b'="' + value + b'"' + data[span.end():]
+            data = data[: span.start()] + b'="' + value + b'"' + data[span.end() :]
         if self.prolog:
             head, _, tail = data.partition(b"?>")
             data = head + b"?>" + self.prolog + tail
@@ -139,8 +138,22 @@ class QdpxCase:
         return path
 
 
-ATTRIBUTE_VALUES = st.one_of(cell_values(), st.sampled_from(["-1", "0", "99999999999", "1.5", "", "abc", "internal://x.txt",
-                                                             "internal://../../etc/passwd", "file:///etc/passwd"]))
+ATTRIBUTE_VALUES = st.one_of(
+    cell_values(),
+    st.sampled_from(
+        [
+            "-1",
+            "0",
+            "99999999999",
+            "1.5",
+            "",
+            "abc",
+            "internal://x.txt",
+            "internal://../../etc/passwd",
+            "file:///etc/passwd",
+        ]
+    ),
+)
 
 
 @st.composite

@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
-
 from fuzz_harness import REFUSALS, SURVEY, BaseGraph, check_case, examples
 from fuzz_packages import PackageCase, any_package
+from hypothesis import example, given
+
 from kb.errors import UsageError
 from loaders.wave.api import validate_package
 
@@ -75,7 +75,9 @@ def cli_case(base: BaseGraph, tally, case: PackageCase) -> None:
                 raise
             tally.crash("cli validate", exc)
             return
-        check_case(base, "cli validate", tally, lambda: run_command(kb(base, "validate", str(path)), verdict), writes=False)
+        check_case(
+            base, "cli validate", tally, lambda: run_command(kb(base, "validate", str(path)), verdict), writes=False
+        )
         check_case(base, "cli load", tally, lambda: run_command(kb(base, "load", str(path)), verdict))
 
 

@@ -13,16 +13,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from fuzz_harness import REFUSALS, BaseGraph, fingerprint, message_problem
 from fuzz_packages import PackageCase
 from fuzz_sources import BASE_QDE, BASE_SURVEY, CitationCase, QdpxCase
+from qdpx_builder import ProjectBuilder
+
 from kb import engine
 from loaders.citations.api import load_citations
 from loaders.dispatch import load_path
 from loaders.survey import read_survey
 from loaders.wave.api import load_package
-from qdpx_builder import ProjectBuilder
 
 
 def refusal(base: BaseGraph, action) -> Exception:
@@ -76,19 +76,26 @@ def test_a_whole_number_of_5000_digits_is_refused(fuzz_base):
     assert str(error).startswith("site_observations.csv, row 2, column 'population': ")
 
 
-@pytest.mark.parametrize("manifest", [
-    "[" * 3000 + "]" * 3000,
-    "format: 1\nstudy: {id: t01, title: x}\nwave: {id: t01-w1, title: y, started: 2013-02-30}\n",
-    "format: 1\nstudy: {id: t01, title: x}\nwave: {id: t01-w1, title: y, ended: 2014-03-31 25:61:00}\n",
-    'format: 1\nstudy: {id: t01, title: "\\0"}\nwave: {id: t01-w1, title: y}\n',
-], ids=["nested 3000 deep", "30 February", "hour 25", "NUL in a title"])
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "[" * 3000 + "]" * 3000,
+        "format: 1\nstudy: {id: t01, title: x}\nwave: {id: t01-w1, title: y, started: 2013-02-30}\n",
+        "format: 1\nstudy: {id: t01, title: x}\nwave: {id: t01-w1, title: y, ended: 2014-03-31 25:61:00}\n",
+        'format: 1\nstudy: {id: t01, title: "\\0"}\nwave: {id: t01-w1, title: y}\n',
+    ],
+    ids=["nested 3000 deep", "30 February", "hour 25", "NUL in a title"],
+)
 def test_a_manifest_yaml_cannot_read_or_store_is_refused_naming_wave_yaml(fuzz_base, manifest):
     error = load(fuzz_base, PackageCase(manifest=("text", manifest)))
     assert str(error).startswith("wave.yaml")
 
 
-@pytest.mark.parametrize("edit", [("flip", 0, 255), ("flip", 27, 255), ("flip", 45, 255), ("flip", 81, 255),
-                                  ("flip", 186, 255)], ids=["magic", "name", "deflate", "crc", "eof"])
+@pytest.mark.parametrize(
+    "edit",
+    [("flip", 0, 255), ("flip", 27, 255), ("flip", 45, 255), ("flip", 81, 255), ("flip", 186, 255)],
+    ids=["magic", "name", "deflate", "crc", "eof"],
+)
 def test_a_damaged_zip_member_is_refused_naming_the_zip(fuzz_base, edit):
     # positions in the zip of the base package (members in the fixture's name order, deflated)
     error = load(fuzz_base, PackageCase(as_zip=True, zip_edits=(edit,)))
@@ -102,16 +109,21 @@ def test_a_zip_of_the_base_package_still_loads_unchanged(fuzz_base):
         assert load_package(fuzz_base.store, path).status == "unchanged"
 
 
-@pytest.mark.parametrize("case", [
-    PackageCase(edits=(("ties.csv", (("huge", 0, 131_000, False),)),)),
-    PackageCase(edits=(("sites.csv", (("cell", 0, 1, "na\nme"),)),)),
-], ids=["header cell of 131,000 characters", "header cell with a line break"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        PackageCase(edits=(("ties.csv", (("huge", 0, 131_000, False),)),)),
+        PackageCase(edits=(("sites.csv", (("cell", 0, 1, "na\nme"),)),)),
+    ],
+    ids=["header cell of 131,000 characters", "header cell with a line break"],
+)
 def test_a_refusal_quoting_a_bad_header_is_one_short_line(fuzz_base, case):
     load(fuzz_base, case)
 
 
-@pytest.mark.parametrize("case", [CitationCase("long-author.ris"), CitationCase("long-author.json")],
-                         ids=["RIS", "CSL-JSON"])
+@pytest.mark.parametrize(
+    "case", [CitationCase("long-author.ris"), CitationCase("long-author.json")], ids=["RIS", "CSL-JSON"]
+)
 def test_an_author_name_of_8000_characters_does_not_crash_the_engine(fuzz_base, case):
     # the Author node's id is made from the family name, and ids are unique keys
     with tempfile.TemporaryDirectory(prefix="kb-found-") as tmp:
@@ -151,10 +163,14 @@ def test_a_qdpx_declaring_an_unknown_encoding_is_refused(fuzz_base):
     assert "project.qde" in str(error)
 
 
-@pytest.mark.parametrize("case", [
-    CitationCase("refs.ris", (("insert", 120, b"\x00"),)),
-    CitationCase("deep.json"),
-], ids=["NUL in a title", "JSON nested 50,000 deep"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        CitationCase("refs.ris", (("insert", 120, b"\x00"),)),
+        CitationCase("deep.json"),
+    ],
+    ids=["NUL in a title", "JSON nested 50,000 deep"],
+)
 def test_a_reference_list_the_engine_cannot_store_is_refused(fuzz_base, case):
     with tempfile.TemporaryDirectory(prefix="kb-found-") as tmp:
         path = case.write(Path(tmp))
@@ -165,11 +181,15 @@ def test_a_reference_list_the_engine_cannot_store_is_refused(fuzz_base, case):
         assert not fuzz_base.engine_died()
 
 
-@pytest.mark.parametrize("data", [
-    BASE_SURVEY + b"t01:person:p4," + b"x" * 131_073 + b",participant,advice,,\n",
-    BASE_SURVEY.replace(b"collaboration", b"coll" + b"x" * 5000),
-    BASE_SURVEY.replace(b"respondent,alter", b'"respondent\nalter"'),
-], ids=["field over the csv limit", "value of 5000 characters", "header with a line break"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        BASE_SURVEY + b"t01:person:p4," + b"x" * 131_073 + b",participant,advice,,\n",
+        BASE_SURVEY.replace(b"collaboration", b"coll" + b"x" * 5000),
+        BASE_SURVEY.replace(b"respondent,alter", b'"respondent\nalter"'),
+    ],
+    ids=["field over the csv limit", "value of 5000 characters", "header with a line break"],
+)
 def test_a_broken_survey_is_refused_in_one_short_line(tmp_path, data):
     path = tmp_path / "survey.csv"
     path.write_bytes(data)

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-
 from fuzz_harness import check_case, examples
 from fuzz_sources import CitationCase, QdpxCase, SurveyCase, citation_cases, qdpx_cases, survey_cases
+from hypothesis import given
+
 from loaders.citations.api import load_citations
 from loaders.dispatch import load_path
 from loaders.survey import ALTER_TYPES, read_survey

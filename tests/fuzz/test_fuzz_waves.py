@@ -11,18 +11,20 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from fuzz_harness import SURVEY, check_case, examples
+from fuzz_packages import PackageCase, csv_cases, manifest_cases, zip_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz_harness import SURVEY, check_case, examples
-from fuzz_packages import PackageCase, csv_cases, manifest_cases, zip_cases
 from loaders.wave.api import load_package, validate_package
 
 
 def load_case(fuzz_base, tally, kind: str, case: PackageCase) -> str:
     with tempfile.TemporaryDirectory(prefix="kb-fuzz-") as tmp:
         path = case.write(Path(tmp))
-        check_case(fuzz_base, f"{kind} (validate)", tally, lambda: validate_package(path, fuzz_base.store), writes=False)
+        check_case(
+            fuzz_base, f"{kind} (validate)", tally, lambda: validate_package(path, fuzz_base.store), writes=False
+        )
         return check_case(fuzz_base, kind, tally, lambda: load_package(fuzz_base.store, path))
 
 

@@ -34,15 +34,21 @@ def render() -> None:
     st.caption("Reference lists of the studies' publications, with the same work merged across lists.")
     query = get_query("co_cited_works")
     cells = st.columns(len(query.params))
-    values = {p.name: forms.param_widget(query, p, f"citations:{p.name}", cell) for p, cell in zip(query.params, cells)}
+    values = {
+        p.name: forms.param_widget(query, p, f"citations:{p.name}", cell)
+        for p, cell in zip(query.params, cells, strict=True)
+    }
     outcome = results.run_or_report("co_cited_works", values)
     if outcome is None:
         return
     columns, rows, meta = outcome
     if not rows:
         cites = data.status()["relationships"].get("CITES", 0)
-        st.info("No work is cited that often in the loaded reference lists; lower the numbers above." if cites
-                else "No reference lists are loaded yet: the studies' citations appear here once they are.")
+        st.info(
+            "No work is cited that often in the loaded reference lists; lower the numbers above."
+            if cites
+            else "No reference lists are loaded yet: the studies' citations appear here once they are."
+        )
         return
     top = pd.DataFrame([{"work": short_title(r), "publications": r["publications"]} for r in rows[:TOP_WORKS]])
     st.altair_chart(charts.bar_chart(top, "work", "publications", title="Most cited works"), width="stretch")

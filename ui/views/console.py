@@ -18,8 +18,10 @@ from ui import data, results
 HISTORY = "console:history"
 HISTORY_LIMIT = 20
 EXAMPLE = "MATCH (s:Site) RETURN s.id AS id, s.name AS name ORDER BY id LIMIT 25"
-REFUSAL = ("Refused: this app only reads. The engine would not run this query because it would change "
-           "the knowledge base. Load or change data with the loaders (`kb load`), not from here.")
+REFUSAL = (
+    "Refused: this app only reads. The engine would not run this query because it would change "
+    "the knowledge base. Load or change data with the loaders (`kb load`), not from here."
+)
 
 
 def parse_parameters(text: str) -> dict[str, Any]:
@@ -29,8 +31,10 @@ def parse_parameters(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"Parameters are not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
-                         'write an object such as {"site": "z13:site:A"}') from None
+        raise ValueError(
+            f"Parameters are not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+            'write an object such as {"site": "z13:site:A"}'
+        ) from None
     if not isinstance(value, dict):
         raise ValueError('Parameters must be a JSON object such as {"site": "z13:site:A"}, not a list or a value')
     return value
@@ -77,20 +81,29 @@ def show_history() -> None:
         return
     for index, entry in enumerate(history):
         first_line = entry["cypher"].strip().splitlines()[0] if entry["cypher"].strip() else ""
-        st.button(f"{entry['outcome']} · {first_line[:60]}", key=f"console:recall:{index}",
-                  on_click=recall, args=(index,), help=entry["cypher"], width="stretch")
+        st.button(
+            f"{entry['outcome']} · {first_line[:60]}",
+            key=f"console:recall:{index}",
+            on_click=recall,
+            args=(index,),
+            help=entry["cypher"],
+            width="stretch",
+        )
 
 
 def render() -> None:
     st.title("Cypher console")
-    st.caption(f"Read-only Cypher on {data.app_config().describe()}. Values go in the parameters box as JSON "
-               "and are used as $name in the query.")
+    st.caption(
+        f"Read-only Cypher on {data.app_config().describe()}. Values go in the parameters box as JSON "
+        "and are used as $name in the query."
+    )
     editor, side = st.columns([3, 1])
     with editor:
         st.session_state.setdefault("console:cypher", EXAMPLE)
         cypher = st.text_area("Cypher", key="console:cypher", height=160)
-        params_text = st.text_area("Parameters (JSON)", key="console:params", height=68,
-                                   placeholder='{"site": "z13:site:A"}')
+        params_text = st.text_area(
+            "Parameters (JSON)", key="console:params", height=68, placeholder='{"site": "z13:site:A"}'
+        )
         if st.button("Run", type="primary", key="console:run", icon=":material/play_arrow:"):
             if cypher.strip():
                 run(cypher, params_text)

@@ -16,7 +16,10 @@ def filters(name: str, key: str) -> dict[str, Any]:
     """The query's parameters as pickers side by side."""
     query = get_query(name)
     cells = st.columns(len(query.params))
-    return {p.name: forms.param_widget(query, p, f"{key}:{p.name}", cell) for p, cell in zip(query.params, cells)}
+    return {
+        p.name: forms.param_widget(query, p, f"{key}:{p.name}", cell)
+        for p, cell in zip(query.params, cells, strict=True)
+    }
 
 
 def count_chart(rows: list[dict[str, Any]], category: str, title: str) -> None:
@@ -26,8 +29,10 @@ def count_chart(rows: list[dict[str, Any]], category: str, title: str) -> None:
         counts.setdefault(row.get(category) or "(none)", set()).add(row["initiative"])
     frame = pd.DataFrame([{category: k, "initiatives": len(v)} for k, v in counts.items()])
     if len(frame) > 1:
-        st.altair_chart(charts.bar_chart(frame.sort_values("initiatives", ascending=False), category, "initiatives",
-                                         title=title), width="stretch")
+        st.altair_chart(
+            charts.bar_chart(frame.sort_values("initiatives", ascending=False), category, "initiatives", title=title),
+            width="stretch",
+        )
 
 
 def by_area() -> None:
@@ -48,8 +53,10 @@ def by_partner() -> None:
 
 def render() -> None:
     st.title("Initiatives")
-    st.caption("Service redesigns and commissioning initiatives the studies describe, with where they ran, "
-               "the levels at which GPs led them and the partners involved.")
+    st.caption(
+        "Service redesigns and commissioning initiatives the studies describe, with where they ran, "
+        "the levels at which GPs led them and the partners involved."
+    )
     area, partner = st.tabs(["By clinical area", "By kind of partner"])
     with area:
         by_area()

@@ -22,16 +22,19 @@ def pick_query() -> str | None:
     names = sorted(queries, key=lambda n: queries[n].title.lower())
     chosen = st.query_params.get("q")
     index = names.index(chosen) if chosen in names else 0
-    name = st.selectbox("Question", names, index=index, key="library:query",
-                        format_func=lambda n: f"{queries[n].title} ({n})")
+    name = st.selectbox(
+        "Question", names, index=index, key="library:query", format_func=lambda n: f"{queries[n].title} ({n})"
+    )
     st.query_params["q"] = name
     return name
 
 
 def render() -> None:
     st.title("Query library")
-    st.caption("Named, parameterised questions over every loaded study. The same queries run from the "
-               "command line as `kb query NAME --param name=value`.")
+    st.caption(
+        "Named, parameterised questions over every loaded study. The same queries run from the "
+        "command line as `kb query NAME --param name=value`."
+    )
     name = pick_query()
     if name is None:
         return
@@ -49,8 +52,13 @@ def render() -> None:
     with st.expander("Cypher", expanded=False):
         st.code(query.cypher, language="cypher")
         if query.params:
-            st.caption("Parameters: " + ", ".join(
-                f"${p.name} ({p.type}{'' if p.default is None else f', default {p.default!r}'})" for p in query.params))
+            st.caption(
+                "Parameters: "
+                + ", ".join(
+                    f"${p.name} ({p.type}{'' if p.default is None else f', default {p.default!r}'})"
+                    for p in query.params
+                )
+            )
 
 
 render()

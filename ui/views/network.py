@@ -48,17 +48,24 @@ def advice_network() -> None:
     if not site:
         return
     limit = query.param("limit").default
-    shown = show_graph_result("site_network", {"site": site, "relation": relation, "limit": limit}, key="network:advice")
+    shown = show_graph_result(
+        "site_network", {"site": site, "relation": relation, "limit": limit}, key="network:advice"
+    )
     if shown >= limit:
-        st.caption(f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
-                   "ranked on its whole network.")
+        st.caption(
+            f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
+            "ranked on its whole network."
+        )
     st.subheader("Knowledge brokers")
     outcome = results.run_or_report("knowledge_brokers", {"site": site, "limit": 10})
     if outcome and outcome[1]:
         columns, rows, meta = outcome
         measured = [c for c in SNA_COLUMNS if any(r.get(c) is not None for r in rows)]
-        st.caption("Ranked by betweenness centrality, then degree" +
-                   ("" if "betweenness" in measured else " (no measures are loaded; ranked by ties)") + ".")
+        st.caption(
+            "Ranked by betweenness centrality, then degree"
+            + ("" if "betweenness" in measured else " (no measures are loaded; ranked by ties)")
+            + "."
+        )
         results.show_table(columns, rows, meta, key="network:brokers", draw_graph=False)
         measure = "betweenness" if "betweenness" in measured else "ties"
         frame = [{"name": r["name"], measure: r[measure]} for r in rows if charts.is_number(r.get(measure))]
@@ -101,8 +108,9 @@ def between_entities() -> None:
         if start == end:
             st.info("Choose two different entities.")
             return
-        show_graph_result("connections_between", {"from": start, "to": end, "max_hops": 6, "limit": 25},
-                          key="network:between")
+        show_graph_result(
+            "connections_between", {"from": start, "to": end, "max_hops": 6, "limit": 25}, key="network:between"
+        )
 
 
 def render() -> None:

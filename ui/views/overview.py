@@ -65,8 +65,10 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
         return
     last = max(dated, key=lambda w: str(w["loaded_at"]))
     st.subheader("Last load")
-    st.markdown(f"Wave **{last.get('wave')}** of study **{last.get('study')}** "
-                f"({last.get('title') or 'untitled'}) was loaded at {last['loaded_at']}.")
+    st.markdown(
+        f"Wave **{last.get('wave')}** of study **{last.get('study')}** "
+        f"({last.get('title') or 'untitled'}) was loaded at {last['loaded_at']}."
+    )
     created = {k: v for k, v in (last.get("counts") or {}).items() if v}
     if created:
         frame = pd.DataFrame(sorted(created.items()), columns=["label or type", "created"])
@@ -84,8 +86,10 @@ def render() -> None:
     show_counts(report)
     show_studies()
     show_waves()
-    st.caption(f"Engine: {report.get('engine')} {report.get('version') or ''} · {data.app_config().describe()} · "
-               f"data version {data.data_version()}")
+    st.caption(
+        f"Engine: {report.get('engine')} {report.get('version') or ''} · {data.app_config().describe()} · "
+        f"data version {data.data_version()}"
+    )
 
 
 render()

@@ -15,9 +15,13 @@ from kb.queries import get_query
 from ui import charts, data, downloads, forms, results
 
 SECTION_TITLES = {
-    "site": "About the site", "wave values": "Values per wave", "interviews": "Interviewed, by role",
-    "board": "Board members, by role", "ties": "Published ties to stakeholder types",
-    "initiatives": "Initiatives (clinical areas)", "themes": "Themes of its evidence (evidence count)",
+    "site": "About the site",
+    "wave values": "Values per wave",
+    "interviews": "Interviewed, by role",
+    "board": "Board members, by role",
+    "ties": "Published ties to stakeholder types",
+    "initiatives": "Initiatives (clinical areas)",
+    "themes": "Themes of its evidence (evidence count)",
 }
 
 
@@ -67,8 +71,10 @@ def show_profile() -> None:
 def show_comparison() -> None:
     query = get_query("compare_sites")
     filters = st.columns(2)
-    values = {p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2])
-              for i, p in enumerate(query.params)}
+    values = {
+        p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2])
+        for i, p in enumerate(query.params)
+    }
     outcome = results.run_or_report("compare_sites", values)
     if outcome is None:
         return
@@ -77,8 +83,13 @@ def show_comparison() -> None:
     if not set(st.session_state.get("sites:compare:chosen") or []) & set(labels):
         # Other filters left none of the earlier choices: start again from the first sites.
         st.session_state.pop("sites:compare:chosen", None)
-    chosen = st.multiselect("Sites to compare", list(labels), default=measured_sites(columns, rows)[:6],
-                            key="sites:compare:chosen", format_func=labels.get)
+    chosen = st.multiselect(
+        "Sites to compare",
+        list(labels),
+        default=measured_sites(columns, rows)[:6],
+        key="sites:compare:chosen",
+        format_func=labels.get,
+    )
     rows = [r for r in rows if r["site"] in chosen]
     results.show_table(columns, rows, meta, key="sites:compare")
     measures = charts.numeric_columns(columns, rows)
@@ -94,8 +105,10 @@ def show_comparison() -> None:
 
 def show_site_tables(study: str, chosen: list[str]) -> None:
     """Table 3 and Table 4 for the same study, limited to the chosen sites."""
-    for name, title in (("interviews_by_site", "Interviews, observations and survey response"),
-                        ("network_ties", "Ties to stakeholder types")):
+    for name, title in (
+        ("interviews_by_site", "Interviews, observations and survey response"),
+        ("network_ties", "Ties to stakeholder types"),
+    ):
         if not data.has_query(name):
             continue
         st.subheader(title)

@@ -42,18 +42,20 @@ def follow_click(event: Any) -> None:
 
 def show_matrix(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = matrix_frame(rows)
-    chart = charts.heatmap(frame, "site_label", "theme_name", "evidence", selection_name="cell",
-                           fields=["theme", "site"])
+    chart = charts.heatmap(
+        frame, "site_label", "theme_name", "evidence", selection_name="cell", fields=["theme", "site"]
+    )
     height = max(160, ROW_HEIGHT_PX * frame["theme_name"].nunique())
-    event = st.altair_chart(chart.properties(height=height), width="stretch", on_select="rerun",
-                            selection_mode="cell", key=MATRIX_KEY)
+    event = st.altair_chart(
+        chart.properties(height=height), width="stretch", on_select="rerun", selection_mode="cell", key=MATRIX_KEY
+    )
     follow_click(event)
     return frame
 
 
 def pick_cell(frame: pd.DataFrame) -> tuple[str | None, str]:
-    themes = dict(zip(frame["theme"], frame["theme_name"]))
-    sites = {"": "(every site)", **dict(zip(frame["site"], frame["site_label"]))}
+    themes = dict(zip(frame["theme"], frame["theme_name"], strict=True))
+    sites = {"": "(every site)", **dict(zip(frame["site"], frame["site_label"], strict=True))}
     if st.session_state.get(THEME_KEY) not in themes:
         st.session_state.pop(THEME_KEY, None)
     if st.session_state.get(SITE_KEY) not in sites:
@@ -65,8 +67,9 @@ def pick_cell(frame: pd.DataFrame) -> tuple[str | None, str]:
 
 
 def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
-    outcome = results.run_or_report("evidence_for_theme",
-                                    {"theme": theme, "site": site, "include_subthemes": include_subthemes})
+    outcome = results.run_or_report(
+        "evidence_for_theme", {"theme": theme, "site": site, "include_subthemes": include_subthemes}
+    )
     if outcome is None:
         return
     columns, rows, meta = outcome
@@ -74,8 +77,10 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
     for row in rows[:50]:
         with st.container(border=True):
             st.markdown(row.get("text") or "")
-            st.caption(f"{row.get('site_name') or 'no site'} · {row.get('speaker_role') or 'speaker not recorded'} · "
-                       f"{row.get('kind') or ''} · source: {row.get('locator') or 'not recorded'}")
+            st.caption(
+                f"{row.get('site_name') or 'no site'} · {row.get('speaker_role') or 'speaker not recorded'} · "
+                f"{row.get('kind') or ''} · source: {row.get('locator') or 'not recorded'}"
+            )
     if rows:
         downloads.download_buttons(columns, rows, meta, key="themes:evidence")
 
@@ -86,8 +91,11 @@ def pick_rows(query: NamedQuery, study: str | None, target) -> str:
     The loaders give a study's themes ids that start with the study's id (`<study>:theme:…`), which
     is how its themes are told apart here; a theme named otherwise still shows in the matrix.
     """
-    options = [(value, label) for value, label in data.choices(query, query.param("theme"))
-               if not study or str(value).startswith(f"{study}:")]
+    options = [
+        (value, label)
+        for value, label in data.choices(query, query.param("theme"))
+        if not study or str(value).startswith(f"{study}:")
+    ]
     labels = {"": "(every theme)", **dict(options)}
     if st.session_state.get(ROWS_KEY) not in labels:
         st.session_state.pop(ROWS_KEY, None)
@@ -101,8 +109,9 @@ def show_framework() -> None:
     theme = pick_rows(query, study, middle)
     subthemes = forms.param_widget(query, query.param("include_subthemes"), "themes:subthemes", right)
     limit = query.param("limit").default
-    outcome = results.run_or_report("theme_matrix", {"study": study, "theme": theme, "include_subthemes": subthemes,
-                                                     "limit": limit})
+    outcome = results.run_or_report(
+        "theme_matrix", {"study": study, "theme": theme, "include_subthemes": subthemes, "limit": limit}
+    )
     if outcome is None:
         return
     columns, rows, meta = outcome
@@ -112,8 +121,10 @@ def show_framework() -> None:
     caption = "Evidence per site and theme. Click a cell to read the evidence behind it."
     if len(rows) >= limit:
         narrower = "a theme" if not theme else "a theme further down"
-        caption += (f" It shows at most {limit} cells, those with the most evidence; choose {narrower} under Rows "
-                    "to see every cell of it.")
+        caption += (
+            f" It shows at most {limit} cells, those with the most evidence; choose {narrower} under Rows "
+            "to see every cell of it."
+        )
     st.caption(caption)
     frame = show_matrix(rows)
     with st.expander("Matrix as a table, and downloads"):
