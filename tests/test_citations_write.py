@@ -17,6 +17,7 @@ from loaders.citations import (
     review,
     split,
 )
+from loaders.report import LoadWarning
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -52,27 +53,25 @@ def seed(prefix: str) -> Path:
 def test_load_reports_and_reload_is_idempotent(store):
     add_publication(store, "t:pub:1")
     report = load_citations(store, FIXTURES / "vancouver.txt", "t:pub:1", wave="t:wave:1")
-    assert {k: report[k] for k in ("file", "format", "cited_by", "wave", "citations", "replaced", "works")} == {
-        "file": "vancouver.txt",
-        "format": "vancouver",
-        "cited_by": "t:pub:1",
-        "wave": "t:wave:1",
-        "citations": 6,
-        "replaced": 0,
-        "works": 6,
-    }
-    assert report["problems"] == [
-        {
-            "file": "vancouver.txt",
-            "row": 11,
-            "column": None,
-            "message": "reference 6 has no title after its authors; it was skipped",
-        }
-    ]
-    assert [w["message"] for w in report["warnings"]] == ["reference has no number; numbered 2 from its position"]
+    assert (report.kind, report.status, report.wave, report.study) == ("references", "loaded", "t:wave:1", None)
+    [listed] = report.references
+    assert (listed.file, listed.format, listed.cited_by, listed.citations, listed.replaced) == (
+        "vancouver.txt",
+        "vancouver",
+        "t:pub:1",
+        6,
+        0,
+    )
+    assert report.citations is not None and report.citations.works == 6
+    # the skipped entry first, then the entry read after a repair
+    assert report.warnings == (
+        LoadWarning("reference 6 has no title after its authors; it was skipped", file="vancouver.txt", row=11),
+        LoadWarning("reference has no number; numbered 2 from its position", file="vancouver.txt", row=6),
+    )
     first = snapshot(store)
     again = load_citations(store, FIXTURES / "vancouver.txt", "t:pub:1", wave="t:wave:1")
-    assert (again["replaced"], again["works_created"], again["works_removed"]) == (6, 0, 0)
+    assert again.status == "updated" and again.references[0].replaced == 6
+    assert again.citations is not None and (again.citations.works_created, again.citations.works_removed) == (0, 0)
     assert snapshot(store) == first
 
 
@@ -134,15 +133,14 @@ def test_seed_lists_resolve_the_same_in_any_load_order(store):
         report = load_citations(store, seed(prefix), pub)
     assert snapshot(store) == reverse
     # 004 alone: 34 entries, one listed twice, one (Equity and Excellence) already cited by study 1
-    assert {
-        k: report[k] for k in ("citations", "works_in_list", "duplicates_in_list", "shared_with_other_lists", "works")
-    } == {
-        "citations": 34,
-        "works_in_list": 33,
-        "duplicates_in_list": 1,
-        "shared_with_other_lists": 1,
-        "works": 64,
-    }
+    [listed] = report.references
+    assert (listed.citations, listed.works_in_list, listed.duplicates_in_list, listed.shared_with_other_lists) == (
+        34,
+        33,
+        1,
+        1,
+    )
+    assert report.citations is not None and report.citations.works == 64
     shared = store.read(
         f"MATCH (a:{PUBLICATION} {{id: $one}})-[r1:{CITES}]->(w:{WORK})<-[r2:{CITES}]-(b:{PUBLICATION} {{id: $two}}) "
         "RETURN DISTINCT w.title AS title",
@@ -189,11 +187,11 @@ def test_lists_load_inside_a_callers_atomic_unit(store):
             f"UNWIND $rows AS row CREATE (p:{PUBLICATION} {{id: row.id}})",
             {"rows": [{"id": "t:pub:1"}, {"id": "t:pub:2"}]},
         )
-        pmc, export = load_reference_lists(writer, lists, wave="t:wave:1")
+        (pmc, export), works = load_reference_lists(writer, lists, wave="t:wave:1")
     # Goodwin 2008 is in both lists; Smith 2005 (export) has no counterpart in the PMC fixture
-    assert (pmc["citations"], export["citations"]) == (4, 3)
-    assert (pmc["shared_with_other_lists"], export["shared_with_other_lists"]) == (1, 1)
-    assert pmc["works"] == export["works"] == 4 + 3 - 1
+    assert (pmc.citations, export.citations) == (4, 3)
+    assert (pmc.shared_with_other_lists, export.shared_with_other_lists) == (1, 1)
+    assert works.works == 4 + 3 - 1
     assert count(store, f"MATCH (p:{PUBLICATION})-[r:{CITES}]->(w:{WORK}) RETURN count(r)") == 7
 
 
@@ -228,6 +226,6 @@ def test_an_author_name_of_8000_characters_loads_under_a_short_id(store, tmp_pat
     add_publication(store, STUDY_1)
     path = tmp_path / "long-author.ris"
     path.write_text("TY  - JOUR\nAU  - " + "Z" * 8000 + ", A\nTI  - A title\nPY  - 2011\nER  - \n")
-    assert load_citations(store, path, cited_by=STUDY_1)["citations"] == 1
+    assert load_citations(store, path, cited_by=STUDY_1).references[0].citations == 1
     author = store.read(f"MATCH (a:{label('Author')}) RETURN a.id AS id, a.family AS family").first()
     assert (len(author["id"]), author["family"]) == (200, "Z" * 8000)

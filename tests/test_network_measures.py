@@ -125,7 +125,7 @@ def test_measures_brokerage_and_the_wave_are_on_the_participants(store):
 def test_site_summaries_sit_on_the_wave_observation(store):
     report = load_package(store, FIXTURE)
     # No site_observations.csv: the loader creates both sites' OBSERVED_IN, and counts them.
-    assert report.created["OBSERVED_IN"] == 2
+    assert report.changes.created["OBSERVED_IN"] == 2
     # Site A's board: Centre, Leaf 1, Leaf 3, Quiet member; tied pairs Centre-Leaf 1 and Centre-Leaf 3
     # of 6 possible. Outside the board it reaches Leaf 2 (a practice manager) and the PCT.
     summary = _summary(store, SITE_A, "n01-w1")

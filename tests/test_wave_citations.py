@@ -21,8 +21,8 @@ def test_a_waves_reference_lists_load_with_it_and_leave_with_it(store):
     load_package(store, VOCAB)
     report = load_package(store, Z13)
     # Study 1's two reference lists: 25 entries exported by a search engine, 28 in the PMC full text.
-    assert report.created["CITES"] == 25 + 28
-    assert report.created["Work"] == store.read("MATCH (w:Work) RETURN count(w) AS c").single_value()
+    assert report.changes.created["CITES"] == 25 + 28
+    assert report.changes.created["Work"] == store.read("MATCH (w:Work) RETURN count(w) AS c").single_value()
     assert cites(store) == 53
     waves = store.read("MATCH ()-[r:CITES]->() RETURN DISTINCT r.wave AS w").values("w")
     assert waves == ["z13-2011"]

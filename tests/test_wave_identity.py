@@ -23,8 +23,11 @@ def test_quick_identity_equals_the_full_read(path):
     if content.problems:
         return  # a package with problems of form may or may not have a quick identity; it never loads
     assert identity is not None
-    manifest, source_hash = identity
-    assert (manifest.wave_id, source_hash) == (content.manifest.wave_id, content.source_hash)
+    assert (identity.wave_id, identity.study_id, identity.source_hash) == (
+        content.manifest.wave_id,
+        content.manifest.study_id,
+        content.source_hash,
+    )
 
 
 def test_a_zip_has_the_identity_of_its_folder(tmp_path):
@@ -34,7 +37,9 @@ def test_a_zip_has_the_identity_of_its_folder(tmp_path):
         for file in folder.rglob("*"):
             if file.is_file():
                 zf.write(file, file.relative_to(folder).as_posix())
-    assert quick_identity(archive)[1] == quick_identity(folder)[1] == read_package(archive).source_hash
+    assert (
+        quick_identity(archive).source_hash == quick_identity(folder).source_hash == read_package(archive).source_hash
+    )
 
 
 def test_an_unknown_file_or_a_broken_manifest_has_no_quick_identity(tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import NotFound, UsageError, ValidationError
+from loaders.report import Changes
 from loaders.wave.api import demo_packages, list_waves, load_demo, load_package, unload_wave, validate_package
 
 FIXTURES = Path(__file__).parent / "fixtures" / "waves"
@@ -109,8 +110,8 @@ def refused(store, path: Path) -> list[str]:
 
 def test_load_writes_exactly_the_package(store):
     report = load_package(store, FIXTURES / "t01-w1")
-    assert (report.wave_id, report.study, report.status) == ("t01-w1", "t01", "loaded")
-    assert dict(report.created) == W1
+    assert (report.wave, report.study, report.status) == ("t01-w1", "t01", "loaded")
+    assert dict(report.changes.created) == W1
     assert graph_counts(store) == W1
     site = store.read("MATCH (s:Site {id: 't01:site:a'}) RETURN properties(s) AS p").single_value()
     assert site == {
@@ -131,25 +132,25 @@ def test_reload_is_unchanged_and_a_changed_package_updates(store, tmp_path):
     first = load_package(store, FIXTURES / "t01-w1")
     [before] = list_waves(store)
     again = load_package(store, FIXTURES / "t01-w1")
-    assert again.status == "unchanged" and dict(again.created) == W1 and dict(again.removed) == {}
+    assert again.status == "unchanged" and again.changes == Changes()  # nothing written, nothing changed
     assert graph_counts(store) == W1
     assert list_waves(store) == [before]  # not even loaded_at changed
 
     changed = copy(tmp_path, "t01-w1", {"ties.csv": (",3,", ",4,")})
     update = load_package(store, changed)
     assert update.status == "updated"
-    assert dict(update.removed) == W1 and dict(update.created) == W1
-    assert update.source_hash != first.source_hash
+    assert dict(update.changes.removed) == W1 and dict(update.changes.created) == W1
+    assert update.source.hash != first.source.hash
     assert graph_counts(store) == W1
     assert store.read("MATCH (:Site)-[r:HAS_TIES]->() RETURN r.count AS n").single_value() == 4
     [after] = list_waves(store)
-    assert after["source_hash"] == update.source_hash and after["counts"] == W1
+    assert after["source_hash"] == update.source.hash and after["counts"] == W1
 
 
 def test_refs_into_a_required_wave_and_shared_entities(store):
     load_package(store, FIXTURES / "t01-w1")
     report = load_package(store, FIXTURES / "t01-w2")
-    assert dict(report.created) == W2
+    assert dict(report.changes.created) == W2
     assert dict(report.shared) == {"Site": 1, "Study": 1}
     assert graph_counts(store) == combined(W1, W2)
     waves = store.read("MATCH (s:Site {id: 't01:site:a'}) RETURN s.waves AS w").single_value()
@@ -289,7 +290,7 @@ def test_a_refused_update_keeps_the_loaded_version(store, tmp_path):
     path = copy(tmp_path, "t01-w3", {"sites.csv": ("Site A,", "Site A3,")})
     problems = refused(store, path)  # the old version is removed inside the unit, then the check fails
     assert problems[0].startswith("sites.csv, row 2, column 'name': 't01:site:a' is already loaded by wave t01-w1")
-    assert [w["source_hash"] for w in list_waves(store) if w["wave"] == "t01-w3"] == [old.source_hash]
+    assert [w["source_hash"] for w in list_waves(store) if w["wave"] == "t01-w3"] == [old.source.hash]
 
 
 def test_validate_with_a_store_checks_without_writing(store, tmp_path):
@@ -357,7 +358,7 @@ def test_demo_loads_packages_in_name_order(store, tmp_path):
     (root / "notes.md").write_text("not a package")
     assert demo_packages(root) == [root / "00-first", root / "10-second"]
     reports = load_demo(store, root=root)
-    assert [(r.wave_id, r.status) for r in reports] == [("t01-w1", "loaded"), ("t01-w2", "loaded")]
+    assert [(r.wave, r.status) for r in reports] == [("t01-w1", "loaded"), ("t01-w2", "loaded")]
     assert [r.status for r in load_demo(store, root=root)] == ["unchanged", "unchanged"]
 
 

@@ -102,7 +102,9 @@ def counts(store) -> dict[str, int]:
 def test_a_qdpx_named_in_the_manifest_loads_with_the_package(store, tmp_path):
     report = load_package(store, qdpx_package(tmp_path / "pkg"))
     # 2 codes, 2 coded selections, 2 cases (both at site A), plus the package's own advice tie.
-    assert {k: report.created[k] for k in ("Theme", "Evidence", "Participant", "Site", "ADVISED_BY", "SPOKEN_BY")} == {
+    assert {
+        k: report.changes.created[k] for k in ("Theme", "Evidence", "Participant", "Site", "ADVISED_BY", "SPOKEN_BY")
+    } == {
         "Theme": 2,
         "Evidence": 2,
         "Participant": 2,
@@ -138,7 +140,7 @@ def test_a_zipped_package_holds_its_qdpx_and_hashes_like_the_folder(store, tmp_p
                 zf.write(path, "pkg/" + path.relative_to(folder).as_posix())
     assert validate_package(archive).source_hash == validate_package(folder).source_hash
     report = load_package(store, archive)
-    assert report.created["Evidence"] == 2
+    assert report.changes.created["Evidence"] == 2
 
 
 def test_the_qdpx_counts_in_the_source_hash(tmp_path):

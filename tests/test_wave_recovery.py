@@ -109,6 +109,6 @@ def test_a_killed_load_leaves_nothing_and_the_next_load_is_complete(embedded_sto
 
     report = load_package(embedded_store, package)
     assert report.status == "loaded"
-    assert dict(report.created) == EXPECTED
+    assert dict(report.changes.created) == EXPECTED
     assert graph_counts(embedded_store) == EXPECTED
     assert [w["status"] for w in list_waves(embedded_store)] == ["loaded"]

@@ -76,7 +76,7 @@ def _load(data_dir: str, graph: str, package: str) -> dict[str, Any]:
         stages = clock.finish()
     finally:
         store.close()
-    created = dict(report.created)
+    created = dict(report.changes.created)
     return {
         "status": report.status,
         "seconds": round(seconds, 3),

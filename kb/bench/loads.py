@@ -84,15 +84,14 @@ def _cite(data_dir: Path, literature: Path, wave: str) -> dict[str, Any]:
     lists = [(read_citations(literature / c["file"], c["format"]), c["cited_by"]) for c in manifest["citations"]]
     with open_graph(data_dir) as store:
         with store.atomic() as writer:
-            reports = load_reference_lists(writer, lists, wave)
+            loaded, works = load_reference_lists(writer, lists, wave)
     seconds = time.perf_counter() - started
-    citations = sum(r["citations"] for r in reports)
-    works = reports[-1]["works"] if reports else 0
+    citations = sum(listed.citations for listed in loaded)
     return {
         "seconds": round(seconds, 3),
         "citations": citations,
-        "works": works,
-        "authors": reports[-1]["authors"] if reports else 0,
+        "works": works.works,
+        "authors": works.authors,
         "citations_per_s": round(citations / seconds, 1) if seconds else None,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kb.cli.common import common_options, emit_rows, print_json, store
 from kb.cli.table import print_table
+from loaders.report import Changes, LoadReport, LoadWarning
 
 
 @contextmanager
@@ -28,44 +30,57 @@ def progress_bar():
         yield on_progress
 
 
-def _print_citations_report(report: dict) -> None:
-    click.echo(
-        f"{report['file']} ({report['format']}): {report['citations']} references cited by {report['cited_by']}, "
-        f"{report['works_in_list']} distinct works ({report['duplicates_in_list']} duplicates in the list, "
-        f"{report['shared_with_other_lists']} shared with other lists); {report['works_created']} works created, "
-        f"{report['possibly_same']} pairs to review"
+def _print_citations_report(report: LoadReport) -> None:
+    works_created, pairs = (
+        (report.citations.works_created, report.citations.possibly_same) if report.citations else (0, 0)
     )
-    for problem in report.get("problems", []) + report.get("warnings", []):
-        click.echo(f"  {problem['file']}, row {problem['row']}: {problem['message']}", err=True)
-    if report.get("possibly_same"):
+    for listed in report.references:
+        click.echo(
+            f"{listed.file} ({listed.format}): {listed.citations} references cited by {listed.cited_by}, "
+            f"{listed.works_in_list} distinct works ({listed.duplicates_in_list} duplicates in the list, "
+            f"{listed.shared_with_other_lists} shared with other lists); {works_created} works created, "
+            f"{pairs} pairs to review"
+        )
+    for warning in report.warnings:
+        click.echo(f"  {warning}", err=True)
+    if pairs:
         click.echo("review uncertain pairs with `kb citations review`", err=True)
 
 
-def _print_report(report: dict) -> None:
-    if "cited_by" in report:
+def _change_rows(changes: Changes) -> tuple[list[str], list[dict[str, object]]]:
+    """A row per label or type the load created, updated or removed (in that order of first mention)."""
+    kinds = [*sorted(changes.created), *sorted(set(changes.updated) - set(changes.created))]
+    kinds += sorted(set(changes.removed) - set(kinds))
+    columns = ["kind", "created", *(["updated"] if changes.updated else []), "removed"]
+    rows = [
+        {
+            "kind": kind,
+            "created": changes.created.get(kind, 0),
+            "updated": changes.updated.get(kind, 0),
+            "removed": changes.removed.get(kind, 0),
+        }
+        for kind in kinds
+    ]
+    return columns, rows
+
+
+def _print_report(report: LoadReport) -> None:
+    if report.kind == "references":
         _print_citations_report(report)
         return
-    status = report.get("status", "loaded")
-    click.echo(f"wave {report['wave_id']} ({report.get('study', '')}): {status}")
-    rows = [
-        {"kind": k, "created": v, "removed": report.get("removed", {}).get(k, 0)}
-        for k, v in sorted(report.get("created", {}).items())
-    ]
-    for kind, removed in sorted(report.get("removed", {}).items()):
-        if kind not in report.get("created", {}):
-            rows.append({"kind": kind, "created": 0, "removed": removed})
+    click.echo(f"wave {report.wave} ({report.study or ''}): {report.status}")
+    columns, rows = _change_rows(report.changes)
     if rows:
-        print_table(["kind", "created", "removed"], rows)
-    measured = report.get("measured") or {}
-    if any(measured.values()):
+        print_table(columns, rows)
+    if report.measured:
         click.echo(
-            f"network measures computed for {measured.get('participants', 0)} participants "
-            f"at {measured.get('sites', 0)} sites"
+            f"network measures computed for {report.measured.get('participants', 0)} participants "
+            f"at {report.measured.get('sites', 0)} sites"
         )
-    _print_warnings(report.get("warnings") or [])
+    _print_warnings(report.warnings)
 
 
-def _print_warnings(warnings: list) -> None:
+def _print_warnings(warnings: Sequence[LoadWarning]) -> None:
     for warning in warnings[:50]:
         click.echo(f"warning: {warning}", err=True)
     if len(warnings) > 50:
@@ -83,7 +98,7 @@ def validate(path):
     rows = package.counts()
     total = sum(rows.values())
     click.echo(f"{path}: valid — wave {package.wave_id} of study {package.study_id}, {total} rows in {len(rows)} files")
-    _print_warnings(list(getattr(package, "warnings", []) or []))
+    _print_warnings(package.warnings)
 
 
 @click.command()
@@ -102,7 +117,7 @@ def load(path, cited_by, study, wave_id, fmt):
     with progress_bar() as on_progress:
         report = load_path(store(), path, cited_by=cited_by, study=study, wave=wave_id, on_progress=on_progress)
     if fmt == "json":
-        print_json(report)
+        print_json(report.as_dict())
     else:
         _print_report(report)
 
@@ -146,10 +161,9 @@ def demo():
     with progress_bar() as on_progress:
         reports = load_demo(store(), on_progress=on_progress)
     for report in reports:
-        r = report.as_dict() if hasattr(report, "as_dict") else report
-        total = sum(r.get("created", {}).values())
-        what = "nothing changed" if r.get("status") == "unchanged" else f"{total} nodes and relationships written"
-        click.echo(f"  {r['wave_id']:<24} {r.get('status', 'loaded'):<10} {what}")
+        total = sum(report.changes.created.values())
+        what = "nothing changed" if report.status == "unchanged" else f"{total} nodes and relationships written"
+        click.echo(f"  {report.wave or '':<24} {report.status:<10} {what}")
     click.echo("next: `kb queries` lists the question library; try `kb query interviews_by_site` or `kb ui`")
 
 

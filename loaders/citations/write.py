@@ -19,33 +19,59 @@ from loaders.citations.model import ReadResult
 from loaders.citations.read import read_citations
 from loaders.citations.resolve import MERGE, SPLIT, Decision, Resolution, record, resolve
 from loaders.citations.works import CitedRef
+from loaders.report import Changes, CitationGraph, LoadReport, LoadWarning, ReferenceList, Source
 from loaders.wave.spec import MAX_ID_LENGTH
 
 
 def load_citations(
     store: Store, path: str | Path, cited_by: str, fmt: str | None = None, wave: str | None = None
-) -> dict[str, Any]:
+) -> LoadReport:
     """Load the reference list at `path` as the references of publication `cited_by`.
 
     `fmt` is one of loaders.citations.FORMATS, or None to guess it. Entries that cannot be read
-    are listed under "problems" and the rest loads; a file with no readable entry at all raises
+    are reported as warnings and the rest loads; a file with no readable entry at all raises
     ValidationError (or UsageError when it is simply empty) and changes nothing. Loading a file
-    with the same base name for the same publication again replaces its earlier citations.
+    with the same base name for the same publication again replaces its earlier citations
+    (status 'updated').
     """
     result = read_citations(path, fmt)
     with store.atomic() as writer:
-        [report] = load_reference_lists(writer, [(result, cited_by)], wave)
-    return report
+        [loaded], works = load_reference_lists(writer, [(result, cited_by)], wave)
+    removed = {"CITES": loaded.replaced, "Work": works.works_removed}
+    return LoadReport(
+        kind="references",
+        status="updated" if loaded.replaced else "loaded",
+        wave=wave,
+        study=None,
+        source=Source(str(path)),
+        changes=Changes(
+            created=created_by_lists([loaded], works),
+            removed={name: count for name, count in removed.items() if count},
+        ),
+        warnings=list_warnings(result),
+        references=(loaded,),
+        citations=works,
+    )
+
+
+def created_by_lists(lists: Sequence[ReferenceList], works: CitationGraph) -> dict[str, int]:
+    """What loading `lists` created, as a load report counts it: their citations and the new works."""
+    return {"CITES": sum(loaded.citations for loaded in lists), "Work": works.works_created}
+
+
+def list_warnings(result: ReadResult) -> tuple[LoadWarning, ...]:
+    """A list's entries that could not be read (skipped), then those read after a repair."""
+    return tuple(LoadWarning.of(problem) for problem in (*result.problems, *result.warnings))
 
 
 def load_reference_lists(
     writer: Writer, lists: Sequence[tuple[ReadResult, str]], wave: str | None = None
-) -> list[dict[str, Any]]:
+) -> tuple[tuple[ReferenceList, ...], CitationGraph]:
     """Load already-read lists, each with the id of the publication citing it, inside the caller's atomic unit.
 
     For a loader that writes a whole wave in one unit (its publications and their reference
-    lists together): the graph is resolved and rewritten once for all the lists. Returns one
-    report per list, in order.
+    lists together): the graph is resolved and rewritten once for all the lists. Returns how each
+    list loaded, in order, and the cited works after the load.
     """
     for result, _ in lists:
         _require_citations(result)
@@ -58,21 +84,18 @@ def load_reference_lists(
     resolution = resolve(kept + new_refs, graph.read_decisions(writer))
     graph.rewrite(writer, resolution, before)
     replaced = Counter(key for ref in existing if (key := (ref.publication, ref.citation.source)) in replacing)
-    return [
-        {
-            "file": result.source,
-            "format": result.fmt,
-            "cited_by": cited_by,
-            "wave": wave,
-            "citations": len(result.citations),
-            "replaced": replaced[(cited_by, result.source)],
-            "problems": [problem.as_dict() for problem in result.problems],
-            "warnings": [warning.as_dict() for warning in result.warnings],
+    loaded = tuple(
+        ReferenceList(
+            file=result.source,
+            format=result.fmt,
+            cited_by=cited_by,
+            citations=len(result.citations),
+            replaced=replaced[(cited_by, result.source)],
             **_list_summary(resolution, cited_by, result.source),
-            **_summary(resolution, before),
-        }
+        )
         for result, cited_by in lists
-    ]
+    )
+    return loaded, _works(resolution, before)
 
 
 def remove_wave_citations(writer: Writer, wave: str) -> dict[str, Any]:
@@ -85,7 +108,7 @@ def remove_wave_citations(writer: Writer, wave: str) -> dict[str, Any]:
     kept = [ref for ref in existing if ref.wave != wave]
     resolution = resolve(kept, graph.read_decisions(writer))
     graph.rewrite(writer, resolution, before)
-    return {"wave": wave, "citations_removed": len(existing) - len(kept), **_summary(resolution, before)}
+    return {"wave": wave, "citations_removed": len(existing) - len(kept), **_works(resolution, before).as_dict()}
 
 
 def _require_citations(result: ReadResult) -> None:
@@ -130,7 +153,7 @@ def _decide(store: Store, action: str, a: str, b: str) -> dict[str, Any]:
         decisions = record(graph.read_decisions(writer), Decision.of(action, first, second))
         resolution = resolve(graph.read_refs(writer), decisions)
         graph.rewrite(writer, resolution, before)
-    return {"decision": f"{action} {first} {second}", **_summary(resolution, before)}
+    return {"decision": f"{action} {first} {second}", **_works(resolution, before).as_dict()}
 
 
 def _node_of(store: Store, key: str) -> str:
@@ -154,13 +177,13 @@ def _list_summary(resolution: Resolution, cited_by: str, source: str) -> dict[st
     }
 
 
-def _summary(resolution: Resolution, before: set[str]) -> dict[str, Any]:
+def _works(resolution: Resolution, before: set[str]) -> CitationGraph:
     after = {work.id for work in resolution.works}
-    return {
-        "works": len(after),
-        "works_created": len(after - before),
-        "works_removed": len(before - after),
-        "authors": len(resolution.authors),
-        "possibly_same": len(resolution.possibly_same),
-        "conflicts": list(resolution.conflicts),
-    }
+    return CitationGraph(
+        works=len(after),
+        works_created=len(after - before),
+        works_removed=len(before - after),
+        authors=len(resolution.authors),
+        possibly_same=len(resolution.possibly_same),
+        conflicts=tuple(resolution.conflicts),
+    )

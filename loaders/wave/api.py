@@ -1,7 +1,7 @@
 """The wave loader's public surface: what `kb validate/load/unload/waves/demo` call.
 
     validate_package(path, store=None) -> ValidatedPackage      raises ValidationError
-    load_package(store, path, on_progress=None) -> LoadReport    'loaded' | 'unchanged' | 'updated'
+    load_package(store, path, on_progress=None) -> LoadReport    'loaded' | 'unchanged' | 'updated' (load.py)
     unload_wave(store, wave_id) -> {label or type: removed}      raises NotFound, UsageError
     list_waves(store) -> [{study, wave, title, status, loaded_at, counts, source_hash, ...}]
     demo_packages() -> [Path]                                    the curated packages, in load order
@@ -24,14 +24,14 @@ from typing import Any
 from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
+from loaders.report import LoadReport
+from loaders.wave.load import load_package
 from loaders.wave.manifest import FIGURE_PREFIX
-from loaders.wave.package import quick_identity
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import read_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
 from loaders.wave.storecheck import check_against_store, wave_props
 from loaders.wave.validate import read_and_validate
-from loaders.wave.write import LoadReport, unchanged_report, write_package
 
 Progress = Callable[[int, int, str], None]
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "studies"
@@ -57,35 +57,11 @@ def validate_package(path: str | Path, store: Store | None = None) -> ValidatedP
     the required waves must be loaded, and entities other waves already define must be identical.
     Raises ValidationError listing every problem, or NotFound / UsageError for a missing path.
     """
-    pkg = read_and_validate(path)
-    _, citation_warnings = read_reference_lists(pkg)
-    pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
+    pkg = read_reference_lists(read_and_validate(path))
     if store is None:
         return pkg
     check_against_store(store, pkg)
     return replace(pkg, store_checked=True)
-
-
-def load_package(store: Store, path: str | Path, on_progress: Progress | None = None) -> LoadReport:
-    """Validate the package at `path` and write it as one all-or-nothing unit.
-
-    Loading the same files again reports 'unchanged' and writes nothing; changed files replace the
-    wave's previous version ('updated'), which is refused while another loaded wave requires it.
-    Raises ValidationError (nothing written), UsageError or NotFound.
-    """
-    # A reload of the same files is recognised from their bytes alone, before any row is parsed.
-    identity = quick_identity(path)
-    if identity:
-        manifest, source_hash = identity
-        unchanged = unchanged_report(
-            wave_props(store, manifest.wave_id), manifest.wave_id, manifest.study_id, source_hash
-        )
-        if unchanged:
-            return unchanged
-    pkg = read_and_validate(path)
-    _, citation_warnings = read_reference_lists(pkg)
-    pkg = replace(pkg, warnings=tuple(pkg.warnings) + tuple(citation_warnings))
-    return write_package(store, pkg, on_progress)
 
 
 def unload_wave(store: Store, wave_id: str) -> dict[str, int]:

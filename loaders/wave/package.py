@@ -14,9 +14,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kb.errors import Problem, ValidationError, shorten
+from loaders.report import LoadWarning
 from loaders.wave.manifest import MANIFEST, Manifest, parse_manifest
 from loaders.wave.qualitative import CONVERTED_LABELS, convert_qualitative, qualitative_files
 from loaders.wave.reader import CsvTable, HashingStream, read_csv
+from loaders.wave.records import Identity
 from loaders.wave.source import PackageFiles, open_package_files
 from loaders.wave.spec import FILE_ORDER, NODE_FILES, REL_FILES
 
@@ -35,7 +37,7 @@ class PackageContent:
     citation_files: Mapping[str, bytes]
     source_hash: str
     problems: tuple[Problem, ...]
-    warnings: tuple[str, ...] = ()  # from converting coded qualitative data
+    warnings: tuple[LoadWarning, ...] = ()  # from converting coded qualitative data
     unconverted: frozenset[str] = frozenset()  # labels coded data that failed to convert would have defined
 
 
@@ -162,8 +164,8 @@ def _file_digest(files: PackageFiles, name: str) -> str:
     return digest.hexdigest()
 
 
-def quick_identity(path: str | Path) -> tuple[Manifest, str] | None:
-    """The manifest and source hash of the package at `path`, from its raw bytes, without reading
+def quick_identity(path: str | Path) -> Identity | None:
+    """The wave, study and source hash of the package at `path`, from its raw bytes, without reading
     a row: what `read_package` would hash when every file is read. None when the manifest has
     problems or the package holds a file the format does not know (the full read reports them).
 
@@ -174,7 +176,7 @@ def quick_identity(path: str | Path) -> tuple[Manifest, str] | None:
     digests: dict[str, str] = {}
     with open_package_files(path) as files:
         manifest = _manifest(files, digests, problems)
-        if manifest is None or problems:
+        if manifest is None or problems or manifest.wave_id is None or manifest.study_id is None:
             return None
         known = set(_known_files(manifest))
         for name in files.names():
@@ -182,7 +184,7 @@ def quick_identity(path: str | Path) -> tuple[Manifest, str] | None:
                 return None
             if name != README and name not in digests:
                 digests[name] = _file_digest(files, name)
-    return manifest, source_hash(digests)
+    return Identity(manifest.wave_id, manifest.study_id, source_hash(digests))
 
 
 def require_no_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx import QdaProject, QdpxSettings, project_to_rows, read_coded_tables, read_qdpx
+from loaders.report import LoadWarning
 from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.reader import CsvTable, table_from_rows
 from loaders.wave.source import PackageFiles
@@ -36,7 +37,7 @@ class Converted:
     some coded data could not be converted (its problems are reported)."""
 
     tables: tuple[CsvTable, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()
     failed: bool = False
 
 
@@ -96,7 +97,7 @@ def _tables(project: QdaProject, origin: str, manifest: Manifest, problems: list
         table_from_rows(_NODE_SPECS[file], list(file_rows), origin, problems)
         for file, file_rows in rows.files().items()
     )
-    return Converted(tables, tuple(f"{origin}: {warning}" for warning in rows.warnings))
+    return Converted(tables, tuple(LoadWarning(warning, file=origin) for warning in rows.warnings))
 
 
 def convert_qualitative(
@@ -108,14 +109,16 @@ def convert_qualitative(
         return Converted()
     readers = ((manifest.qdpx.file if manifest.qdpx else None, _qdpx_project), (SEGMENTS, _csv_project))
     tables: list[CsvTable] = []
-    warnings: list[str] = []
+    warnings: list[LoadWarning] = []
     failed = False
     for origin, reader in readers:
         before = len(problems)
         try:
             project = reader(files, manifest, digests, problems)
             converted = (
-                _tables(project, origin, manifest, problems) if project else Converted(failed=len(problems) > before)
+                _tables(project, origin, manifest, problems)
+                if project and origin
+                else Converted(failed=len(problems) > before)
             )
         except ValidationError as exc:
             problems.extend(exc.problems)

@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
+from loaders.citations.model import ReadResult
+from loaders.report import LoadWarning
 from loaders.wave.manifest import Manifest
 from loaders.wave.reader import origin_file
 from loaders.wave.spec import NodeFile, RelFile
@@ -46,7 +48,7 @@ class NodeRecord:
 
     @property
     def id(self) -> str:
-        return self.typed["id"]
+        return cast(str, self.typed["id"])  # validated: every node row has an id
 
     @property
     def file(self) -> str:
@@ -95,6 +97,23 @@ class RefUse:
 
 
 @dataclass(frozen=True)
+class ReferenceLists:
+    """A package's reference lists, each parsed once: every list with the publication citing it."""
+
+    lists: tuple[tuple[ReadResult, str], ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()  # entries that could not be read, or were read after a repair
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What says which package a load is: its wave, its study and the sha256 over its files."""
+
+    wave_id: str
+    study_id: str
+    source_hash: str
+
+
+@dataclass(frozen=True)
 class ValidatedPackage:
     """A package that passed every check that needs no database; what load_package writes."""
 
@@ -107,19 +126,25 @@ class ValidatedPackage:
     citation_files: Mapping[str, bytes]  # reference lists named under `citations`, for the citations loader
     source_hash: str
     store_checked: bool = False  # True when the references and shared entities were checked in a store
-    warnings: tuple[str, ...] = ()  # what converting coded qualitative data could not settle cleanly
+    references: ReferenceLists = ReferenceLists()  # parsed by references.read_reference_lists
+    warnings: tuple[LoadWarning, ...] = ()  # what the coded data's conversion and the reference lists left unsettled
 
     @property
     def wave_id(self) -> str:
-        return self.manifest.wave_id  # type: ignore[return-value]  # validated: never None
+        return cast(str, self.manifest.wave_id)  # validated: never None
 
     @property
     def study_id(self) -> str:
-        return self.manifest.study_id  # type: ignore[return-value]
+        return cast(str, self.manifest.study_id)  # validated: never None
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.wave_id, self.study_id, self.source_hash)
 
     def counts(self) -> dict[str, int]:
         """Rows per file, for reports."""
         out: dict[str, int] = {}
+        record: NodeRecord | RelRecord
         for record in (*self.nodes, *self.relationships):
             out[record.file] = out.get(record.file, 0) + 1
         return out

@@ -1,63 +1,78 @@
 """Reference lists carried by a wave package, read by the citations loader and written with the wave.
 
 `wave.yaml` names each list (`citations: [{file, format, cited_by}]`); the files' bytes are kept
-on the validated package. Reading them is part of validation, so `kb validate` reports a list that
+on the validated package. Parsing them is part of validation, so `kb validate` reports a list that
 cannot be read at all; entries that cannot be parsed are reported as warnings while the rest load,
-as the citations loader does for a list loaded on its own.
+as the citations loader does for a list loaded on its own. Each list is parsed once: the parsed
+lists stay on the package (`pkg.references`) and are handed to the writer inside the wave's unit.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from kb.errors import KBError, Problem, ValidationError, shorten
 from kb.store.base import Writer
 from loaders.citations import load_reference_lists, read_citations_text, remove_wave_citations
 from loaders.citations.model import ReadResult
-from loaders.wave.records import ValidatedPackage
+from loaders.citations.write import created_by_lists, list_warnings
+from loaders.report import CitationGraph, Counts, LoadWarning, ReferenceList
+from loaders.wave.records import ReferenceLists, ValidatedPackage
 
 
-def read_reference_lists(pkg: ValidatedPackage) -> tuple[list[tuple[ReadResult, str]], list[str]]:
-    """Each list with the publication citing it, and warnings for entries that could not be read."""
+@dataclass(frozen=True)
+class Cited:
+    """What loading a wave's reference lists did."""
+
+    lists: tuple[ReferenceList, ...] = ()
+    works: CitationGraph | None = None
+    created: Counts = field(default_factory=dict)  # CITES relationships and new Works, for the wave's counts
+
+
+def _read_one(pkg: ValidatedPackage, file: str, fmt: str | None, problems: list[Problem]) -> ReadResult | None:
+    raw = pkg.citation_files.get(file)
+    if raw is None:
+        return None  # validation has already reported the missing file
+    try:
+        result = read_citations_text(raw.decode("utf-8-sig"), file, fmt)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shorten(file), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+        return None
+    except ValidationError as exc:  # already located in the file
+        problems.extend(exc.problems)
+        return None
+    except KBError as exc:
+        problems.append(Problem(shorten(file), str(exc)))
+        return None
+    if not result.citations:
+        problems.append(Problem(shorten(file), "no reference could be read; check the `format` given in wave.yaml"))
+        return None
+    return result
+
+
+def read_reference_lists(pkg: ValidatedPackage) -> ValidatedPackage:
+    """The package with each list its manifest names parsed, once, and their warnings added to its own;
+    ValidationError for a list that cannot be read at all."""
     lists: list[tuple[ReadResult, str]] = []
-    warnings: list[str] = []
+    warnings: list[LoadWarning] = []
     problems: list[Problem] = []
     for entry in pkg.manifest.citations:
-        raw = pkg.citation_files.get(entry.file)
-        if raw is None:
-            continue  # validation has already reported the missing file
-        try:
-            result = read_citations_text(raw.decode("utf-8-sig"), entry.file, entry.format)
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(shorten(entry.file), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
-            continue
-        except ValidationError as exc:  # already located in the file
-            problems.extend(exc.problems)
-            continue
-        except KBError as exc:
-            problems.append(Problem(shorten(entry.file), str(exc)))
-            continue
-        if not result.citations:
-            problems.append(
-                Problem(shorten(entry.file), "no reference could be read; check the `format` given in wave.yaml")
-            )
-            continue
-        warnings += [str(p) for p in (*result.problems, *result.warnings)]
-        lists.append((result, entry.cited_by))
+        result = _read_one(pkg, entry.file, entry.format, problems)
+        if result is not None:
+            warnings += list_warnings(result)
+            lists.append((result, entry.cited_by))
     if problems:
         raise ValidationError(problems)
-    return lists, warnings
+    references = ReferenceLists(tuple(lists), tuple(warnings))
+    return replace(pkg, references=references, warnings=pkg.warnings + references.warnings)
 
 
-def write_reference_lists(w: Writer, pkg: ValidatedPackage) -> dict[str, int]:
-    """Load the package's reference lists inside the wave's unit; created counts for the load report."""
-    lists, _ = read_reference_lists(pkg)
-    if not lists:
-        return {}
-    reports: list[dict[str, Any]] = load_reference_lists(w, lists, wave=pkg.wave_id)
-    # The lists are resolved together, so every report carries the same whole-graph works figure.
-    works_created = reports[0].get("works_created", 0)
-    return {"CITES": sum(report.get("citations", 0) for report in reports), "Work": works_created}
+def write_reference_lists(w: Writer, references: ReferenceLists, wave_id: str) -> Cited:
+    """Load the lists already read (inside the wave's unit), resolving them with every citation loaded."""
+    if not references.lists:
+        return Cited()
+    lists, works = load_reference_lists(w, references.lists, wave=wave_id)
+    return Cited(lists, works, created_by_lists(lists, works))
 
 
 def remove_reference_lists(w: Writer, wave_id: str) -> int:

@@ -5,21 +5,23 @@ study relationship is written once, by the first wave that defines the entity, a
 wave's id; when that wave goes and another still defines the entity, the relationship passes to the
 remaining wave instead of being deleted. Everything else with `wave` = the removed wave is deleted.
 
-These functions run inside the caller's atomic unit; unload_wave and the writer (for an update)
-call them.
+These functions run inside the caller's atomic unit; unload_wave and a load that replaces an
+earlier version of its wave (an update) call them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from kb.errors import UsageError
+from kb.errors import UsageError, ValidationError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
 from loaders.wave.measures import restore_sites, sites_measured_by
+from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import remove_reference_lists as remove_lists
 from loaders.wave.spec import NODE_FILES
-from loaders.wave.storecheck import Reader
+from loaders.wave.storecheck import Reader, wave_conflict
 
 DETACHED = "(detached relationships)"  # key for relationships without `wave` that went with a removed node
 Progress = Callable[[int, int, str], None]
@@ -117,3 +119,21 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     if on_progress:
         on_progress(total, total, "removing")
     return dict(sorted(removed.items()))
+
+
+def remove_previous_version(
+    w: Writer, existing: Mapping[str, Any] | None, pkg: ValidatedPackage, on_progress: Progress | None = None
+) -> dict[str, int]:
+    """Before an update, remove the loaded version of the wave (`existing`, its properties; None
+    when the wave is new) inside the unit `w`; removed counts, as remove_wave gives them.
+
+    Refused (ValidationError) when the wave id is loaded for another study, and (UsageError) while
+    other loaded waves require the wave.
+    """
+    if existing is None:
+        return {}
+    conflict = wave_conflict(existing, pkg.manifest)
+    if conflict:
+        raise ValidationError([conflict])
+    refuse_if_required(w, pkg.wave_id, "update")
+    return remove_wave(w, pkg.wave_id, on_progress)

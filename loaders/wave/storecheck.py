@@ -8,7 +8,7 @@ in the Cypher come from the spec through kb.schema.label(); ids travel as `UNWIN
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from kb.errors import Problem, ValidationError, shorten
@@ -54,7 +54,7 @@ def wave_props(reader: Reader, wave_id: str) -> dict[str, Any] | None:
     ).single_value()
 
 
-def wave_conflict(existing: dict[str, Any] | None, manifest: Manifest) -> Problem | None:
+def wave_conflict(existing: Mapping[str, Any] | None, manifest: Manifest) -> Problem | None:
     """A problem when the wave id is already loaded for another study."""
     if existing and existing.get("study") != manifest.study_id:
         return Problem(
