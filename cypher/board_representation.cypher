@@ -7,7 +7,7 @@
 //   - {name: role, type: string, default: "patient_representative", help: "a participant role",
 //      choices: [gp, pct_employee, practice_manager, hospital, nurse, patient_representative, local_authority,
 //                manager, other]}
-//   - {name: study, type: string, default: "", help: "a study's id; empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id; empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
 // columns: [study, site, name, wave, role, published, board_members_with_role, pbc_roots, executive_support, board_density]
 // tags: [sites, participants]

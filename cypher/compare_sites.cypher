@@ -4,9 +4,9 @@
 //   How do the sites differ in status, size, localities, board make-up, executive support and
 //   commissioning history, wave by wave (study 1 Table 2 for every loaded study)?
 // params:
-//   - {name: study, type: string, default: "", help: "a study's id; empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id; empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
-//   - {name: wave, type: string, default: "", help: "a wave's id; empty for every wave",
+//   - {name: wave, type: string, default: "", optional: true, help: "a wave's id; empty for every wave",
 //      choices_query: "MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN DISTINCT w.id AS value, w.title AS label ORDER BY value"}
 // columns: [study, site, name, kind, wave, status, pathfinder_wave, population, practices, gps, localities,
 //           board_members, board_secondary_care, board_nurse, board_patient, executive_support, pbc_roots, board_density]

@@ -4,9 +4,9 @@
 //   Which themes of one study are related to themes of another (the same, similar, supporting,
 //   extending or contrasting), and how much evidence stands behind each side?
 // params:
-//   - {name: how, type: string, default: "", help: "the kind of relation; empty for every kind",
+//   - {name: how, type: string, default: "", optional: true, help: "the kind of relation; empty for every kind",
 //      choices: [same, similar, supports, extends, contrasts]}
-//   - {name: study, type: string, default: "", help: "a study's id (on either side); empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id (on either side); empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
 // columns: [study, theme, theme_name, how, related_study, related, related_name, theme_evidence, related_evidence,
 //           theme_example, theme_example_locator, related_example, related_example_locator, note]

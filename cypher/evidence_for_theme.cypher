@@ -4,7 +4,7 @@
 // params:
 //   - {name: theme, type: string, default: "z13:theme:knowledge-flows", help: "a theme's id",
 //      choices_query: "MATCH (t:Theme) RETURN t.id AS value, t.name + ' (' + t.study + ')' AS label ORDER BY value"}
-//   - {name: site, type: string, default: "", help: "a site's id; empty for every site",
+//   - {name: site, type: string, default: "", optional: true, help: "a site's id; empty for every site",
 //      choices_query: "MATCH (e:Evidence)-[f:FROM]->(s:Site) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
 //   - {name: include_subthemes, type: bool, default: true, help: "include evidence coded with the theme's subthemes"}
 // columns: [evidence, study, site, site_name, speaker_role, kind, themes, text, locator]

@@ -2,9 +2,9 @@
 // title: Initiatives by clinical area
 // question: Which initiatives address a clinical area (mental health, urgent care, frail older people...), where, led at which levels and with which partners?
 // params:
-//   - {name: clinical_area, type: string, default: "", help: "a clinical area's id; empty for every area",
+//   - {name: clinical_area, type: string, default: "", optional: true, help: "a clinical area's id; empty for every area",
 //      choices_query: "MATCH (c:ClinicalArea) RETURN c.id AS value, c.name AS label ORDER BY value"}
-//   - {name: study, type: string, default: "", help: "a study's id; empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id; empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
 // columns: [clinical_area, area_name, study, initiative, initiative_name, site, site_name, gp_leadership_levels, partners]
 // tags: [initiatives]

@@ -4,9 +4,9 @@
 //   How many people of each role were interviewed at each site, how many board meetings were
 //   observed, how large is the board and how many board members answered the survey (study 1 Table 3)?
 // params:
-//   - {name: study, type: string, default: "", help: "a study's id; empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id; empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
-//   - {name: wave, type: string, default: "", help: "a wave's id; empty for every wave",
+//   - {name: wave, type: string, default: "", optional: true, help: "a wave's id; empty for every wave",
 //      choices_query: "MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN DISTINCT w.id AS value, w.title AS label ORDER BY value"}
 // columns: [study, site, name, wave, gps, pct_employees, practice_managers, hospital, other, total,
 //           meeting_observations, board_members, survey_responded, survey_invited, survey_percent]

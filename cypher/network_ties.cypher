@@ -4,10 +4,10 @@
 //   How many ties does each site's board have to GP practices, the PCT, acute and community
 //   providers, the SHA, local authorities and others, and how dense is the board itself (study 1 Table 4)?
 // params:
-//   - {name: study, type: string, default: "z13",
+//   - {name: study, type: string, default: "z13", optional: true,
 //      help: "a study's id (study 1, whose Table 4 this is, by default); empty for every study",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
-//   - {name: site, type: string, default: "", help: "a site's id; empty for every site with published ties",
+//   - {name: site, type: string, default: "", optional: true, help: "a site's id; empty for every site with published ties",
 //      choices_query: "MATCH (s:Site)-[t:HAS_TIES]->(ot:OrganisationType) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
 // columns: [study, site, name, wave, organisation_type, type_name, ties, total_ties, board_density]
 // tags: [sites, network]

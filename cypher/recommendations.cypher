@@ -2,7 +2,7 @@
 // title: Recommendations grouped by leadership process
 // question: What do the publications recommend for policy and practice, grouped by the leadership process each recommendation serves (study 1 Box 1)?
 // params:
-//   - {name: study, type: string, default: "", help: "a study's id; empty for every study",
+//   - {name: study, type: string, default: "", optional: true, help: "a study's id; empty for every study",
 //      choices_query: "MATCH (p:Publication)-[rr:RECOMMENDS]->(r:Recommendation) RETURN DISTINCT r.study AS value ORDER BY value"}
 // columns: [study, publication, process, count, titles, recommendations]
 // tags: [policy]

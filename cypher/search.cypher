@@ -3,7 +3,7 @@
 // question: Which entities and pieces of evidence mention a phrase in their name, title, text or description?
 // params:
 //   - {name: text, type: string, default: "knowledge", help: "the phrase to look for (case does not matter)"}
-//   - {name: label, type: string, default: "", help: "only entities with this label; empty for any",
+//   - {name: label, type: string, default: "", optional: true, help: "only entities with this label; empty for any",
 //      choices: [Study, Wave, Publication, Region, Site, OrganisationType, Organisation, Participant, Initiative,
 //                ClinicalArea, Theme, Evidence, Finding, Recommendation, CommissioningModel, Work, Author]}
 //   - {name: limit, type: int, default: 50, help: "how many matches to list"}

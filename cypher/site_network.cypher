@@ -4,7 +4,7 @@
 // params:
 //   - {name: site, type: string, default: "z13:site:A", help: "a site's id",
 //      choices_query: "MATCH (p:Participant)-[a:AT]->(s:Site) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
-//   - {name: relation, type: string, default: "", help: "only ties of this kind; empty for every kind",
+//   - {name: relation, type: string, default: "", optional: true, help: "only ties of this kind; empty for every kind",
 //      choices: [advice, collaboration, knowledge]}
 //   - {name: limit, type: int, default: 500,
 //      help: "how many ties to list, the strongest (highest weight) first; a national CCG has about 2,000"}

@@ -2,10 +2,10 @@
 // title: Framework matrix of sites and themes
 // question: How much evidence does each site contribute to each theme (a framework matrix of sites by themes)?
 // params:
-//   - {name: study, type: string, default: "z13",
+//   - {name: study, type: string, default: "z13", optional: true,
 //      help: "the study whose sites make the columns; empty for every study (at national scale, pick a theme too)",
 //      choices_query: "MATCH (st:Study)-[r:STUDIED]->(s:Site) RETURN DISTINCT st.id AS value, st.title AS label ORDER BY value"}
-//   - {name: theme, type: string, default: "",
+//   - {name: theme, type: string, default: "", optional: true,
 //      help: "a theme's id: the rows are it and its subthemes (four levels down); empty for every theme",
 //      choices_query: "MATCH (t:Theme) RETURN t.id AS value, t.name + ' (' + t.study + ')' AS label ORDER BY value"}
 //   - {name: include_subthemes, type: bool, default: true,

@@ -6,9 +6,9 @@
 // params:
 //   - {name: study, type: string, default: "s17", help: "a study's id",
 //      choices_query: "MATCH (w:Wave) RETURN DISTINCT w.study AS value ORDER BY value"}
-//   - {name: from_wave, type: string, default: "s17-scoping", help: "the earlier wave's id; empty for the study's first wave",
+//   - {name: from_wave, type: string, default: "s17-scoping", optional: true, help: "the earlier wave's id; empty for the study's first wave",
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
-//   - {name: to_wave, type: string, default: "s17-cases", help: "the later wave's id; empty for the study's last wave",
+//   - {name: to_wave, type: string, default: "s17-cases", optional: true, help: "the later wave's id; empty for the study's last wave",
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
 // columns: [change, kind, item, property, before, after, from_wave, to_wave]
 // tags: [waves]

@@ -6,20 +6,26 @@ A file starts with `//` comment lines holding YAML, then the Cypher:
     // title: Compare sites side by side
     // question: How do the sites of a study differ in size, board and history?
     // params:
-    //   - {name: study, type: string, default: z13,
+    //   - {name: study, type: string, default: z13, optional: true, help: "a study's id; empty for every study",
     //      choices_query: "MATCH (s:Study) RETURN s.id AS value ORDER BY value"}
     // columns: [site, name, population]
     MATCH (st:Study {id: $study})-[:STUDIED]->(s:Site) ...
 
 Parameters are declared in the header and used as `$name` in the query; a parameter used but not
-declared, or declared but not used, is an error when the library loads. The CLI and the app build
-their forms from the declarations; docs/queries.md is generated from them.
+declared, or declared but not used, is an error when the library loads. `optional: true` says the
+query accepts an empty value (its `help` says what empty means, usually "every study"): forms then
+offer "(any)". A parameter whose default is empty must say so. The CLI and the app build their
+forms from the declarations; docs/queries.md is generated from them.
+
+Every query path returns a `kb.store.Result` whose `provenance` names what produced it:
+`run_named` for the library, `run_cypher` for Cypher given as text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -27,9 +33,10 @@ from typing import Any
 import yaml
 
 from kb.errors import NotFound, UsageError
-from kb.store.base import Store
+from kb.store.base import Provenance, Result, Store
 
 PARAM_TYPES = ("string", "int", "float", "bool", "list")
+PARAM_KEYS = ("name", "type", "default", "choices", "choices_query", "help", "optional")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -46,6 +53,7 @@ class Param:
     choices: tuple[Any, ...] = ()
     choices_query: str | None = None
     help: str = ""
+    optional: bool = False  # an empty value is accepted and does not narrow the query ("any")
 
     def coerce(self, value: Any) -> Any:
         """Turn a value from a form or the command line into the declared type."""
@@ -80,6 +88,7 @@ class Param:
             "choices": list(self.choices),
             "choices_query": self.choices_query,
             "help": self.help,
+            "optional": self.optional,
         }
 
 
@@ -104,7 +113,7 @@ class NamedQuery:
             f"{', '.join(p.name for p in self.params) or 'none'}"
         )
 
-    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
+    def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Defaults overlaid with `values`, each coerced to its declared type; unknown names refused."""
         for key in values:
             self.param(key)
@@ -126,7 +135,9 @@ def used_params(cypher: str) -> set[str]:
 
 
 def parse_query_file(text: str, filename: str) -> NamedQuery:
-    header_lines, body_lines, in_header = [], [], True
+    header_lines: list[str] = []
+    body_lines: list[str] = []
+    in_header = True
     for line in text.splitlines():
         if in_header and line.startswith("//"):
             header_lines.append(line[2:].removeprefix(" "))
@@ -179,16 +190,26 @@ def _param(spec: Any, filename: str) -> Param:
         raise LibraryError(
             f"{filename}: param '{spec['name']}' has type '{ptype}'; use one of {', '.join(PARAM_TYPES)}"
         )
-    unknown = set(spec) - {"name", "type", "default", "choices", "choices_query", "help"}
+    unknown = set(spec) - set(PARAM_KEYS)
     if unknown:
         raise LibraryError(f"{filename}: param '{spec['name']}' has unknown key(s) {', '.join(sorted(unknown))}")
+    optional = spec.get("optional", False)
+    if not isinstance(optional, bool):
+        raise LibraryError(f"{filename}: param '{spec['name']}' has optional {optional!r}; write true or false")
+    default = spec.get("default")
+    if not optional and (default is None or default == ""):
+        raise LibraryError(
+            f"{filename}: param '{spec['name']}' has an empty default; give a default, or add `optional: true` "
+            "if the query accepts an empty value"
+        )
     return Param(
         spec["name"],
         ptype,
-        spec.get("default"),
+        default,
         tuple(spec.get("choices") or ()),
         spec.get("choices_query"),
         spec.get("help", ""),
+        optional,
     )
 
 
@@ -214,13 +235,21 @@ def list_queries() -> list[dict[str, Any]]:
     return [q.summary() for q in library().values()]
 
 
-def run_named(store: Store, name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]]:
-    """Run a library query through the read path; returns columns, rows and what produced them."""
+def run_named(store: Store, name: str, values: Mapping[str, Any]) -> Result:
+    """Run a library query through the read path; the result's provenance names the query, its
+    Cypher, the parameters as bound (defaults included) and the engine."""
     query = get_query(name)
     params = query.bind(values)
     result = store.read(query.cypher, params)
-    meta = {"query": name, "cypher": query.cypher, "parameters": params, "engine": store.kind}
-    return result.columns, result.rows, meta
+    return replace(result, provenance=Provenance(query.cypher, params, store.kind, query=name))
+
+
+def run_cypher(store: Store, cypher: str, params: Mapping[str, Any], write: bool = False) -> Result:
+    """Run Cypher given as text: through the read path, which the engine refuses to let write,
+    unless `write` is asked for. The result's provenance holds the text, parameters and engine."""
+    values = dict(params)
+    result = store.write(cypher, values) if write else store.read(cypher, values)
+    return replace(result, provenance=Provenance(cypher, values, store.kind))
 
 
 def choices_for(store: Store, param: Param) -> list[Any]:

@@ -89,7 +89,8 @@ def command(query: NamedQuery) -> list[str]:
 def _default_text(param: Param) -> str:
     if param.default is None or param.default == "":
         return "*(empty: any)*" if param.type == "string" else ""
-    return f"`{str(param.default).lower() if isinstance(param.default, bool) else param.default}`"
+    shown = f"`{str(param.default).lower() if isinstance(param.default, bool) else param.default}`"
+    return f"{shown}, or empty" if param.optional else shown
 
 
 def _values_text(param: Param) -> str:
@@ -155,8 +156,9 @@ def render(outputs: Mapping[str, str] | None = None) -> str:
         "Every question below is a `.cypher` file in `cypher/` whose header names it, says what it answers and",
         "declares its parameters. Run one with `kb query NAME [--param name=value ...] [--format "
         "table|csv|json|xlsx]`;",
-        '`kb queries` lists them. A string parameter left empty means "any": the query then covers every loaded',
-        "study, site or wave. The examples below ran on the demo data (`kb demo`).",
+        "`kb queries` lists them. A parameter whose default says *empty* is optional: left empty, it does not",
+        "narrow the query (its meaning says what empty covers, usually every loaded study, site or wave).",
+        "The examples below ran on the demo data (`kb demo`).",
         "",
         "| query | question |",
         "| --- | --- |",

@@ -60,7 +60,7 @@ def _star() -> nx.Graph:
 
 def test_knowledge_brokers_ranks_the_star_centre_first(store):
     load_package(store, FIXTURE)
-    _, rows, _ = run_named(store, "knowledge_brokers", {"site": SITE_A})
+    rows = run_named(store, "knowledge_brokers", {"site": SITE_A}).rows
     # Centre first (betweenness 1.0); the leaves tie at 0 with degree 1 and follow by name; Quiet
     # member has no tie and no measures, so its degree falls back to its 0 ties and it comes last.
     assert [r["participant"] for r in rows] == [CENTRE, LEAF1, LEAF2, LEAF3, QUIET]

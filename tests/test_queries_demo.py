@@ -98,7 +98,7 @@ def demo(kb_config):
 
 
 def run(store, name: str, **params) -> list[dict]:
-    return run_named(store, name, params)[1]
+    return run_named(store, name, params).rows
 
 
 def site_id(letter: str) -> str:
@@ -108,14 +108,15 @@ def site_id(letter: str) -> str:
 @pytest.mark.parametrize("name", sorted(library()))
 def test_every_query_runs_with_its_defaults(demo, name):
     query = library()[name]
-    columns, rows, meta = run_named(demo, name, {})
+    result = run_named(demo, name, {})
+    columns, rows = result.columns, result.rows
     assert columns == list(query.columns), "the header's columns must be what the query returns"
     if name == "co_cited_works" and not demo.read("MATCH (w:Work) RETURN count(w) AS n").single_value():
         pytest.skip("the demo load wrote no reference lists (the citations loader does not run in load_demo)")
     if name in EMPTY_ON_DEMO:
         assert rows == [], f"{name} found rows on the demo; remove it from EMPTY_ON_DEMO"
     else:
-        assert rows, f"{name} found nothing on the demo with its defaults {meta['parameters']}"
+        assert rows, f"{name} found nothing on the demo with its defaults {result.provenance.parameters}"
     returns_graph = any(is_graph_value(value) for row in rows for value in row.values())
     assert returns_graph == (query.graph and bool(rows)), (
         "`graph: true` marks exactly the queries returning graph elements"

@@ -311,7 +311,7 @@ def kb(store):
 
 
 def rows_of(store, name: str, **params) -> list[dict]:
-    return run_named(store, name, params)[1]
+    return run_named(store, name, params).rows
 
 
 def column(rows: list[dict], name: str) -> list:

@@ -12,6 +12,7 @@ Everything here reads through `Store.read`, which the engine refuses to let writ
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ import streamlit as st
 from kb import status as kb_status
 from kb.config import Config, load_config
 from kb.queries import NamedQuery, Param, get_query, library, run_named
+from kb.queries import run_cypher as run_text
 from kb.store import Result, Store, open_store
 
 VERSION_TTL_S = 2.0
@@ -61,23 +63,26 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _ran_now(result: Result) -> Result:
+    """The result with the time it ran added to its provenance."""
+    provenance = result.provenance and replace(result.provenance, ran_at=now_iso())
+    return replace(result, provenance=provenance)
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _run_named(key: str, version: str, name: str, params_json: str, _store: Store):
-    columns, rows, meta = run_named(_store, name, json.loads(params_json))
-    return columns, rows, {**meta, "time": now_iso()}
+def _run_named(key: str, version: str, name: str, params_json: str, _store: Store) -> Result:
+    return _ran_now(run_named(_store, name, json.loads(params_json)))
 
 
-def run_query(name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]]:
-    """Run a library query (cached until the data changes): columns, rows and what produced them."""
+def run_query(name: str, values: dict[str, Any]) -> Result:
+    """Run a library query (cached until the data changes); its provenance says what produced it, and when."""
     params_json = json.dumps(values, sort_keys=True, default=str)
     return _run_named(config_key(app_config()), data_version(), name, params_json, store())
 
 
-def run_cypher(cypher: str, params: dict[str, Any]) -> tuple[Result, dict[str, Any]]:
+def run_cypher(cypher: str, params: dict[str, Any]) -> Result:
     """Run free Cypher on the read path (never cached: the console shows what the engine says now)."""
-    s = store()
-    result = s.read(cypher, params)
-    return result, {"query": cypher, "parameters": params, "engine": s.kind, "time": now_iso()}
+    return _ran_now(run_text(store(), cypher, params))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from kb import export
+from kb.store import Result
 
 MIME = {
     "csv": "text/csv",
@@ -67,10 +68,10 @@ def _deferred(fmt: str, columns: list[str], rows: list[dict[str, Any]], meta: di
     return lambda: export_bytes(fmt, columns, rows, meta)
 
 
-def download_buttons(
-    columns: list[str], rows: list[dict[str, Any]], meta: dict[str, Any], key: str, graph: bool = False
-) -> None:
-    """A row of download buttons; GraphML and GEXF only when the result holds nodes."""
+def download_buttons(result: Result, key: str, graph: bool = False) -> None:
+    """A row of download buttons for the result and its provenance; GraphML and GEXF only when it holds nodes."""
+    columns, rows = result.columns, result.rows
+    meta = result.provenance.as_dict() if result.provenance else {}
     formats = TABLE_FORMATS + (export.GRAPH_FORMATS if graph else ())
     stem = file_stem(meta)
     row = st.container(horizontal=True)

@@ -1,9 +1,9 @@
 """Forms built from a library query's parameter declarations (name, type, default, choices).
 
 A parameter with choices (a static list or a choices query) becomes a select box, or a
-multi-select for a list; the others become a number box, a checkbox or a text box by type. An
-optional parameter (a null or empty default, or help that says what "empty" means, as in
-"empty for every study") offers "(any)", which passes null or "" so the query does not narrow.
+multi-select for a list; the others become a number box, a checkbox or a text box by type. A
+parameter its query header declares `optional: true` offers "(any)", which passes null or "" so
+the query does not narrow (its help says what empty means, as in "empty for every study").
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def is_any(value: Any) -> bool:
 
 
 def offers_any(param: Param) -> bool:
-    """A parameter may be left empty when its default is empty or its help says what empty means."""
-    return is_any(param.default) or "empty for" in param.help
+    """A parameter may be left empty when its header declares it optional."""
+    return param.optional
 
 
 def choose(query_name: str, param_name: str, label: str, key: str, target=st) -> Any:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kb.errors import KBError
 from kb.queries import get_query
+from kb.store import Result
 from kb.store.base import is_graph_value
 from ui import data, downloads, forms, graph
 
@@ -44,27 +45,21 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def show_table(
-    columns: list[str],
-    rows: list[dict[str, Any]],
-    meta: dict[str, Any],
-    key: str,
-    draw_graph: bool = True,
-    height: int | str = "auto",
-) -> None:
+def show_table(result: Result, key: str, draw_graph: bool = True, height: int | str = "auto") -> None:
     """The rows as a table with a row count and download buttons, then the graph if the rows hold one."""
+    rows = result.rows
     if not rows:
         st.info("No rows: nothing matches these choices in the loaded data.")
         return
-    st.dataframe(table_frame(columns, rows), hide_index=True, height=height, key=f"{key}:table")
+    st.dataframe(table_frame(result.columns, rows), hide_index=True, height=height, key=f"{key}:table")
     is_graph = graph.has_graph_values(rows)
     st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
-    downloads.download_buttons(columns, rows, meta, key, graph=is_graph)
+    downloads.download_buttons(result, key, graph=is_graph)
     if draw_graph and is_graph:
         graph.show_graph(rows, key=f"{key}:graph")
 
 
-def run_or_report(name: str, values: dict[str, Any]) -> tuple[list[str], list[dict], dict[str, Any]] | None:
+def run_or_report(name: str, values: dict[str, Any]) -> Result | None:
     """Run a library query; on a refusal or failure show the message and return None."""
     try:
         return data.run_query(name, values)
@@ -73,7 +68,7 @@ def run_or_report(name: str, values: dict[str, Any]) -> tuple[list[str], list[di
         return None
 
 
-def query_section(name: str, key: str, draw_graph: bool = True) -> tuple[list[str], list[dict], dict[str, Any]] | None:
+def query_section(name: str, key: str, draw_graph: bool = True) -> Result | None:
     """A library query with its question, a form for its parameters (folded away), its table and downloads."""
     if not data.has_query(name):
         st.warning(f"The query library has no '{name}' query in this installation.")
@@ -87,5 +82,5 @@ def query_section(name: str, key: str, draw_graph: bool = True) -> tuple[list[st
         values = {}
     outcome = run_or_report(name, values)
     if outcome is not None:
-        show_table(*outcome, key=key, draw_graph=draw_graph)
+        show_table(outcome, key=key, draw_graph=draw_graph)
     return outcome

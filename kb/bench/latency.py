@@ -38,7 +38,7 @@ def percentile(samples: list[float], share: float) -> float:
 def _timed_runs(store: Store, name: str, values: dict[str, Any], runs: int) -> dict[str, Any]:
     from kb.queries import run_named
 
-    _, rows, _ = run_named(store, name, values)
+    rows = run_named(store, name, values).rows
     samples = []
     for _ in range(runs):
         started = time.perf_counter()

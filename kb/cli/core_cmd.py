@@ -58,16 +58,14 @@ def query(name, cypher_text, params, fmt, out, allow_write):
     values = parse_params(params)
     if bool(name) == bool(cypher_text):
         raise UsageError("give a query NAME or --cypher TEXT (not both); `kb queries` lists the names")
-    if name:
-        from kb.queries import run_named
+    from kb.queries import run_cypher, run_named
 
-        columns, rows, meta = run_named(store(), name, values)
+    if name:
+        result = run_named(store(), name, values)
     else:
-        s = store()
-        result = s.write(cypher_text, values) if allow_write else s.read(cypher_text, values)
-        columns, rows = result.columns, result.rows
-        meta = {"query": cypher_text, "parameters": values, "engine": s.kind}
-    emit_rows(columns, rows, fmt, out, meta)
+        result = run_cypher(store(), cypher_text, values, write=allow_write)
+    provenance = result.provenance.as_dict() if result.provenance else {}
+    emit_rows(result.columns, result.rows, fmt, out, provenance)
 
 
 @click.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.config import GRAPH_NAME, Config
-from kb.store.base import Counters, Result, Store, Writer
+from kb.store.base import Counters, Provenance, Result, Store, Writer
 
 
 def open_store(config: Config, graph: str = GRAPH_NAME) -> Store:
@@ -17,4 +17,4 @@ def open_store(config: Config, graph: str = GRAPH_NAME) -> Store:
     return FalkorStore(config, graph=graph)
 
 
-__all__ = ["open_store", "Store", "Result", "Counters", "Writer"]
+__all__ = ["open_store", "Store", "Result", "Provenance", "Counters", "Writer"]

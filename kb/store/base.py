@@ -19,7 +19,7 @@ Reads go through `read`, which the engine itself refuses to let write. Writes go
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,13 +58,38 @@ class Counters:
         return any(self.values.values())
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a result: the library query by name (None for Cypher given as text), the Cypher
+    that ran, its bound parameters, the engine, and when it ran (None unless the caller noted it)."""
+
+    cypher: str
+    parameters: Mapping[str, Any]
+    engine: str
+    query: str | None = None
+    ran_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The provenance as exports record it: `query` is the library query's name and `cypher` its
+        text; for Cypher given as text, `query` is that text."""
+        record: dict[str, Any] = {"query": self.query or self.cypher}
+        if self.query is not None:
+            record["cypher"] = self.cypher
+        record.update(parameters=dict(self.parameters), engine=self.engine)
+        if self.ran_at is not None:
+            record["time"] = self.ran_at
+        return record
+
+
 @dataclass
 class Result:
-    """Rows of one statement as plain dicts, in column order, plus what it changed."""
+    """Rows of one statement as plain dicts, in column order, plus what it changed and, for the
+    query paths (kb.queries.run_named, `kb query`, the app), what produced it."""
 
     columns: list[str]
     rows: list[dict[str, Any]]
     counters: Counters = field(default_factory=Counters)
+    provenance: Provenance | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)

@@ -25,8 +25,8 @@ def show_work_graph(rows: list[dict[str, Any]]) -> None:
     works = {r["work"]: short_title(r) for r in rows}
     work = st.selectbox("Work", list(works), format_func=works.get, key="citations:work")
     outcome = results.run_or_report("neighbourhood", {"id": work, "hops": 1, "limit": 200})
-    if outcome and outcome[1]:
-        graph.show_graph(outcome[1], key="citations:work-graph", height=420)
+    if outcome is not None and outcome.rows:
+        graph.show_graph(outcome.rows, key="citations:work-graph", height=420)
 
 
 def render() -> None:
@@ -41,7 +41,7 @@ def render() -> None:
     outcome = results.run_or_report("co_cited_works", values)
     if outcome is None:
         return
-    columns, rows, meta = outcome
+    rows = outcome.rows
     if not rows:
         cites = data.status()["relationships"].get("CITES", 0)
         st.info(
@@ -52,7 +52,7 @@ def render() -> None:
         return
     top = pd.DataFrame([{"work": short_title(r), "publications": r["publications"]} for r in rows[:TOP_WORKS]])
     st.altair_chart(charts.bar_chart(top, "work", "publications", title="Most cited works"), width="stretch")
-    results.show_table(columns, rows, meta, key="citations:works")
+    results.show_table(outcome, key="citations:works")
     st.subheader("Who cites a work")
     show_work_graph(rows)
 

@@ -56,7 +56,7 @@ def recall(index: int) -> None:
 def run(cypher: str, params_text: str) -> None:
     try:
         params = parse_parameters(params_text)
-        result, meta = data.run_cypher(cypher, params)
+        result = data.run_cypher(cypher, params)
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -71,7 +71,7 @@ def run(cypher: str, params_text: str) -> None:
         st.error(f"The engine could not run this query: {exc}")
         return
     remember(cypher, params_text, f"{len(result.rows)} rows")
-    st.session_state["console:last"] = (result.columns, result.rows, meta)
+    st.session_state["console:last"] = result
 
 
 def show_history() -> None:
@@ -110,8 +110,8 @@ def render() -> None:
             else:
                 st.warning("Type a query first.")
         last = st.session_state.get("console:last")
-        if last:
-            results.show_table(*last, key="console:result")
+        if last is not None:
+            results.show_table(last, key="console:result")
     with side:  # filled after the editor so a query just run is already listed
         st.subheader("History")
         show_history()

@@ -38,17 +38,17 @@ def count_chart(rows: list[dict[str, Any]], category: str, title: str) -> None:
 def by_area() -> None:
     values = filters("initiatives_by_clinical_area", "initiatives:area")
     outcome = results.run_or_report("initiatives_by_clinical_area", values)
-    if outcome:
-        count_chart(outcome[1], "area_name", "Initiatives per clinical area")
-        results.show_table(*outcome, key="initiatives:area")
+    if outcome is not None:
+        count_chart(outcome.rows, "area_name", "Initiatives per clinical area")
+        results.show_table(outcome, key="initiatives:area")
 
 
 def by_partner() -> None:
     values = filters("initiatives_by_partner_type", "initiatives:partner")
     outcome = results.run_or_report("initiatives_by_partner_type", values)
-    if outcome:
-        count_chart(outcome[1], "partner_type", "Initiatives per kind of partner")
-        results.show_table(*outcome, key="initiatives:partner")
+    if outcome is not None:
+        count_chart(outcome.rows, "partner_type", "Initiatives per kind of partner")
+        results.show_table(outcome, key="initiatives:partner")
 
 
 def render() -> None:

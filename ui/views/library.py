@@ -45,10 +45,10 @@ def render() -> None:
         submitted = st.form_submit_button("Run query", type="primary", icon=":material/play_arrow:")
     if submitted:
         outcome = results.run_or_report(name, values)
-        st.session_state[LAST] = outcome and (name, outcome)
+        st.session_state[LAST] = None if outcome is None else (name, outcome)
     last = st.session_state.get(LAST)
     if last and last[0] == name:
-        results.show_table(*last[1], key=f"library:result:{name}")
+        results.show_table(last[1], key=f"library:result:{name}")
     with st.expander("Cypher", expanded=False):
         st.code(query.cypher, language="cypher")
         if query.params:

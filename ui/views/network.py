@@ -22,13 +22,13 @@ def show_graph_result(name: str, values: dict, key: str) -> int:
     outcome = results.run_or_report(name, values)
     if outcome is None:
         return 0
-    columns, rows, meta = outcome
+    rows = outcome.rows
     if not rows:
         st.info("Nothing is connected here in the loaded data.")
         return 0
     graph.show_graph(rows, key=f"{key}:graph")
     with st.expander(f"Table ({len(rows)} rows) and downloads"):
-        results.show_table(columns, rows, meta, key=key, draw_graph=False)
+        results.show_table(outcome, key=key, draw_graph=False)
     return len(rows)
 
 
@@ -58,20 +58,20 @@ def advice_network() -> None:
         )
     st.subheader("Knowledge brokers")
     outcome = results.run_or_report("knowledge_brokers", {"site": site, "limit": 10})
-    if outcome and outcome[1]:
-        columns, rows, meta = outcome
+    if outcome is not None and outcome.rows:
+        rows = outcome.rows
         measured = [c for c in SNA_COLUMNS if any(r.get(c) is not None for r in rows)]
         st.caption(
             "Ranked by betweenness centrality, then degree"
             + ("" if "betweenness" in measured else " (no measures are loaded; ranked by ties)")
             + "."
         )
-        results.show_table(columns, rows, meta, key="network:brokers", draw_graph=False)
+        results.show_table(outcome, key="network:brokers", draw_graph=False)
         measure = "betweenness" if "betweenness" in measured else "ties"
         frame = [{"name": r["name"], measure: r[measure]} for r in rows if charts.is_number(r.get(measure))]
         if any(entry[measure] for entry in frame):
             st.altair_chart(charts.bar_chart(pd.DataFrame(frame), "name", measure), width="stretch")
-    elif outcome:
+    elif outcome is not None:
         st.info("No participants of this site are loaded.")
 
 
@@ -81,7 +81,7 @@ def find_entity(key: str, label: str, target=st) -> str | None:
     if not text.strip():
         return None
     outcome = results.run_or_report("search", {"text": text.strip(), "label": "", "limit": 50})
-    found = [r for r in (outcome[1] if outcome else []) if r.get("id")]
+    found = [r for r in (outcome.rows if outcome is not None else []) if r.get("id")]
     # Entities whose name is the text come first, then other entities, then pieces of evidence.
     wanted = text.strip().lower()
     matches = sorted(found, key=lambda r: (str(r.get("name") or "").lower() != wanted, r.get("label") == "Evidence"))

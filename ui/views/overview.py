@@ -36,8 +36,8 @@ def show_studies() -> None:
     """Per wave of each study: what it defines (sites, participants, evidence, publications)."""
     st.subheader("Studies and waves")
     outcome = results.run_or_report("study_overview", {}) if data.has_query("study_overview") else None
-    if outcome:
-        results.show_table(*outcome, key="overview:studies")
+    if outcome is not None:
+        results.show_table(outcome, key="overview:studies")
 
 
 def show_waves() -> None:

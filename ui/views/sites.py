@@ -6,6 +6,7 @@ The profile comes from `site_profile` (one row per fact, grouped in sections); t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -55,7 +56,7 @@ def show_profile() -> None:
     outcome = results.run_or_report("site_profile", {"site": site})
     if outcome is None:
         return
-    columns, rows, meta = outcome
+    rows = outcome.rows
     if not rows:
         st.info("Nothing is recorded about this site yet.")
         return
@@ -65,7 +66,7 @@ def show_profile() -> None:
         target = left if index % 2 == 0 else right
         target.markdown(f"**{SECTION_TITLES[section]}**")
         target.dataframe(section_frame(rows, section), hide_index=True, key=f"sites:profile:{section}")
-    downloads.download_buttons(columns, rows, meta, key="sites:profile")
+    downloads.download_buttons(outcome, key="sites:profile")
 
 
 def show_comparison() -> None:
@@ -78,7 +79,7 @@ def show_comparison() -> None:
     outcome = results.run_or_report("compare_sites", values)
     if outcome is None:
         return
-    columns, rows, meta = outcome
+    columns, rows = outcome.columns, outcome.rows
     labels = {r["site"]: site_label(r) for r in rows}
     if not set(st.session_state.get("sites:compare:chosen") or []) & set(labels):
         # Other filters left none of the earlier choices: start again from the first sites.
@@ -91,7 +92,7 @@ def show_comparison() -> None:
         format_func=labels.get,
     )
     rows = [r for r in rows if r["site"] in chosen]
-    results.show_table(columns, rows, meta, key="sites:compare")
+    results.show_table(replace(outcome, rows=rows), key="sites:compare")
     measures = charts.numeric_columns(columns, rows)
     if rows and measures:
         default = measures.index("population") if "population" in measures else 0
@@ -114,12 +115,11 @@ def show_site_tables(study: str, chosen: list[str]) -> None:
         st.subheader(title)
         fixed = {p.name: (study if p.name == "study" else p.default) for p in get_query(name).params}
         outcome = results.run_or_report(name, fixed)
-        if outcome:
-            columns, rows, meta = outcome
-            rows = [r for r in rows if r.get("site") in chosen]
+        if outcome is not None:
+            rows = [r for r in outcome.rows if r.get("site") in chosen]
             if name == "network_ties" and rows:
                 show_ties_matrix(rows)
-            results.show_table(columns, rows, meta, key=f"sites:{name}")
+            results.show_table(replace(outcome, rows=rows), key=f"sites:{name}")
 
 
 def show_ties_matrix(rows: list[dict[str, Any]]) -> None:

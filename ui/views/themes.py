@@ -72,7 +72,7 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
     )
     if outcome is None:
         return
-    columns, rows, meta = outcome
+    rows = outcome.rows
     st.caption(f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence")
     for row in rows[:50]:
         with st.container(border=True):
@@ -82,7 +82,7 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
                 f"{row.get('kind') or ''} · source: {row.get('locator') or 'not recorded'}"
             )
     if rows:
-        downloads.download_buttons(columns, rows, meta, key="themes:evidence")
+        downloads.download_buttons(outcome, key="themes:evidence")
 
 
 def pick_rows(query: NamedQuery, study: str | None, target) -> str:
@@ -114,7 +114,7 @@ def show_framework() -> None:
     )
     if outcome is None:
         return
-    columns, rows, meta = outcome
+    rows = outcome.rows
     if not rows:
         st.info("No coded evidence is loaded for these choices.")
         return
@@ -128,7 +128,7 @@ def show_framework() -> None:
     st.caption(caption)
     frame = show_matrix(rows)
     with st.expander("Matrix as a table, and downloads"):
-        results.show_table(columns, rows, meta, key="themes:matrix-table", draw_graph=False)
+        results.show_table(outcome, key="themes:matrix-table", draw_graph=False)
     st.subheader("Evidence")
     theme, site = pick_cell(frame)
     if theme:
