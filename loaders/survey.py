@@ -133,7 +133,7 @@ def _tie(file: str, number: int, row: dict[str, str], problems: list[Problem]) -
 
 def _consistency(file: str, ties: list[tuple[int, SurveyTie]], problems: list[Problem]) -> None:
     """No tie twice; every id is always the same kind (respondents are participants)."""
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, str, str, str | None], int] = {}
     kinds: dict[str, tuple[str, int]] = {}
     for number, tie in ties:
         key = (tie.respondent, tie.alter, tie.relation, tie.wave)

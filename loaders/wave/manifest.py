@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -17,6 +18,7 @@ from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import QdpxSettings, settings_from_manifest
 from loaders.wave.spec import MAX_ID_LENGTH
 from loaders.wave.yaml_check import (
+    KeyPath,
     YamlChecker,
     YamlLines,
     load_yaml,
@@ -156,7 +158,7 @@ def _syntax_problem(exc: yaml.YAMLError) -> Problem:
     )
 
 
-def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
+def _strings(check: YamlChecker, path: KeyPath, what: str) -> tuple[str, ...]:
     out = []
     for index, item in enumerate(check.items(path)):
         where = path + (index,)
@@ -173,8 +175,9 @@ def _strings(check: YamlChecker, path: tuple, what: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _entries(check: YamlChecker, path: tuple, keys: dict[str, tuple[bool, str]]) -> list[dict[str, str]]:
-    """The well-formed {key: text} entries of a list of mappings, with a problem for each bad one."""
+def _entries(check: YamlChecker, path: KeyPath, keys: dict[str, tuple[bool, str]]) -> list[dict[str, Any]]:
+    """The well-formed {key: text} entries of a list of mappings (a key not required may hold None),
+    with a problem for each bad one."""
     entries = []
     for index, item in enumerate(check.items(path)):
         where = path + (index,)
@@ -200,7 +203,7 @@ def _format(check: YamlChecker) -> None:
         )
 
 
-def _wave_fields(check: YamlChecker) -> dict:
+def _wave_fields(check: YamlChecker) -> dict[str, Any]:
     has_wave = check.mapping(("wave",), required=True)
     check.unknown_keys(("wave",), SECTIONS["wave"])
     if not has_wave:
@@ -215,7 +218,7 @@ def _wave_fields(check: YamlChecker) -> dict:
     }
 
 
-def _study_fields(check: YamlChecker) -> dict:
+def _study_fields(check: YamlChecker) -> dict[str, Any]:
     has_study = check.mapping(("study",), required=True)
     check.unknown_keys(("study",), SECTIONS["study"])
     if not has_study:
@@ -227,7 +230,7 @@ def _study_fields(check: YamlChecker) -> dict:
     }
 
 
-def _lists(check: YamlChecker, wave_id: str | None) -> dict:
+def _lists(check: YamlChecker, wave_id: str | None) -> dict[str, Any]:
     requires = _strings(check, ("requires",), "a wave key")
     if wave_id and wave_id in requires:
         check.problem(("requires",), f"'requires' lists this wave itself ('{wave_id}'); remove it")

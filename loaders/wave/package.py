@@ -20,11 +20,11 @@ from loaders.wave.qualitative import CONVERTED_LABELS, convert_qualitative, qual
 from loaders.wave.reader import CsvTable, HashingStream, read_csv
 from loaders.wave.records import Identity
 from loaders.wave.source import PackageFiles, open_package_files
-from loaders.wave.spec import FILE_ORDER, NODE_FILES, REL_FILES
+from loaders.wave.spec import FILE_ORDER, FILES, FileSpec
 
 README = "README.md"
 OnTable = Callable[[CsvTable, "Manifest | None"], None]
-SPECS = {spec.file: spec for spec in (*NODE_FILES, *REL_FILES)}
+SPECS: dict[str, FileSpec] = {spec.file: spec for spec in FILES}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
@@ -25,6 +25,11 @@ from loaders.wave.spec import Link
 
 PROVENANCE = ("study", "waves", "source", "locator")
 RelKey = tuple[str, str, str]  # (relationship type, start label, end label)
+Row = dict[str, Any]
+# What a node row or the manifest implies: (start id, end id, node record or None, the link's properties or None)
+ImpliedRel = tuple[str, str, NodeRecord | None, Mapping[str, Any] | None]
+RelItem = RelRecord | ImpliedRel
+Item = TypeVar("Item")
 
 
 def _stored(value: Any) -> Any:
@@ -59,27 +64,33 @@ class StoreFacts:
     study_exists: bool = False
 
 
-class Rows(Sequence[dict]):
+class Rows(Sequence[Row], Generic[Item]):
     """Rows made on demand from the package's records: a national wave's rows are never all in
     memory at once, only the records they come from and a small item per row."""
 
-    def __init__(self, items: list[Any], make: Callable[[Any], dict]):
+    def __init__(self, items: list[Item], make: Callable[[Item], Row]):
         self._items, self._make = items, make
 
     def __len__(self) -> int:
         return len(self._items)
 
     @property
-    def items(self) -> list[Any]:
+    def items(self) -> list[Item]:
         """What the rows are made from (records, or relationship items that start with both ends' ids)."""
         return self._items
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
             return [self._make(item) for item in self._items[index]]
         return self._make(self._items[index])
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[Row]:
         return map(self._make, self._items)
 
 
@@ -89,15 +100,15 @@ class WritePlan:
     study_id: str
     study: Mapping[str, Any] | None  # properties of a new Study node; None when another wave made it
     wave: Mapping[str, Any]  # properties of the Wave node (status 'loading' until the writer finishes)
-    nodes: Mapping[str, Sequence[dict]]  # label -> property rows of new nodes
+    nodes: Mapping[str, Rows[NodeRecord]]  # label -> property rows of new nodes
     shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
-    relationships: Mapping[RelKey, Sequence[dict]]  # -> {start, end, props} rows
+    relationships: Mapping[RelKey, Rows[RelItem]]  # -> {start, end, props} rows
 
     def ends_of(self, rel: str) -> Iterator[tuple[str, str]]:
         """(start id, end id) of every planned `rel` relationship, without making their rows."""
         for (name, _, _), rows in self.relationships.items():
             if name == rel:
-                for item in rows.items:  # type: ignore[attr-defined]
+                for item in rows.items:
                     if isinstance(item, RelRecord):
                         yield item.start, self.wave_id if item.end is None else item.end
                     else:
@@ -152,7 +163,7 @@ class _Planner:
         self.wave, self.study = pkg.wave_id, pkg.study_id
         self.nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         self.shared: dict[str, list[str]] = defaultdict(list)
-        self.rels: dict[RelKey, list[tuple]] = defaultdict(list)
+        self.rels: dict[RelKey, list[RelItem]] = defaultdict(list)
 
     def label_of(self, entity_id: str) -> str:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
@@ -178,7 +189,7 @@ class _Planner:
             props["locator"] = locator
         return props
 
-    def rel_row(self, item: RelRecord | tuple) -> dict[str, Any]:
+    def rel_row(self, item: RelItem) -> Row:
         if isinstance(item, RelRecord):  # a row of a relationship file: the record is the item
             end = self.wave if item.end is None else item.end
             return {"start": item.start, "end": end, "props": self._props(item.typed, item)}

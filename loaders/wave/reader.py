@@ -19,12 +19,14 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from kb.errors import Problem, shorten
-from loaders.wave.spec import Column, NodeFile, RelFile
+from loaders.wave.spec import Column, FileSpec, NodeFile
 
-FileSpec = NodeFile | RelFile
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 ESCAPED = range(0xDC80, 0xDD00)  # where errors="surrogateescape" puts bytes that are not UTF-8
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Cells kept once however many rows repeat them: ids, references, choices, and locators (every row
@@ -109,9 +111,10 @@ class HashingStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self.raw.read(len(buffer))
-        buffer[: len(data)] = data
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        data = self.raw.read(len(view))
+        view[: len(data)] = data
         self.sha.update(data)
         return len(data)
 
@@ -235,13 +238,15 @@ def _numbered(records: Iterator[list[str]], spec: FileSpec, problems: list[Probl
             yield number, cells
 
 
-def read_csv(spec: FileSpec, stream: BinaryIO, problems: list[Problem], lazy: bool = False) -> CsvTable:
+def read_csv(
+    spec: FileSpec, stream: io.RawIOBase | io.BufferedIOBase, problems: list[Problem], lazy: bool = False
+) -> CsvTable:
     """The rows of one package file; problems are appended to `problems`, never raised.
 
     With `lazy` the table's rows are an iterator that reads the stream as it is consumed (so a
     national file is never held as text rows): consume it before the stream is closed.
     """
-    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     if buffered.peek(2)[:2] in UTF16_BOMS:
         problems.append(Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
         return CsvTable(spec, (), ())

@@ -144,7 +144,7 @@ class ValidatedPackage:
     def counts(self) -> dict[str, int]:
         """Rows per file, for reports."""
         out: dict[str, int] = {}
-        record: NodeRecord | RelRecord
-        for record in (*self.nodes, *self.relationships):
+        records: tuple[NodeRecord | RelRecord, ...] = self.nodes + self.relationships
+        for record in records:
             out[record.file] = out.get(record.file, 0) + 1
         return out

@@ -17,9 +17,12 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from kb.errors import NotFound, Problem, UsageError, ValidationError, shorten
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 ZIP_MAX_MEMBERS = 200
 ZIP_MAX_BYTES = 200 * 1024 * 1024
@@ -55,7 +58,7 @@ class PackageFiles:
     def __enter__(self) -> PackageFiles:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -161,7 +164,7 @@ class ZipFiles(PackageFiles):
             member = self._zip.open(self._members[name])
         except ZIP_DAMAGE as exc:
             raise damaged_member(self.label, name, exc) from None
-        return _MemberStream(self.label, name, member)  # type: ignore[return-value]
+        return io.BufferedReader(_MemberStream(self.label, name, member))
 
     def close(self) -> None:
         self._zip.close()
@@ -189,19 +192,20 @@ def damaged_member(label: str, name: str, exc: BaseException) -> ValidationError
 class _MemberStream(io.RawIOBase):
     """A zip member's bytes; damage found while reading raises ValidationError naming the zip."""
 
-    def __init__(self, label: str, name: str, member: BinaryIO):
+    def __init__(self, label: str, name: str, member: IO[bytes]):
         super().__init__()
         self.label, self.name, self._member = label, name, member
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
         try:
-            data = self._member.read(len(buffer))
+            data = self._member.read(len(view))
         except ZIP_DAMAGE as exc:
             raise damaged_member(self.label, self.name, exc) from None
-        buffer[: len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
     def close(self) -> None:

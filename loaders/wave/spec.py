@@ -19,6 +19,7 @@ Empty cells are "unknown" (null) and allowed unless the column is required.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 ROLES = (
@@ -91,7 +92,17 @@ class RelFile:
     columns: tuple[Column, ...] = ()  # become relationship properties
 
 
-def _c(name, type_, required=False, choices=(), ref=(), doc=""):
+FileSpec = NodeFile | RelFile  # a file of the format: its rows are entities or relationships
+
+
+def _c(
+    name: str,
+    type_: str,
+    required: bool = False,
+    choices: Iterable[str] = (),
+    ref: str | Iterable[str] = (),
+    doc: str = "",
+) -> Column:
     return Column(name, type_, required, tuple(choices), (ref,) if isinstance(ref, str) else tuple(ref), doc)
 
 
@@ -367,4 +378,5 @@ REL_FILES: tuple[RelFile, ...] = (
     ),
 )
 
-FILE_ORDER = [spec.file for spec in NODE_FILES] + [spec.file for spec in REL_FILES]
+FILES: tuple[FileSpec, ...] = NODE_FILES + REL_FILES
+FILE_ORDER = [spec.file for spec in FILES]

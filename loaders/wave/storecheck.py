@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import label, rel_type
@@ -49,9 +49,10 @@ def _show(value: Any) -> str:
 
 def wave_props(reader: Reader, wave_id: str) -> dict[str, Any] | None:
     """The properties of the loaded Wave node `wave_id`, or None."""
-    return reader.read(
+    props = reader.read(
         f"MATCH (w:{label('Wave')} {{id: $id}}) RETURN properties(w) AS props", {"id": wave_id}
     ).single_value()
+    return cast(dict[str, Any] | None, props)
 
 
 def wave_conflict(existing: Mapping[str, Any] | None, manifest: Manifest) -> Problem | None:
@@ -65,9 +66,10 @@ def wave_conflict(existing: Mapping[str, Any] | None, manifest: Manifest) -> Pro
     return None
 
 
-def _wave_problems(reader: Reader, manifest: Manifest) -> tuple[list[str], list[Problem]]:
+def _wave_problems(reader: Reader, pkg: ValidatedPackage) -> tuple[list[str], list[Problem]]:
     """The required waves that are loaded, and problems with the wave's id and its requirements."""
-    conflict = wave_conflict(wave_props(reader, manifest.wave_id), manifest)
+    manifest = pkg.manifest
+    conflict = wave_conflict(wave_props(reader, pkg.wave_id), manifest)
     problems = [conflict] if conflict else []
     cypher = f"UNWIND $ids AS id MATCH (w:{label('Wave')} {{id: id}}) WHERE w.status = 'loaded' RETURN w.id AS id"
     loaded = {row["id"] for row in _rows(reader, cypher, manifest.requires)}
@@ -122,7 +124,7 @@ def _same(old: Any, new: Any) -> bool:
     # The embedded engine keeps about 15 significant digits of a double, so compare decimals closely, not exactly.
     if isinstance(old, float) and isinstance(new, float):
         return math.isclose(old, new, rel_tol=1e-13)
-    return old == new
+    return bool(old == new)
 
 
 def _differences(record: NodeRecord, stored: dict[str, Any], links: dict[str, list[str]]) -> list[tuple[str, Any, Any]]:
@@ -225,7 +227,7 @@ def _study(reader: Reader, pkg: ValidatedPackage) -> tuple[bool, list[Problem]]:
 
 def check_against_store(reader: Reader, pkg: ValidatedPackage) -> StoreFacts:
     """What the knowledge base adds to `pkg`; ValidationError with every problem found."""
-    loaded, problems = _wave_problems(reader, pkg.manifest)
+    loaded, problems = _wave_problems(reader, pkg)
     resolved: dict[str, str] = {}
     if len(loaded) == len(pkg.manifest.requires):
         resolved, found = _resolve(reader, pkg.external_refs, loaded)

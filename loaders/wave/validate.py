@@ -52,10 +52,12 @@ def _typed(
     return values, ok
 
 
-def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Problem]) -> NodeRecord | None:
+def _node(
+    row: CsvRow, table: CsvTable, spec: NodeFile, study_id: str | None, problems: list[Problem]
+) -> NodeRecord | None:
     # A row with a wrong cell still defines its id, so references to it do not add follow-on
     # problems; the package is refused anyway, so the record is never written.
-    values, _ = _typed(row, table.spec.columns, table.columns, problems)
+    values, _ = _typed(row, spec.columns, table.columns, problems)
     if values.get("id") is None:
         return None
     if study_id and not values["id"].startswith(study_id + ":"):
@@ -69,11 +71,10 @@ def _node(row: CsvRow, table: CsvTable, study_id: str | None, problems: list[Pro
             )
         )
         return None
-    return NodeRecord(table.spec, row.row, values, row.origin)
+    return NodeRecord(spec, row.row, values, row.origin)
 
 
-def _rel(row: CsvRow, table: CsvTable, problems: list[Problem]) -> RelRecord | None:
-    spec: RelFile = table.spec  # type: ignore[assignment]
+def _rel(row: CsvRow, table: CsvTable, spec: RelFile, problems: list[Problem]) -> RelRecord | None:
     values, ok = _typed(row, file_columns(spec), table.columns, problems)
     if not ok:
         return None
@@ -232,14 +233,15 @@ class _Records:
 
     def add(self, table: CsvTable, manifest: Manifest | None) -> None:
         study_id = manifest.study_id if manifest else None
-        if isinstance(table.spec, NodeFile):
+        spec = table.spec
+        if isinstance(spec, NodeFile):
             for row in table.rows:
-                record = _node(row, table, study_id, self.problems)
+                record = _node(row, table, spec, study_id, self.problems)
                 if record:
                     self.nodes.append(record)
         else:
             for row in table.rows:
-                rel = _rel(row, table, self.problems)
+                rel = _rel(row, table, spec, self.problems)
                 if rel:
                     self.rels.append(rel)
 

@@ -10,6 +10,7 @@ is composed, since composing recurses once per level of nesting.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ KEY_HINT = "letters, digits, '.', '_' or '-', starting with a letter or digit (n
 MAX_DEPTH = 20  # levels of nesting a document may have; a manifest needs four
 _OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+KeyPath = tuple[str | int, ...]  # keys and list indexes from the document's root, e.g. ("citations", 0, "file")
 
 
 class HugeInteger(str):
@@ -33,13 +35,14 @@ class HugeInteger(str):
 class TolerantLoader(yaml.SafeLoader):
     """SafeLoader that keeps impossible dates and unconvertible whole numbers as text."""
 
-    def construct_yaml_timestamp(self, node):
+    # Both return text where the base class returns a date or an int: that is the point of the class.
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> date | str:  # type: ignore[override]
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:  # 2013-02-30, hour 25: the date checks report the text
             return self.construct_scalar(node)
 
-    def construct_yaml_int(self, node):
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | HugeInteger:  # type: ignore[override]
         try:
             return super().construct_yaml_int(node)
         except ValueError:
@@ -50,7 +53,7 @@ TolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", TolerantLoader.con
 TolerantLoader.add_constructor("tag:yaml.org,2002:int", TolerantLoader.construct_yaml_int)
 
 
-def load_yaml(text: str):
+def load_yaml(text: str) -> Any:
     """The document in `text`, read with TolerantLoader; raises yaml.YAMLError."""
     return yaml.load(text, Loader=TolerantLoader)  # noqa: S506 - a SafeLoader subclass
 
@@ -63,9 +66,10 @@ def nesting_problem(file: str, text: str) -> Problem | None:
         if isinstance(event, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 1
                 return Problem(
                     file,
-                    f"line {event.start_mark.line + 1}: lists and mappings are nested more than "
+                    f"line {line}: lists and mappings are nested more than "
                     f"{MAX_DEPTH} levels deep; see docs/wave-format.md for the shape of the file",
                 )
         elif isinstance(event, _CLOSING):
@@ -88,14 +92,14 @@ class YamlLines:
     """Line numbers of the keys and list items of a YAML document, by path, plus duplicate keys."""
 
     def __init__(self, text: str):
-        self.by_path: dict[tuple, int] = {}
-        self.duplicates: list[tuple[tuple, int]] = []
+        self.by_path: dict[KeyPath, int] = {}
+        self.duplicates: list[tuple[KeyPath, int]] = []
         self._seen: set[int] = set()
         root = yaml.compose(text, Loader=TolerantLoader)
         if root is not None:
             self._walk(root, ())
 
-    def _walk(self, node: yaml.Node, path: tuple) -> None:
+    def _walk(self, node: yaml.Node, path: KeyPath) -> None:
         if id(node) in self._seen:
             return  # an alias of a node already walked: a line per path is enough, and aliases may loop
         self._seen.add(id(node))
@@ -113,14 +117,14 @@ class YamlLines:
                 self.by_path[path + (index,)] = item.start_mark.line + 1
                 self._walk(item, path + (index,))
 
-    def line(self, path: tuple) -> int:
+    def line(self, path: KeyPath) -> int:
         """The line of `path`, or of its nearest ancestor that exists (line 1 for the document)."""
         while path and path not in self.by_path:
             path = path[:-1]
         return self.by_path.get(path, 1)
 
 
-def path_name(path: tuple) -> str:
+def path_name(path: KeyPath) -> str:
     """A key path as written in messages: `wave.started`, `citations[0].file`."""
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
@@ -128,22 +132,25 @@ def path_name(path: tuple) -> str:
 class YamlChecker:
     """Reads values out of the parsed document, recording a located problem for each bad one."""
 
-    def __init__(self, file: str, data: dict, lines: YamlLines):
+    def __init__(self, file: str, data: dict[str, Any], lines: YamlLines):
         self.file, self.data, self.lines = file, data, lines
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple, message: str) -> None:
+    def problem(self, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.file, f"line {self.lines.line(path)}: {message}"))
 
-    def get(self, path: tuple) -> Any:
+    def get(self, path: KeyPath) -> Any:
         value: Any = self.data
         for part in path:
-            if not isinstance(value, (dict, list)):
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
+                value = value[part]
+            else:
                 return None
-            value = value.get(part) if isinstance(value, dict) else value[part]
         return value
 
-    def text(self, path: tuple, required: bool, hint: str) -> str | None:
+    def text(self, path: KeyPath, required: bool, hint: str) -> str | None:
         value = self.get(path)
         if value is None or value == "":
             if required:
@@ -154,7 +161,7 @@ class YamlChecker:
             return None
         return str(value).strip()
 
-    def key(self, path: tuple, required: bool, hint: str) -> str | None:
+    def key(self, path: KeyPath, required: bool, hint: str) -> str | None:
         value = self.text(path, required, hint)
         if value is not None and len(value) > MAX_ID_LENGTH:
             self.problem(
@@ -168,7 +175,7 @@ class YamlChecker:
             return None
         return value
 
-    def date(self, path: tuple) -> str | None:
+    def date(self, path: KeyPath) -> str | None:
         value = self.get(path)
         if value is None:
             return None
@@ -182,7 +189,7 @@ class YamlChecker:
             return None
         return text
 
-    def integer(self, path: tuple) -> int | None:
+    def integer(self, path: KeyPath) -> int | None:
         value = self.get(path)
         if value is None:
             return None
@@ -194,7 +201,7 @@ class YamlChecker:
             return None
         return value
 
-    def mapping(self, path: tuple, required: bool) -> bool:
+    def mapping(self, path: KeyPath, required: bool) -> bool:
         value = self.get(path)
         if isinstance(value, dict):
             return True
@@ -203,7 +210,7 @@ class YamlChecker:
             self.problem(path, f"'{path_name(path)}' {shape}; see docs/wave-format.md for its keys")
         return False
 
-    def items(self, path: tuple) -> list:
+    def items(self, path: KeyPath) -> list[Any]:
         value = self.get(path)
         if value is None:
             return []
@@ -212,7 +219,7 @@ class YamlChecker:
             return []
         return value
 
-    def unknown_keys(self, path: tuple, allowed) -> None:
+    def unknown_keys(self, path: KeyPath, allowed: Collection[str]) -> None:
         value = self.get(path)
         if not isinstance(value, dict):
             return
@@ -224,7 +231,7 @@ class YamlChecker:
     def nul_characters(self) -> None:
         """A problem for every key or text value holding a NUL character, which no engine can store."""
         seen: set[int] = set()
-        pending: list[tuple[tuple, Any]] = [((), self.data)]
+        pending: list[tuple[KeyPath, Any]] = [((), self.data)]
         while pending:
             path, value = pending.pop()
             if isinstance(value, str):
