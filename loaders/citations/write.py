@@ -55,8 +55,9 @@ def load_citations(
 
 
 def created_by_lists(lists: Sequence[ReferenceList], works: CitationGraph) -> dict[str, int]:
-    """What loading `lists` created, as a load report counts it: their citations and the new works."""
-    return {"CITES": sum(loaded.citations for loaded in lists), "Work": works.works_created}
+    """What loading `lists` created, as a load report counts it: their citations and any new works."""
+    created = {"CITES": sum(loaded.citations for loaded in lists), "Work": works.works_created}
+    return {name: count for name, count in created.items() if count}
 
 
 def list_warnings(result: ReadResult) -> tuple[LoadWarning, ...]:
