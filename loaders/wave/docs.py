@@ -9,6 +9,7 @@ page differs from this output.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from pathlib import Path
@@ -163,6 +164,12 @@ RULES = f"""## What loading writes
   waves go in site_observations.csv, one row per site for the loading wave.
 - Loading the same package again changes nothing (status `unchanged`). Loading changed files replaces
   the wave's previous version (status `updated`); this is refused while another loaded wave requires it.
+- `kb load` reports what the load did, and `kb load --format json` prints the same report as
+  `{{"wave": ..., "status": "loaded"|"updated"|"unchanged", "changes": {{"created": {{...}}, "updated": {{...}},
+  "removed": {{...}}}}, "warnings": [...], ...}}`: counts per label and relationship type, and each warning
+  as `message`, `count`, `file`, `row` and `column` (loaders/report.py lists every field). An unchanged
+  reload reports no changes; an update reports the previous version under `removed` and the new one
+  under `created`.
 - Unloading deletes the wave's relationships and the entities only it defines; shared entities stay
   with their other waves. It is refused while another loaded wave requires the wave.
 
@@ -204,7 +211,9 @@ def render_markdown() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the page (or the path given) from the current declarations."""
-    target = Path(argv[0]) if argv else DOC_PATH
+    parser = argparse.ArgumentParser(prog="python -m loaders.wave.docs", description=main.__doc__)
+    parser.add_argument("path", nargs="?", type=Path, default=DOC_PATH, help=f"where to write (default {DOC_PATH})")
+    target = parser.parse_args(argv).path
     target.write_text(render_markdown(), encoding="utf-8")
     print(f"wrote {target}")
     return 0
