@@ -150,9 +150,10 @@ class Manifest:
 
 
 def _syntax_problem(exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    marked = exc if isinstance(exc, yaml.MarkedYAMLError) else None  # the parser's errors say where
+    mark = (marked.problem_mark or marked.context_mark) if marked else None
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "line 1"
-    reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    reason = (marked.problem if marked else None) or (str(exc).splitlines() or [type(exc).__name__])[0]
     return Problem(
         MANIFEST, f"{where}: not valid YAML ({shorten(reason)}); fix the syntax, e.g. quote values that contain ': '"
     )
