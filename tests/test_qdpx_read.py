@@ -129,7 +129,7 @@ def test_oddities_of_real_exports_are_warnings(board_project):
     assert project.origin == "ATLAS.ti 9"
     assert project.warnings == (
         "the project file is 'Board interviews 2011.qde' rather than project.qde; it was read as the project",
-        "selections without codes: 1 skipped",
+        "1 selection skipped: no code is applied to them",
         "ignored 1 unknown element <Weight> inside <Code>",
         "ignored 1 unknown element <VendorExtension> inside <Project>",
     )
@@ -181,9 +181,9 @@ def test_a_source_whose_file_is_missing_is_skipped_with_a_warning(tmp_path):
     project = read_qdpx(p.write(tmp_path / "p.qdpx"))
     assert project.segments == ()
     assert project.warnings == (
-        f"source 'Lost interview' points to its text at 'internal://{source}.txt', which is not inside the archive; "
-        "the text was not read",
-        "coded selections of sources whose text is not in the project: 1 skipped",
+        "1 source not read: the archive lacks the text file the project names for it; export the project again "
+        f"(e.g. source 'Lost interview' at 'internal://{source}.txt')",
+        "1 coded selection skipped: their sources are not in the archive",
     )
 
 
@@ -210,7 +210,7 @@ _xml_text = st.text(
 @given(text=_xml_text, data=st.data(), as_file=st.booleans())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_offsets_round_trip_to_the_exact_text(tmp_path, text, data, as_file):
-    p = ProjectBuilder()
+    p = ProjectBuilder(origin="QualCoder 3.5")  # a tool that counts code points
     code = p.code("Theme")
     source = p.text_source("Doc", text, as_file=as_file)
     spans = data.draw(
@@ -220,6 +220,24 @@ def test_offsets_round_trip_to_the_exact_text(tmp_path, text, data, as_file):
         p.selection(source, start, end, [code])
     project = read_qdpx(p.write(tmp_path / "round.qdpx"))
     assert [(s.start, s.end, s.text) for s in project.segments] == [(a, b, text[a:b]) for a, b in spans]
+
+
+@given(text=_xml_text, data=st.data())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_nvivo_positions_are_utf16_code_units(tmp_path, text, data):
+    p = ProjectBuilder(origin="NVivo for Windows 12.6")
+    code = p.code("Theme")
+    source = p.text_source("Doc", text, as_file=True)
+    spans = data.draw(
+        st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted), min_size=1, max_size=5)
+    )
+    for start, end in spans:  # as NVivo writes them: UTF-16 units before each position
+        p.selection(
+            source, len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2, [code]
+        )
+    project = read_qdpx(p.write(tmp_path / "round.qdpx"))
+    assert [(s.start, s.end, s.text) for s in project.segments] == [(a, b, text[a:b]) for a, b in spans]
+    assert project.positions == "UTF-16 code units"
 
 
 def test_a_pdf_is_read_through_its_text_representation_and_media_are_skipped(tmp_path):

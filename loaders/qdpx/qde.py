@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element
 from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.archive import DEFAULT_LIMITS, ArchiveLimits, QdpxArchive
 from loaders.qdpx.records import Case, Note, QdaProject, Theme, User
-from loaders.qdpx.sources import TEXT_SOURCE_CHILDREN, Lookups, read_sources, read_text
+from loaders.qdpx.sources import TEXT_SOURCE_CHILDREN, Lookups, finish_segments, read_sources, read_text
 from loaders.qdpx.variables import read_value, read_variables
 from loaders.qdpx.xmlread import REFI_NS, ParseContext, norm_guid, parse_xml, split_tag
 
@@ -85,11 +85,10 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
     themes = _codebook(ctx, sections.get("CodeBook"))
     variables = read_variables(ctx, sections["Variables"]) if "Variables" in sections else {}
     lookups = Lookups({u.guid: u.name for u in users}, {t.guid for t in themes}, variables)
-    sources, segments = read_sources(ctx, sections["Sources"], lookups) if "Sources" in sections else ([], [])
+    sources, pending = read_sources(ctx, sections["Sources"], lookups) if "Sources" in sections else ([], [])
+    segments, reading = finish_segments(ctx, root.get("origin"), pending)
     cases = _cases(ctx, sections.get("Cases"), variables)
     notes = _notes(ctx, sections.get("Notes"), lookups.users)
-    for reason, count in lookups.skipped.items():
-        ctx.warn(f"{reason}: {count} skipped")
     for name in NOT_IMPORTED:
         if name in sections:
             ctx.warn(f"<{name}> has no place in the knowledge base and was not imported")
@@ -107,6 +106,7 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
         cases=tuple(cases),
         notes=tuple(notes),
         warnings=ctx.warnings(),
+        positions=reading if pending else None,
     )
 
 

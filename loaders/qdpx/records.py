@@ -49,7 +49,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Segment:
-    """One coded stretch of a source: `text` is exactly `source text[start:end]`.
+    """One coded stretch of a source: `text` is exactly `source text[start:end]`, in code points
+    whatever the producing tool counted (see loaders.qdpx.offsets).
 
     `participant`, `site` and `speaker_role` are set only when the input states them per segment
     (the CSV alternative); for a REFI-QDA project they come from its cases.
@@ -69,6 +70,7 @@ class Segment:
     site: str | None = None
     speaker_role: str | None = None
     locator: str | None = None  # where the segment is defined, when the input says (CSV row)
+    positions: str | None = None  # the tool's own positions and how they count, e.g. "UTF-16 code units 3137-3284"
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,5 @@ class QdaProject:
     cases: tuple[Case, ...] = ()
     notes: tuple[Note, ...] = ()
     warnings: tuple[str, ...] = ()
+    positions: str | None = None  # how the tool counted selection positions (loaders.qdpx.offsets)
+    fingerprint: str | None = None  # a short hash of what identifies the project (see loaders.qdpx.identity)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import CaseMapping, QdpxSettings
+from loaders.qdpx.offsets import CODE_POINTS
 from loaders.qdpx.records import Case, QdaProject, Segment, VariableValue
 from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, ROLES
 
@@ -232,6 +233,8 @@ def evidence_rows(project: QdaProject, study: str, settings: QdpxSettings, index
         person, site, role, unclear = _attribution(project, segment, index, study, settings.cases)
         ambiguous += unclear
         where = f"{archive}, source '{segment.source_name}', characters {segment.start}-{segment.end}"
+        if segment.positions and segment.positions != f"{CODE_POINTS} {segment.start}-{segment.end}":
+            where += f" (in the project: {segment.positions})"
         rows.append(
             _shape(
                 "evidence.csv",

@@ -1,17 +1,26 @@
 """REFI-QDA text sources and their coded selections, read into Source and Segment records.
 
-Offsets are character positions (Unicode code points) in the source's plain text, which is either
-inline (<PlainTextContent>) or a UTF-8 file in the archive (`plainTextPath="internal://name"`, i.e.
-`Sources/name`; a byte-order mark is dropped before counting). Every segment's text is the exact
-slice `text[start:end]`; a selection outside the text is a problem, not a guess.
+A source's plain text is either inline (<PlainTextContent>) or a UTF-8 file in the archive
+(`plainTextPath="internal://name"`, i.e. `Sources/name`; a byte-order mark is dropped, line
+breaks are kept as written). A path that is not `internal://` points outside the archive
+(`relative://`, `absolute://`, or a bare file name as qc writes it); when the archive's Sources
+folder nevertheless holds a file of that name, it is read from there, with a warning.
+
+Selections are read in two steps: first their positions as the tool wrote them (PendingSegment),
+then, once every source is known, the project's way of counting positions is chosen
+(loaders.qdpx.offsets) and each segment's text is cut as exactly `text[start:end]` in code points.
+A selection outside its text is a problem, not a guess.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from xml.etree.ElementTree import Element
 
 from kb.errors import Problem, shorten
+from loaders.qdpx.archive import INTERNAL_SCHEME
+from loaders.qdpx.offsets import UTF16, SourceText, choose_reading
 from loaders.qdpx.records import Segment, Source
 from loaders.qdpx.variables import read_value
 from loaders.qdpx.xmlread import ParseContext, norm_guid
@@ -30,10 +39,37 @@ class Lookups:
     users: dict[str, str]
     codes: set[str]
     variables: dict[str, str]
-    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count, reported once
 
-    def skip(self, reason: str) -> None:
-        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+@dataclass(frozen=True)
+class PendingSegment:
+    """A coded selection before its positions are read: everything but its text."""
+
+    guid: str
+    source: Source
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    coder: str | None
+    coded_at: str | None
+    description: str | None
+    what: str  # how messages name it
+
+
+OUTSIDE_READ = (
+    "source{s} read from the archive's Sources folder although the project places the text outside the archive"
+)
+OUTSIDE_MISSING = (
+    "source{s} not read: the project places the text outside the archive; export the project again with its "
+    "sources included to load their coding"
+)
+MEMBER_MISSING = (
+    "source{s} not read: the archive lacks the text file the project names for it; export the project again"
+)
+SKIP_OUTSIDE = "coded selection{s} skipped: their sources are not in the archive"
+SKIP_NO_TEXT = "coded selection{s} skipped: their sources have no plain text in the project"
+SKIP_UNCODED = "selection{s} skipped: no code is applied to them"
+SKIP_WHOLE = "coding{s} of whole sources skipped: only coded selections become evidence"
 
 
 def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | None, str | None]:
@@ -45,11 +81,13 @@ def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | Non
     if not path:
         return None, None
     member = ctx.archive.resolve(path) if ctx.archive is not None else None
+    if member is None and ctx.archive is not None and not path.startswith(INTERNAL_SCHEME):
+        member = ctx.archive.resolve(f"{INTERNAL_SCHEME}{PurePosixPath(path.replace(chr(92), '/')).name}")
+        if member is not None:
+            ctx.tally(OUTSIDE_READ, shorten(repr(path)))
     if member is None:
-        ctx.warn(
-            f"{what} points to its text at {shorten(repr(path))}, which is not inside the archive; "
-            "the text was not read"
-        )
+        missing = MEMBER_MISSING if path.startswith(INTERNAL_SCHEME) else OUTSIDE_MISSING
+        ctx.tally(missing, f"{what} at {shorten(repr(path))}")
         return None, None
     try:
         return ctx.archive.read(member).decode("utf-8-sig"), member
@@ -82,7 +120,9 @@ def _codings(
     return found
 
 
-def _selection(ctx: ParseContext, element: Element, source: Source, lookups: Lookups) -> Segment | None:
+def _selection(
+    ctx: ParseContext, element: Element, source: Source, lookups: Lookups, outside: bool
+) -> PendingSegment | None:
     label = element.get("name") or element.get("guid") or "?"
     what = f"selection '{shorten(label)}' of source '{shorten(source.name)}'"
     ctx.check(element, SELECTION_CHILDREN)
@@ -93,36 +133,65 @@ def _selection(ctx: ParseContext, element: Element, source: Source, lookups: Loo
     if guid is None or start is None or end is None:
         return None
     if not codings:
-        lookups.skip("selections without codes")
+        ctx.tally(SKIP_UNCODED)
         return None
     if source.text is None:
-        lookups.skip("coded selections of sources whose text is not in the project")
+        ctx.tally(SKIP_OUTSIDE if outside else SKIP_NO_TEXT)
         return None
-    if not 0 <= start <= end <= len(source.text):
-        ctx.problem(f"{what} spans characters {start}-{end}, outside the source's {len(source.text)} characters")
+    if start > end:
+        ctx.problem(f"{what} starts at {start}, after its end at {end}")
         return None
-    codes = tuple(dict.fromkeys(code for code, _, _ in codings))
     coder = next((user for _, user, _ in codings if user), None) or lookups.users.get(
         norm_guid(element.get("creatingUser") or "")
     )
     coded_at = next((date for _, _, date in codings if date), None) or element.get("creationDateTime")
-    return Segment(
-        guid,
-        source.guid,
-        source.name,
-        start,
-        end,
-        source.text[start:end],
-        codes,
-        coder,
-        coded_at,
-        ctx.child_text(element, "Description"),
+    codes = tuple(dict.fromkeys(code for code, _, _ in codings))
+    return PendingSegment(
+        guid, source, start, end, codes, coder, coded_at, ctx.child_text(element, "Description"), what
     )
+
+
+def _position_problem(p: PendingSegment, text: SourceText, reading: str) -> str:
+    size, unit = (text.utf16_length, UTF16) if reading == UTF16 else (len(text.text), "characters")
+    if not 0 <= p.start <= p.end <= size:
+        return f"{p.what} spans characters {p.start}-{p.end}, outside the source's {size} {unit}"
+    return f"{p.what} spans characters {p.start}-{p.end}, which cut a character of two UTF-16 code units in half"
+
+
+def finish_segments(ctx: ParseContext, origin: str | None, pending: list[PendingSegment]) -> tuple[list[Segment], str]:
+    """Segments with their text cut under the project's reading of positions; returns them and the reading."""
+    texts = {p.source.guid: SourceText(p.source.text or "") for p in pending}
+    reading, warning = choose_reading(origin, texts, [(p.source.guid, p.start, p.end) for p in pending])
+    if warning:
+        ctx.warn(warning)
+    segments = []
+    for p in pending:
+        text = texts[p.source.guid]
+        start, end = text.code_point(p.start, reading), text.code_point(p.end, reading)
+        if start is None or end is None:
+            ctx.problem(_position_problem(p, text, reading))
+            continue
+        segments.append(
+            Segment(
+                p.guid,
+                p.source.guid,
+                p.source.name,
+                start,
+                end,
+                text.text[start:end],
+                p.codes,
+                p.coder,
+                p.coded_at,
+                p.description,
+                positions=f"{reading} {p.start}-{p.end}",
+            )
+        )
+    return segments, reading
 
 
 def read_text_source(
     ctx: ParseContext, element: Element, lookups: Lookups, name: str | None = None
-) -> tuple[Source | None, list[Segment]]:
+) -> tuple[Source | None, list[PendingSegment]]:
     """A <TextSource> (or a PDF's text <Representation>) and its coded selections."""
     name = name or element.get("name") or element.get("guid") or "?"
     guid = ctx.guid(element, f"source '{shorten(name)}'")
@@ -135,16 +204,17 @@ def read_text_source(
         if local == "VariableValue":
             values.append(read_value(ctx, child, lookups.variables, f"source '{shorten(name)}'"))
         elif local == "Coding":
-            lookups.skip("codings of whole sources (only coded selections become evidence)")
+            ctx.tally(SKIP_WHOLE)
     source = Source(guid, name, text, member, tuple(v for v in values if v is not None))
-    segments = [_selection(ctx, child, source, lookups) for child in ctx.named(element, "PlainTextSelection")]
-    return source, [segment for segment in segments if segment is not None]
+    outside = text is None and bool(element.get("plainTextPath"))
+    found = [_selection(ctx, child, source, lookups, outside) for child in ctx.named(element, "PlainTextSelection")]
+    return source, [segment for segment in found if segment is not None]
 
 
-def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple[list[Source], list[Segment]]:
+def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple[list[Source], list[PendingSegment]]:
     """Every text source under <Sources>; PDFs contribute their text representation, media are skipped."""
     sources: list[Source] = []
-    segments: list[Segment] = []
+    segments: list[PendingSegment] = []
     for local, child in ctx.children(element, ("TextSource", "PDFSource") + OTHER_SOURCES):
         name = child.get("name") or child.get("guid") or "?"
         if local == "TextSource":
@@ -162,7 +232,7 @@ def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple
 
 def _pdf_source(
     ctx: ParseContext, element: Element, lookups: Lookups, name: str
-) -> tuple[Source | None, list[Segment]]:
+) -> tuple[Source | None, list[PendingSegment]]:
     ctx.check(element, PDF_CHILDREN)
     if any(True for _ in ctx.named(element, "PDFSelection")):
         ctx.warn(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as safe_et
@@ -17,6 +18,9 @@ from defusedxml import DefusedXmlException, EntitiesForbidden
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.wave.spec import MAX_ID_LENGTH
+
+if TYPE_CHECKING:
+    from loaders.qdpx.archive import QdpxArchive
 
 REFI_NS = "urn:QDA-XML:project:1.0"
 
@@ -78,6 +82,11 @@ def parse_xml(data: bytes, file: str) -> Element:
         ) from exc
 
 
+def plural(text: str, count: int) -> str:
+    """`text` with each `{s}` made "s" for a count other than one ("selection{s} skipped")."""
+    return text.replace("{s}", "" if count == 1 else "s")
+
+
 def split_tag(tag: str) -> tuple[str, str]:
     """(namespace, local name) of an ElementTree tag such as `{urn:...}Code`."""
     if tag.startswith("{"):
@@ -94,17 +103,26 @@ def norm_guid(value: str) -> str:
 class ParseContext:
     """Where parsing is (file, archive), and the warnings and problems found so far."""
 
-    def __init__(self, file: str, namespace: str, archive=None):
+    def __init__(self, file: str, namespace: str, archive: QdpxArchive | None = None):
         self.file = file
         self.archive = archive
         self.namespace = namespace
         self.problems: list[Problem] = []
         self._warnings: list[str] = []
         self._unknown: Counter[tuple[str, str]] = Counter()
+        self._tallies: Counter[str] = Counter()
+        self._examples: dict[str, str] = {}
         self.note_owners: dict[str, list[str]] = {}
 
     def warn(self, message: str) -> None:
         self._warnings.append(message)
+
+    def tally(self, reason: str, example: str | None = None) -> None:
+        """Count one more occurrence of something reported once with its count ('158 coded selections
+        skipped: ...'); the first `example` given is quoted in the warning."""
+        self._tallies[reason] += 1
+        if example is not None:
+            self._examples.setdefault(reason, example)
 
     def problem(self, message: str) -> None:
         self.problems.append(Problem(self.file, message))
@@ -176,4 +194,9 @@ class ParseContext:
             f"ignored {count} unknown element{'s' if count != 1 else ''} <{shorten(child)}> inside <{shorten(parent)}>"
             for (parent, child), count in sorted(self._unknown.items())
         ]
-        return tuple(self._warnings + unknown)
+        tallies = [
+            f"{count} {plural(reason, count)}"
+            + (f" (e.g. {self._examples[reason]})" if reason in self._examples else "")
+            for reason, count in self._tallies.items()
+        ]
+        return tuple(self._warnings + tallies + unknown)

@@ -58,6 +58,7 @@ class Column:
     choices: tuple[str, ...] = ()
     ref: tuple[str, ...] = ()  # labels a ref/refs column may point to
     doc: str = ""
+    verbatim: bool = False  # kept exactly as written (no trimming): a quotation of a source
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,10 @@ def _c(
     choices: Iterable[str] = (),
     ref: str | Iterable[str] = (),
     doc: str = "",
+    verbatim: bool = False,
 ) -> Column:
-    return Column(name, type_, required, tuple(choices), (ref,) if isinstance(ref, str) else tuple(ref), doc)
+    refs = (ref,) if isinstance(ref, str) else tuple(ref)
+    return Column(name, type_, required, tuple(choices), refs, doc, verbatim)
 
 
 LOCATOR = _c(
@@ -266,7 +269,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
         "material in the project's own words, or (kind `excerpt`) verbatim segments of the researchers' own coded data",
         (
             _c("id", "id", True),
-            _c("text", "text", True),
+            _c("text", "text", True, doc="the evidence; an excerpt is exactly the coded selection", verbatim=True),
             _c("themes", "refs", True, ref="Theme"),
             _c("site", "ref", ref="Site"),
             _c("participant", "ref", ref="Participant"),

@@ -143,6 +143,8 @@ def parse_cell(column: Column, raw: str) -> Any:
     text = raw.strip()
     if not text:
         return None
+    if column.verbatim:  # a coded selection's surrounding spaces and line breaks are part of the quotation
+        return raw
     kind = column.type
     if kind in ("str", "text"):
         return _parse_str(text) if kind == "str" else text
