@@ -10,14 +10,12 @@ by guessing from a file's contents.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from kb.errors import UsageError
 from kb.store.base import Store
-from loaders.report import LoadReport, LoadWarning, Source
+from loaders.report import LoadReport
 
 REFERENCE_SUFFIXES = (".bib", ".ris", ".json", ".txt")
 Progress = Callable[[int, int, str], None]
@@ -30,8 +28,10 @@ def load_path(
     study: str | None = None,
     wave: str | None = None,
     on_progress: Progress | None = None,
+    replace: bool = False,
 ) -> LoadReport:
-    """Load whatever `path` is; the loader's report (the same type for every kind)."""
+    """Load whatever `path` is; the loader's report (the same type for every kind). `replace` lets a
+    .qdpx project replace a wave loaded from another file."""
     path = Path(path)
     suffix = path.suffix.lower()
     if cited_by:
@@ -41,9 +41,13 @@ def load_path(
 
         return load_citations(store, path, cited_by=cited_by, wave=wave)
     if suffix == ".qdpx":
-        return _load_qdpx(store, path, study, wave, on_progress)
-    if study or wave:
-        raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
+        from loaders.qdpx.load import load_qdpx
+
+        return load_qdpx(store, path, study=study, wave=wave, replace_wave=replace, on_progress=on_progress)
+    if study or wave or replace:
+        raise UsageError(
+            "--study, --wave and --replace apply to a .qdpx project; a wave package names them in wave.yaml"
+        )
     if path.is_dir() or suffix == ".zip":
         from loaders.wave.api import load_package
 
@@ -54,17 +58,3 @@ def load_path(
         f"{path.name}: not a wave package (folder or .zip with wave.yaml), a .qdpx project or a reference list"
     )
 
-
-def _load_qdpx(
-    store: Store, path: Path, study: str | None, wave: str | None, on_progress: Progress | None
-) -> LoadReport:
-    """Convert the project to a wave package in a scratch folder and load that; the report names the
-    .qdpx as its source and carries the conversion's warnings first."""
-    from loaders.qdpx.wave import qdpx_to_package
-    from loaders.wave.api import load_package
-
-    with tempfile.TemporaryDirectory(prefix="kb-qdpx-") as tmp:
-        package = qdpx_to_package(path, Path(tmp) / "package", study=study, wave=wave)
-        report = load_package(store, package.path, on_progress=on_progress)
-    converted = tuple(LoadWarning(warning, file=path.name) for warning in package.warnings)
-    return replace(report, source=Source(str(path), report.source.hash), warnings=converted + report.warnings)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kb.cli.common import common_options, emit_rows, print_json, store
 from kb.cli.table import print_table
+from kb.errors import UsageError
 from loaders.report import Changes, LoadReport, LoadWarning
 
 
@@ -90,11 +91,21 @@ def _print_warnings(warnings: Sequence[LoadWarning]) -> None:
 @click.command()
 @common_options
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-def validate(path):
-    """Check a wave package (folder or .zip) against the format and the loaded waves; write nothing."""
-    from loaders.wave.api import validate_package
+@click.option("--study", help="For a .qdpx project: the study it would belong to.")
+@click.option("--wave", "wave_id", help="For a .qdpx project: the wave id it would get.")
+def validate(path, study, wave_id):
+    """Check a wave package (folder or .zip) or a .qdpx project against its format and the loaded
+    waves, as `kb load` would read it; write nothing."""
+    if path.suffix.lower() == ".qdpx":
+        from loaders.qdpx.load import validate_qdpx
 
-    package = validate_package(path, store())
+        package, _ = validate_qdpx(path, store(), study=study, wave=wave_id)
+    else:
+        from loaders.wave.api import validate_package
+
+        if study or wave_id:
+            raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
+        package = validate_package(path, store())
     rows = package.counts()
     total = sum(rows.values())
     click.echo(f"{path}: valid — wave {package.wave_id} of study {package.study_id}, {total} rows in {len(rows)} files")
@@ -109,13 +120,21 @@ def validate(path):
 )
 @click.option("--study", help="For a .qdpx project: the study it belongs to.")
 @click.option("--wave", "wave_id", help="For a .qdpx project: the wave id to give it.")
+@click.option(
+    "--replace", is_flag=True, help="For a .qdpx project: replace the wave even when it was loaded from another file."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def load(path, cited_by, study, wave_id, fmt):
-    """Validate a wave package (folder or .zip), a .qdpx project or a reference list, then load it atomically."""
+def load(path, cited_by, study, wave_id, replace, fmt):
+    """Validate a wave package (folder or .zip), a .qdpx project or a reference list, then load it atomically.
+
+    Warnings (what was skipped or read in a particular way) are printed with their counts; the
+    command still succeeds. Nothing usable in the input is an error (exit 2)."""
     from loaders.dispatch import load_path
 
     with progress_bar() as on_progress:
-        report = load_path(store(), path, cited_by=cited_by, study=study, wave=wave_id, on_progress=on_progress)
+        report = load_path(
+            store(), path, cited_by=cited_by, study=study, wave=wave_id, on_progress=on_progress, replace=replace
+        )
     if fmt == "json":
         print_json(report.as_dict())
     else:

@@ -10,6 +10,7 @@ important (unknown elements, media sources, a project file not called project.qd
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
@@ -87,6 +88,7 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
     lookups = Lookups({u.guid: u.name for u in users}, {t.guid for t in themes}, variables)
     sources, pending = read_sources(ctx, sections["Sources"], lookups) if "Sources" in sections else ([], [])
     segments, reading = finish_segments(ctx, root.get("origin"), pending)
+    selections = sum(1 for _ in root.iter(f"{{{namespace}}}PlainTextSelection" if namespace else "PlainTextSelection"))
     cases = _cases(ctx, sections.get("Cases"), variables)
     notes = _notes(ctx, sections.get("Notes"), lookups.users)
     for name in NOT_IMPORTED:
@@ -107,7 +109,20 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
         notes=tuple(notes),
         warnings=ctx.warnings(),
         positions=reading if pending else None,
+        fingerprint=project_fingerprint(root),
+        selections=selections,
     )
+
+
+def project_fingerprint(root: Element) -> str | None:
+    """Twelve hex digits identifying the project across exports: its tool, creation time and creating
+    user (a tool's default name, "Untitled" or "qc project", identifies nothing); None when the
+    project gives no creation time (the archive's bytes are used instead)."""
+    created = root.get("creationDateTime")
+    if not created:
+        return None
+    basis = "|".join((root.get("origin") or "", created, norm_guid(root.get("creatingUserGUID") or "")))
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
 def _users(ctx: ParseContext, element: Element | None) -> list[User]:

@@ -121,4 +121,5 @@ class QdaProject:
     notes: tuple[Note, ...] = ()
     warnings: tuple[str, ...] = ()
     positions: str | None = None  # how the tool counted selection positions (loaders.qdpx.offsets)
-    fingerprint: str | None = None  # a short hash of what identifies the project (see loaders.qdpx.identity)
+    fingerprint: str | None = None  # a short hash of what identifies the project (loaders.qdpx.qde)
+    selections: int = 0  # <PlainTextSelection> elements in the project, read or skipped

@@ -1,8 +1,9 @@
 """Turn a `.qdpx` project into a wave-package folder that the generic wave loader can load.
 
-`kb load FILE.qdpx [--study S] [--wave W]` is: `qdpx_to_package(FILE, tmpdir, S, W)`, then load
-`tmpdir` as any wave package. Without a study or wave, both are named after the REFI-QDA
-project (its name made into a lower-case key).
+`kb load FILE.qdpx [--study S] [--wave W]` (loaders.qdpx.load) writes the project as a package
+in a temporary folder with `project_to_package`, then loads that folder as any wave package.
+`qdpx_to_package` does the same for a path, naming study and wave after the project when they
+are not given.
 """
 
 from __future__ import annotations
@@ -54,13 +55,14 @@ def _fieldwork_dates(project: QdaProject) -> dict[str, str]:
     return {"started": dates[0], "ended": dates[-1]} if dates else {}
 
 
-def manifest(project: QdaProject, study: str, wave: str) -> dict:
-    """The wave.yaml content for a package made from `project`."""
+def manifest(project: QdaProject, study: str, wave: str, study_meta: dict[str, str] | None = None) -> dict:
+    """The wave.yaml content for a package made from `project`; `study_meta` (title, description)
+    is that of a loaded study the project joins, kept as it is."""
     archive = project.file.split("/")[0]
     tool = f" from {project.origin}" if project.origin else ""
     return {
         "format": 1,
-        "study": {"id": study, "title": project.name},
+        "study": {"id": study, **(study_meta or {"title": project.name})},
         "wave": {
             "id": wave,
             "title": f"{project.name}: coded qualitative data (REFI-QDA import)",
@@ -93,6 +95,20 @@ def write_package(rows: PackageRows, manifest_content: dict, out_dir: str | Path
     return counts
 
 
+def project_to_package(
+    project: QdaProject,
+    out_dir: str | Path,
+    study: str,
+    wave: str,
+    settings: QdpxSettings | None = None,
+    study_meta: dict[str, str] | None = None,
+) -> PackageSummary:
+    """Write an already read project as a wave package folder; returns what was written."""
+    rows = project_to_rows(project, study, settings)
+    counts = write_package(rows, manifest(project, study, wave, study_meta), out_dir)
+    return PackageSummary(Path(out_dir), study, wave, counts, rows.warnings)
+
+
 def qdpx_to_package(
     qdpx_path: str | Path,
     out_dir: str | Path,
@@ -108,6 +124,4 @@ def qdpx_to_package(
     project = read_qdpx(qdpx_path, limits)
     study = study or key_from_name(project.name)
     wave = wave or key_from_name(project.name)
-    rows = project_to_rows(project, study, settings)
-    counts = write_package(rows, manifest(project, study, wave), out_dir)
-    return PackageSummary(Path(out_dir), study, wave, counts, rows.warnings)
+    return project_to_package(project, out_dir, study, wave, settings)
