@@ -248,6 +248,7 @@ def evidence_rows(project: QdaProject, study: str, settings: QdpxSettings, index
                     "kind": settings.evidence_kind,
                     "start": segment.start,
                     "end": segment.end,
+                    "document": segment.source_name,
                     "coder": segment.coder,
                     "coded_on": (segment.coded_at or "")[:10] or None,
                     "locator": segment.locator or where,

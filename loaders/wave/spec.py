@@ -278,6 +278,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
             _c("about", "refs", ref=("Initiative", "CommissioningModel")),
             _c("start", "int", doc="character offset in the source text"),
             _c("end", "int"),
+            _c("document", "str", doc="the source document the segment was coded in (kind `excerpt`)"),
             _c("coder", "str", doc="who coded the segment (kind `excerpt`)"),
             _c("coded_on", "date", doc="when it was coded (kind `excerpt`)"),
             _c("locator", "str", True, doc="document and section/table/box the evidence comes from"),

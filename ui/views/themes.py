@@ -4,6 +4,7 @@ Clicking a cell selects its theme and site; the two pickers under the matrix fol
 can also be used on their own. A national study has hundreds of themes and sites: the matrix then
 shows the cells with the most evidence (the query's `limit`), and choosing a theme narrows it to
 that theme and its subthemes. Queries: `theme_matrix`, `evidence_for_theme`, `cross_study_themes`.
+The "Coder agreement" tab compares the coders of a study's coded excerpts per code (kb.agreement).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from kb.agreement import COLUMNS, agreement, coded_spans
 from kb.queries import NamedQuery, get_query
 from ui import charts, data, downloads, forms, results
 
@@ -135,13 +137,42 @@ def show_framework() -> None:
         show_evidence(theme, site, subthemes)
 
 
+@st.cache_data(show_spinner="Comparing coders…", max_entries=32)
+def _agreement_rows(version: str, study: str) -> list[dict[str, Any]]:
+    return [item.as_row() for item in agreement(coded_spans(data.store(), study))]
+
+
+def show_agreement() -> None:
+    """Per code of one study: who coded it, their overlap, Krippendorff's alpha and Cohen's kappa."""
+    query = get_query("theme_matrix")
+    study = forms.param_widget(query, query.param("study"), "themes:agreement-study", st)
+    if not study:
+        st.info("Choose a study: agreement compares the coders of one study's coded excerpts.")
+        return
+    rows = _agreement_rows(data.data_version(), study)
+    if not rows:
+        st.info("This study has no coded excerpts that name their coder and document (a .qdpx project has them).")
+        return
+    if all(", " not in str(row["coders"]) for row in rows):
+        st.info("Each code of this study was coded by one coder only; agreement needs two or more.")
+    st.caption(
+        "Units are the characters anyone coded in the documents where the code was applied; a coder who coded "
+        "nothing in a document is missing there. Alpha is Krippendorff's (nominal); kappa is Cohen's, shown for two "
+        "coders. Empty means undefined (one coder, or no variation)."
+    )
+    meta = {"study": study, "computed": "kb.agreement"}
+    results.show_table(list(COLUMNS), rows, meta, key="themes:agreement-table", draw_graph=False)
+
+
 def render() -> None:
     st.title("Themes")
-    framework, across = st.tabs(["Framework matrix", "Across studies"])
+    framework, across, coders = st.tabs(["Framework matrix", "Across studies", "Coder agreement"])
     with framework:
         show_framework()
     with across:
         results.query_section("cross_study_themes", key="themes:across")
+    with coders:
+        show_agreement()
 
 
 render()
