@@ -1,4 +1,9 @@
-"""BibTeX reader, built on bibtexparser v2: its failed blocks become problems, the rest loads."""
+"""BibTeX reader, built on bibtexparser v2: its failed blocks become problems, the rest loads.
+
+Values are read as BibTeX reads them (loaders.citations.bibvalues): `#` concatenation, @string
+macros (an undefined one is a warning), month names; field names ignore letter case (`Author =`,
+as JabRef 2.x and Web of Science write them, is `author`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import logging
 
 import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.library import Library
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from kb.errors import Problem, shorten
+from loaders.citations.bibvalues import Macros
 from loaders.citations.model import Citation, Name, ReadResult
 from loaders.citations.text import find_doi, find_pmid, find_url, find_year, initials_of, squash, tidy
 
@@ -39,16 +46,17 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 def read_bibtex(text: str, source: str) -> ReadResult:
     """Read every entry of a BibTeX file; entries bibtexparser cannot parse are reported and skipped."""
-    library = bibtexparser.parse_string(
-        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    )
+    library = bibtexparser.parse_string(text, parse_stack=[])  # values as written; resolved below
+    macros = Macros()
+    for string in library.strings:
+        macros.define(string.key, string.value)
     citations: list[Citation] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            entry = block.ignore_error_block
+            entry = _resolve(block.ignore_error_block, macros, library, source, warnings)
             warnings.append(
                 Problem(source, f"entry key '{shorten(entry.key)}' is used twice; both entries were loaded", row=line)
             )
@@ -59,10 +67,34 @@ def read_bibtex(text: str, source: str) -> ReadResult:
                 Problem(source, f"BibTeX entry could not be parsed ({shorten(detail, 120)}); it was skipped", row=line)
             )
     for entry in library.entries:
-        _add(entry, source, citations, problems)
+        _add(_resolve(entry, macros, library, source, warnings), source, citations, problems)
     citations.sort(key=lambda c: c.line)
+    warnings.sort(key=lambda p: p.row or 0)
     problems.sort(key=lambda p: p.row or 0)
     return ReadResult(source, "bibtex", tuple(citations), tuple(problems), tuple(warnings))
+
+
+_NAMES = (middlewares.SeparateCoAuthors(), middlewares.SplitNameParts())
+
+
+def _resolve(entry: Entry, macros: Macros, library: Library, source: str, warnings: list[Problem]) -> Entry:
+    """The entry with lower-case field names, its values' text, and author lists split into names."""
+    before = len(macros.undefined)
+    for item in entry.fields:
+        item.key = item.key.lower()
+        item.value = macros.resolve(str(item.value))
+    for name in dict.fromkeys(macros.undefined[before:]):
+        warnings.append(
+            Problem(
+                source,
+                f"entry '{shorten(entry.key)}' uses the string macro '{shorten(name)}', which the file does not "
+                "define; its name was kept as the text",
+                row=entry.start_line + 1,
+            )
+        )
+    for middleware in _NAMES:
+        entry = middleware.transform_entry(entry, library)
+    return entry
 
 
 def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from kb.errors import Problem, shorten
 from loaders.citations.model import Citation, Name, ReadResult
@@ -144,10 +145,43 @@ def _name(person) -> Name | None:
     return Name(family, initials_of(str(person.get("given", ""))))
 
 
+_EDTF_YEAR = re.compile(r"^\s*(?:y|Y)?(-?\d{1,9})(?=$|[-/~?%uX\s]|\.\.)")
+
+
+def _part_year(value: object) -> int | None:
+    """A date-parts year: a number or a numeric string; CSL writes years BC as negative numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value != 0 else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"-?\d{1,9}", text) and int(text) != 0 else None
+
+
+def edtf_year(text: str) -> int | None:
+    """The first year of an EDTF or plain date: '2019-05/2019-06', '2019~', '-0044', '1950..1960', '2019-21'."""
+    text = text.strip()
+    start = text.split("/", 1)[0].split("..", 1)[0] or text.split("/", 1)[-1]
+    match = _EDTF_YEAR.match(start)
+    if match and "X" not in match.group(1):
+        year = int(match.group(1))
+        return year or None
+    return None
+
+
 def _year(issued) -> int | None:
+    """The year of a CSL date: `date-parts` (a range gives its first year; season and circa change no
+    year; negative years are BC), else `raw`/`literal` read as EDTF, else any year in the text."""
     if not isinstance(issued, dict):
-        return find_year(str(issued or ""))
+        text = str(issued or "")
+        return edtf_year(text) or find_year(text)
     parts = issued.get("date-parts")
-    if parts and parts[0] and str(parts[0][0]).isdigit():
-        return int(parts[0][0])
-    return find_year(str(issued.get("raw") or issued.get("literal") or ""))
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        year = _part_year(parts[0][0])
+        if year is not None:
+            return year
+    for key in ("raw", "literal", "edtf"):
+        text = str(issued.get(key) or "")
+        if text:
+            return edtf_year(text) or find_year(text)
+    return None

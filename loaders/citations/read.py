@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,13 +39,37 @@ def read_citations(path: str | Path, fmt: str | None = None) -> ReadResult:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such file; give the path of a reference list")
+    return read_citations_text(decode_reference_list(path.read_bytes(), str(path)), path.name, fmt)
+
+
+_ENCODING_HEADER = re.compile(rb"^%\s*Encoding:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+_JAVA_NAMES = {"utf8": "utf-8", "cp1252": "cp1252", "iso8859_1": "iso8859-1", "iso8859_15": "iso8859-15"}
+
+
+def decode_reference_list(data: bytes, name: str) -> str:
+    """The text of a reference list: UTF-8 (a byte-order mark is dropped), UTF-16 with its mark, or
+    the encoding a JabRef `% Encoding: NAME` header declares (JabRef writes Java's names: Cp1252, UTF8)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    header = _ENCODING_HEADER.search(data[:4096].lstrip(b"\xef\xbb\xbf"))
+    encoding = "utf-8-sig"
+    if header:
+        declared = header.group(1).decode("ascii")
+        encoding = _JAVA_NAMES.get(declared.lower(), declared)
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(
+                f"{name}: its '% Encoding: {shorten(declared)}' header names an encoding that is not known here; "
+                "save the file as UTF-8 and load it again"
+            ) from None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
+        said = f"declared {encoding}" if header else "UTF-8"
         raise UsageError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 and load it again"
+            f"{name}: not {said} text (byte {exc.start}); save the file as UTF-8 and load it again"
         ) from None
-    return read_citations_text(text, path.name, fmt)
 
 
 def read_citations_text(text: str, name: str, fmt: str | None = None) -> ReadResult:
@@ -53,6 +78,7 @@ def read_citations_text(text: str, name: str, fmt: str | None = None) -> ReadRes
     A NUL character refuses the whole file (ValidationError): no engine can store one, and a text
     reference list holds none unless it was saved in another encoding (UTF-16) or is not text.
     """
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ValidationError(

@@ -1,4 +1,12 @@
-"""RIS reader, built on rispy: the file is cut into records first so that one bad record cannot sink the rest."""
+"""RIS reader, built on rispy: the file is cut into records first so that one bad record cannot sink the rest.
+
+Exports differ in small ways, all read here: Scopus adds a byte-order mark, `DB  - Scopus` and
+`N1  - Export Date:`; Web of Science adds a mark, `AN  - WOS:...`, and indents the rest of a long
+value on following lines; EndNote writes further values of a tag (keywords) on unindented lines of
+their own. An indented line, or an unindented one after a tag that holds lists or text (keywords,
+abstract, notes, database), continues the tag before it; another line
+that is not `TAG  - value` is reported and ignored.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +39,8 @@ _KINDS = {
     "WEB": "web",
     "BLOG": "web",
 }
+# Tags whose value is one short item: an unindented line after one of them cannot be EndNote's next value.
+_SINGLE = ("TY", "TI", "T1", "PY", "Y1", "DA", "DO", "ID", "VL", "IS", "SP", "EP")
 _AUTHOR_KEYS = ("authors", "first_authors")
 _TITLE_KEYS = ("title", "primary_title", "short_title", "translated_title")
 _VENUE_KEYS = ("secondary_title", "journal_name", "alternate_title3", "alternate_title1", "publisher")
@@ -42,12 +52,7 @@ def read_ris(text: str, source: str) -> ReadResult:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for line, record, closed in _records(text):
-        warnings.extend(
-            Problem(source, "line is not a 'TAG  - value' line; it was ignored", row=line + offset)
-            for offset, content in enumerate(record)
-            if content.strip() and not _TAG.match(content)
-        )
-        record = [content for content in record if _TAG.match(content)]
+        record = _joined(record, line, source, warnings)
         if not closed:
             warnings.append(
                 Problem(source, "record has no closing 'ER  -' line; it was read to the end of the file", row=line)
@@ -68,6 +73,20 @@ def read_ris(text: str, source: str) -> ReadResult:
         else:
             citations.append(citation)
     return ReadResult(source, "ris", tuple(citations), tuple(problems), tuple(warnings))
+
+
+def _joined(record: list[str], first: int, source: str, warnings: list[Problem]) -> list[str]:
+    """Tag lines, each with its continuation lines appended: Web of Science indents the rest of a long
+    value (an abstract) on lines of its own, EndNote writes further keywords and ISSNs unindented."""
+    joined: list[str] = []
+    for offset, content in enumerate(record):
+        if _TAG.match(content):
+            joined.append(content)
+        elif content.strip() and joined and (content[:1].isspace() or joined[-1][:2] not in _SINGLE):
+            joined[-1] = f"{joined[-1]} {content.strip()}"
+        elif content.strip():
+            warnings.append(Problem(source, "line is not a 'TAG  - value' line; it was ignored", row=first + offset))
+    return joined
 
 
 def _records(text: str):
