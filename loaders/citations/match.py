@@ -15,7 +15,9 @@ score = 0.70 * title + 0.15 * year + 0.15 * authors, where
   initial; a family name alone counts half); 0.5 when either list is empty. Exports often give a
   wrong or single author, so authors weigh little.
 
-The same DOI or PMID scores 1; two different DOIs (or PMIDs) score 0 and never merge.
+The same DOI or PMID scores 1; two different DOIs (or PMIDs, or URLs) score 0 and never merge.
+An automatic merge also needs corroboration (`_corroborated`): titles equal after normalising, or
+else a shared author and known years; a similar or contained title alone goes to review.
 Pairs from REVIEW_THRESHOLD up to MERGE_THRESHOLD go to a person. The lowest score two identical
 titles can get (a short title, years apart, no common author) is 0.595, so every identical title
 is either merged or reviewed. With these weights an identical title in the same year merges even
@@ -83,12 +85,43 @@ def compare(a: Prepared, b: Prepared) -> Comparison:
         if va and vb:
             same = va == vb
             return Comparison(1.0 if same else 0.0, same, f"{'same' if same else 'different'} {label}")
+    if ca.url and cb.url and _url_key(ca.url) != _url_key(cb.url):
+        return Comparison(0.0, False, "different URLs")
     title = title_similarity(a, b)
     year, year_ok = _year_similarity(ca.year, cb.year)
     authors = _author_similarity(a, b)
     score = round(TITLE_WEIGHT * title + YEAR_WEIGHT * year + AUTHOR_WEIGHT * authors, 3)
     reason = f"title {title:.2f}, years {ca.year or '?'}/{cb.year or '?'}, authors {authors:.2f}"
-    return Comparison(score, year_ok, reason)
+    return Comparison(score, year_ok and _corroborated(a, b), reason)
+
+
+def _url_key(url: str) -> str:
+    """A URL compared without scheme, `www.`, letter case of the host or a trailing slash."""
+    bare = re.sub(r"^[a-z]+://(www\.)?", "", url.strip(), flags=re.IGNORECASE)
+    host, _, rest = bare.partition("/")
+    return f"{host.lower()}/{rest}".rstrip("/")
+
+
+_NOTICE = re.compile(
+    r"^(erratum|errata|corrigendum|correction|retraction|retracted|expression of concern|reply|response|comment)\b"
+)
+
+
+def _notice(prepared: Prepared) -> bool:
+    """Is the citation a notice about another work (an erratum, a correction, a reply)?"""
+    return bool(_NOTICE.match(" ".join(title_tokens(prepared.citation.title))))
+
+
+def _corroborated(a: Prepared, b: Prepared) -> bool:
+    """May a pair without a shared identifier merge by itself? Titles equal up to case, punctuation and
+    accents may (the year rule applies as well); a title that is only similar, or contained in the
+    other, needs a shared author and known years as well; anything weaker goes to review."""
+    if a.compact == b.compact:
+        return True
+    if _notice(a) != _notice(b):  # "Erratum: <title>" is a work of its own, by the same authors, that year
+        return False
+    known_years = a.citation.year is not None and b.citation.year is not None
+    return known_years and bool(a.families & b.families)
 
 
 def could_reach_review(a: Prepared, b: Prepared) -> bool:
