@@ -104,12 +104,14 @@ def test_the_default_project_name_does_not_make_the_ids(nvivo):
 
 MAXQDA_QDE = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="urn:QDA-XML:project:1.0"
- origin="MAXQDA 24 (Release 24.7.0)" name="2025-06-16_ICLS_Conf_Themes_ALL_just10" modifiedDateTime="2025-07-14T18:42:34Z">
+ origin="MAXQDA 24 (Release 24.7.0)" name="2025-06-16_ICLS_Conf_Themes_ALL_just10"
+ modifiedDateTime="2025-07-14T18:42:34Z">
  <Users><User guid="F3EA8DA1-BB99-411F-8ED4-011170237B6C" name="johnb"/></Users>
  <CodeBook><Codes>
   <Code color="#32bd59" guid="5C7AE230-096A-4F7E-A632-3BE263BB9156" name="Assessments" isCodable="true">
    <Description>A parent category.</Description>
-   <Code color="#32bd59" guid="088164C3-4BB6-4C84-8FCF-E550D479867D" name="ASSMNT - Affective Outcomes" isCodable="true"/>
+   <Code color="#32bd59" guid="088164C3-4BB6-4C84-8FCF-E550D479867D" name="ASSMNT - Affective Outcomes"
+    isCodable="true"/>
   </Code>
  </Codes></CodeBook>
  <Sources>
@@ -146,7 +148,8 @@ QC_QDE = """<Project xmlns="urn:QDA-XML:project:1.0" origin="qc 1.3.2" name="qc 
 <CodeBook><Codes><Code name="rq1_definition" guid="34653336-3766-3235-6466-363134396437" isCodable="true">
 <Code name="programming" guid="36636563-3863-6264-3638-303637613863" isCodable="true" /></Code></Codes></CodeBook>
 <Sources><TextSource plainTextPath="board_2017.txt" guid="33663939-3636-3632-3038-613431643463">
-<PlainTextSelection guid="a1" startPosition="4" endPosition="16"><Coding guid="c1" creatingUser="39633935-3331-3962-6632-373436373264">
+<PlainTextSelection guid="a1" startPosition="4" endPosition="16">
+<Coding guid="c1" creatingUser="39633935-3331-3962-6632-373436373264">
 <CodeRef targetGUID="36636563-3863-6264-3638-303637613863" /></Coding></PlainTextSelection></TextSource></Sources>
 </Project>"""
 
@@ -201,7 +204,8 @@ ATLAS_QDE = """<?xml version="1.0" encoding="utf-8"?>
  <Sources><VideoSource guid="241BA0AA-0000-0000-0000-000000000001" name="Christos vagias-2.MP4"
   path="relative:///DD148A4A-B28B-4BC0-90D8-3D1FB587C8E5.mov">
   <VideoSelection guid="241BA0AA-0000-0000-0000-000000000002" begin="2274" end="9000" name="2s">
-   <Coding guid="241BA0AA-0000-0000-0000-000000000003"><CodeRef targetGUID="11111111-2222-3333-4444-555555555555"/></Coding>
+   <Coding guid="241BA0AA-0000-0000-0000-000000000003">
+    <CodeRef targetGUID="11111111-2222-3333-4444-555555555555"/></Coding>
   </VideoSelection>
   <VideoSelection begin="21477" end="21477" name="21s"><Description>Hello Trying this out</Description></VideoSelection>
  </VideoSource></Sources>
