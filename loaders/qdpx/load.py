@@ -5,7 +5,7 @@ The project is read (loaders.qdpx.qde), turned into a wave package in a temporar
 a wave package is. What is particular to a project file happens here:
 
 - ids: without --study/--wave both are the project's name made into a key plus eight hex digits
-  of its fingerprint (tool, creation time, creating user; else the archive's bytes), so two
+  of its fingerprint (tool, creation time, creating user; else the project file's bytes), so two
   unrelated projects that carry a tool's default name ("Untitled", "qc project") never share a
   wave;
 - `--study EXISTING` attaches the project to a loaded study, keeping that study's title and
@@ -30,6 +30,7 @@ from typing import Any
 from kb.errors import Problem, UsageError, ValidationError, shorten
 from kb.schema import label
 from kb.store.base import Store, Writer
+from loaders.qdpx.archive import QdpxArchive
 from loaders.qdpx.qde import read_qdpx
 from loaders.qdpx.records import QdaProject
 from loaders.qdpx.wave import PackageSummary, key_from_name, project_to_package
@@ -50,7 +51,11 @@ class QdpxPlan:
 
 def derived_key(project: QdaProject, archive: Path) -> str:
     """`<name key>-<8 hex digits>`: the project's name as a key, made unique by its fingerprint."""
-    fingerprint = project.fingerprint or hashlib.sha256(archive.read_bytes()).hexdigest()
+    if project.fingerprint is None:  # no creation time: the project file's own bytes (zip times vary)
+        with QdpxArchive(archive) as opened:
+            fingerprint = hashlib.sha256(opened.read(opened.qde_member())).hexdigest()
+    else:
+        fingerprint = project.fingerprint
     return f"{key_from_name(project.name)}-{fingerprint[:8]}"
 
 

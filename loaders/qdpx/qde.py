@@ -117,7 +117,7 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
 def project_fingerprint(root: Element) -> str | None:
     """Twelve hex digits identifying the project across exports: its tool, creation time and creating
     user (a tool's default name, "Untitled" or "qc project", identifies nothing); None when the
-    project gives no creation time (the archive's bytes are used instead)."""
+    project gives no creation time (the project file's bytes are used instead)."""
     created = root.get("creationDateTime")
     if not created:
         return None

@@ -137,7 +137,7 @@ def test_maxqda_codebook_with_a_lower_case_sources_folder(tmp_path):
     assert project.themes[1].parent == "5c7ae230-096a-4f7e-a632-3be263bb9156"  # GUIDs compare in lower case
     assert [s.text for s in project.sources] == ["ICLS papers 3 to 10"]
     assert (project.segments, project.warnings) == ((), ())
-    # no creation date: the archive's bytes make the id unique
+    # no creation date: the project file's bytes make the id unique
     assert derived_key(project, path).startswith("2025-06-16-icls-conf-themes-all-just10-")
 
 
