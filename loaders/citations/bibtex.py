@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from bibtexparser.middlewares.names import NameParts
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from kb.errors import Problem, shorten
@@ -46,7 +47,7 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 def read_bibtex(text: str, source: str) -> ReadResult:
     """Read every entry of a BibTeX file; entries bibtexparser cannot parse are reported and skipped."""
-    library = bibtexparser.parse_string(text, parse_stack=[])  # values as written; resolved below
+    library = parse_string(text, parse_stack=[])  # values as written; resolved below
     macros = Macros()
     for string in library.strings:
         macros.define(string.key, string.value)
@@ -54,8 +55,8 @@ def read_bibtex(text: str, source: str) -> ReadResult:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for block in library.failed_blocks:
-        line = block.start_line + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
+        line = _line(block)
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
             entry = _resolve(block.ignore_error_block, macros, library, source, warnings)
             warnings.append(
                 Problem(source, f"entry key '{shorten(entry.key)}' is used twice; both entries were loaded", row=line)
@@ -89,12 +90,18 @@ def _resolve(entry: Entry, macros: Macros, library: Library, source: str, warnin
                 source,
                 f"entry '{shorten(entry.key)}' uses the string macro '{shorten(name)}', which the file does not "
                 "define; its name was kept as the text",
-                row=entry.start_line + 1,
+                row=_line(entry),
             )
         )
     for middleware in _NAMES:
-        entry = middleware.transform_entry(entry, library)
+        transformed = middleware.transform_entry(entry, library)
+        entry = transformed if isinstance(transformed, Entry) else entry
     return entry
+
+
+def _line(block: Block) -> int:
+    """The 1-based line a block starts on (bibtexparser counts from 0; 0 when it does not say)."""
+    return (block.start_line or 0) + 1
 
 
 def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:
@@ -105,13 +112,13 @@ def _add(entry: Entry, source: str, citations: list[Citation], problems: list[Pr
             Problem(
                 source,
                 f"entry '{shorten(entry.key)}' nests braces too deeply to read; it was skipped",
-                row=entry.start_line + 1,
+                row=_line(entry),
             )
         )
 
 
 def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: list[Problem]) -> None:
-    line = entry.start_line + 1
+    line = _line(entry)
     fields = {key.lower(): value for key, value in entry.items()}
     title = _plain(fields.get("title"))
     if not title:
@@ -126,7 +133,7 @@ def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: l
     authors, truncated = _names(fields.get("author") or [])
     citations.append(
         Citation(
-            raw=entry.raw,
+            raw=entry.raw or "",
             title=title,
             source=source,
             line=line,
@@ -143,14 +150,14 @@ def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: l
     )
 
 
-def _plain(value) -> str | None:
+def _plain(value: object) -> str | None:
     """A field value as plain text: LaTeX accents decoded, protective braces gone."""
     if value is None:
         return None
     return tidy(_LATEX.latex_to_text(str(value)))
 
 
-def _names(parts: list) -> tuple[tuple[Name, ...], bool]:
+def _names(parts: list[NameParts]) -> tuple[tuple[Name, ...], bool]:
     names: list[Name] = []
     truncated = False
     for part in parts:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from kb.errors import Problem, shorten
 from loaders.citations.model import Citation, Name, ReadResult
@@ -49,7 +51,7 @@ def read_csl_json(text: str, source: str) -> ReadResult:
     return ReadResult(source, "csl-json", tuple(citations), tuple(problems))
 
 
-def _items(text: str, source: str, problems: list[Problem]):
+def _items(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, str, object]]:
     """(line, raw text, decoded value) for each element of the top-level array."""
     position = _skip_space(text, 0)
     if text[position : position + 1] != "[":
@@ -107,7 +109,7 @@ def _line(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def _citation(item: dict, title: str, raw: str, source: str, line: int) -> Citation:
+def _citation(item: dict[str, Any], title: str, raw: str, source: str, line: int) -> Citation:
     venue = tidy(_text(item.get("container-title"))) or tidy(_text(item.get("publisher")))
     url = tidy(_text(item.get("URL")))
     return Citation(
@@ -126,7 +128,7 @@ def _citation(item: dict, title: str, raw: str, source: str, line: int) -> Citat
     )
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -134,7 +136,7 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _name(person) -> Name | None:
+def _name(person: object) -> Name | None:
     if not isinstance(person, dict):
         return None
     if person.get("literal"):
@@ -169,7 +171,7 @@ def edtf_year(text: str) -> int | None:
     return None
 
 
-def _year(issued) -> int | None:
+def _year(issued: object) -> int | None:
     """The year of a CSL date: `date-parts` (a range gives its first year; season and circa change no
     year; negative years are BC), else `raw`/`literal` read as EDTF, else any year in the text."""
     if not isinstance(issued, dict):

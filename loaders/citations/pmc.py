@@ -11,6 +11,7 @@ should be, unless it reads as an author list.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from kb.errors import Problem
 from loaders.citations.model import Citation, Name, ReadResult
@@ -41,7 +42,7 @@ def read_pmc(text: str, source: str) -> ReadResult:
     return ReadResult(source, "pmc", tuple(citations), tuple(problems), tuple(numbering.warnings))
 
 
-def _entries(text: str):
+def _entries(text: str) -> Iterator[tuple[int, int, list[str], str]]:
     """(line of the number, number, [authors line, further lines], raw text) for each reference."""
     lines = text.splitlines()
     start = next((i + 1 for i, line in enumerate(lines) if line.strip() == "==== Refs"), 0)

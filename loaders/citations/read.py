@@ -102,7 +102,7 @@ def _without_overlong_identifiers(result: ReadResult) -> ReadResult:
     with a warning, so that it cannot reach an index."""
     citations, warnings = [], list(result.warnings)
     for citation in result.citations:
-        overlong = {field: None for field in ("doi", "pmid") if len(getattr(citation, field) or "") > MAX_ID_LENGTH}
+        overlong = [field for field in ("doi", "pmid") if len(getattr(citation, field) or "") > MAX_ID_LENGTH]
         for field in overlong:
             warnings.append(
                 Problem(
@@ -112,7 +112,13 @@ def _without_overlong_identifiers(result: ReadResult) -> ReadResult:
                     row=citation.line,
                 )
             )
-        citations.append(replace(citation, **overlong) if overlong else citation)
+        citations.append(
+            replace(
+                citation,
+                doi=None if "doi" in overlong else citation.doi,
+                pmid=None if "pmid" in overlong else citation.pmid,
+            )
+        )
     return replace(result, citations=tuple(citations), warnings=tuple(warnings))
 
 

@@ -123,9 +123,10 @@ def _nodes(refs: Iterable[CitedRef]) -> dict[str, list[CitedRef]]:
     return dict(nodes)
 
 
-def _compare_nodes(
-    nodes: dict[str, list[CitedRef]],
-) -> dict[tuple[str, str], tuple[Comparison, tuple[CitedRef, CitedRef]]]:
+_Best = tuple[Comparison, tuple[CitedRef, CitedRef]]  # a pair's best comparison and the citations that gave it
+
+
+def _compare_nodes(nodes: dict[str, list[CitedRef]]) -> dict[tuple[str, str], _Best]:
     """The best comparison of every candidate pair of nodes, with the two citations that gave it."""
     prepared = {
         node: sorted({ref.citation: Prepared.of(ref.citation) for ref in refs}.items(), key=lambda kv: _order(kv[0]))
@@ -135,7 +136,7 @@ def _compare_nodes(
     first_ref = {
         node: {ref.citation: ref for ref in sorted(refs, key=_ref_order, reverse=True)} for node, refs in nodes.items()
     }
-    best: dict[tuple[str, str], tuple[Comparison, tuple[CitedRef, CitedRef]]] = {}
+    best: dict[tuple[str, str], _Best] = {}
     for a, b in _candidate_pairs(prepared):
         for ca, pa in prepared[a]:
             for cb, pb in prepared[b]:
@@ -185,15 +186,15 @@ def _different_dois(a: Citation, b: Citation) -> bool:
     return bool(a.doi and b.doi and a.doi != b.doi)
 
 
-def _order(citation: Citation) -> tuple:
+def _order(citation: Citation) -> tuple[str, int, str, str]:
     return (citation.source, citation.line, citation.raw, citation.title)
 
 
-def _ref_order(ref: CitedRef) -> tuple:
+def _ref_order(ref: CitedRef) -> tuple[tuple[str, int, str, str], str]:
     return (_order(ref.citation), ref.publication)
 
 
-def _possibly_same(comparisons, clusters: _Clusters) -> tuple[PossiblySame, ...]:
+def _possibly_same(comparisons: dict[tuple[str, str], _Best], clusters: _Clusters) -> tuple[PossiblySame, ...]:
     """Review pairs between works: the best-scoring pair of citations for each pair of works."""
     best: dict[tuple[str, str], PossiblySame] = {}
     for (a, b), (comparison, evidence) in sorted(comparisons.items()):
@@ -202,7 +203,7 @@ def _possibly_same(comparisons, clusters: _Clusters) -> tuple[PossiblySame, ...]
         wa, wb = clusters.work_of(a), clusters.work_of(b)
         if wa == wb or clusters.decided_apart(wa, wb):
             continue
-        key = tuple(sorted((wa, wb)))
+        key = (wa, wb) if wa < wb else (wb, wa)
         if wa > wb:
             evidence = (evidence[1], evidence[0])
         if key not in best or comparison.score > best[key].score:

@@ -11,6 +11,8 @@ that is not `TAG  - value` is reported and ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import rispy
 
@@ -89,7 +91,7 @@ def _joined(record: list[str], first: int, source: str, warnings: list[Problem])
     return joined
 
 
-def _records(text: str):
+def _records(text: str) -> Iterator[tuple[int, list[str], bool]]:
     """(first line number, lines, closed by ER?) for each record; blank lines between records are skipped."""
     record: list[str] = []
     start = 0
@@ -107,7 +109,7 @@ def _records(text: str):
         yield start, record, False
 
 
-def _citation(parsed: dict, raw: str, source: str, line: int) -> Citation | None:
+def _citation(parsed: dict[str, Any], raw: str, source: str, line: int) -> Citation | None:
     title = next((tidy(parsed[key]) for key in _TITLE_KEYS if parsed.get(key)), None)
     if not title:
         return None
@@ -138,7 +140,7 @@ def _name(text: str) -> Name | None:
     return name_family_first(text)
 
 
-def _pmid(parsed: dict) -> str | None:
+def _pmid(parsed: dict[str, Any]) -> str | None:
     accession = str(parsed.get("accession_number") or "")
     database = str(parsed.get("name_of_database") or "")
     if accession.isdigit() and "pubmed" in database.lower():

@@ -10,6 +10,7 @@ own title and abstract) are not references and are skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from kb.errors import Problem
 from loaders.citations.model import Citation, Name, ReadResult
@@ -31,7 +32,10 @@ def read_search_export(text: str, source: str) -> ReadResult:
     problems: list[Problem] = []
     for line, number, raw in _entries(text):
         n = numbering.take(number, line)
-        entry = _START.match(" ".join(raw.split("\n")).strip()).group(2)
+        start = _START.match(" ".join(raw.split("\n")).strip())
+        if start is None:  # _entries yields only lines that open an entry
+            continue
+        entry = start.group(2)
         parts = _GAP.split(entry.strip(), maxsplit=1)
         single = _SINGLE_AUTHOR.match(entry.strip())
         if len(parts) < 2 and not single:
@@ -39,7 +43,7 @@ def read_search_export(text: str, source: str) -> ReadResult:
                 Problem(source, f"reference [{n}] does not start with an author's name; it was skipped", row=line)
             )
             continue
-        authors_text, rest = parts if len(parts) == 2 else single.groups()
+        authors_text, rest = parts if len(parts) == 2 or single is None else single.groups()
         body = squash(entry)
         title, year, venue = _title_year_venue(squash(rest))
         if not title:
@@ -68,7 +72,7 @@ def read_search_export(text: str, source: str) -> ReadResult:
     return ReadResult(source, "search-export", tuple(citations), tuple(problems), tuple(numbering.warnings))
 
 
-def _entries(text: str):
+def _entries(text: str) -> Iterator[tuple[int, int, str]]:
     """(line, number, raw text) per entry; a non-blank line that is not a new entry continues the last one."""
     current: list[str] = []
     first_line = number = 0

@@ -74,7 +74,7 @@ def find_year(text: str) -> int | None:
 
 def initials_of(given: str) -> str:
     """Initials from given names in any common spelling: "Judith A." / "J.-L." / "FAJ" -> "JA" / "JL" / "FAJ"."""
-    letters = []
+    letters: list[str] = []
     for token in re.split(r"[\s.\-‐]+", given.strip()):
         if not token:
             continue

@@ -10,6 +10,8 @@ a person ("Department of Health.") is an organisation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import cast
 
 from kb.errors import Problem
 from loaders.citations.model import Citation, Name, ReadResult
@@ -46,7 +48,10 @@ def read_vancouver(text: str, source: str) -> ReadResult:
     problems: list[Problem] = []
     for line, number, raw in _entries(text):
         n = numbering.take(number, line)
-        body = squash(_START.match(raw.split("\n", 1)[0].strip()).group(3) + " " + " ".join(raw.split("\n")[1:]))
+        start = _START.match(raw.split("\n", 1)[0].strip())
+        if start is None:  # _entries yields only lines that open an entry
+            continue
+        body = squash(start.group(3) + " " + " ".join(raw.split("\n")[1:]))
         authors, truncated, rest = split_authors(body)
         title, tail = _split_title(rest)
         if not title:
@@ -56,13 +61,13 @@ def read_vancouver(text: str, source: str) -> ReadResult:
     return ReadResult(source, "vancouver", tuple(citations), tuple(problems), tuple(numbering.warnings))
 
 
-def _entries(text: str):
+def _entries(text: str) -> Iterator[tuple[int, int | None, str]]:
     """(line, number or None, raw text) for each entry of the reference section."""
     lines = text.splitlines()
     heading = [i for i, line in enumerate(lines) if line.strip().lower() == "references"]
     start = heading[-1] + 1 if heading else 0
     current: list[str] = []
-    first_line, number = 0, None
+    first_line, number = 0, cast(int | None, None)
     for index in range(start, len(lines)):
         match = _START.match(lines[index].strip())
         if match:
@@ -93,7 +98,8 @@ def split_authors(body: str) -> tuple[tuple[Name, ...], bool, str]:
         if comma and comma.end() > position:
             position = comma.end()
             continue
-        return tuple(names), False, body[_AUTHORS_END.match(body, position).end() :]
+        end = _AUTHORS_END.match(body, position)  # matches the empty string at least
+        return tuple(names), False, body[end.end() if end else position :]
     if names:
         return tuple(names), False, body[position:]
     organisation, _, rest = body.partition(". ")
@@ -121,7 +127,17 @@ def _container(tail: str) -> str | None:
     return tidy(text[: cut.start()] if cut else text)
 
 
-def _citation(n, raw, body, title, tail, authors, truncated, source, line) -> Citation:
+def _citation(
+    n: int,
+    raw: str,
+    body: str,
+    title: str,
+    tail: str,
+    authors: tuple[Name, ...],
+    truncated: bool,
+    source: str,
+    line: int,
+) -> Citation:
     container = _container(tail) if tail.startswith("In:") else None
     plain_tail = without_identifiers(tail)
     year = _YEAR.search(plain_tail)

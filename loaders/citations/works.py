@@ -89,7 +89,9 @@ def representative(refs: list[CitedRef]) -> CitedRef:
     )
 
 
-def build_works(groups: list[list[str]], nodes: dict[str, list[CitedRef]]):
+def build_works(
+    groups: list[list[str]], nodes: dict[str, list[CitedRef]]
+) -> tuple[tuple[Work, ...], tuple[WorkAuthor, ...], tuple[CitationEdge, ...], tuple[Authorship, ...]]:
     """(works, authors, citation edges, authorship) for clusters of node ids."""
     works: list[Work] = []
     edges: list[CitationEdge] = []

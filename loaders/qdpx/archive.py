@@ -92,6 +92,7 @@ class QdpxArchive:
 
     def __init__(self, path: str | Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, name: str | None = None):
         """Open `path`, or the archive's bytes (as a wave package holds it) named `name` in messages."""
+        source: io.BytesIO | Path
         if isinstance(path, bytes):
             self.name, source = name or "project.qdpx", io.BytesIO(path)
         else:
@@ -124,7 +125,7 @@ class QdpxArchive:
     def __enter__(self) -> QdpxArchive:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:

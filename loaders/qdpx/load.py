@@ -34,6 +34,7 @@ from loaders.qdpx.archive import QdpxArchive
 from loaders.qdpx.qde import read_qdpx
 from loaders.qdpx.records import QdaProject
 from loaders.qdpx.wave import PackageSummary, key_from_name, project_to_package
+from loaders.wave.records import ValidatedPackage
 
 Progress = Callable[[int, int, str], None]
 _MANIFEST = "wave.yaml"
@@ -133,7 +134,9 @@ def _package(plan: QdpxPlan, folder: Path) -> PackageSummary:
     return project_to_package(plan.project, folder, plan.study, plan.wave, study_meta=plan.study_meta)
 
 
-def validate_qdpx(path: str | Path, store: Store | None = None, study: str | None = None, wave: str | None = None):
+def validate_qdpx(
+    path: str | Path, store: Store | None = None, study: str | None = None, wave: str | None = None
+) -> tuple[ValidatedPackage, PackageSummary]:
     """The project checked as `kb load` would read it (against the store when given); nothing is written.
 
     Returns (ValidatedPackage, PackageSummary); raises ValidationError with every problem.

@@ -9,6 +9,7 @@ the case mapping's templates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kb.errors import Problem, ValidationError, shorten
@@ -202,7 +203,7 @@ def _index_cases(project: QdaProject, study: str, mapping: CaseMapping, problems
     return index
 
 
-def _covering(project: QdaProject, segment: Segment, guids: dict[str, object]) -> list[str]:
+def _covering(project: QdaProject, segment: Segment, guids: Mapping[str, object]) -> list[str]:
     """GUIDs of the cases (among `guids`) that cover a segment: by selection first, else by source."""
     exact = [c.guid for c in project.cases if c.guid in guids and segment.guid in c.selections]
     return exact or [c.guid for c in project.cases if c.guid in guids and segment.source in c.sources]
@@ -218,8 +219,8 @@ def _attribution(
         return person, site, segment.speaker_role, False
     persons = {index.people[g] for g in _covering(project, segment, index.people)}
     if len(persons) == 1:
-        person = persons.pop()
-        return person.id, person.site, person.role, False
+        speaker = persons.pop()
+        return speaker.id, speaker.site, speaker.role, False
     site_ids = {index.case_sites[g] for g in _covering(project, segment, index.case_sites)}
     return None, (site_ids.pop() if len(site_ids) == 1 else None), None, len(persons) > 1
 

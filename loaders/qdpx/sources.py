@@ -78,23 +78,24 @@ def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | Non
     if inline is not None:
         return inline, None
     path = element.get("plainTextPath")
+    archive = ctx.archive
     if not path:
         return None, None
-    member = ctx.archive.resolve(path) if ctx.archive is not None else None
-    if member is None and ctx.archive is not None and not path.startswith(INTERNAL_SCHEME):
-        member = ctx.archive.resolve(f"{INTERNAL_SCHEME}{PurePosixPath(path.replace(chr(92), '/')).name}")
+    member = archive.resolve(path) if archive is not None else None
+    if member is None and archive is not None and not path.startswith(INTERNAL_SCHEME):
+        member = archive.resolve(f"{INTERNAL_SCHEME}{PurePosixPath(path.replace(chr(92), '/')).name}")
         if member is not None:
             ctx.tally(OUTSIDE_READ, shorten(repr(path)))
-    if member is None:
+    if member is None or archive is None:
         missing = MEMBER_MISSING if path.startswith(INTERNAL_SCHEME) else OUTSIDE_MISSING
         ctx.tally(missing, f"{what} at {shorten(repr(path))}")
         return None, None
     try:
-        return ctx.archive.read(member).decode("utf-8-sig"), member
+        return archive.read(member).decode("utf-8-sig"), member
     except UnicodeDecodeError as exc:
         ctx.problems.append(
             Problem(
-                f"{ctx.archive.name}/{shorten(member)}",
+                f"{archive.name}/{shorten(member)}",
                 (f"is not UTF-8 text (byte {exc.start}); REFI-QDA plain-text sources must be UTF-8"),
             )
         )

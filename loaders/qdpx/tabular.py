@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from kb.errors import Problem, ValidationError, shorten
@@ -81,7 +82,10 @@ def _read_table(
     return rows
 
 
-def _reporter(problems: list[Problem], file: str, row: int):
+Reporter = Callable[[str, str], None]
+
+
+def _reporter(problems: list[Problem], file: str, row: int) -> Reporter:
     """A function that records a problem at (file, row, column)."""
 
     def report(column: str, message: str) -> None:
@@ -148,7 +152,7 @@ def _check_cycles(file: str, themes: dict[str, Theme], numbers: dict[str, int], 
             current = themes[current].parent
 
 
-def _offsets(row: dict[str, str], here) -> tuple[int | None, int | None]:
+def _offsets(row: dict[str, str], here: Reporter) -> tuple[int | None, int | None]:
     values = []
     for column in ("start", "end"):
         raw = row.get(column, "")
@@ -160,7 +164,7 @@ def _offsets(row: dict[str, str], here) -> tuple[int | None, int | None]:
     if (start is None) != (end is None):
         here("end" if end is None else "start", "give both start and end, or neither")
         return None, None
-    if start is not None and start > end:
+    if start is not None and end is not None and start > end:
         here("end", f"end {end} is before start {start}")
         return None, None
     return start, end
@@ -186,7 +190,7 @@ def _segment(
     if len(problems) > before:
         return None
     text = row["text"]
-    if start is not None and end - start != len(text):
+    if start is not None and end is not None and end - start != len(text):
         warnings.append(f"{file} row {number}: start-end spans {end - start} characters but text has {len(text)}")
     return Segment(
         guid=row["segment_id"],

@@ -45,7 +45,8 @@ def read_value(
     ctx: ParseContext, element: Element, names: dict[str, str], owner: str
 ) -> tuple[str, VariableValue] | None:
     """(variable name, typed value) of one <VariableValue>; None (and a problem or warning) if unusable."""
-    ref, value, kind = None, None, None
+    ref: str | None = None
+    value, kind = "", None
     for local, child in ctx.children(element, ("VariableRef",) + VALUE_ELEMENTS):
         if local == "VariableRef":
             ref = norm_guid(child.get("targetGUID") or "")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -55,7 +57,7 @@ def _fieldwork_dates(project: QdaProject) -> dict[str, str]:
     return {"started": dates[0], "ended": dates[-1]} if dates else {}
 
 
-def manifest(project: QdaProject, study: str, wave: str, study_meta: dict[str, str] | None = None) -> dict:
+def manifest(project: QdaProject, study: str, wave: str, study_meta: dict[str, str] | None = None) -> dict[str, Any]:
     """The wave.yaml content for a package made from `project`; `study_meta` (title, description)
     is that of a loaded study the project joins, kept as it is."""
     archive = project.file.split("/")[0]
@@ -73,14 +75,14 @@ def manifest(project: QdaProject, study: str, wave: str, study_meta: dict[str, s
     }
 
 
-def _write_csv(path: Path, columns: list[str], rows) -> None:
+def _write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
 
 
-def write_package(rows: PackageRows, manifest_content: dict, out_dir: str | Path) -> dict[str, int]:
+def write_package(rows: PackageRows, manifest_content: dict[str, Any], out_dir: str | Path) -> dict[str, int]:
     """Write wave.yaml and one CSV per file that has rows into `out_dir` (created; must be empty)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):

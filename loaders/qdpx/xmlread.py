@@ -176,8 +176,8 @@ class ParseContext:
         """An attribute read as a whole number; anything else is a problem (None)."""
         value = element.get(name)
         try:
-            return int(value)
-        except (TypeError, ValueError):
+            return int(value or "")
+        except ValueError:
             self.problem(f"{what} has {name}={shorten(repr(value))}; expected a whole number of characters")
             return None
 
