@@ -62,9 +62,22 @@ in the coded data refuses the whole package. The converted files count in the so
   project's own words instead.
 - Converted rows may refer to entities of the package's own CSV files or of the waves it
   requires; ids they define must not repeat ids of those files.
-- `kb load FILE.qdpx [--study S] [--wave W]` loads a project as a wave of its own; with neither
-  option, the study and the wave are both named after the project (`Board interviews 2011` →
-  `board-interviews-2011`), and the wave's `started`/`ended` are the first and last coding dates.
+- `kb load FILE.qdpx [--study S] [--wave W] [--replace]` loads a project as a wave of its own,
+  and `kb validate FILE.qdpx` checks it exactly as `kb load` would read it, writing nothing.
+  Without options the study and the wave are both the project's name as a key followed by eight
+  hex digits of its fingerprint (`Board interviews 2011` → `board-interviews-2011-3fa2c1d0`): the
+  fingerprint is made of the producing tool, the project's creation time and its creating user
+  (the project file's bytes when it gives no creation time), so two unrelated projects that carry
+  a tool's default name (NVivo's "Untitled", "qc project") never share ids, and a re-export of the
+  same project keeps them. `--study` attaches the project to a loaded study, keeping that study's
+  title and description. A project never replaces a wave loaded from another file unless
+  `--replace` is given; the message names both files. The wave's `started`/`ended` are the first
+  and last coding dates.
+- The reader's warnings are printed with their counts (`158 coded selections skipped: their
+  sources are not in the archive`) and listed under `warnings` by `--format json`; the command
+  succeeds. A project with nothing usable (no codes, or coded selections none of which could be
+  read) is refused (exit 2) with the reasons. Problems are worded for the project and its options
+  (`--wave`, `--study`), not for a wave.yaml its user never wrote.
 
 ### The `qdpx:` section of wave.yaml
 
@@ -103,6 +116,39 @@ _QDPX_ROWS = (
 )
 _QDPX_TABLE = "\n".join(f"| {element} | {becomes} |" for element, becomes in _QDPX_ROWS)
 
+# Each tool's quirks as its real exports show them (tests/conformance), and how they are read.
+_TOOLS = (
+    (
+        "NVivo for Windows / Mac (`NVivo for Windows 12.6`, `NVivo for Mac 15.0.0`)",
+        "positions in UTF-16 code units; text files with a byte-order mark and `\\r\\n`; default project "
+        "name `Untitled`; a `.docx` beside each `.txt`",
+        "UTF-16 positions; the `.docx` is not read",
+    ),
+    (
+        "ATLAS.ti (`ATLAS.ti 9`, `ATLAS.ti 26.1.2`)",
+        "project file named after the project (`Trial.qde`); fresh GUIDs on every export; media kept "
+        "outside the archive (`relative:///…`); memos as selection descriptions",
+        "the one `.qde` is the project (warning); study and wave ids from the creation time",
+    ),
+    (
+        "MAXQDA (`MAXQDA 24 (Release 24.7.0)`)",
+        "lower-case `sources/` folder; upper-case GUIDs; no creation time; `<Sets>` of documents",
+        "folder and GUIDs case-blind; ids from the project file's bytes; `<Sets>` reported",
+    ),
+    (
+        "QualCoder (`Qualcoder-1.4`, `QualCoder 3.x`)",
+        "positions in code points (Python string indices); sources may point outside the archive",
+        "code-point positions; outside sources skipped and counted",
+    ),
+    (
+        "qc (`qc 1.3.2`)",
+        "positions in code points; `plainTextPath` a bare file name while the file is in `sources/`; "
+        "default project name `qc project`",
+        "the file is read from `sources/` (warning)",
+    ),
+)
+_TOOLS_TABLE = "\n".join(f"| {tool} | {quirks} | {handling} |" for tool, quirks, handling in _TOOLS)
+
 
 def _qdpx_section() -> str:
     limits = DEFAULT_LIMITS
@@ -115,9 +161,17 @@ and a `Sources/` folder.
 | --- | --- |
 {_QDPX_TABLE}
 
-- Offsets count characters (Unicode code points) of the plain text, as REFI-QDA defines them. The
-  text is inline (`<PlainTextContent>`) or a UTF-8 file named by `plainTextPath="internal://NAME"`
-  and read from `Sources/NAME`; a byte-order mark at the start of the file is not counted.
+- The text is inline (`<PlainTextContent>`) or a UTF-8 file named by `plainTextPath="internal://NAME"`
+  and read from `Sources/NAME` (the folder's letter case does not matter); a byte-order mark at the
+  start of the file is not counted and line breaks are kept as written. A path that is not
+  `internal://` points outside the archive: when `Sources/` holds a file of that name it is read
+  from there, with a warning; otherwise the source and its coded selections are skipped and counted.
+- Positions count as the producing tool (the project's `origin`) counts them, and are stored as
+  code points: `text` is always exactly `source[start:end]`, never trimmed. Tools disagree only
+  after a character outside the Basic Multilingual Plane (an emoji), which is one code point but
+  two UTF-16 code units. For a tool not listed below, the reading that puts more selection ends on
+  word boundaries is used, with a warning naming it; when no source holds such a character both
+  readings agree and nothing is said. The locator keeps the tool's own positions when they differ.
 - A PDF source is read through its text representation; pictures, audio and video are skipped
   with a warning. `<Links>`, `<Sets>` and `<Graphs>` have no place in the knowledge base and are
   reported as not imported.
@@ -135,6 +189,14 @@ book, or a variable value does not match its type (`Integer`, `Float`, `Boolean`
 It **warns** and goes on (the load report lists the warnings) for unknown elements (vendor
 extensions), a project file not called `project.qde`, a source whose text is not in the archive,
 selections without codes, codings of whole documents, and media sources.
+
+### What each tool writes, and how it is read
+
+| tool (`origin`) | what its exports do | read as |
+| --- | --- | --- |
+{_TOOLS_TABLE}
+
+tests/conformance/SOURCES.md lists the real exports these rules were checked on.
 """
 
 
