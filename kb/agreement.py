@@ -1,5 +1,6 @@
 """Inter-coder agreement per code, as NVivo's coding comparison and ATLAS.ti's inter-coder agreement report it.
 
+    coded_studies(store) -> [study id]              the studies whose excerpts name coder and document
     coded_spans(store, study) -> [CodedSpan]        the study's coded excerpts with coder and offsets
     agreement(spans) -> [CodeAgreement]             per code: coders, characters, overlap, alpha, kappa
 
@@ -86,6 +87,16 @@ def coded_spans(store: Store, study: str) -> list[CodedSpan]:
         CodedSpan(r["document"], int(r["start"]), int(r["end"]), r["coder"], r["code"], r["name"] or r["code"])
         for r in rows
     ]
+
+
+def coded_studies(store: Store) -> list[str]:
+    """The studies that have coded excerpts naming their coder and document, by id."""
+    cypher = (
+        f"MATCH (s:{label('Study')})-[h:{rel_type('HAS_WAVE')}]->(w:{label('Wave')}) "
+        f"MATCH (e:{label('Evidence')}) WHERE w.id IN e.waves AND e.document IS NOT NULL AND e.coder IS NOT NULL "
+        "RETURN DISTINCT s.id AS study ORDER BY study"
+    )
+    return [str(row["study"]) for row in store.read(cypher).rows]
 
 
 def _pieces(spans: Iterable[CodedSpan]) -> list[tuple[int, int]]:

@@ -319,3 +319,38 @@ def test_every_page_renders_on_an_empty_knowledge_base(empty_dir, monkeypatch, p
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def test_themes_coder_agreement_reports_each_code(tmp_path, monkeypatch):
+    from qdpx_builder import ProjectBuilder
+
+    from loaders.qdpx.load import load_qdpx
+
+    # the hand-worked example of tests/test_agreement.py: alpha 5/24 and kappa 1/6 for X
+    p = ProjectBuilder("Agreement", origin="QualCoder 3.5")
+    a, b = p.user("A"), p.user("B")
+    x, y = p.code("X"), p.code("Y")
+    source = p.text_source("doc", "abcdefghij", as_file=True)
+    p.selection(source, 0, 6, [x], user=a)
+    p.selection(source, 2, 8, [x], user=b)
+    p.selection(source, 8, 10, [y], user=b)
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "kb"))
+    monkeypatch.setenv("KB_URI", "embedded")
+    monkeypatch.delenv("KB_UI_PASSWORD", raising=False)
+    try:
+        with open_store(load_config(data_dir=tmp_path / "kb", env={})) as store:
+            load_qdpx(store, p.write(tmp_path / "agreement.qdpx"), study="agree")
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = open_page("views/themes.py")
+        at.selectbox(key="themes:agreement-study").set_value("agree").run()
+        assert not at.exception
+        table = frame_with(at, "kappa")
+        assert list(table["name"]) == ["X", "Y"]
+        assert list(table["overlap"]) == [4, 0]
+        assert table["alpha"][0] == pytest.approx(round(5 / 24, 4))
+        assert table["kappa"][0] == pytest.approx(round(1 / 6, 4))
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        engine.stop(tmp_path / "kb")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kb.agreement import COLUMNS, agreement, coded_spans
+from kb.agreement import COLUMNS, agreement, coded_spans, coded_studies
 from kb.queries import NamedQuery, get_query
 from ui import charts, data, downloads, forms, results
 
@@ -142,17 +142,22 @@ def _agreement_rows(version: str, study: str) -> list[dict[str, Any]]:
     return [item.as_row() for item in agreement(coded_spans(data.store(), study))]
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _coded_studies(version: str) -> list[str]:
+    return coded_studies(data.store())
+
+
 def show_agreement() -> None:
     """Per code of one study: who coded it, their overlap, Krippendorff's alpha and Cohen's kappa."""
-    query = get_query("theme_matrix")
-    study = forms.param_widget(query, query.param("study"), "themes:agreement-study", st)
-    if not study:
-        st.info("Choose a study: agreement compares the coders of one study's coded excerpts.")
+    studies = _coded_studies(data.data_version())
+    if not studies:
+        st.info(
+            "No study has coded excerpts that name their coder and document; a .qdpx project loaded with "
+            "`kb load` has them."
+        )
         return
+    study = st.selectbox("Study", studies, key="themes:agreement-study")
     rows = _agreement_rows(data.data_version(), study)
-    if not rows:
-        st.info("This study has no coded excerpts that name their coder and document (a .qdpx project has them).")
-        return
     if all(", " not in str(row["coders"]) for row in rows):
         st.info("Each code of this study was coded by one coder only; agreement needs two or more.")
     st.caption(
