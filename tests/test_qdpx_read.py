@@ -275,3 +275,43 @@ def test_a_bare_project_file_can_be_read(tmp_path):
     project = read_qde(path)
     assert [(s.text, s.source_name) for s in project.segments] == [("in March", "Notes")]
     assert project.file == "loose.qde"
+
+
+def _emoji_project(tmp_path, origin, utf16):
+    """Three selections after an emoji, written as code points or as UTF-16 units."""
+    text = "Tweet 😀 the board decided. Then 😀😀 the practices followed. Done."
+    p = ProjectBuilder(origin=origin)
+    code = p.code("Theme")
+    source = p.text_source("Feed", text, as_file=True)
+    words = ("the board decided", "the practices followed", "Done")
+    for words_ in words:
+        start = text.index(words_)
+        end = start + len(words_)
+        if utf16:
+            start, end = (len(text[:i].encode("utf-16-le")) // 2 for i in (start, end))
+        p.selection(source, start, end, [code])
+    return read_qdpx(p.write(tmp_path / "feed.qdpx")), words
+
+
+def test_an_unknown_tools_utf16_positions_are_recognised_by_word_boundaries(tmp_path):
+    project, words = _emoji_project(tmp_path, "MAXQDA 24 (Release 24.7.0)", utf16=True)
+    assert tuple(s.text for s in project.segments) == words
+    assert project.positions == "UTF-16 code units"
+    # read as code points the selections would be "he board decided." (its end fits), " practices followed. D"
+    # (its start fits) and "e." running past the text: 2 of 6 ends on word boundaries
+    assert project.warnings == (
+        "the project comes from 'MAXQDA 24 (Release 24.7.0)', whose way of counting character positions is not "
+        "known here; positions were read as UTF-16 code units, which puts 6 of 6 selection ends on word boundaries "
+        "(code points: 2)",
+    )
+
+
+def test_an_unknown_tools_code_point_positions_are_kept(tmp_path):
+    project, words = _emoji_project(tmp_path, "ATLAS.ti 9", utf16=False)
+    assert tuple(s.text for s in project.segments) == words
+    assert project.positions == "code points"
+    # read as UTF-16 units, the first selection starts at the space after the emoji and the second just after
+    # the two emoji (both fit); no end fits
+    assert project.warnings[0].endswith(
+        "positions were read as code points, which puts 6 of 6 selection ends on word boundaries (UTF-16 code units: 2)"
+    )

@@ -150,7 +150,8 @@ def validate_qdpx(
             package = validate_package(summary.path, store)
         except ValidationError as exc:
             raise _for_project(exc, Path(path).name) from None
-    return package, replace(summary, path=Path(path))
+    warnings = tuple(dict.fromkeys([*summary.warnings, *package.warnings]))
+    return replace(package, warnings=warnings), replace(summary, path=Path(path))
 
 
 def load_qdpx(
