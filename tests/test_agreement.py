@@ -7,12 +7,16 @@ import os
 import subprocess
 import sys
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from qdpx_builder import ProjectBuilder
 
 from kb import engine
 from kb.agreement import CodedSpan, agreement, coded_spans
 from loaders.qdpx.load import load_qdpx
+
+NS = "{urn:QDA-XML:project:1.0}"
 
 # One document of ten characters, coded by two coders (A and B) with two codes:
 #   A codes X on [0, 6)          B codes X on [2, 8), and Y on [8, 10)
@@ -117,3 +121,22 @@ def test_kb_agreement_prints_json(tmp_path):
         )
     finally:
         engine.stop(data_dir)
+
+
+def test_two_coders_on_one_selection_keep_their_own_codes(tmp_path):
+    from loaders.qdpx import read_qdpx
+
+    p = ProjectBuilder("Shared selection", origin="ATLAS.ti 9")
+    a, b = p.user("A"), p.user("B")
+    x, y = p.code("X"), p.code("Y")
+    source = p.text_source("doc", "abcdefghij", as_file=True)
+    selection = p.selection(source, 0, 4, [x], user=a)
+    element = next(e for e in p.sources[source] if e.get("guid") == selection)
+    coding = ET.SubElement(element, f"{NS}Coding", {"guid": "00000000-0000-0000-0000-0000000000b2", "creatingUser": b})
+    ET.SubElement(coding, f"{NS}CodeRef", {"targetGUID": y})
+    project = read_qdpx(p.write(tmp_path / "shared.qdpx"))
+    guid, code_x, code_y = selection.lower(), x.lower(), y.lower()  # GUIDs compare in lower case
+    assert [(s.guid, s.coder, s.codes, s.text) for s in project.segments] == [
+        (guid, "A", (code_x,), "abcd"),
+        (f"{guid}-2", "B", (code_y,), "abcd"),
+    ]

@@ -123,7 +123,10 @@ def _codings(
 
 def _selection(
     ctx: ParseContext, element: Element, source: Source, lookups: Lookups, outside: bool
-) -> PendingSegment | None:
+) -> list[PendingSegment]:
+    """A coded selection, one segment per coder: when two coders applied codes to the same selection
+    (ATLAS.ti and NVivo team projects), each keeps their own codes, and the second coder's segment
+    gets the selection GUID with `-2` (then `-3` ...)."""
     label = element.get("name") or element.get("guid") or "?"
     what = f"selection '{shorten(label)}' of source '{shorten(source.name)}'"
     ctx.check(element, SELECTION_CHILDREN)
@@ -132,24 +135,28 @@ def _selection(
     start, end = ctx.int_attr(element, "startPosition", what), ctx.int_attr(element, "endPosition", what)
     codings = _codings(ctx, element, lookups, what)
     if guid is None or start is None or end is None:
-        return None
+        return []
     if not codings:
         ctx.tally(SKIP_UNCODED)
-        return None
+        return []
     if source.text is None:
         ctx.tally(SKIP_OUTSIDE if outside else SKIP_NO_TEXT)
-        return None
+        return []
     if start > end:
         ctx.problem(f"{what} starts at {start}, after its end at {end}")
-        return None
-    coder = next((user for _, user, _ in codings if user), None) or lookups.users.get(
-        norm_guid(element.get("creatingUser") or "")
-    )
-    coded_at = next((date for _, _, date in codings if date), None) or element.get("creationDateTime")
-    codes = tuple(dict.fromkeys(code for code, _, _ in codings))
-    return PendingSegment(
-        guid, source, start, end, codes, coder, coded_at, ctx.child_text(element, "Description"), what
-    )
+        return []
+    selector = lookups.users.get(norm_guid(element.get("creatingUser") or ""))
+    by_coder: dict[str | None, list[tuple[str, str | None]]] = {}
+    for code, user, date in codings:
+        by_coder.setdefault(user or selector, []).append((code, date))
+    description = ctx.child_text(element, "Description")
+    segments = []
+    for number, (coder, applied) in enumerate(by_coder.items(), start=1):
+        coded_at = next((date for _, date in applied if date), None) or element.get("creationDateTime")
+        codes = tuple(dict.fromkeys(code for code, _ in applied))
+        segment_guid = guid if number == 1 else f"{guid}-{number}"
+        segments.append(PendingSegment(segment_guid, source, start, end, codes, coder, coded_at, description, what))
+    return segments
 
 
 def _position_problem(p: PendingSegment, text: SourceText, reading: str) -> str:
@@ -208,8 +215,12 @@ def read_text_source(
             ctx.tally(SKIP_WHOLE)
     source = Source(guid, name, text, member, tuple(v for v in values if v is not None))
     outside = text is None and bool(element.get("plainTextPath"))
-    found = [_selection(ctx, child, source, lookups, outside) for child in ctx.named(element, "PlainTextSelection")]
-    return source, [segment for segment in found if segment is not None]
+    found = [
+        segment
+        for child in ctx.named(element, "PlainTextSelection")
+        for segment in _selection(ctx, child, source, lookups, outside)
+    ]
+    return source, found
 
 
 def read_sources(ctx: ParseContext, element: Element, lookups: Lookups) -> tuple[list[Source], list[PendingSegment]]:
