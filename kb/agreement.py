@@ -99,32 +99,37 @@ def coded_studies(store: Store) -> list[str]:
     return [str(row["study"]) for row in store.read(cypher).rows]
 
 
-def _pieces(spans: Iterable[CodedSpan]) -> list[tuple[int, int]]:
-    """The coded characters of a document as elementary pieces [a, b): the units, grouped."""
-    bounds = sorted({p for s in spans for p in (s.start, s.end)})
-    covered = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
-    starts_ends = [(s.start, s.end) for s in spans]
-    return [(a, b) for a, b in covered if any(start <= a and b <= end for start, end in starts_ends)]
+def _coverage(spans: Iterable[CodedSpan], bounds: np.ndarray) -> np.ndarray:
+    """For each elementary interval between consecutive `bounds`: is it inside one of `spans`?"""
+    marks = np.zeros(len(bounds), dtype=np.int64)
+    for span in spans:  # a difference array: +1 where a span starts, -1 where it ends
+        marks[np.searchsorted(bounds, span.start)] += 1
+        marks[np.searchsorted(bounds, span.end)] -= 1
+    return np.cumsum(marks)[:-1] > 0
 
 
-def _covers(spans: list[CodedSpan], a: int, b: int) -> bool:
-    return any(s.start <= a and b <= s.end for s in spans)
+def _document_ratings(code: str, spans: list[CodedSpan], coders: tuple[str, ...]) -> np.ndarray:
+    """Coders x the document's coded characters (see the module's docstring for the values)."""
+    bounds = np.array(sorted({p for s in spans for p in (s.start, s.end)}), dtype=np.int64)
+    if len(bounds) < 2:
+        return np.empty((len(coders), 0))
+    coded = _coverage(spans, bounds)
+    lengths = np.diff(bounds)[coded]
+    raters = {s.coder for s in spans}
+    rows = []
+    for coder in coders:
+        if coder not in raters:
+            rows.append(np.full(len(lengths), np.nan))
+        else:
+            mine = [s for s in spans if s.coder == coder and s.code == code]
+            rows.append(_coverage(mine, bounds)[coded].astype(float))
+    return np.repeat(np.array(rows), lengths, axis=1)
 
 
 def _ratings(code: str, by_document: dict[str, list[CodedSpan]], coders: tuple[str, ...]) -> np.ndarray:
     """Coders x characters: 1 coded with `code`, 0 not, NaN where the coder did not code the document."""
-    columns = []
-    for spans in by_document.values():
-        raters = {s.coder for s in spans}
-        for a, b in _pieces(spans):
-            column = [
-                (1.0 if _covers([s for s in spans if s.coder == c and s.code == code], a, b) else 0.0)
-                if c in raters
-                else np.nan
-                for c in coders
-            ]
-            columns.append(np.repeat(np.array(column)[:, None], b - a, axis=1))
-    return np.concatenate(columns, axis=1) if columns else np.empty((len(coders), 0))
+    parts = [_document_ratings(code, spans, coders) for spans in by_document.values()]
+    return np.concatenate(parts, axis=1) if parts else np.empty((len(coders), 0))
 
 
 def _alpha(ratings: np.ndarray) -> float | None:
