@@ -11,6 +11,8 @@ a wave package is. What is particular to a project file happens here:
 - `--study EXISTING` attaches the project to a loaded study, keeping that study's title and
   description;
 - a project never silently replaces a wave loaded from another file: that needs `replace`;
+- a case role that is not a participant role makes the participant `other`, with a warning (a
+  project on its own has no wave.yaml to map roles in);
 - a project with nothing usable left (no codes, or coded selections none of which could be
   read) is refused with the reasons;
 - the reader's warnings travel with the report, and problems are worded for the project file,
@@ -131,7 +133,9 @@ def _for_project(exc: ValidationError, archive: str) -> ValidationError:
 
 
 def _package(plan: QdpxPlan, folder: Path) -> PackageSummary:
-    return project_to_package(plan.project, folder, plan.study, plan.wave, study_meta=plan.study_meta)
+    return project_to_package(
+        plan.project, folder, plan.study, plan.wave, study_meta=plan.study_meta, lenient_roles=True
+    )
 
 
 def validate_qdpx(

@@ -89,7 +89,7 @@ def _flag(value: VariableValue) -> bool | None:
     return True if text in _YES else False if text in _NO else None
 
 
-def _role(case: Case, mapping: CaseMapping, problems: list[Problem], file: str) -> str:
+def _role(case: Case, mapping: CaseMapping, problems: list[Problem], file: str, index: _CaseIndex) -> str:
     raw = _text(case.variable(mapping.variable_for_role))
     if raw is None:
         return "other"
@@ -98,6 +98,9 @@ def _role(case: Case, mapping: CaseMapping, problems: list[Problem], file: str) 
     normalised = raw.lower().replace(" ", "_").replace("-", "_")
     if normalised in ROLES:
         return normalised
+    if index.lenient_roles:
+        index.unmapped_roles.setdefault(raw, []).append(case.name)
+        return "other"
     problems.append(
         Problem(
             file,
@@ -138,6 +141,8 @@ class _CaseIndex:
     sites: dict[str, Row] = field(default_factory=dict)  # site id -> row
     people: dict[str, _Person] = field(default_factory=dict)
     case_sites: dict[str, str] = field(default_factory=dict)
+    lenient_roles: bool = False  # an unknown role becomes `other` (recorded) rather than a problem
+    unmapped_roles: dict[str, list[str]] = field(default_factory=dict)  # role value -> case names
 
 
 def _add_site(index: _CaseIndex, case: Case, study: str, mapping: CaseMapping, archive: str) -> str | None:
@@ -177,7 +182,7 @@ def _add_participant(
             )
         )
         return
-    role = _role(case, mapping, problems, project.file)
+    role = _role(case, mapping, problems, project.file, index)
     index.people[case.guid] = _Person(person_id, site_id, role)
     name = _text(case.variable(mapping.variable_for_name)) if mapping.variable_for_name else None
     index.participants[person_id] = _shape(
@@ -194,8 +199,10 @@ def _add_participant(
     )
 
 
-def _index_cases(project: QdaProject, study: str, mapping: CaseMapping, problems: list[Problem]) -> _CaseIndex:
-    index = _CaseIndex()
+def _index_cases(
+    project: QdaProject, study: str, mapping: CaseMapping, problems: list[Problem], lenient_roles: bool = False
+) -> _CaseIndex:
+    index = _CaseIndex(lenient_roles=lenient_roles)
     for case in project.cases:
         site_id = _add_site(index, case, study, mapping, project.file.split("/")[0])
         if mapping.represent == "participants":
@@ -259,11 +266,29 @@ def evidence_rows(project: QdaProject, study: str, settings: QdpxSettings, index
     return rows, ambiguous
 
 
-def project_to_rows(project: QdaProject, study: str, settings: QdpxSettings | None = None) -> PackageRows:
-    """Wave-package rows for a project; raises ValidationError when cases cannot be mapped."""
+def _role_warnings(index: _CaseIndex, mapping: CaseMapping) -> tuple[str, ...]:
+    cases = sum(len(names) for names in index.unmapped_roles.values())
+    if not cases:
+        return ()
+    values = ", ".join(repr(value) for value in sorted(index.unmapped_roles))
+    return (
+        f"{cases} case{'s' if cases != 1 else ''} {'have' if cases != 1 else 'has'} a {mapping.variable_for_role} "
+        f"that is not a participant role ({shorten(values, 200)}); their participants' role is 'other' "
+        "(a wave package can map such values under qdpx.cases.roles)",
+    )
+
+
+def project_to_rows(
+    project: QdaProject, study: str, settings: QdpxSettings | None = None, lenient_roles: bool = False
+) -> PackageRows:
+    """Wave-package rows for a project; raises ValidationError when cases cannot be mapped.
+
+    With `lenient_roles` (a project loaded on its own, which has no wave.yaml to map roles in) a
+    case role that is not a participant role becomes `other`, with a warning, instead of a problem.
+    """
     settings = settings or QdpxSettings()
     problems: list[Problem] = []
-    index = _index_cases(project, study, settings.cases, problems)
+    index = _index_cases(project, study, settings.cases, problems, lenient_roles)
     if problems:
         raise ValidationError(problems)
     evidence, ambiguous = evidence_rows(project, study, settings, index)
@@ -273,5 +298,5 @@ def project_to_rows(project: QdaProject, study: str, settings: QdpxSettings | No
         tuple(evidence),
         tuple(index.participants.values()),
         tuple(index.sites.values()) if settings.cases.define_sites else (),
-        project.warnings + (notes if ambiguous else ()),
+        project.warnings + _role_warnings(index, settings.cases) + (notes if ambiguous else ()),
     )

@@ -104,9 +104,10 @@ def project_to_package(
     wave: str,
     settings: QdpxSettings | None = None,
     study_meta: dict[str, str] | None = None,
+    lenient_roles: bool = False,
 ) -> PackageSummary:
     """Write an already read project as a wave package folder; returns what was written."""
-    rows = project_to_rows(project, study, settings)
+    rows = project_to_rows(project, study, settings, lenient_roles)
     counts = write_package(rows, manifest(project, study, wave, study_meta), out_dir)
     return PackageSummary(Path(out_dir), study, wave, counts, rows.warnings)
 

@@ -268,3 +268,22 @@ def test_study_existing_keeps_the_loaded_studys_title(store, tmp_path):
     assert report["study"] == "cs-ed"
     rows = store.read("MATCH (s:Study {id: 'cs-ed'})-[h:HAS_WAVE]->(w:Wave) RETURN s.title AS title, w.id AS wave").rows
     assert {r["title"] for r in rows} == {"qc project"} and len(rows) == 2
+
+
+def test_a_project_on_its_own_maps_an_unknown_role_to_other_with_a_warning(tmp_path):
+    from qdpx_builder import ProjectBuilder
+
+    from loaders.qdpx.load import validate_qdpx
+
+    p = ProjectBuilder("Roles", origin="NVivo for Windows 12.6")
+    code = p.code("Theme")
+    p.variable("Role", "Text")
+    source = p.text_source("Interview", "We lead the locality.", as_file=True)
+    p.selection(source, 0, 8, [code])
+    p.case("P1", {"Role": "Patient"}, sources=[source])
+    package, summary = validate_qdpx(p.write(tmp_path / "roles.qdpx"))
+    assert summary.warnings == (
+        "1 case has a Role that is not a participant role ('Patient'); their participants' role is 'other' "
+        "(a wave package can map such values under qdpx.cases.roles)",
+    )
+    assert summary.rows["participants.csv"] == 1
