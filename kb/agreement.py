@@ -2,6 +2,7 @@
 
     coded_studies(store) -> [study id]              the studies whose excerpts name coder and document
     coded_spans(store, study) -> [CodedSpan]        the study's coded excerpts with coder and offsets
+    agreement_result(store, study) -> Result        the rows of `agreement` with their provenance
     agreement(spans) -> [CodeAgreement]             per code: coders, characters, overlap, alpha, kappa
 
 The units are characters. For each code, the documents it was applied in count; in each, the
@@ -27,7 +28,7 @@ import krippendorff
 import numpy as np
 
 from kb.schema import label, rel_type
-from kb.store.base import Store
+from kb.store.base import Provenance, Result, Store
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,20 @@ class CodeAgreement:
 COLUMNS = ("code", "name", "coders", "characters", "overlap", "units", "alpha", "kappa")
 
 
+_CODED_SPANS = (
+    f"MATCH (s:{label('Study')} {{id: $study}})-[h:{rel_type('HAS_WAVE')}]->(w:{label('Wave')}) "
+    f"WITH collect(w.id) AS waves "
+    f"MATCH (e:{label('Evidence')})-[c:{rel_type('CODED_AS')}]->(t:{label('Theme')}) "
+    "WHERE size([x IN e.waves WHERE x IN waves]) > 0 AND e.document IS NOT NULL AND e.coder IS NOT NULL "
+    "AND e.start IS NOT NULL AND e.end IS NOT NULL "
+    "RETURN e.document AS document, e.start AS start, e.end AS end, e.coder AS coder, "
+    "t.id AS code, t.name AS name ORDER BY document, start, end, coder, code"
+)
+
+
 def coded_spans(store: Store, study: str) -> list[CodedSpan]:
     """The coded excerpts of `study`'s waves that say their document, coder and offsets."""
-    cypher = (
-        f"MATCH (s:{label('Study')} {{id: $study}})-[h:{rel_type('HAS_WAVE')}]->(w:{label('Wave')}) "
-        f"WITH collect(w.id) AS waves "
-        f"MATCH (e:{label('Evidence')})-[c:{rel_type('CODED_AS')}]->(t:{label('Theme')}) "
-        "WHERE size([x IN e.waves WHERE x IN waves]) > 0 AND e.document IS NOT NULL AND e.coder IS NOT NULL "
-        "AND e.start IS NOT NULL AND e.end IS NOT NULL "
-        "RETURN e.document AS document, e.start AS start, e.end AS end, e.coder AS coder, "
-        "t.id AS code, t.name AS name ORDER BY document, start, end, coder, code"
-    )
-    rows = store.read(cypher, {"study": study}).rows
+    rows = store.read(_CODED_SPANS, {"study": study}).rows
     return [
         CodedSpan(r["document"], int(r["start"]), int(r["end"]), r["coder"], r["code"], r["name"] or r["code"])
         for r in rows
@@ -180,6 +183,14 @@ def agreement(spans: Iterable[CodedSpan]) -> list[CodeAgreement]:
         by_document[span.document].append(span)
         names[span.code] = span.code_name
     return sorted((_one_code(code, name, by_document) for code, name in names.items()), key=lambda a: (a.name, a.code))
+
+
+def agreement_result(store: Store, study: str) -> Result:
+    """`agreement` of the study's coded excerpts as a Result: the rows `as_row` gives, with the query
+    that read the excerpts as its provenance (the figures are computed here, not in Cypher)."""
+    rows = [item.as_row() for item in agreement(coded_spans(store, study))]
+    provenance = Provenance(_CODED_SPANS, {"study": study}, store.kind, query="kb.agreement")
+    return Result(list(COLUMNS), rows, provenance=provenance)
 
 
 def coders_of(spans: Iterable[CodedSpan]) -> tuple[str, ...]:

@@ -57,4 +57,3 @@ def load_path(
     raise UsageError(
         f"{path.name}: not a wave package (folder or .zip with wave.yaml), a .qdpx project or a reference list"
     )
-

@@ -83,7 +83,7 @@ def _two_coder_project(tmp_path):
 
 def test_agreement_of_a_loaded_project(store, tmp_path):
     report = load_qdpx(store, _two_coder_project(tmp_path), study="agree")
-    assert report["study"] == "agree"
+    assert report.study == "agree"
     spans = coded_spans(store, "agree")
     assert sorted((s.document, s.start, s.end, s.coder, s.code_name) for s in spans) == [
         ("doc", 0, 6, "A", "X"),

@@ -14,7 +14,7 @@ from kb.errors import NotFound
     "--study", required=True, help="The study whose coded excerpts are compared, e.g. the id `kb waves` shows."
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def agreement_cmd(study, fmt):
+def agreement_cmd(study: str, fmt: str) -> None:
     """Per code: the coders, the characters each coded, their overlap, Krippendorff's alpha and (for
     two coders) Cohen's kappa, over the characters anyone coded in the documents the code was applied in."""
     from kb.agreement import COLUMNS, agreement, coded_spans, coders_of

@@ -27,7 +27,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from kb.errors import Problem, UsageError, ValidationError, shorten
 from kb.schema import label
@@ -36,6 +35,7 @@ from loaders.qdpx.archive import QdpxArchive
 from loaders.qdpx.qde import read_qdpx
 from loaders.qdpx.records import QdaProject
 from loaders.qdpx.wave import PackageSummary, key_from_name, project_to_package
+from loaders.report import LoadReport, LoadWarning, Source
 from loaders.wave.records import ValidatedPackage
 
 Progress = Callable[[int, int, str], None]
@@ -154,7 +154,7 @@ def validate_qdpx(
             package = validate_package(summary.path, store)
         except ValidationError as exc:
             raise _for_project(exc, Path(path).name) from None
-    warnings = tuple(dict.fromkeys([*summary.warnings, *package.warnings]))
+    warnings = _warnings(plan.project, summary.warnings, Path(path).name) + package.warnings
     return replace(package, warnings=warnings), replace(summary, path=Path(path))
 
 
@@ -165,8 +165,10 @@ def load_qdpx(
     wave: str | None = None,
     replace_wave: bool = False,
     on_progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Load the project as one wave; returns the wave loader's report with the reader's warnings."""
+) -> LoadReport:
+    """Load the project as one wave: the wave loader's report, naming the .qdpx as its source and
+    carrying the reader's and the conversion's warnings first (with counts where they stand for
+    several items)."""
     from loaders.wave.api import load_package
 
     archive = Path(path)
@@ -175,10 +177,13 @@ def load_qdpx(
     with tempfile.TemporaryDirectory(prefix="kb-qdpx-") as tmp:
         summary = _package(plan, Path(tmp) / "package")
         try:
-            report = load_package(store, summary.path, on_progress=on_progress).as_dict()
+            report = load_package(store, summary.path, on_progress=on_progress)
         except ValidationError as exc:
             raise _for_project(exc, archive.name) from None
-    report["warnings"] = list(dict.fromkeys([*summary.warnings, *report.get("warnings", [])]))
-    report["file"] = archive.name
-    report["positions"] = plan.project.positions
-    return report
+    converted = _warnings(plan.project, summary.warnings, archive.name)
+    return replace(report, source=Source(str(archive), report.source.hash), warnings=converted + report.warnings)
+
+
+def _warnings(project: QdaProject, messages: tuple[str, ...], file: str) -> tuple[LoadWarning, ...]:
+    counts = dict(project.counts)
+    return tuple(LoadWarning(message, count=counts.get(message), file=file) for message in dict.fromkeys(messages))

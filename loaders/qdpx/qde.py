@@ -108,6 +108,7 @@ def parse_project(root: Element, file: str, archive: QdpxArchive | None = None) 
         cases=tuple(cases),
         notes=tuple(notes),
         warnings=ctx.warnings(),
+        counts=ctx.counted(),
         positions=reading if pending else None,
         fingerprint=project_fingerprint(root),
         selections=selections,

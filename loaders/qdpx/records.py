@@ -120,6 +120,7 @@ class QdaProject:
     cases: tuple[Case, ...] = ()
     notes: tuple[Note, ...] = ()
     warnings: tuple[str, ...] = ()
+    counts: tuple[tuple[str, int], ...] = ()  # (warning, how many items it stands for) of counted warnings
     positions: str | None = None  # how the tool counted selection positions (loaders.qdpx.offsets)
     fingerprint: str | None = None  # a short hash of what identifies the project (loaders.qdpx.qde)
     selections: int = 0  # <PlainTextSelection> elements in the project, read or skipped

@@ -188,15 +188,27 @@ class ParseContext:
             if target and owner:
                 self.note_owners.setdefault(norm_guid(target), []).append(owner)
 
-    def warnings(self) -> tuple[str, ...]:
-        """Every warning, then one line per kind of unknown element with how often it occurred."""
-        unknown = [
-            f"ignored {count} unknown element{'s' if count != 1 else ''} <{shorten(child)}> inside <{shorten(parent)}>"
-            for (parent, child), count in sorted(self._unknown.items())
-        ]
+    def counted(self) -> tuple[tuple[str, int], ...]:
+        """(message, count) of each warning that stands for several items: the tallies, then one per
+        kind of unknown element."""
         tallies = [
-            f"{count} {plural(reason, count)}"
-            + (f" (e.g. {self._examples[reason]})" if reason in self._examples else "")
+            (
+                f"{count} {plural(reason, count)}"
+                + (f" (e.g. {self._examples[reason]})" if reason in self._examples else ""),
+                count,
+            )
             for reason, count in self._tallies.items()
         ]
-        return tuple(self._warnings + tallies + unknown)
+        unknown = [
+            (
+                f"ignored {count} unknown element{'s' if count != 1 else ''} <{shorten(child)}> "
+                f"inside <{shorten(parent)}>",
+                count,
+            )
+            for (parent, child), count in sorted(self._unknown.items())
+        ]
+        return tuple(tallies + unknown)
+
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning, then the counted ones (`counted`)."""
+        return tuple(self._warnings) + tuple(message for message, _ in self.counted())

@@ -47,18 +47,24 @@ def test_kb_load_prints_each_warning_with_its_count_and_succeeds(data_dir, tmp_p
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warnings == [
-        "warning: 1 source not read: the project places the text outside the archive; export the project again "
+        "warning: half.qdpx: 1 source not read: the project places the text outside the archive; export the project again "
         "with its sources included to load their coding "
         "(e.g. source 'Outside' at 'relative:///transcripts/outside.txt')",
-        "warning: 3 coded selections skipped: their sources are not in the archive",
+        "warning: half.qdpx: 3 coded selections skipped: their sources are not in the archive",
     ]
 
 
 def test_kb_load_json_lists_the_warnings(data_dir, tmp_path):
     path = _half_outside(tmp_path)
     report = json.loads(kb(data_dir, "load", str(path), "--wave", "half-json", "--format", "json").stdout)
-    assert report["warnings"][1] == "3 coded selections skipped: their sources are not in the archive"
-    assert report["wave_id"] == "half-json"
+    assert report["warnings"][1] == {
+        "message": "3 coded selections skipped: their sources are not in the archive",
+        "count": 3,
+        "file": "half.qdpx",
+        "row": None,
+        "column": None,
+    }
+    assert (report["wave"], report["status"]) == ("half-json", "loaded")
 
 
 def test_nothing_usable_is_exit_2_with_the_reasons(data_dir, tmp_path):

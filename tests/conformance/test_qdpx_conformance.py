@@ -245,8 +245,9 @@ def test_loading_reports_the_readers_warnings_and_refuses_to_replace_another_fil
     text = "We 😀 teach programming in year 9."
     first = _archive(tmp_path, "demo.qdpx", "project.qde", QC_QDE, {"sources/board_2017.txt": text.encode()})
     report = load_qdpx(store, first, wave="qc-demo")
-    assert report["warnings"][0].startswith("1 source read from the archive's Sources folder")
-    assert report["status"] == "loaded"
+    (warning,) = report.warnings
+    assert warning.message.startswith("1 source read from the archive's Sources folder")
+    assert (warning.count, warning.file, report.status, report.source.path) == (1, "demo.qdpx", "loaded", str(first))
     evidence = store.read("MATCH (e:Evidence) RETURN e.text AS text, e.document AS document").rows
     assert evidence == [{"text": " teach progr", "document": "33663939-3636-3632-3038-613431643463"}]
     other = _archive(tmp_path, "other.qdpx", "project.qde", QC_QDE, {"sources/board_2017.txt": text.encode()})
@@ -256,7 +257,7 @@ def test_loading_reports_the_readers_warnings_and_refuses_to_replace_another_fil
         "wave 'qc-demo' is already loaded from 'demo.qdpx'; loading 'other.qdpx' would replace it. "
         "Give --replace to replace it, or --wave NEW to load the project as another wave"
     )
-    assert load_qdpx(store, other, wave="qc-demo", replace_wave=True)["status"] in ("updated", "unchanged")
+    assert load_qdpx(store, other, wave="qc-demo", replace_wave=True).status in ("updated", "unchanged")
 
 
 def test_study_existing_keeps_the_loaded_studys_title(store, tmp_path):
@@ -265,7 +266,7 @@ def test_study_existing_keeps_the_loaded_studys_title(store, tmp_path):
     load_qdpx(store, first, study="cs-ed")
     second = _archive(tmp_path, "b.qdpx", "project.qde", MAXQDA_QDE.replace("just10", "second"), {})
     report = load_qdpx(store, second, study="cs-ed")
-    assert report["study"] == "cs-ed"
+    assert report.study == "cs-ed"
     rows = store.read("MATCH (s:Study {id: 'cs-ed'})-[h:HAS_WAVE]->(w:Wave) RETURN s.title AS title, w.id AS wave").rows
     assert {r["title"] for r in rows} == {"qc project"} and len(rows) == 2
 
@@ -282,6 +283,7 @@ def test_a_project_on_its_own_maps_an_unknown_role_to_other_with_a_warning(tmp_p
     p.selection(source, 0, 8, [code])
     p.case("P1", {"Role": "Patient"}, sources=[source])
     package, summary = validate_qdpx(p.write(tmp_path / "roles.qdpx"))
+    assert [w.message for w in package.warnings] == list(summary.warnings)
     assert summary.warnings == (
         "1 case has a Role that is not a participant role ('Patient'); their participants' role is 'other' "
         "(a wave package can map such values under qdpx.cases.roles)",

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kb.agreement import COLUMNS, agreement, coded_spans, coded_studies
+from kb.agreement import agreement_result, coded_studies
 from kb.queries import NamedQuery, get_query
+from kb.store.base import Result
 from ui import charts, data, downloads, forms, results
 
 MATRIX_KEY = "themes:matrix"
@@ -138,8 +139,8 @@ def show_framework() -> None:
 
 
 @st.cache_data(show_spinner="Comparing coders…", max_entries=32)
-def _agreement_rows(version: str, study: str) -> list[dict[str, Any]]:
-    return [item.as_row() for item in agreement(coded_spans(data.store(), study))]
+def _agreement(version: str, study: str) -> Result:
+    return agreement_result(data.store(), study)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -157,7 +158,8 @@ def show_agreement() -> None:
         )
         return
     study = st.selectbox("Study", studies, key="themes:agreement-study")
-    rows = _agreement_rows(data.data_version(), study)
+    result = _agreement(data.data_version(), study)
+    rows = result.rows
     if all(", " not in str(row["coders"]) for row in rows):
         st.info("Each code of this study was coded by one coder only; agreement needs two or more.")
     st.caption(
@@ -165,8 +167,7 @@ def show_agreement() -> None:
         "nothing in a document is missing there. Alpha is Krippendorff's (nominal); kappa is Cohen's, shown for two "
         "coders. Empty means undefined (one coder, or no variation)."
     )
-    meta = {"study": study, "computed": "kb.agreement"}
-    results.show_table(list(COLUMNS), rows, meta, key="themes:agreement-table", draw_graph=False)
+    results.show_table(result, key="themes:agreement-table", draw_graph=False)
 
 
 def render() -> None:
