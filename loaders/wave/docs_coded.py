@@ -75,9 +75,8 @@ in the coded data refuses the whole package. The converted files count in the so
   and last coding dates.
 - The reader's warnings are printed with their counts (`158 coded selections skipped: their
   sources are not in the archive`) and listed under `warnings` by `--format json`, each with its
-  `count`; the command
-  succeeds. A project with nothing usable (no codes, or coded selections none of which could be
-  read) is refused (exit 2) with the reasons. Problems are worded for the project and its options
+  `count`; the command succeeds. A project with nothing usable (no codes, or coded selections none
+  of which could be read) is refused (exit 2) with the reasons. Problems are worded for the project and its options
   (`--wave`, `--study`), not for a wave.yaml its user never wrote.
 
 ### The `qdpx:` section of wave.yaml
