@@ -47,8 +47,8 @@ def test_kb_load_prints_each_warning_with_its_count_and_succeeds(data_dir, tmp_p
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warnings == [
-        "warning: half.qdpx: 1 source not read: the project places the text outside the archive; export the project again "
-        "with its sources included to load their coding "
+        "warning: half.qdpx: 1 source not read: the project places the text outside the archive; "
+        "export the project again with its sources included to load their coding "
         "(e.g. source 'Outside' at 'relative:///transcripts/outside.txt')",
         "warning: half.qdpx: 3 coded selections skipped: their sources are not in the archive",
     ]
