@@ -38,7 +38,16 @@ _KINDS = {
     "www": "web",
     "electronic": "web",
 }
-_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school")
+_WHOLE_BOOKS = ("collection", "proceedings", "mvcollection", "mvproceedings")
+_VENUE_FIELDS: tuple[str, ...] = (
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "publisher",
+    "institution",
+    "organization",
+    "school",
+)
 _LATEX = LatexNodes2Text()
 # bibtexparser logs each failed block; this reader reports them as problems with file and line,
 # so without a handler Python would print the same failure a second time on stderr.
@@ -121,13 +130,16 @@ def _add_entry(entry: Entry, source: str, citations: list[Citation], problems: l
     line = _line(entry)
     fields = {key.lower(): value for key, value in entry.items()}
     title = _plain(fields.get("title"))
+    venues = _VENUE_FIELDS
+    if not title and entry.entry_type.lower() in _WHOLE_BOOKS:  # a collection's title is its booktitle
+        title, venues = _plain(fields.get("booktitle")), tuple(f for f in _VENUE_FIELDS if f != "booktitle")
     if not title:
         problems.append(
             Problem(source, f"entry '{shorten(entry.key)}' has no title; it was skipped (add a title field)", row=line)
         )
         return
     text_fields = " ".join(str(v) for k, v in fields.items() if k not in ("author", "editor"))
-    venue = next((_plain(fields[name]) for name in _VENUE_FIELDS if fields.get(name)), None)
+    venue = next((_plain(fields[name]) for name in venues if fields.get(name)), None)
     url = _plain(fields.get("url")) or find_url(text_fields)
     doi = find_doi(_plain(fields.get("doi")) or "") or find_doi(text_fields)
     authors, truncated = _names(fields.get("author") or [])

@@ -66,9 +66,13 @@ def decode_reference_list(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
-        said = f"declared {encoding}" if header else "UTF-8"
+        if header:
+            raise UsageError(
+                f"{name}: its '% Encoding: {shorten(header.group(1).decode('ascii'))}' header does not match its "
+                f"bytes (byte {exc.start} is not {encoding}); save the file as UTF-8 and load it again"
+            ) from None
         raise UsageError(
-            f"{name}: not {said} text (byte {exc.start}); save the file as UTF-8 and load it again"
+            f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 and load it again"
         ) from None
 
 

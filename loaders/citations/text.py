@@ -73,10 +73,11 @@ def find_year(text: str) -> int | None:
 
 
 def initials_of(given: str) -> str:
-    """Initials from given names in any common spelling: "Judith A." / "J.-L." / "FAJ" -> "JA" / "JL" / "FAJ"."""
+    """Initials from given names in any common spelling: "Judith A." / "J.-L." / "FAJ" -> "JA" / "JL" / "FAJ";
+    lower-case particles among them ("W.M.P. van der", as JabRef keeps `{W.M.P. van der} Aalst`) give none."""
     letters: list[str] = []
     for token in re.split(r"[\s.\-‐]+", given.strip()):
-        if not token:
+        if not token or token in _PARTICLES:
             continue
         if token.isupper() and len(token) <= 3:
             letters.extend(token)

@@ -1,7 +1,8 @@
 """Reference lists as real tools write them (tests/conformance/SOURCES.md says where each comes from).
 
-The RIS files are the real exports (CC0). The JabRef 2.10 BibTeX and the Better BibTeX CSL-JSON
-are small files written here with the structure those tools write. Expected values come from
+The RIS files (CC0) and the `jabref-*.bib` files (JabRef's own, MIT) are the real files. The
+JabRef 2.10 BibTeX and the Better BibTeX CSL-JSON are small files written here with the structure
+those tools write. Expected values come from
 reading the files.
 """
 
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kb.errors import UsageError
 from loaders.citations.model import Citation
-from loaders.citations.read import read_citations
+from loaders.citations.read import decode_reference_list, read_citations
 from loaders.citations.resolve import resolve
 from loaders.citations.works import CitedRef
 
@@ -120,3 +122,55 @@ def test_a_title_contained_in_another_without_authors_is_reviewed_not_merged():
     result = resolve([CitedRef("pub:1", semenya), CitedRef("pub:2", time)])
     assert len(result.works) == 2
     assert len(result.possibly_same) == 1
+
+
+def test_jabref_utf16_with_byte_order_marks_and_string_macros():
+    (big_endian,), _ = _first("jabref-encoding-utf-16BE-with-header.bib")
+    assert big_endian.title == "Ü ist ein Umlaut"  # UTF-16BE, a byte-order mark, old Mac \r line ends
+    (turkey,), _ = _first("jabref-tiny-LE-withBOM.bib")
+    assert turkey.title == "Investigation of the best suture pattern to close a stuffed Christmas turkey"
+    assert [(a.family, a.initials) for a in turkey.authors] == [
+        ("Verwilghen", "D"),
+        ("Busoni", "V"),
+        ("van Galen", "G"),
+        ("Wilke", "M"),
+    ]
+    assert (turkey.year, turkey.venue) == (2011, "Veterinary Record")
+
+
+def test_jabref_padded_capitalised_fields_a_braced_first_name_and_a_collection():
+    (aalst, hsu), warnings = _first("jabref-utf8-bom.bib")
+    assert aalst.title == (
+        "Pi Calculus Versus Petri Nets: Let Us Eat Humble Pie Rather Than Further Inflate the Pi Hype"
+    )
+    # Author = {{W.M.P. van der} Aalst}: "van der" sits inside the braced given names
+    assert [(a.family, a.initials) for a in aalst.authors] == [("Aalst", "WMP")]
+    assert (aalst.year, aalst.venue) == (2005, "BPTrends")
+    # a @Collection has no title field: its booktitle is its title, its publisher the venue
+    assert (hsu.title, hsu.year, hsu.venue, hsu.kind) == (
+        "Special issue on workflow and extented transaction systems",
+        1993,
+        "IEEE Computer Society",
+        "book",
+    )
+    assert warnings == []
+
+
+def test_jabref_windows_1252_header_is_honoured():
+    data = (HERE / "jabref-encoding-windows-1252-with-header.bib").read_bytes()
+    assert b"25\xb0 C" in data
+    assert "abstract = {25° C}" in decode_reference_list(data, "jabref.bib")
+    result = read_citations(HERE / "jabref-encoding-windows-1252-with-header.bib")
+    # its one entry has no key and no title: skipped, and said so
+    assert [str(p) for p in result.problems] == [
+        "jabref-encoding-windows-1252-with-header.bib, row 3: entry '' has no title; it was skipped (add a title field)"
+    ]
+
+
+def test_a_header_that_contradicts_the_bytes_is_refused_in_one_line():
+    with pytest.raises(UsageError) as caught:
+        read_citations(HERE / "jabref-windows-1252-but-utf-8-declared.bib")
+    assert str(caught.value) == (
+        f"{HERE / 'jabref-windows-1252-but-utf-8-declared.bib'}: its '% Encoding: UTF-8' header does not match its "
+        "bytes (byte 47 is not UTF-8); save the file as UTF-8 and load it again"
+    )
