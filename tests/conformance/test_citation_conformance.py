@@ -98,7 +98,7 @@ def test_jabref_2_10_bibtex_with_its_encoding_header_capitalised_fields_and_macr
     # the file is Cp1252, as its header says: é is byte 0xE9
     assert smith.title == "Commissioning and the café economy"
     assert warnings == [
-        "mirror-jabref-2.10.bib, row 24: entry 'Undefined2012' uses the string macro 'hsj', which the file does not "
+        "mirror-jabref-2.10.bib, row 23: entry 'Undefined2012' uses the string macro 'hsj', which the file does not "
         "define; its name was kept as the text"
     ]
 
