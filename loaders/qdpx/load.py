@@ -102,7 +102,8 @@ def _refuse_if_unusable(project: QdaProject, archive: Path) -> None:
     if project.segments or (project.themes and not project.selections):
         return
     if project.selections:
-        head = f"none of its {project.selections} coded selections could be read, so there is nothing to load"
+        count = project.selections
+        head = f"none of its {count} selection{'s' if count != 1 else ''} became evidence, so there is nothing to load"
     else:
         head = "it has no codes and no coded selections, so there is nothing to load"
     raise ValidationError([Problem(archive.name, head)] + [Problem(archive.name, w) for w in project.warnings])

@@ -76,8 +76,7 @@ def test_nothing_usable_is_exit_2_with_the_reasons(data_dir, tmp_path):
     result = kb(data_dir, "load", str(p.write(tmp_path / "none.qdpx")))
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "error: none.qdpx: none of its 1 coded selections could be read, so there is nothing to load "
-        "(and 2 more problems)"
+        "error: none.qdpx: none of its 1 selection became evidence, so there is nothing to load (and 2 more problems)"
     )
 
 

@@ -233,7 +233,7 @@ def test_a_project_whose_coded_sources_are_all_outside_the_archive_is_refused(tm
     with pytest.raises(ValidationError) as caught:
         plan_qdpx(path)
     assert [str(p) for p in caught.value.problems] == [
-        "outside.qdpx: none of its 1 coded selections could be read, so there is nothing to load",
+        "outside.qdpx: none of its 1 selection became evidence, so there is nothing to load",
         "outside.qdpx: 1 source not read: the project places the text outside the archive; export the project again "
         "with its sources included to load their coding (e.g. source '33663939-3636-3632-3038-613431643463' at "
         "'relative:///interviews/board_2017.txt')",
