@@ -50,7 +50,13 @@ def decode_reference_list(data: bytes, name: str) -> str:
     """The text of a reference list: UTF-8 (a byte-order mark is dropped), UTF-16 with its mark, or
     the encoding a JabRef `% Encoding: NAME` header declares (JabRef writes Java's names: Cp1252, UTF8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{name}: starts as UTF-16 text but is not (byte {exc.start}); the file may be cut short: "
+                "save it as UTF-8 and load it again"
+            ) from None
     header = _ENCODING_HEADER.search(data[:4096].lstrip(b"\xef\xbb\xbf"))
     encoding = "utf-8-sig"
     if header:

@@ -174,3 +174,15 @@ def test_a_header_that_contradicts_the_bytes_is_refused_in_one_line():
         f"{HERE / 'jabref-windows-1252-but-utf-8-declared.bib'}: its '% Encoding: UTF-8' header does not match its "
         "bytes (byte 47 is not UTF-8); save the file as UTF-8 and load it again"
     )
+
+
+def test_a_utf16_file_cut_short_is_refused_in_one_line(tmp_path):
+    data = (HERE / "jabref-tiny-LE-withBOM.bib").read_bytes()
+    cut = tmp_path / "cut.bib"
+    cut.write_bytes(data[:101])  # an odd number of bytes: half a UTF-16 code unit at the end
+    with pytest.raises(UsageError) as caught:
+        read_citations(cut)
+    assert str(caught.value) == (
+        f"{cut}: starts as UTF-16 text but is not (byte 100); the file may be cut short: "
+        "save it as UTF-8 and load it again"
+    )
