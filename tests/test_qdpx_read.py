@@ -219,7 +219,10 @@ def test_offsets_round_trip_to_the_exact_text(tmp_path, text, data, as_file):
     for start, end in spans:
         p.selection(source, start, end, [code])
     project = read_qdpx(p.write(tmp_path / "round.qdpx"))
-    assert [(s.start, s.end, s.text) for s in project.segments] == [(a, b, text[a:b]) for a, b in spans]
+    # a selection of no text, or of spaces only, is skipped (and counted)
+    assert [(s.start, s.end, s.text) for s in project.segments] == [
+        (a, b, text[a:b]) for a, b in spans if text[a:b].strip()
+    ]
 
 
 @given(text=_xml_text, data=st.data())
@@ -236,7 +239,10 @@ def test_nvivo_positions_are_utf16_code_units(tmp_path, text, data):
             source, len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2, [code]
         )
     project = read_qdpx(p.write(tmp_path / "round.qdpx"))
-    assert [(s.start, s.end, s.text) for s in project.segments] == [(a, b, text[a:b]) for a, b in spans]
+    # a selection of no text, or of spaces only, is skipped (and counted)
+    assert [(s.start, s.end, s.text) for s in project.segments] == [
+        (a, b, text[a:b]) for a, b in spans if text[a:b].strip()
+    ]
     assert project.positions == "UTF-16 code units"
 
 
@@ -315,3 +321,15 @@ def test_an_unknown_tools_code_point_positions_are_kept(tmp_path):
     assert project.warnings[0].endswith(
         "positions were read as code points, which puts 6 of 6 selection ends on word boundaries (UTF-16 code units: 2)"
     )
+
+
+def test_selections_of_no_text_are_skipped_and_counted(tmp_path):
+    p = ProjectBuilder()
+    code = p.code("Theme")
+    source = p.text_source("Doc", "One.\n\nTwo.", as_file=True)
+    p.selection(source, 4, 4, [code])  # zero length, as ATLAS.ti writes to hold a comment
+    p.selection(source, 4, 6, [code])  # the two line breaks only
+    p.selection(source, 6, 10, [code])
+    project = read_qdpx(p.write(tmp_path / "p.qdpx"))
+    assert [s.text for s in project.segments] == ["Two."]
+    assert project.warnings == ("2 coded selections skipped: they select no text, or only spaces and line breaks",)

@@ -70,6 +70,7 @@ SKIP_OUTSIDE = "coded selection{s} skipped: their sources are not in the archive
 SKIP_NO_TEXT = "coded selection{s} skipped: their sources have no plain text in the project"
 SKIP_UNCODED = "selection{s} skipped: no code is applied to them"
 SKIP_WHOLE = "coding{s} of whole sources skipped: only coded selections become evidence"
+SKIP_EMPTY = "coded selection{s} skipped: they select no text, or only spaces and line breaks"
 
 
 def read_text(ctx: ParseContext, element: Element, what: str) -> tuple[str | None, str | None]:
@@ -178,6 +179,9 @@ def finish_segments(ctx: ParseContext, origin: str | None, pending: list[Pending
         start, end = text.code_point(p.start, reading), text.code_point(p.end, reading)
         if start is None or end is None:
             ctx.problem(_position_problem(p, text, reading))
+            continue
+        if not text.text[start:end].strip():  # ATLAS.ti writes zero-length selections to hold a comment
+            ctx.tally(SKIP_EMPTY)
             continue
         segments.append(
             Segment(

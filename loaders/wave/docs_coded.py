@@ -188,7 +188,8 @@ book, or a variable value does not match its type (`Integer`, `Float`, `Boolean`
 
 It **warns** and goes on (the load report lists the warnings) for unknown elements (vendor
 extensions), a project file not called `project.qde`, a source whose text is not in the archive,
-selections without codes, codings of whole documents, and media sources.
+selections without codes, selections of no text or only spaces (ATLAS.ti writes zero-length ones
+to hold a comment), codings of whole documents, and media sources.
 
 ### What each tool writes, and how it is read
 
