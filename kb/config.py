@@ -51,7 +51,7 @@ class Config:
         return f"embedded FalkorDB in {self.data_dir}"
 
 
-def _from_file(path: Path) -> dict:
+def _from_file(path: Path) -> dict[str, object]:
     try:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
@@ -73,8 +73,8 @@ def _from_file(path: Path) -> dict:
     return dict(section)
 
 
-def _from_env(env: dict[str, str]) -> dict:
-    out: dict = {}
+def _from_env(env: dict[str, str]) -> dict[str, object]:
+    out: dict[str, object] = {}
     if env.get("KB_DATA_DIR"):
         out["data_dir"] = env["KB_DATA_DIR"]
     uri = env.get("KB_URI") or env.get("NEO4J_URI")
@@ -95,7 +95,7 @@ def load_config(
 ) -> Config:
     """Build the Config from defaults, `KB_CONFIG` file, environment and explicit flags (in that order)."""
     env = dict(os.environ if env is None else env)
-    settings: dict = {}
+    settings: dict[str, object] = {}
     if env.get("KB_CONFIG"):
         settings.update(_from_file(Path(env["KB_CONFIG"]).expanduser()))
     settings.update(_from_env(env))
@@ -105,19 +105,24 @@ def load_config(
         settings["uri"] = uri
     cfg = Config(debug=debug)
     if "data_dir" in settings:
-        cfg = replace(cfg, data_dir=Path(settings["data_dir"]).expanduser().resolve())
+        cfg = replace(cfg, data_dir=Path(str(settings["data_dir"])).expanduser().resolve())
     if settings.get("uri"):
-        uri_value = str(settings["uri"])
-        if uri_value in ("embedded", "falkordb"):
-            uri_value = None
-        elif not uri_value.startswith(NEO4J_SCHEMES):
-            raise ConfigError(
-                f"unsupported URI scheme in '{uri_value.split('://')[0]}://…'; use one of "
-                + ", ".join(s.rstrip("/") for s in NEO4J_SCHEMES)
-                + " or 'embedded'"
-            )
-        cfg = replace(cfg, uri=uri_value)
-    for key in ("neo4j_username", "neo4j_database"):
-        if settings.get(key):
-            cfg = replace(cfg, **{key: str(settings[key])})
+        cfg = replace(cfg, uri=_checked_uri(str(settings["uri"])))
+    if settings.get("neo4j_username"):
+        cfg = replace(cfg, neo4j_username=str(settings["neo4j_username"]))
+    if settings.get("neo4j_database"):
+        cfg = replace(cfg, neo4j_database=str(settings["neo4j_database"]))
     return cfg
+
+
+def _checked_uri(uri: str) -> str | None:
+    """A Neo4j URI as given, None for the embedded engine; ConfigError for any other scheme."""
+    if uri in ("embedded", "falkordb"):
+        return None
+    if not uri.startswith(NEO4J_SCHEMES):
+        raise ConfigError(
+            f"unsupported URI scheme in '{uri.split('://')[0]}://…'; use one of "
+            + ", ".join(s.rstrip("/") for s in NEO4J_SCHEMES)
+            + " or 'embedded'"
+        )
+    return uri

@@ -55,6 +55,10 @@ class ReadOnlyViolation(QueryError):
     exit_code = 2
 
 
+class LoadInProgress(QueryError):
+    """A read that could see part of a wave still being written was refused (Neo4j only)."""
+
+
 class ValidationError(UsageError):
     """Input files broke the rules of their format; nothing was written.
 
@@ -93,7 +97,7 @@ class Problem:
     def __repr__(self) -> str:
         return f"Problem({self!s})"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
 
 

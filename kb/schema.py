@@ -1,8 +1,9 @@
 """The knowledge model's vocabulary: node labels, relationship types, keys and indexes.
 
 Labels and relationship types reach Cypher only from here (through `label()` / `rel_type()`),
-never from input, so a file or a form can never choose one. `ddl(kind)` gives the engine-specific
-statements that `kb init` applies idempotently.
+never from input, so a file or a form can never choose one. Keys and indexes are declared here as
+data (`unique_keys()`, `indexes()`); each store adapter turns them into its own engine's statements,
+so no engine's DDL is written, or parsed back, outside its adapter.
 """
 
 from __future__ import annotations
@@ -112,25 +113,19 @@ def rel_names() -> list[str]:
     return [spec.name for spec in RELATIONSHIPS]
 
 
-def ddl(kind: str) -> list[str]:
-    """Engine-specific schema statements, each safe to run again."""
-    statements: list[str] = []
-    for spec in LABELS:
-        if kind == "neo4j":
-            statements.append(
-                f"CREATE CONSTRAINT {spec.name.lower()}_id IF NOT EXISTS FOR (n:{spec.name}) REQUIRE n.{KEY} IS UNIQUE"
-            )
-            for prop in spec.indexed:
-                statements.append(
-                    f"CREATE INDEX {spec.name.lower()}_{prop} IF NOT EXISTS FOR (n:{spec.name}) ON (n.{prop})"
-                )
-        elif kind == "falkordb":
-            # FalkorDB has no IF NOT EXISTS: the adapter skips indexes that exist, and turns
-            # "UNIQUE <label> <prop>" into its GRAPH.CONSTRAINT command.
-            statements.append(f"CREATE INDEX FOR (n:{spec.name}) ON (n.{KEY})")
-            statements.append(f"UNIQUE {spec.name} {KEY}")
-            for prop in spec.indexed:
-                statements.append(f"CREATE INDEX FOR (n:{spec.name}) ON (n.{prop})")
-        else:
-            raise UsageError(f"unknown engine kind '{kind}'")
-    return statements
+@dataclass(frozen=True)
+class PropertyKey:
+    """One property of one label: a unique key or an exact-match index, depending on the list it is in."""
+
+    label: str
+    prop: str
+
+
+def unique_keys() -> tuple[PropertyKey, ...]:
+    """The properties no two nodes of a label may share: every label's `id`."""
+    return tuple(PropertyKey(spec.name, KEY) for spec in LABELS)
+
+
+def indexes() -> tuple[PropertyKey, ...]:
+    """The exact-match indexes besides the unique keys (an engine indexes a unique key by itself)."""
+    return tuple(PropertyKey(spec.name, prop) for spec in LABELS for prop in spec.indexed)

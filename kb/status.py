@@ -30,7 +30,7 @@ def status_report(store: Store) -> dict[str, Any]:
 
 def init_schema(store: Store) -> int:
     """Apply the knowledge model's keys and indexes; safe to run again. Returns statements that changed something."""
-    return store.apply_schema(schema.ddl(store.kind))
+    return store.apply_schema()
 
 
 def data_version(store: Store) -> str:

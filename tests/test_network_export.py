@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kb import engine, schema
+from kb import engine
 from kb.cli.network_cmd import export
 from kb.config import load_config
 from kb.errors import NotFound, UsageError
@@ -134,7 +134,7 @@ def cli_data_dir(tmp_path_factory):
     """A data directory whose default knowledge base holds the fixture, as `kb export` opens it."""
     path = tmp_path_factory.mktemp("netcli")
     kb = open_store(load_config(data_dir=path, env={}))
-    kb.apply_schema(schema.ddl("falkordb"))
+    kb.apply_schema()
     load_package(kb, FIXTURE)
     kb.close()
     yield path

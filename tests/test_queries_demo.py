@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from kb import schema
 from kb.queries import choices_for, library, run_named
 from kb.store import open_store
 from kb.store.base import is_graph_value
@@ -90,7 +89,7 @@ def demo(kb_config):
     """The curated demo (data/studies), loaded once into a graph of its own."""
     store = open_store(kb_config, graph="demo_queries")
     store.drop()
-    store.apply_schema(schema.ddl(store.kind))
+    store.apply_schema()
     load_demo(store)
     yield store
     store.drop()

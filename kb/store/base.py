@@ -9,24 +9,43 @@ graph values inside rows are plain dicts:
     path          {"element": "path", "nodes": [node, ...], "relationships": [rel, ...]}
 
 `key` is the engine's internal identity, only meaningful within one result (use the `id`
-property for anything durable).
+property for anything durable). Other engine values come back plain too, alike on both engines:
+dates, times, datetimes and durations as ISO-8601 text ("2020-01-02", "P1M2D"), geographic points
+as {"longitude", "latitude"[, "height"]} and cartesian ones as {"x", "y"[, "z"]}.
 
 Reads go through `read`, which the engine itself refuses to let write. Writes go through
 `write` (one statement), `write_batches` (an `UNWIND $rows` statement over many rows) or
 `atomic()` (a unit of many statements that becomes visible all at once, or not at all).
+
+What both adapters promise beyond that, and the contract tests check on each engine:
+- Schema on open: opening a knowledge base gives it the keys and indexes of kb.schema if it lacks
+  them, so the first load already has unique ids and indexed lookups; `apply_schema()` applies
+  them again on request (`kb init`).
+- One unit at a time: a second `atomic()` on the same knowledge base, from any process (and on
+  Neo4j from any machine), waits until the first has finished.
+- Read after write: a read through the same Store after `write` or a committed unit sees what
+  they wrote, also on a Neo4j cluster (the adapter chains its sessions' bookmarks).
+- Parameters are checked before they are sent: an integer outside the 64-bit range or a map key
+  that is not text is refused with a QueryError naming the parameter, never altered on the way.
+- Every failure is a kb.errors class: QueryError for a refused or failed statement (ReadOnlyViolation
+  for a write on a read path), EngineError for an engine that cannot be reached.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
+from kb.errors import QueryError, shorten
 from kb.schema import label, rel_type
 
 CREATE_BATCH = 5000  # rows per statement when new entities are created with Cypher
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1  # the integers both engines store
+OnBatch = Callable[[int], None]
 COUNTER_NAMES = (
     "nodes_created",
     "nodes_deleted",
@@ -121,7 +140,7 @@ class Writer(abc.ABC):
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
 
     def run_batches(
-        self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000, on_batch=None
+        self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000, on_batch: OnBatch | None = None
     ) -> Counters:
         """Run an `UNWIND $rows AS row …` statement over `rows` in batches."""
         total = Counters()
@@ -135,22 +154,43 @@ class Writer(abc.ABC):
         """Read inside the unit, seeing its own uncommitted writes."""
         return self.run(cypher, params)
 
-    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch=None) -> int:
+    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None) -> int:
         """Create one node labelled `name` (a kb.schema label) per row of properties and return how
         many were created. Every row must be a new entity: the caller has checked its `id` is unused."""
         cypher = f"UNWIND $rows AS row CREATE (n:{label(name)}) SET n = row"
         return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["nodes_created"]
 
     def create_relationships(
-        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch=None
+        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None
     ) -> int:
         """Create a `rel` relationship per {start, end, props} row, from the `start`-labelled node with
-        the row's start id to the `end`-labelled node with its end id; returns how many were created."""
+        the row's start id to the `end`-labelled node with its end id; returns how many were created.
+
+        An end that does not exist raises QueryError (`missing_end`), failing the unit."""
         cypher = (
             f"UNWIND $rows AS row MATCH (a:{label(start)} {{id: row.start}}) MATCH (b:{label(end)} {{id: row.end}}) "
             f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r = row.props"
         )
-        return self.run_batches(cypher, rows, CREATE_BATCH, on_batch)["relationships_created"]
+        created = 0
+        for batch in chunked(rows, CREATE_BATCH):
+            made = self.run(cypher, {"rows": batch}).counters["relationships_created"]
+            if made < len(batch):
+                absent = self.first_absent(start, [row["start"] for row in batch])
+                absent = absent or self.first_absent(end, [row["end"] for row in batch])
+                raise missing_end(absent or "?", rel)
+            created += made
+            if on_batch:
+                on_batch(len(batch))
+        return created
+
+    def first_absent(self, name: str, ids: Sequence[str]) -> str | None:
+        """The first of `ids` that no `name`-labelled node has, as the unit sees the graph."""
+        found = set(
+            self.read(
+                f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) RETURN n.id AS id", {"ids": list(ids)}
+            ).values("id")
+        )
+        return next((node_id for node_id in ids if node_id not in found), None)
 
 
 class Store(abc.ABC):
@@ -178,12 +218,14 @@ class Store(abc.ABC):
         """A unit of many write statements, visible to readers all at once on success, never in part.
 
         Leaving the block by an exception discards the unit. Only one atomic unit runs at a time per
-        knowledge base; a second waits for the first.
+        knowledge base, across processes; a second waits for the first. A unit whose writer died
+        leaves nothing visible, and the next unit removes what it left.
         """
 
     @abc.abstractmethod
-    def apply_schema(self, statements: Sequence[str]) -> int:
-        """Apply schema DDL idempotently; return how many statements changed something."""
+    def apply_schema(self) -> int:
+        """Give the knowledge base the keys and indexes kb.schema declares, idempotently; return how
+        many of them were created now."""
 
     @abc.abstractmethod
     def info(self) -> dict[str, Any]:
@@ -195,7 +237,9 @@ class Store(abc.ABC):
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
 
@@ -231,3 +275,39 @@ def path_value(nodes: list[dict[str, Any]], relationships: list[dict[str, Any]])
 
 def is_graph_value(value: Any) -> bool:
     return isinstance(value, dict) and value.get("element") in ("node", "relationship", "path")
+
+
+def missing_end(node_id: str, rel: str) -> QueryError:
+    """The error for a relationship row whose end node does not exist (the unit is rolled back)."""
+    return QueryError(
+        f"no node with id '{shorten(node_id)}' for a {rel} relationship; the load was rolled back, run it again"
+    )
+
+
+def check_values(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`params`, refused with a QueryError if a value cannot reach either engine unchanged: an integer
+    outside the 64-bit range (FalkorDB would clamp it, Neo4j's driver cannot pack it) or a map key that
+    is not text (FalkorDB would turn it into text, Neo4j's driver refuses it)."""
+
+    def walk(value: Any, name: str) -> None:
+        if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+            return
+        if isinstance(value, int):
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise QueryError(
+                    f"parameter '{name}' holds {shorten(value)}, outside the 64-bit integers the engines store; "
+                    "pass it as text"
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise QueryError(f"parameter '{name}' has a map key {shorten(repr(key))} that is not text")
+                walk(item, name)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, name)
+
+    checked = dict(params or {})
+    for name, value in checked.items():
+        walk(value, name)
+    return checked

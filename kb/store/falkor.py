@@ -9,6 +9,7 @@ staging key, which the next unit deletes before it starts.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import time
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from dateutil.relativedelta import relativedelta
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
@@ -24,12 +26,22 @@ from falkordb.path import Path as FPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from kb import engine
+from kb import engine, schema
 from kb.config import Config
 from kb.errors import QueryError, ReadOnlyViolation
-from kb.schema import KEY, LABELS, label, rel_type
+from kb.schema import label, rel_type
 from kb.store import falkor_bulk as bulk
-from kb.store.base import Counters, Result, Store, Writer, node_value, path_value, relationship_value
+from kb.store.base import (
+    Counters,
+    OnBatch,
+    Result,
+    Store,
+    Writer,
+    check_values,
+    node_value,
+    path_value,
+    relationship_value,
+)
 
 STAGING_SUFFIX = ":staging"
 # Compact the append-only file when it has grown past both of these since the last rewrite.
@@ -49,19 +61,33 @@ _COUNTER_ATTRS = {
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Node):
-        return node_value(value.id, value.labels or [], value.properties)
+        return node_value(value.id, value.labels or [], _plain(value.properties))
     if isinstance(value, Edge):
-        return relationship_value(value.id, value.relation, value.src_node, value.dest_node, value.properties)
+        return relationship_value(value.id, value.relation, value.src_node, value.dest_node, _plain(value.properties))
     if isinstance(value, FPath):
         return path_value([_plain(n) for n in value.nodes()], [_plain(e) for e in value.edges()])
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, dict):  # maps, and points ({latitude, longitude}, as the contract has them)
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, relativedelta):
+        return iso_duration(value)
     return value
 
 
-def _result(raw) -> Result:
+def iso_duration(span: relativedelta) -> str:
+    """`span` as an ISO-8601 duration ("P1Y2M3DT4H5M6.5S"); "PT0S" when it is empty."""
+    seconds = span.seconds + span.microseconds / 1_000_000
+    date = "".join(f"{int(n)}{unit}" for n, unit in ((span.years, "Y"), (span.months, "M"), (span.days, "D")) if n)
+    time_part = "".join(f"{n:g}{unit}" for n, unit in ((span.hours, "H"), (span.minutes, "M"), (seconds, "S")) if n)
+    if not date and not time_part:
+        return "PT0S"
+    return "P" + date + ("T" + time_part if time_part else "")
+
+
+def _result(raw: Any) -> Result:
     columns = [h[1] if isinstance(h, (list, tuple)) else h for h in (raw.header or [])]
     columns = [c.decode() if isinstance(c, bytes) else c for c in columns]
     rows = [dict(zip(columns, (_plain(v) for v in record), strict=True)) for record in raw.result_set]
@@ -74,7 +100,7 @@ def _result(raw) -> Result:
 # property of the schema is guarded on every write path, whatever the query, so no input can take
 # the engine down.
 MAX_INDEXED_BYTES = 4096
-_INDEXED = frozenset({KEY, *(prop for spec in LABELS for prop in spec.indexed)})
+_INDEXED = frozenset(key.prop for key in schema.unique_keys() + schema.indexes())
 
 
 def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -95,9 +121,10 @@ def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
             for v in value:
                 walk(v, key)
 
-    for name, value in (params or {}).items():
+    checked = check_values(params)
+    for name, value in checked.items():
         walk(value, name)
-    return params or {}
+    return checked
 
 
 class _FalkorWriter(Writer):
@@ -122,13 +149,13 @@ class _FalkorWriter(Writer):
             except redis.exceptions.ResponseError as exc:
                 raise QueryError(f"the engine refused a bulk insert: {exc}") from None
 
-    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch=None) -> int:
+    def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None) -> int:
         created = bulk.bulk_nodes(self._bulk, label(name), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch)
         self.counters.add({"nodes_created": created})
         return created
 
     def create_relationships(
-        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch=None
+        self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None
     ) -> int:
         created = bulk.bulk_relationships(
             self._bulk, self.read, rel_type(rel), label(start), label(end), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch
@@ -146,7 +173,7 @@ def _engine_calls() -> Iterator[None]:
         raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
 
 
-def _run(graph, cypher: str, params: dict[str, Any] | None, read_only: bool) -> Result:
+def _run(graph: Any, cypher: str, params: dict[str, Any] | None, read_only: bool) -> Result:
     params = _check_params(params)
     try:
         raw = graph.ro_query(cypher, params) if read_only else graph.query(cypher, params)
@@ -180,9 +207,7 @@ class FalkorStore(Store):
         if not self._conn.exists(graph):
             # A graph key is born with its first write; give a new knowledge base its schema so
             # that reads of an empty one answer instead of failing on a missing key.
-            from kb import schema
-
-            self.apply_schema(schema.ddl(self.kind))
+            self.apply_schema()
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         return _run(self._graph, cypher, params, read_only=True)
@@ -241,26 +266,28 @@ class FalkorStore(Store):
             time.sleep(0.05)
             self._wait_for_children()
 
-    def apply_schema(self, statements: Sequence[str]) -> int:
+    def apply_schema(self) -> int:
+        """Create the schema's exact-match indexes and unique keys that the graph lacks.
+
+        FalkorDB has no IF NOT EXISTS: existing ones are listed first and skipped. A unique key is
+        a GRAPH.CONSTRAINT, which needs an exact-match index on its property to exist first.
+        """
         existing_idx = self._existing_indexes()
         existing_uniq = self._existing_constraints()
         changed = 0
-        for statement in statements:
-            if statement.startswith("UNIQUE "):
-                _, label, prop = statement.split()
-                if (label, prop) in existing_uniq:
-                    continue
-                self._conn.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", "1", prop
-                )
+        keys = schema.unique_keys()
+        for key in keys + schema.indexes():
+            if (key.label, key.prop) not in existing_idx:
+                self.write(f"CREATE INDEX FOR (n:{label(key.label)}) ON (n.{key.prop})")
+                existing_idx.add((key.label, key.prop))
                 changed += 1
-                continue
-            label, prop = _index_target(statement)
-            if (label, prop) in existing_idx:
-                continue
-            self.write(statement)
-            existing_idx.add((label, prop))
-            changed += 1
+        for key in keys:
+            if (key.label, key.prop) not in existing_uniq:
+                self._conn.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label(key.label),
+                    "PROPERTIES", "1", key.prop,
+                )  # fmt: skip
+                changed += 1
         return changed
 
     def _existing_indexes(self) -> set[tuple[str, str]]:
@@ -291,10 +318,3 @@ class FalkorStore(Store):
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _index_target(statement: str) -> tuple[str, str]:
-    # "CREATE INDEX FOR (n:Label) ON (n.prop)" -> ("Label", "prop"); statements come from kb.schema only.
-    label = statement.split("(n:", 1)[1].split(")", 1)[0]
-    prop = statement.rsplit("(n.", 1)[1].rstrip(")")
-    return label, prop

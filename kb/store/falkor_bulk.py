@@ -187,7 +187,8 @@ class _Ends:
     """Internal ids of relationship ends, looked up by `id` property as chunks need them."""
 
     def __init__(self, read: Run, label: str):
-        self.read, self.label, self.ids = read, label, {}
+        self.read, self.label = read, label
+        self.ids: dict[str, int] = {}
 
     def need(self, keys: Iterable[str]) -> None:
         self.ids.update(node_ids(self.read, self.label, (key for key in keys if key not in self.ids)))

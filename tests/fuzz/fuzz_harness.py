@@ -24,7 +24,7 @@ from typing import Any
 from fuzz_packages import BASE_PACKAGE
 from hypothesis import HealthCheck, Phase, settings
 
-from kb import engine, schema
+from kb import engine
 from kb.config import load_config
 from kb.errors import UsageError, ValidationError
 from kb.store import Store, open_store
@@ -173,7 +173,7 @@ class BaseGraph:
 
     def reset(self) -> None:
         self.store.drop()
-        self.store.apply_schema(schema.ddl(self.store.kind))
+        self.store.apply_schema()
         load_package(self.store, BASE_PACKAGE)
 
     def engine_died(self) -> bool:
