@@ -1,0 +1,44 @@
+"""kb.schema's keys and indexes as Neo4j 5 statements, plus the adapter's own two.
+
+Each key becomes a named uniqueness constraint (which Neo4j backs with an index of the same
+name), each index a named range index, both `IF NOT EXISTS` so that applying them again changes
+nothing. Names are `<label>_<property>` in lower case (`site_id`, `wave_status`).
+
+The adapter adds, for its atomic units (kb/store/neo4j_unit.py):
+- a uniqueness constraint on `KbUnitLock.name`: the unit lock is an index entry of it;
+- an index on `KbStaged.id`: nodes a unit has written but not yet published are found by it.
+Neither label belongs to the knowledge model, so no query of the library can match them.
+"""
+
+from __future__ import annotations
+
+from kb import schema
+
+LOCK_LABEL = "KbUnitLock"
+STAGED_LABEL = "KbStaged"
+STAGED_TAG = "kb_staged"  # property of a staged node: "<schema label>@<unit id>"
+
+
+def name_of(key: schema.PropertyKey) -> str:
+    return f"{key.label.lower()}_{key.prop}"
+
+
+def statements() -> list[tuple[str, str]]:
+    """(name, statement) for every constraint and index the knowledge base needs on Neo4j."""
+    found = [
+        (
+            name_of(key),
+            f"CREATE CONSTRAINT {name_of(key)} IF NOT EXISTS "
+            f"FOR (n:{schema.label(key.label)}) REQUIRE n.{key.prop} IS UNIQUE",
+        )
+        for key in schema.unique_keys()
+    ]
+    found += [
+        (name_of(key), f"CREATE INDEX {name_of(key)} IF NOT EXISTS FOR (n:{schema.label(key.label)}) ON (n.{key.prop})")
+        for key in schema.indexes()
+    ]
+    found += [
+        ("kb_unit_lock", f"CREATE CONSTRAINT kb_unit_lock IF NOT EXISTS FOR (n:{LOCK_LABEL}) REQUIRE n.name IS UNIQUE"),
+        ("kb_staged_id", f"CREATE INDEX kb_staged_id IF NOT EXISTS FOR (n:{STAGED_LABEL}) ON (n.id)"),
+    ]
+    return found
