@@ -1,8 +1,8 @@
 """The write steps of a load, inside its atomic unit: the plan's rows, then the finished Wave node.
 
 `write_rows` creates the plan's new nodes (the Study when new, the Wave with status 'loading', the
-package's entities), adds the wave to the entities other waves share, then creates every planned
-relationship; each count is checked against the rows sent. `finish_wave` marks the Wave 'loaded'
+package's entities), then every planned relationship, then adds the wave to the entities other
+waves share; each count is checked against the rows sent. `finish_wave` marks the Wave 'loaded'
 with its source hash and counts, last, so a unit that fails before it leaves no loaded wave.
 Labels and types reach the Cypher only through kb.schema.label() / rel_type().
 """
@@ -51,10 +51,18 @@ def _write_nodes(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str,
     for name, rows in groups:
         _expect(w.create_nodes(name, rows, progress.step("nodes")), len(rows), f"{name} nodes")
         created[name] = len(rows)
+    return created
+
+
+def _share_nodes(w: Writer, plan: WritePlan, progress: RowProgress) -> None:
+    """Add the wave to the entities it shares with other waves (progress stage 'relationships': it
+    links the wave to them). It runs after every new entity and relationship is created, being the
+    first statement that is not a creation: an engine that stages new entities outside the unit's
+    transaction (Neo4j, kb/store/neo4j_unit.py) can then stage all of them."""
     for name, ids in plan.shared.items():
         cypher = f"UNWIND $rows AS row MATCH (n:{label(name)} {{id: row.id}}) SET n.waves = n.waves + [row.wave]"
-        w.run_batches(cypher, ({"id": i, "wave": plan.wave_id} for i in ids), BATCH_SIZE, progress.step("nodes"))
-    return created
+        rows = ({"id": i, "wave": plan.wave_id} for i in ids)
+        w.run_batches(cypher, rows, BATCH_SIZE, progress.step("relationships"))
 
 
 def _write_relationships(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, int]:
@@ -67,9 +75,11 @@ def _write_relationships(w: Writer, plan: WritePlan, progress: RowProgress) -> d
 
 
 def write_rows(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, int]:
-    """Write the plan's nodes, then its relationships; created counts per label and relationship type."""
+    """Write the plan's nodes, then its relationships, then the wave's share of entities other waves
+    define; created counts per label and relationship type."""
     created = _write_nodes(w, plan, progress)
     created.update(_write_relationships(w, plan, progress))
+    _share_nodes(w, plan, progress)
     return created
 
 
