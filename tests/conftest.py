@@ -1,8 +1,9 @@
 """Shared fixtures: real engines only.
 
 `store` gives each test a fresh, empty knowledge base with the schema applied, on every engine
-that can run here: the embedded FalkorDB always, Neo4j through testcontainers when a Docker engine
-answers (otherwise those cases are skipped, with the reason in the report).
+that can run here: the embedded FalkorDB always, and Neo4j wherever one exists: the server named
+by KB_TEST_NEO4J_URI (see tests/neo4j_target.py), else a testcontainer when a Docker engine
+answers. Otherwise the Neo4j cases are skipped, with the reason in the report.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import os
 from pathlib import Path
 
 import pytest
+from neo4j_target import Neo4jTarget, TargetError, target_from
 
-from kb import engine, schema
+from kb import engine
 from kb.config import Config, load_config
 from kb.store import open_store
 
@@ -29,7 +31,10 @@ def _docker_unavailable_reason() -> str | None:
 
         docker.from_env(timeout=3).ping()
     except Exception as exc:  # any failure means: no Docker engine to run Neo4j in
-        return f"no Docker engine answers here ({type(exc).__name__}), so Neo4j tests cannot run"
+        return (
+            f"no Neo4j: KB_TEST_NEO4J_URI is not set and no Docker engine answers here ({type(exc).__name__}) "
+            "for a testcontainer"
+        )
     return None
 
 
@@ -46,7 +51,15 @@ def kb_config(kb_data_dir) -> Config:
 
 
 @pytest.fixture(scope="session")
-def neo4j_config():
+def neo4j_target() -> Neo4jTarget:
+    """The Neo4j server of this run: KB_TEST_NEO4J_URI's, or a testcontainer, or skip."""
+    try:
+        named = target_from(os.environ)
+    except (TargetError, OSError) as exc:
+        pytest.fail(str(exc))
+    if named:
+        yield named
+        return
     reason = _docker_unavailable_reason()
     if reason:
         pytest.skip(reason)
@@ -54,14 +67,13 @@ def neo4j_config():
 
     password = "test-" + os.urandom(8).hex()
     with Neo4jContainer(NEO4J_IMAGE, password=password) as container:
-        os.environ["NEO4J_PASSWORD"] = password
-        yield load_config(uri=container.get_connection_url(), env={})
+        yield Neo4jTarget(load_config(uri=container.get_connection_url(), env={}), {"NEO4J_PASSWORD": password})
 
 
 def _fresh_embedded(config: Config):
     store = open_store(config, graph=f"test{next(_graph_numbers)}")
     store.drop()
-    store.apply_schema(schema.ddl("falkordb"))
+    store.apply_schema()
     return store
 
 
@@ -69,10 +81,8 @@ def _fresh_embedded(config: Config):
 def store(request, kb_config):
     """A fresh, empty knowledge base with the schema applied, on each engine that can run here."""
     if request.param == "neo4j":
-        config = request.getfixturevalue("neo4j_config")
-        s = open_store(config)
+        s = request.getfixturevalue("neo4j_target").open()  # the schema comes with opening
         s.drop()
-        s.apply_schema(schema.ddl("neo4j"))
     else:
         s = _fresh_embedded(kb_config)
     yield s
@@ -84,6 +94,16 @@ def store(request, kb_config):
 def embedded_store(kb_config):
     """A fresh graph on the embedded engine only (for tests of its process and file behaviour)."""
     s = _fresh_embedded(kb_config)
+    yield s
+    s.drop()
+    s.close()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_target):
+    """A fresh Neo4j knowledge base only (for behaviour only Neo4j has)."""
+    s = neo4j_target.open()
+    s.drop()
     yield s
     s.drop()
     s.close()

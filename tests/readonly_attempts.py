@@ -1,8 +1,13 @@
 """Write and admin attempts that every read path must refuse (the table of tests/test_readonly.py).
 
-WRITES must be refused as writes (ReadOnlyViolation). OTHER_REFUSALS may be refused as any engine
-error: multi-statement tricks, procedures of other products, other dialects' DDL and admin
-commands. Either way the data must be unchanged.
+WRITES must be refused as writes (ReadOnlyViolation) on every engine, and each engine's own DDL
+(FALKORDB_WRITES, NEO4J_WRITES) on that engine; on the other engine it is another dialect's
+statement, refused as any engine error. OTHER_REFUSALS may be refused as any engine error:
+multi-statement tricks, procedures of other products, admin commands. READ_SHAPED_ACTIONS are what
+Neo4j's planner calls reads although they act beyond the knowledge base's data (fetch a URL, stop
+other users' transactions, show their queries or the server's settings): Neo4j's read path must
+refuse them as read-only violations by its deny list; FalkorDB does not know them. Either way the
+data must be unchanged. `writes_for(kind)` and `others_for(kind)` give an engine's tables.
 """
 
 WRITES = [
@@ -33,12 +38,6 @@ WRITES = [
     "MATCH (n:Site) // harmless comment\nSET n.name = 'after comment'",
     "/* a read */ CREATE (:Site {id: 'after block comment'})",
     "CREATE INDEX FOR (n:Theme) ON (n.name)",
-    "CREATE INDEX ON :Theme(name)",
-    "DROP INDEX ON :Site(id)",
-    "DROP INDEX FOR (n:Site) ON (n.id)",
-    "CALL db.idx.fulltext.createNodeIndex('Evidence', 'text')",
-    "CALL db.idx.fulltext.drop('Evidence')",
-    "CREATE VECTOR INDEX FOR (n:Evidence) ON (n.embedding) OPTIONS {dimension: 2, similarityFunction: 'euclidean'}",
     "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Site {id: row[0]})",
     "LOAD CSV WITH HEADERS FROM 'file:///etc/hosts' AS row MERGE (:Site {id: row.x})",
     "MATCH (n:Site) WHERE n.id = 'z:site:1' SET n.population = 1 RETURN n",
@@ -68,5 +67,53 @@ OTHER_REFUSALS = [
     "STOP DATABASE neo4j",
     "GRANT WRITE ON GRAPH * TO PUBLIC",
 ]
+
+# The embedded engine's index DDL: FalkorDB's own forms.
+FALKORDB_WRITES = [
+    "CREATE INDEX ON :Theme(name)",
+    "DROP INDEX ON :Site(id)",
+    "DROP INDEX FOR (n:Site) ON (n.id)",
+    "CALL db.idx.fulltext.createNodeIndex('Evidence', 'text')",
+    "CALL db.idx.fulltext.drop('Evidence')",
+    "CREATE VECTOR INDEX FOR (n:Evidence) ON (n.embedding) OPTIONS {dimension: 2, similarityFunction: 'euclidean'}",
+]
+
+# Neo4j 5's schema commands (the planner gives them query type "s").
+NEO4J_WRITES = [
+    "CREATE INDEX theme_name IF NOT EXISTS FOR (n:Theme) ON (n.name)",
+    "CREATE TEXT INDEX evidence_text FOR (n:Evidence) ON (n.text)",
+    "DROP INDEX site_study",
+    "DROP INDEX site_study IF EXISTS",
+    "CREATE CONSTRAINT theme_name FOR (n:Theme) REQUIRE n.name IS UNIQUE",
+    "CREATE VECTOR INDEX evidence_embedding FOR (n:Evidence) ON (n.embedding) "
+    "OPTIONS {indexConfig: {`vector.dimensions`: 2, `vector.similarity_function`: 'euclidean'}}",
+]
+
+READ_SHAPED_ACTIONS = [
+    "LOAD CSV FROM 'http://127.0.0.1:9/kb.csv' AS row RETURN row",
+    "LOAD CSV WITH HEADERS FROM 'file:///etc/hosts' AS row RETURN row.x AS x",
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "SHOW TRANSACTIONS",
+    "SHOW SETTINGS",
+]
+
+# Refused on Neo4j as any engine error (planned against the system database, or unknown there).
+NEO4J_OTHER_REFUSALS = [
+    "USE system SHOW USERS",
+    "USE system SHOW DATABASES",
+]
+
+
+def writes_for(kind: str) -> list[str]:
+    """The attempts `kind`'s read path must refuse as writes."""
+    return WRITES + (NEO4J_WRITES if kind == "neo4j" else FALKORDB_WRITES)
+
+
+def others_for(kind: str) -> list[str]:
+    """The attempts `kind`'s read path must refuse as any engine error."""
+    if kind == "neo4j":
+        return OTHER_REFUSALS + FALKORDB_WRITES + NEO4J_OTHER_REFUSALS
+    return OTHER_REFUSALS + NEO4J_WRITES + NEO4J_OTHER_REFUSALS + READ_SHAPED_ACTIONS
+
 
 PARAMS = {"id": "z:site:1", "name": "hacked", "rows": [{"id": "r1"}, {"id": "r2"}]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from readonly_attempts import OTHER_REFUSALS, PARAMS, WRITES
+from readonly_attempts import OTHER_REFUSALS, PARAMS, READ_SHAPED_ACTIONS, others_for, writes_for
 
 from kb.cli import cli
 from kb.errors import KBError, ReadOnlyViolation
@@ -18,14 +18,15 @@ SEED = (
 def fingerprint(store) -> tuple:
     nodes = store.read("MATCH (n) RETURN n ORDER BY n.id").rows
     rels = store.read("MATCH ()-[r]->() RETURN r").rows
-    indexes = (
-        store.kind == "falkordb"
-        and store.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
-    )
+    if store.kind == "falkordb":
+        listed = store.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
+        indexes = sorted((i["label"], tuple(i["properties"])) for i in listed)
+    else:  # every index, the constraints' own included
+        indexes = store.read("SHOW INDEXES YIELD name RETURN name ORDER BY name").values("name")
     return (
         sorted((tuple(n["n"]["labels"]), tuple(sorted(n["n"]["properties"].items()))) for n in nodes),
         sorted((r["r"]["type"], tuple(sorted(r["r"]["properties"].items()))) for r in rels),
-        sorted((i["label"], tuple(i["properties"])) for i in indexes or []),
+        indexes,
     )
 
 
@@ -35,7 +36,15 @@ def seeded(store):
     return store, fingerprint(store)
 
 
-@pytest.mark.parametrize("cypher", WRITES)
+def per_engine(table) -> list:
+    """(engine, attempt) cases for the `store` fixture: each engine with its own table."""
+    cases = []
+    for engine, kind, marks in (("embedded", "falkordb", ()), ("neo4j", "neo4j", (pytest.mark.neo4j,))):
+        cases += [pytest.param(engine, cypher, marks=marks) for cypher in table(kind)]
+    return cases
+
+
+@pytest.mark.parametrize("store,cypher", per_engine(writes_for), indirect=["store"])
 def test_store_read_refuses_writes(seeded, cypher):
     store, before = seeded
     with pytest.raises(ReadOnlyViolation):
@@ -43,7 +52,7 @@ def test_store_read_refuses_writes(seeded, cypher):
     assert fingerprint(store) == before
 
 
-@pytest.mark.parametrize("cypher", OTHER_REFUSALS)
+@pytest.mark.parametrize("store,cypher", per_engine(others_for), indirect=["store"])
 def test_store_read_refuses_admin_and_tricks(seeded, cypher):
     store, before = seeded
     with pytest.raises(KBError):
@@ -51,8 +60,20 @@ def test_store_read_refuses_admin_and_tricks(seeded, cypher):
     assert fingerprint(store) == before
 
 
-def test_table_has_at_least_fifty_attempts():
-    assert len(WRITES) + len(OTHER_REFUSALS) >= 50
+@pytest.mark.parametrize("cypher", READ_SHAPED_ACTIONS)
+def test_reads_that_act_are_refused_by_the_deny_list_on_neo4j(seeded, cypher):
+    # Neo4j's planner calls these reads; its read path refuses them by operator (deny list).
+    # The embedded engine does not know them at all.
+    store, before = seeded
+    expected = ReadOnlyViolation if store.kind == "neo4j" else KBError
+    with pytest.raises(expected):
+        store.read(cypher, PARAMS)
+    assert fingerprint(store) == before
+
+
+@pytest.mark.parametrize("kind", ["falkordb", "neo4j"])
+def test_each_engine_has_at_least_fifty_attempts(kind):
+    assert len(writes_for(kind)) + len(others_for(kind)) >= 50
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +89,11 @@ def cli_graph(kb_config):
     store.close()
 
 
-@pytest.mark.parametrize("cypher", WRITES + OTHER_REFUSALS)
+EMBEDDED_WRITES = writes_for("falkordb")
+EMBEDDED_ATTEMPTS = EMBEDDED_WRITES + others_for("falkordb")
+
+
+@pytest.mark.parametrize("cypher", EMBEDDED_ATTEMPTS)
 def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
     before = fingerprint(cli_graph)
     args = ["--data-dir", str(kb_config.data_dir), "query", "--cypher", cypher]
@@ -76,7 +101,7 @@ def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
         args += ["--param", f"{key}={PARAMS[key]}"]
     result = CliRunner().invoke(cli, args, standalone_mode=False)
     assert isinstance(result.exception, KBError), result.exception
-    if cypher in WRITES:
+    if cypher in EMBEDDED_WRITES:
         assert isinstance(result.exception, ReadOnlyViolation)
         assert result.exception.exit_code == 2
     assert fingerprint(cli_graph) == before
@@ -106,7 +131,14 @@ def test_parameters_with_cypher_fragments_stay_data(seeded, value):
 # ui.data.run_cypher, on the read path. Every attempt of the table goes through that function,
 # and a sample through the console page itself (streamlit's AppTest), which must show the refusal.
 CONSOLE_PAGE = "views/console.py"
-CONSOLE_SAMPLE = [WRITES[0], WRITES[11], WRITES[24], WRITES[26], WRITES[33], OTHER_REFUSALS[0]]
+CONSOLE_SAMPLE = [
+    "CREATE (n:Site {id: 'evil'})",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n:Site) // harmless comment\nSET n.name = 'after comment'",
+    "CREATE INDEX FOR (n:Theme) ON (n.name)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Site {id: row[0]})",
+    OTHER_REFUSALS[0],
+]
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +157,14 @@ def console_graph(cli_graph, kb_config):
     patch.undo()
 
 
-@pytest.mark.parametrize("cypher", WRITES + OTHER_REFUSALS)
+@pytest.mark.parametrize("cypher", EMBEDDED_ATTEMPTS)
 def test_the_app_console_refuses(console_graph, cypher):
     from ui import data
 
     before = fingerprint(console_graph)
     with pytest.raises(KBError) as refused:
         data.run_cypher(cypher, PARAMS)
-    if cypher in WRITES:
+    if cypher in EMBEDDED_WRITES:
         assert isinstance(refused.value, ReadOnlyViolation)
     assert fingerprint(console_graph) == before
 
@@ -155,7 +187,7 @@ def test_the_console_page_shows_the_refusal_and_nothing_changes(console_graph, c
     assert not app.exception
     shown = [element.value for element in app.error]
     assert len(shown) == 1
-    if cypher in WRITES:
+    if cypher in EMBEDDED_WRITES:
         assert shown[0].startswith("Refused: this app only reads.")
     else:
         assert shown[0].startswith("The engine could not run this query: ")
