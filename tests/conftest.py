@@ -13,13 +13,12 @@ import os
 from pathlib import Path
 
 import pytest
-from neo4j_target import Neo4jTarget, TargetError, target_from
+from neo4j_target import NEO4J_IMAGE, Neo4jTarget, TargetError, target_from
 
 from kb import engine
 from kb.config import Config, load_config
 from kb.store import open_store
 
-NEO4J_IMAGE = "neo4j:5.26.12-community"
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 _graph_numbers = itertools.count()

@@ -23,6 +23,9 @@ from kb.config import Config, load_config
 from kb.store import open_store
 from kb.store.base import Store
 
+# The server the testcontainer runs: the one docker-compose.yml runs.
+NEO4J_IMAGE = "neo4j:5.26.12-community"
+
 
 @dataclass(frozen=True)
 class Neo4jTarget:

@@ -9,14 +9,17 @@ behaviours run against a real server in the engine-parametrised suite.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from dateutil.relativedelta import relativedelta
 from neo4j import READ_ACCESS, GraphDatabase
 from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired, TransactionError
 from neo4j.graph import Graph, Node
 from neo4j.spatial import CartesianPoint, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
-from neo4j_target import target_from
+from neo4j_target import NEO4J_IMAGE, target_from
 
 from kb import schema
 from kb.errors import ConfigError, EngineError, QueryError, ReadOnlyViolation
@@ -29,6 +32,7 @@ from kb.store.neo4j_schema import statements
 from kb.store.neo4j_values import plain
 
 ADDRESS = "bolt://db.example:7687"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def server_error(code: str, message: str) -> Neo4jError:
@@ -396,3 +400,21 @@ def test_neo4j_schema_statements_come_from_the_schema_data():
     assert keys == {f"{name.lower()}_id" for name in schema.label_names()} | {"kb_unit_lock"}
     indexes = {name for name, statement in statements() if "INDEX" in statement}
     assert indexes == {f"{key.label.lower()}_{key.prop}" for key in schema.indexes()} | {"kb_staged_id"}
+
+
+def docker_variable(setting: str) -> str:
+    """The image's environment variable for a setting: NEO4J_, "_" doubled, "." as "_" (Neo4j's docs)."""
+    return "NEO4J_" + setting.replace("_", "__").replace(".", "_")
+
+
+def test_compose_runs_the_tested_server_with_a_memory_budget():
+    neo4j = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]["neo4j"]
+    assert neo4j["image"] == NEO4J_IMAGE
+    settings = {
+        "server.memory.heap.initial_size",
+        "server.memory.heap.max_size",
+        "server.memory.pagecache.size",
+        "dbms.memory.transaction.total.max",
+        "db.memory.transaction.max",
+    }
+    assert {docker_variable(setting) for setting in settings} <= set(neo4j["environment"])
