@@ -4,7 +4,9 @@
 
 prints one JSON object: the loader's status, wall seconds of `load_package`, what it created, and
 the process's peak resident memory two ways (getrusage's ru_maxrss and /proc's VmHWM, which agree
-on Linux; macOS has only the first).
+on Linux; macOS has only the first). The child loads into the embedded engine in DATA_DIR, or
+into the Neo4j server its environment names (NEO4J_URI and the rest, set by `load_in_subprocess`
+for `kb bench --engine neo4j`); on Neo4j it also reports how the load's unit was staged.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
 
 CHILD_TIMEOUT_S = 1800  # a hung engine fails the run instead of stalling it
+TARGET_SETTINGS = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_DATABASE")  # which knowledge base the child loads into
 
 
 def peak_rss_mb() -> dict[str, float | None]:
@@ -66,14 +70,17 @@ class StageClock:
 def _load(data_dir: str, graph: str, package: str) -> dict[str, Any]:
     from kb.config import load_config
     from kb.store import open_store
+    from kb.store.neo4j import Neo4jStore
     from loaders.wave.api import load_package
 
-    store = open_store(load_config(data_dir=data_dir, env={}), graph=graph)
+    target = {name: os.environ[name] for name in TARGET_SETTINGS if os.environ.get(name)}
+    store = open_store(load_config(data_dir=data_dir, env=target), graph=graph)
     try:
         clock = StageClock()
         report = load_package(store, package, on_progress=clock)
         seconds = time.perf_counter() - clock.started
         stages = clock.finish()
+        unit = store.unit_stats if isinstance(store, Neo4jStore) else None
     finally:
         store.close()
     created = dict(report.changes.created)
@@ -83,14 +90,22 @@ def _load(data_dir: str, graph: str, package: str) -> dict[str, Any]:
         "stages": stages,
         "created": created,
         "created_total": sum(created.values()),
+        **({"unit": unit.as_dict()} if unit else {}),
         **peak_rss_mb(),
     }
 
 
-def load_in_subprocess(data_dir: Path, graph: str, package: Path) -> dict[str, Any]:
-    """Run the loader on `package` in a child process; its result, plus the child's wall time."""
+def load_in_subprocess(
+    data_dir: Path, graph: str, package: Path, target: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Run the loader on `package` in a child process; its result, plus the child's wall time.
+
+    The child loads into the embedded engine in `data_dir`, or into the Neo4j server `target`
+    names (NEO4J_URI, NEO4J_USERNAME, NEO4J_DATABASE and NEO4J_PASSWORD, set in its environment
+    only); no other KB_ or NEO4J_ setting of this process reaches it."""
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KB_", "NEO4J_"))}
+    env.update(target or {})
     done = subprocess.run(
         [sys.executable, "-m", "kb.bench.child", str(data_dir), graph, str(package)],
         capture_output=True,

@@ -139,16 +139,49 @@ def tables(figures: dict) -> list[Table]:
     return [targets, loads, where, growth, queries, pages]
 
 
+def _neo4j_line(figures: dict[str, Any]) -> str:
+    server, m = figures.get("server", {}), figures.get("machine", {})
+    settings = ", ".join(f"{name} {value}" for name, value in server.get("settings", {}).items())
+    return (
+        f"kb bench --engine neo4j, scale {figures['scale']:g}, seed {figures['seed']}, {figures['date']}: "
+        f"{server.get('version')} at {server.get('address')} (database {server.get('database')}; {settings}); "
+        f"client {m.get('cores')} cores, {m.get('memory_gb')} GB, Python {m.get('python')}; "
+        f"run took {figures.get('seconds')} s"
+    )
+
+
+def neo4j_tables(figures: dict[str, Any]) -> list[Table]:
+    """The Neo4j run's tables: targets, loads, load stages, how the national wave's unit was written, queries."""
+    targets, loads, where, _, queries, _ = tables(figures)
+    unit = figures["load"].get("fresh", {}).get("unit", {})
+    written = _table(
+        "How the fresh national wave's unit was written",
+        ["staged nodes", "staged relationships", "kept back", "staging batches", "staging s", "publishing s"],
+        [
+            [
+                unit.get("staged_nodes"),
+                unit.get("staged_relationships"),
+                unit.get("kept_back_relationships"),
+                unit.get("staged_batches"),
+                unit.get("staging_seconds"),
+                unit.get("publish_seconds"),
+            ]
+        ],
+    )
+    return [targets, loads, where, written, queries]
+
+
 def render(figures: dict, console: Console | None = None) -> str:
     """Print the tables; return them as plain text."""
     console = console or Console(record=True, width=140)
-    console.print(_machine_line(figures))
+    on_neo4j = figures.get("engine") == "neo4j"
+    console.print(_neo4j_line(figures) if on_neo4j else _machine_line(figures))
     graph = figures.get("graph")
     if graph:
         console.print(
             f"knowledge base after the loads: {graph['nodes']:,} nodes, {graph['relationships']:,} relationships"
         )
-    for table in tables(figures):
+    for table in neo4j_tables(figures) if on_neo4j else tables(figures):
         console.print(table)
     return console.export_text() if console.record else ""
 

@@ -54,7 +54,7 @@ def _package_paths(folder: Path) -> dict[str, Path]:
     return {wave: folder / name for wave, name in PACKAGES.items()}
 
 
-def _expected_elements(summary: dict) -> int:
+def expected_elements(summary: dict) -> int:
     """What the national wave should create: the files' elements, its Wave node and HAS_WAVE, REPORTED_IN."""
     national = next(p for p in summary["packages"] if p["wave"] == NATIONAL_WAVE)
     return national["nodes"] + national["relationships"] + 2 + 3
@@ -95,7 +95,7 @@ def _measure(root: Path, data_dir: Path, socket: str, figures: dict, say: Say) -
     figures["load"].update(
         loads.fresh_and_reload(data_dir, paths[VOCAB_WAVE], paths[NATIONAL_WAVE], NATIONAL_WAVE, say)
     )
-    figures["load"]["fresh"]["expected_elements"] = _expected_elements(figures["synth"])
+    figures["load"]["fresh"]["expected_elements"] = expected_elements(figures["synth"])
     figures["load"]["literature"] = loads.literature(data_dir, paths[LITERATURE_WAVE], LITERATURE_WAVE, say)
     bulk = loads.bulk_reference(data_dir, socket, [paths[VOCAB_WAVE], paths[NATIONAL_WAVE]], root / "bulk", say)
     figures["load"]["bulk"] = bulk

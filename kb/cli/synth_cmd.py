@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import common_options, print_json
+from kb.cli.common import common_options, config, print_json
 
 
 @click.command()
@@ -56,15 +56,32 @@ def synth(scale, out, seed, fmt):
     help="Where to make the temporary folder (default: the system's temp folder).",
 )
 @click.option("--keep", is_flag=True, help="Keep the temporary folder (packages, data directory) for inspection.")
-def bench(scale, seed, json_out, work_dir, keep):
+@click.option(
+    "--engine",
+    type=click.Choice(["embedded", "neo4j"]),
+    default="embedded",
+    show_default=True,
+    help="embedded: a fresh FalkorDB in a temporary folder; neo4j: the empty Neo4j database --uri names.",
+)
+def bench(scale, seed, json_out, work_dir, keep, engine):
     """Measure load throughput (against FalkorDB's bulk loader), reloads, memory, query and page latency.
 
-    Runs on a fresh embedded engine in a temporary data directory; --data-dir and --uri are not
-    used. Prints the tables and whether each target is met.
+    By default runs on a fresh embedded engine in a temporary data directory (--data-dir and --uri
+    are not used). With --engine neo4j it loads and queries the Neo4j server --uri (or NEO4J_URI)
+    names, which must hold an empty database, and empties it again. Prints the tables and whether
+    each target is met.
     """
     from kb.bench import render, run_benchmark, write_json
 
-    figures = run_benchmark(scale, seed, work_dir, keep, say=lambda message: click.echo(f"… {message}", err=True))
+    def say(message: str) -> None:
+        click.echo(f"… {message}", err=True)
+
+    if engine == "neo4j":
+        from kb.bench.on_neo4j import run_neo4j_benchmark
+
+        figures = run_neo4j_benchmark(config(), scale, seed, work_dir, keep, say=say)
+    else:
+        figures = run_benchmark(scale, seed, work_dir, keep, say=say)
     if json_out:
         write_json(figures, json_out)
     from rich.console import Console

@@ -228,6 +228,10 @@ class Store(abc.ABC):
         many of them were created now."""
 
     @abc.abstractmethod
+    def drop(self) -> None:
+        """Delete everything the knowledge base holds (tests, `kb reset`, `kb bench`)."""
+
+    @abc.abstractmethod
     def info(self) -> dict[str, Any]:
         """Engine kind, version and a secret-free address."""
 
