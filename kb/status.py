@@ -8,16 +8,31 @@ from kb import schema
 from kb.store.base import Store
 
 
+def _counts_query() -> str:
+    """One statement counting what readers can see: nodes per schema label, and relationships per
+    schema type from each start label the schema gives it. Every count names a label, so it never
+    includes what a Neo4j unit has staged but not yet published (kb/store/neo4j_unit.py), and both
+    engines answer it from their label and type statistics."""
+    nodes = [
+        f"MATCH (n:{schema.label(name)}) RETURN 'node' AS kind, '{name}' AS name, count(n) AS c"
+        for name in schema.label_names()
+    ]
+    # The relationship variable is bound on purpose: FalkorDB counts an unbound pattern once.
+    rels = [
+        f"MATCH (:{schema.label(start)})-[r:{schema.rel_type(spec.name)}]->() "
+        f"RETURN 'relationship' AS kind, '{spec.name}' AS name, count(r) AS c"
+        for spec in schema.RELATIONSHIPS
+        for start in spec.start
+    ]
+    return " UNION ALL ".join(nodes + rels)
+
+
 def counts(store: Store) -> dict[str, dict[str, int]]:
     """Counts of nodes per schema label and relationships per schema type (zeros included)."""
-    nodes = {}
-    for name in schema.label_names():
-        nodes[name] = store.read(f"MATCH (n:{schema.label(name)}) RETURN count(n) AS c").single_value()
-    rels = {}
-    for name in schema.rel_names():
-        # The relationship variable is bound on purpose: FalkorDB counts an unbound pattern once.
-        rels[name] = store.read(f"MATCH ()-[r:{schema.rel_type(name)}]->() RETURN count(r) AS c").single_value()
-    return {"nodes": nodes, "relationships": rels}
+    found = {"node": dict.fromkeys(schema.label_names(), 0), "relationship": dict.fromkeys(schema.rel_names(), 0)}
+    for row in store.read(_counts_query()):
+        found[row["kind"]][row["name"]] += int(row["c"] or 0)
+    return {"nodes": found["node"], "relationships": found["relationship"]}
 
 
 def status_report(store: Store) -> dict[str, Any]:
@@ -37,9 +52,11 @@ def data_version(store: Store) -> str:
     """A cheap fingerprint of what is loaded: it changes whenever a wave loads, reloads or unloads.
 
     Caches (the app's) key their entries on it, so a new load invalidates them without a restart.
+    It is built from the labelled counts of `counts`, so it can be read while a Neo4j unit is
+    staged, and it changes only when the unit is published.
     """
-    nodes = store.read("MATCH (n) RETURN count(n) AS c").single_value()
-    rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c").single_value()
+    found = counts(store)
+    nodes, rels = sum(found["nodes"].values()), sum(found["relationships"].values())
     waves = (
         store.read(f"MATCH (w:{schema.label('Wave')}) RETURN count(w) AS n, max(w.loaded_at) AS latest").first() or {}
     )
