@@ -4,10 +4,11 @@ WRITES must be refused as writes (ReadOnlyViolation) on every engine, and each e
 (FALKORDB_WRITES, NEO4J_WRITES) on that engine; on the other engine it is another dialect's
 statement, refused as any engine error. OTHER_REFUSALS may be refused as any engine error:
 multi-statement tricks, procedures of other products, admin commands. READ_SHAPED_ACTIONS are what
-Neo4j's planner calls reads although they act beyond the knowledge base's data (fetch a URL, stop
-other users' transactions, show their queries or the server's settings): Neo4j's read path must
-refuse them as read-only violations by its deny list; FalkorDB does not know them. Either way the
-data must be unchanged. `writes_for(kind)` and `others_for(kind)` give an engine's tables.
+Neo4j's planner calls reads although they act beyond the knowledge base's data (the database host
+fetches a file or URL): Neo4j's read path must refuse them as read-only violations by its deny
+list; FalkorDB does not know them. NEO4J_OTHER_REFUSALS are Neo4j's transaction, SHOW and
+system-database commands, refused by the deny list or by the server. Either way the data must be
+unchanged. `writes_for(kind)` and `others_for(kind)` give an engine's tables.
 """
 
 WRITES = [
@@ -92,13 +93,15 @@ NEO4J_WRITES = [
 READ_SHAPED_ACTIONS = [
     "LOAD CSV FROM 'http://127.0.0.1:9/kb.csv' AS row RETURN row",
     "LOAD CSV WITH HEADERS FROM 'file:///etc/hosts' AS row RETURN row.x AS x",
+]
+
+# Refused on Neo4j as any engine error: by the deny list when the server plans them in a read
+# transaction, else by the server itself (transaction and system-database commands). Were the deny
+# list to let one through, it would run and return rows, and the test would fail.
+NEO4J_OTHER_REFUSALS = [
     "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
     "SHOW TRANSACTIONS",
     "SHOW SETTINGS",
-]
-
-# Refused on Neo4j as any engine error (planned against the system database, or unknown there).
-NEO4J_OTHER_REFUSALS = [
     "USE system SHOW USERS",
     "USE system SHOW DATABASES",
 ]
