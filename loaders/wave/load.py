@@ -9,7 +9,7 @@
     (update)   a wave loaded from other bytes is removed first (remove.remove_previous_version)
     check      required waves, references into them, entities other waves share (storecheck)
     plan       the rows to write, made on demand from the records (plan.build_plan)
-    write      nodes, then relationships (write.write_rows)
+    write      nodes, relationships, then the wave's share of entities other waves define (write.write_rows)
     measure    the survey network measures of the wave's advice ties (measures.measure_wave)
     cite       the reference lists already parsed, resolved with every citation loaded (references)
     finish     the Wave node marked 'loaded' with its hash and counts (write.finish_wave)
