@@ -267,28 +267,53 @@ class FalkorStore(Store):
             self._wait_for_children()
 
     def apply_schema(self) -> int:
-        """Create the schema's exact-match indexes and unique keys that the graph lacks.
+        """Create the schema's exact-match indexes and unique keys that the graph lacks, label by label
+        (a key's index, its constraint, then the label's other indexes), and wait until every unique
+        key is enforced.
 
-        FalkorDB has no IF NOT EXISTS: existing ones are listed first and skipped. A unique key is
-        a GRAPH.CONSTRAINT, which needs an exact-match index on its property to exist first.
+        FalkorDB has no IF NOT EXISTS: existing ones are listed first and skipped. A unique key is a
+        GRAPH.CONSTRAINT, which needs an exact-match index on its property first and is built in the
+        background; returning only once each is OPERATIONAL means a unit that follows (GRAPH.COPY,
+        RENAME) never races the engine's constraint builder.
         """
         existing_idx = self._existing_indexes()
         existing_uniq = self._existing_constraints()
         changed = 0
-        keys = schema.unique_keys()
-        for key in keys + schema.indexes():
-            if (key.label, key.prop) not in existing_idx:
-                self.write(f"CREATE INDEX FOR (n:{label(key.label)}) ON (n.{key.prop})")
-                existing_idx.add((key.label, key.prop))
-                changed += 1
-        for key in keys:
-            if (key.label, key.prop) not in existing_uniq:
-                self._conn.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label(key.label),
-                    "PROPERTIES", "1", key.prop,
-                )  # fmt: skip
-                changed += 1
+        for key in schema.unique_keys():
+            for index in (key, *(i for i in schema.indexes() if i.label == key.label)):
+                if (index.label, index.prop) not in existing_idx:
+                    self.write(f"CREATE INDEX FOR (n:{label(index.label)}) ON (n.{index.prop})")
+                    existing_idx.add((index.label, index.prop))
+                    changed += 1
+                if index is key and (key.label, key.prop) not in existing_uniq:
+                    with _engine_calls():
+                        self._conn.execute_command(
+                            "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label(key.label),
+                            "PROPERTIES", "1", key.prop,
+                        )  # fmt: skip
+                    changed += 1
+        if changed:
+            self._await_constraints()
         return changed
+
+    def _await_constraints(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.read(
+                "CALL db.constraints() YIELD label, properties, status RETURN label, properties, status"
+            ).rows
+            failed = [row for row in rows if row["status"] == "FAILED"]
+            if failed:
+                what = ", ".join(f"{row['label']}.{'/'.join(row['properties'])}" for row in failed)
+                raise QueryError(
+                    f"the embedded engine could not enforce the unique key {what}: some nodes share it; "
+                    "find them with `kb query` and remove the duplicates"
+                )
+            if all(row["status"] == "OPERATIONAL" for row in rows):
+                return
+            if time.monotonic() > deadline:
+                raise QueryError("the embedded engine is still building unique keys after 2 minutes; see engine.log")
+            time.sleep(0.02)
 
     def _existing_indexes(self) -> set[tuple[str, str]]:
         if not self._conn.exists(self.graph_name):
