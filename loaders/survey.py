@@ -22,7 +22,7 @@ SURVEY_DOCS = {
     "alter": "id of the participant or organisation they named",
     "alter_type": "`participant` or `organisation`",
     "relation": "`advice`, `collaboration` or `knowledge`",
-    "weight": "a number from 0 (e.g. how often they talk)",
+    "weight": "a number above 0 (e.g. how often they talk)",
     "wave": "the survey wave the tie belongs to",
 }
 SURVEY_COLUMNS = tuple(SURVEY_DOCS)
@@ -86,11 +86,11 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]
 
 
 def _weight(raw: str) -> float | None:
-    """The weight of a cell, None when empty; ValueError when not a finite number from 0."""
+    """The weight of a cell, None when empty; ValueError when not a finite number above 0."""
     if not raw:
         return None
     value = float(raw)
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(raw)
     return value
 
@@ -117,7 +117,7 @@ def _tie(file: str, number: int, row: dict[str, str], problems: list[Problem]) -
     try:
         weight = _weight(row.get("weight", ""))
     except ValueError:
-        report("weight", f"'{shorten(row['weight'])}' is not a weight; expected a number from 0")
+        report("weight", f"'{shorten(row['weight'])}' is not a weight; expected a number above 0")
         weight = None
     if row.get("respondent") and row.get("respondent") == row.get("alter"):
         report(

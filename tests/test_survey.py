@@ -66,7 +66,7 @@ def test_every_row_problem_is_reported_with_row_and_column(tmp_path):
         "organisation",
         "survey.csv, row 6, column 'relation': 'gossip' is not a relation; expected one of: advice, collaboration, "
         "knowledge",
-        "survey.csv, row 6, column 'weight': '-2' is not a weight; expected a number from 0",
+        "survey.csv, row 6, column 'weight': '-2' is not a weight; expected a number above 0",
         "survey.csv, row 7, column 'alter': 'z13:participant:A3' names the respondent themself; a tie needs two "
         "different people",
         "survey.csv, row 8: repeats the tie of row 2",
@@ -106,7 +106,7 @@ _ids = st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True)
             _ids,
             _ids,
             st.sampled_from(["advice", "collaboration", "knowledge"]),
-            st.none() | st.integers(0, 1000).map(lambda n: n / 4),
+            st.none() | st.integers(1, 1000).map(lambda n: n / 4),
         ),
         unique_by=lambda t: (t[0], t[1], t[2]),
     )

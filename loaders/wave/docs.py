@@ -136,6 +136,15 @@ def _rel_file(spec: RelFile) -> str:
         + (f"; the other columns ({', '.join(props)}) become its properties" if props else "")
         + ".\n\n"
     )
+    rules = []
+    if spec.distinct_ends:
+        rules.append(f"a row may not name the same id as `{spec.start.name}` and `{spec.end.name}`")
+    if spec.unique_by:
+        named = ", ".join(f"`{name}`" for name in (spec.start.name, spec.end.name, *spec.unique_by))
+        rules.append(f"no two rows may have the same {named}")
+    rules += [f"`{c.name}` must be above 0 when given" for c in spec.columns if c.positive]
+    if rules:
+        text += "In one wave, " + "; ".join(rules) + ".\n\n"
     return text + _column_table(file_columns(spec))
 
 

@@ -260,7 +260,7 @@ checked, then dropped: the graph knows an alter's label, and the package is the 
 
 {_table(SURVEY_DOCS, REQUIRED_COLUMNS)}
 Each problem is reported with its row and column: empty required cells, unknown alter types or
-relations, weights that are not numbers from 0, a respondent naming themself, a tie repeated (same
+relations, weights that are not numbers above 0, a respondent naming themself, a tie repeated (same
 respondent, alter, relation and wave), and an id used once as a participant and once as an
 organisation.
 """

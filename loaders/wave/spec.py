@@ -59,6 +59,7 @@ class Column:
     ref: tuple[str, ...] = ()  # labels a ref/refs column may point to
     doc: str = ""
     verbatim: bool = False  # kept exactly as written (no trimming): a quotation of a source
+    positive: bool = False  # a number must be above 0 (a tie's weight)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class RelFile:
     start: Column
     end: Column
     columns: tuple[Column, ...] = ()  # become relationship properties
+    distinct_ends: bool = False  # a row may not name the same entity at both ends (a self-tie)
+    unique_by: tuple[str, ...] = ()  # with both ends, the columns no two rows of a wave may share
 
 
 FileSpec = NodeFile | RelFile  # a file of the format: its rows are entities or relationships
@@ -104,9 +107,10 @@ def _c(
     ref: str | Iterable[str] = (),
     doc: str = "",
     verbatim: bool = False,
+    positive: bool = False,
 ) -> Column:
     refs = (ref,) if isinstance(ref, str) else tuple(ref)
-    return Column(name, type_, required, tuple(choices), refs, doc, verbatim)
+    return Column(name, type_, required, tuple(choices), refs, doc, verbatim, positive)
 
 
 LOCATOR = _c(
@@ -378,7 +382,13 @@ REL_FILES: tuple[RelFile, ...] = (
         "survey edge list: who a respondent goes to for advice or collaboration",
         start=_c("respondent", "ref", True, ref="Participant"),
         end=_c("alter", "ref", True, ref=("Participant", "Organisation")),
-        columns=(_c("relation", "enum", True, TIE_RELATIONS), _c("weight", "float"), LOCATOR),
+        columns=(
+            _c("relation", "enum", True, TIE_RELATIONS),
+            _c("weight", "float", doc="how strong the tie is, above 0; empty when not asked", positive=True),
+            LOCATOR,
+        ),
+        distinct_ends=True,
+        unique_by=("relation",),
     ),
 )
 

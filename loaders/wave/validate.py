@@ -82,6 +82,17 @@ def _rel(row: CsvRow, table: CsvTable, spec: RelFile, problems: list[Problem]) -
     end = values.pop(spec.end.name) if spec.end.type != "wave" else None
     if start is None or (end is None and spec.end.type != "wave"):
         return None  # a missing required column, already reported at the header
+    if spec.distinct_ends and start == end:
+        problems.append(
+            Problem(
+                row.file,
+                f"'{shorten(end, MAX_ID_LENGTH)}' names the {spec.start.name} themself; "
+                f"a tie links two different people, so name someone else or delete the row",
+                row=row.row,
+                column=spec.end.name,
+            )
+        )
+        return None
     return RelRecord(spec, row.row, start, end, values, row.origin)
 
 
@@ -223,6 +234,27 @@ def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
             )
 
 
+def _repeated_rows(rels: list[RelRecord], problems: list[Problem]) -> None:
+    """Files with `unique_by` (advice_ties.csv) take each tie once: no two rows with the same ends
+    and the same values in those columns (a relation)."""
+    seen: dict[tuple[Any, ...], RelRecord] = {}
+    for rel in rels:
+        if not rel.spec.unique_by:
+            continue
+        key = (rel.spec.file, rel.start, rel.end, *(rel.typed.get(name) for name in rel.spec.unique_by))
+        first = seen.setdefault(key, rel)
+        if first is not rel:
+            named = ", ".join((rel.spec.start.name, rel.spec.end.name, *rel.spec.unique_by))
+            problems.append(
+                Problem(
+                    rel.file,
+                    f"repeats the tie of row {first.row} (the same {named}); keep one of the two rows",
+                    row=rel.row,
+                    column=rel.spec.end.name,
+                )
+            )
+
+
 class _Records:
     """Typed records of a package's tables, made table by table (or row by row as they are read)."""
 
@@ -271,6 +303,7 @@ def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
     index = _index(nodes, problems)
     _indexed_lengths(nodes, problems)
     _one_row_per_start(rels, problems)
+    _repeated_rows(rels, problems)
     manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
     refs = _RefChecker(index, manifest, problems, content.unconverted)
     _check_refs(refs, nodes, rels, manifest)

@@ -151,7 +151,10 @@ def parse_cell(column: Column, raw: str) -> Any:
     if kind == "int":
         return _parse_int(text)
     if kind == "float":
-        return _parse_float(text)
+        value = _parse_float(text)
+        if column.positive and value <= 0:
+            raise CellError(f"'{shorten(text)}' is not above 0; write a positive number, or leave the cell empty")
+        return value
     if kind == "bool":
         return _parse_bool(text)
     if kind == "date":
