@@ -1,27 +1,44 @@
 // name: knowledge_brokers
 // title: Knowledge brokers of a site
 // question: >
-//   Who at a site sits where advice flows, ranked by betweenness centrality and then by degree
-//   from the loaded survey network?
+//   Who at a site sits where advice flows in one survey wave, ranked by betweenness centrality and
+//   then by degree in that wave's network?
 // params:
 //   - {name: site, type: string, default: "z13:site:A", help: "a site's id",
 //      choices_query: "MATCH (p:Participant)-[a:AT]->(s:Site) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
+//   - {name: wave, type: string, default: "", optional: true,
+//      help: "the survey wave; empty for the latest wave with ties at the site",
+//      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
 //   - {name: limit, type: int, default: 10, help: "how many participants to list"}
-// columns: [rank_betweenness, participant, name, role, board_member, betweenness, degree, closeness, ties]
-// tags: [network, participants]
+// columns: [rank_betweenness, participant, name, role, board_member, betweenness, degree, closeness, brokerage, ties, wave]
+// tags: [network, participants, waves]
 
-// betweenness, degree and closeness are the measures the survey loader stores on each
-// participant; `ties` counts the distinct people and organisations a participant is linked
-// to by ADVISED_BY in either direction, so a network without stored measures still ranks.
-MATCH (p:Participant)-[a:AT]->(s:Site {id: $site})
+// Only the participants the wave measured are ranked, so nobody is ranked on an unknown measure;
+// a site without a survey network in the wave gives no rows (kb.network.require_survey_network
+// turns that into the refusal "no survey network is loaded for SITE"). The measures, and the
+// role and board membership in the wave, sit on the participant's OBSERVED_IN to the wave
+// (participants.csv's values where the wave gives none); `ties` counts the distinct people and
+// organisations linked to the participant by ADVISED_BY of that wave, in either direction and
+// across sites. The latest wave is the last by phase, then start date, then id.
+MATCH (s:Site {id: $site})-[so:OBSERVED_IN]->(w:Wave)
+WHERE so.survey_ties IS NOT NULL AND (coalesce($wave, '') = '' OR w.id = $wave)
+WITH s, w
+ORDER BY coalesce(w.phase, 0) DESC, coalesce(w.started, '') DESC, w.id DESC
+LIMIT 1
+MATCH (p:Participant)-[a:AT]->(s)
+MATCH (p)-[o:OBSERVED_IN]->(w)
+WHERE o.betweenness IS NOT NULL
 OPTIONAL MATCH (p)-[r:ADVISED_BY]-(x)
-WITH p, count(DISTINCT x) AS ties
-WITH p, ties ORDER BY coalesce(p.betweenness, 0.0) DESC, coalesce(p.degree, ties) DESC, p.name
+WHERE r.wave = w.id
+WITH w, p, o, count(DISTINCT x) AS ties
+ORDER BY o.betweenness DESC, o.degree DESC, p.name, p.id
 LIMIT $limit
-WITH collect({p: p, ties: ties}) AS ranked
+WITH w, collect({p: p, role: coalesce(o.role, p.role), board: coalesce(o.board_member, p.board_member),
+                 betweenness: o.betweenness, degree: o.degree, closeness: o.closeness, brokerage: o.brokerage,
+                 ties: ties}) AS ranked
 UNWIND range(1, size(ranked)) AS rank
-WITH rank, ranked[rank - 1] AS entry
-RETURN rank AS rank_betweenness, entry.p.id AS participant, entry.p.name AS name, entry.p.role AS role,
-       entry.p.board_member AS board_member, entry.p.betweenness AS betweenness, entry.p.degree AS degree,
-       entry.p.closeness AS closeness, entry.ties AS ties
+WITH w, rank, ranked[rank - 1] AS entry
+RETURN rank AS rank_betweenness, entry.p.id AS participant, entry.p.name AS name, entry.role AS role,
+       entry.board AS board_member, entry.betweenness AS betweenness, entry.degree AS degree,
+       entry.closeness AS closeness, entry.brokerage AS brokerage, entry.ties AS ties, w.id AS wave
 ORDER BY rank_betweenness

@@ -1,8 +1,10 @@
 // name: wave_changes
 // title: What changed between two waves of a study
 // question: >
-//   For a study, what differs between two of its waves: the values measured at each site, how many
-//   entities of each kind each wave holds, and how many relationships of each type each wave recorded?
+//   For a study, what differs between two of its waves: the values measured at each site (survey
+//   network measures included), each participant's values and network measures (a broker's
+//   betweenness in one wave and the next), how many entities of each kind each wave holds, and how
+//   many relationships of each type each wave recorded?
 // params:
 //   - {name: study, type: string, default: "s17", help: "a study's id",
 //      choices_query: "MATCH (w:Wave) RETURN DISTINCT w.study AS value ORDER BY value"}
@@ -10,18 +12,23 @@
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
 //   - {name: to_wave, type: string, default: "s17-cases", optional: true, help: "the later wave's id; empty for the study's last wave",
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
-// columns: [change, kind, item, property, before, after, from_wave, to_wave]
-// tags: [waves]
+// columns: [change, kind, id, item, property, before, after, from_wave, to_wave]
+// tags: [waves, network]
 
-// Waves are ordered by `phase`, then id. Three kinds of rows: `site value` (one per site and
-// property that differs), `entities` (nodes of a label whose `waves` list names each wave)
-// and `relationships` (relationships of a type whose `wave` is each wave); only differences are
-// listed, so a wave compared with itself, or a wave of another study, lists nothing.
-// Each kind is a part of its own: carrying one part's rows through another's scan of every
-// node or relationship of the study costs more than the scan itself.
+// Waves are ordered by `phase`, then start date, then id. Four kinds of rows: `site value` (one per
+// site and property that differs, from the site's OBSERVED_IN to each wave), `participant value`
+// (the same for participants observed in either wave: role, board membership, interview and
+// survey response, and the network measures of each wave; where a wave that observed or defined
+// the participant gives no value of its own, participants.csv's holds), `entities` (nodes of
+// a label whose `waves` list names each wave) and `relationships` (relationships of a type whose
+// `wave` is each wave); only differences are listed, so a wave compared with itself, or a wave of
+// another study, lists nothing. An unknown value is null, never 0: a participant the later wave
+// did not measure has betweenness null there. Each kind is a part of its own: carrying one part's
+// rows through another's scan of every node or relationship of the study costs more than the scan.
+
 MATCH (w:Wave)
 WHERE w.study = $study
-WITH w ORDER BY coalesce(w.phase, 0), w.id
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
 WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
@@ -36,16 +43,46 @@ WHERE x2.id = w2
 WITH w1, w2, s, o1, o2
 UNWIND ['status', 'pathfinder_wave', 'population', 'practices', 'gps', 'localities', 'board_members',
         'board_secondary_care', 'board_nurse', 'board_patient', 'executive_support', 'pbc_roots',
-        'meeting_observations', 'survey_invited', 'survey_responded', 'board_density'] AS property
+        'meeting_observations', 'survey_invited', 'survey_responded', 'board_density', 'survey_ties',
+        'survey_size', 'survey_ties_total', 'survey_board_density', 'survey_ties_by_type'] AS property
 WITH w1, w2, s, property, CASE WHEN o1 IS NULL THEN null ELSE o1[property] END AS before,
      CASE WHEN o2 IS NULL THEN null ELSE o2[property] END AS after
 WHERE (before IS NULL) <> (after IS NULL) OR before <> after
-RETURN 'site value' AS change, 'Site' AS kind, s.name AS item, property, before, after, w1 AS from_wave, w2 AS to_wave
+RETURN 'site value' AS change, 'Site' AS kind, s.id AS id, s.name AS item, property, before, after,
+       w1 AS from_wave, w2 AS to_wave
 ORDER BY item, property
 UNION ALL
 MATCH (w:Wave)
 WHERE w.study = $study
-WITH w ORDER BY coalesce(w.phase, 0), w.id
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (p:Participant)-[o:OBSERVED_IN]->(x:Wave)
+WHERE x.id = w1 OR x.id = w2
+WITH DISTINCT w1, w2, p
+OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1:Wave)
+WHERE x1.id = w1
+WITH w1, w2, p, o1
+OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2:Wave)
+WHERE x2.id = w2
+WITH w1, w2, p, o1, o2
+UNWIND ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
+        'brokerage'] AS property
+WITH w1, w2, p, property,
+     CASE WHEN o1 IS NOT NULL AND o1[property] IS NOT NULL THEN o1[property]
+          WHEN o1 IS NOT NULL OR w1 IN p.waves THEN p[property] END AS before,
+     CASE WHEN o2 IS NOT NULL AND o2[property] IS NOT NULL THEN o2[property]
+          WHEN o2 IS NOT NULL OR w2 IN p.waves THEN p[property] END AS after
+WHERE (before IS NULL) <> (after IS NULL) OR before <> after
+RETURN 'participant value' AS change, 'Participant' AS kind, p.id AS id, p.name AS item, property, before,
+       after, w1 AS from_wave, w2 AS to_wave
+ORDER BY id, property
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
 WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
@@ -55,12 +92,13 @@ WHERE n.study = $study AND (w1 IN n.waves OR w2 IN n.waves)
 WITH w1, w2, labels(n)[0] AS label,
      count(CASE WHEN w1 IN n.waves THEN 1 END) AS before, count(CASE WHEN w2 IN n.waves THEN 1 END) AS after
 WHERE before <> after
-RETURN 'entities' AS change, label AS kind, null AS item, 'count' AS property, before, after, w1 AS from_wave, w2 AS to_wave
+RETURN 'entities' AS change, label AS kind, null AS id, null AS item, 'count' AS property, before, after,
+       w1 AS from_wave, w2 AS to_wave
 ORDER BY kind
 UNION ALL
 MATCH (w:Wave)
 WHERE w.study = $study
-WITH w ORDER BY coalesce(w.phase, 0), w.id
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
 WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
@@ -70,5 +108,6 @@ WHERE r.wave IN [w1, w2] AND a.study = $study
 WITH w1, w2, type(r) AS rel,
      count(CASE WHEN r.wave = w1 THEN 1 END) AS before, count(CASE WHEN r.wave = w2 THEN 1 END) AS after
 WHERE before <> after
-RETURN 'relationships' AS change, rel AS kind, null AS item, 'count' AS property, before, after, w1 AS from_wave, w2 AS to_wave
+RETURN 'relationships' AS change, rel AS kind, null AS id, null AS item, 'count' AS property, before, after,
+       w1 AS from_wave, w2 AS to_wave
 ORDER BY kind

@@ -1,4 +1,4 @@
-"""A site's survey network, read from the knowledge base, and its export for Gephi.
+"""A site's survey network, read from the knowledge base, one wave at a time.
 
 The survey network of a site is what its participants (a participant's site is its AT
 relationship) reported: their ADVISED_BY ties, of one wave or of all, and the people and
@@ -12,37 +12,51 @@ number of queries (the ties collected per respondent, the sites' participants, t
 people and organisations named), for the loader to measure a national survey without a round of
 queries per site.
 
+`survey_waves` lists the waves with ties at a site, in the study's order, and
+`require_survey_network` picks the one a question answers for (the latest, unless one is named),
+refusing when the site has no survey network loaded. kb.network_export writes the files.
+
 Everything is read through `reader.read` with portable Cypher, labels and types from kb.schema;
 the loader calls it inside its atomic unit (a Writer reads its own writes), `kb export` on a Store.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import networkx as nx
 
-from kb.errors import NotFound, UsageError
-from kb.export import provenance_record, provenance_sidecar
+from kb.errors import NotFound
 from kb.schema import label, rel_type
-from kb.sna import NetworkNode, TieRow, build_network, nodes_from_rows, write_gexf, write_graphml
+from kb.sna import NetworkNode, TieRow, build_network, nodes_from_rows
 from kb.store.base import Result
 
-FORMATS = ("gexf", "graphml")
 READ_BATCH = 5000  # ids per UNWIND read
 _P, _SITE, _ORG = label("Participant"), label("Site"), label("Organisation")
 _AT, _ADVISED_BY = rel_type("AT"), rel_type("ADVISED_BY")
+_WAVE, _OBSERVED_IN = label("Wave"), rel_type("OBSERVED_IN")
+# A participant's role and board membership in a wave: its OBSERVED_IN to the wave where that
+# gives them (participant_observations.csv), else what participants.csv defined. `$wave` may be null.
+_IN_WAVE = (
+    f"OPTIONAL MATCH (p)-[o:{_OBSERVED_IN}]->(w:{_WAVE}) WHERE w.id = $wave "
+    "WITH p, s, coalesce(o.role, p.role) AS role, coalesce(o.board_member, p.board_member) AS board_member "
+)
 
 SITE = f"MATCH (s:{_SITE} {{id: $site}}) RETURN s.id AS id, s.name AS name"
-WAVE = f"MATCH (w:{label('Wave')} {{id: $wave}}) RETURN w.id AS id"
+WAVE = f"MATCH (w:{_WAVE} {{id: $wave}}) RETURN w.id AS id"
+# The waves whose measures reached the site (the loader sets `survey_ties` on the site's
+# OBSERVED_IN for every wave with ties there), in the study's order: phase, start date, id.
+SURVEY_WAVES = (
+    f"MATCH (s:{_SITE} {{id: $site}})-[o:{_OBSERVED_IN}]->(w:{_WAVE}) WHERE o.survey_ties IS NOT NULL "
+    "RETURN w.id AS id, w.title AS title, w.phase AS phase, w.started AS started, w.ended AS ended "
+    "ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id"
+)
 SITE_PARTICIPANTS = (
-    f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) "
-    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site ORDER BY id"
+    f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) WITH p, s "
+    + _IN_WAVE
+    + "RETURN p.id AS id, p.name AS name, role, board_member, s.id AS site ORDER BY id"
 )
 TIES = (
     f"MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: $site}}) MATCH (p)-[r:{_ADVISED_BY}]->(x) "
@@ -52,8 +66,9 @@ TIES = (
     "ORDER BY respondent, alter, relation, wave"
 )
 PEOPLE = (
-    f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}}) OPTIONAL MATCH (p)-[a:{_AT}]->(s:{_SITE}) "
-    "RETURN p.id AS id, p.name AS name, p.role AS role, p.board_member AS board_member, s.id AS site"
+    f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}}) OPTIONAL MATCH (p)-[a:{_AT}]->(s:{_SITE}) WITH p, s "
+    + _IN_WAVE
+    + "RETURN p.id AS id, p.name AS name, role, board_member, s.id AS site"
 )
 # One row per respondent, its alters collected: a tenth of the rows of one row per tie, and the
 # client parses every value in Python (400,000 ties: about 1.5 s this way, 3 s as rows).
@@ -65,8 +80,9 @@ WAVE_TIES = (
 SITES_OF_PEOPLE = f"UNWIND $ids AS id MATCH (p:{_P} {{id: id}})-[a:{_AT}]->(s:{_SITE}) RETURN DISTINCT s.id AS site"
 # The sites' participants collected per site, role and board membership: a row per group of ids.
 PARTICIPANTS_OF_SITES = (
-    f"UNWIND $ids AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) "
-    "RETURN s.id AS site, p.role AS role, p.board_member AS board_member, collect(p.id) AS ids"
+    f"UNWIND $ids AS site_id MATCH (p:{_P})-[a:{_AT}]->(s:{_SITE} {{id: site_id}}) WITH p, s "
+    + _IN_WAVE
+    + "RETURN s.id AS site, role, board_member, collect(p.id) AS ids"
 )
 ORGANISATION_TYPES = (
     f"UNWIND $ids AS id MATCH (o:{_ORG} {{id: id}}) "
@@ -94,31 +110,32 @@ class SiteNetworkData:
     ties: tuple[TieRow, ...]  # reported by participants of the site
     tie_nodes: tuple[NetworkNode, ...]  # every respondent and alter of those ties
 
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> nx.DiGraph[str]:
         """The survey network: the ties and their ends (the graph the measures are computed on)."""
         return build_network(self.ties, self.tie_nodes)
 
-    def board_graph(self) -> nx.DiGraph:
+    def board_graph(self) -> nx.DiGraph[str]:
         """The survey network plus the site's participants without ties (for board density)."""
         return build_network(self.ties, (*self.participants, *self.tie_nodes))
 
 
-def _tie_nodes(reader: Reader, ties: Iterable[TieRow]) -> list[NetworkNode]:
+def _tie_nodes(reader: Reader, ties: Iterable[TieRow], wave: str | None) -> list[NetworkNode]:
     people = sorted({t.respondent for t in ties} | {t.alter for t in ties if t.alter_type == "participant"})
     organisations = sorted({t.alter for t in ties if t.alter_type == "organisation"})
-    person_rows = reader.read(PEOPLE, {"ids": people}).rows if people else []
+    person_rows = reader.read(PEOPLE, {"ids": people, "wave": wave}).rows if people else []
     organisation_rows = reader.read(ORGANISATIONS, {"ids": organisations}).rows if organisations else []
     return nodes_from_rows(person_rows, organisation_rows)
 
 
 def read_site_network(reader: Reader, site: str, wave: str | None = None) -> SiteNetworkData:
-    """The survey network of `site`: ties of `wave`, or of every loaded wave when None."""
-    participants = nodes_from_rows(reader.read(SITE_PARTICIPANTS, {"site": site}).rows)
+    """The survey network of `site`: ties of `wave`, or of every loaded wave when None; roles and
+    board membership are the participants' values in `wave` (as defined, when None)."""
+    participants = nodes_from_rows(reader.read(SITE_PARTICIPANTS, {"site": site, "wave": wave}).rows)
     ties = [
         TieRow(r["respondent"], r["alter"], r["alter_type"], r["relation"], r["weight"], r["wave"])
         for r in reader.read(TIES, {"site": site, "wave": wave}).rows
     ]
-    return SiteNetworkData(site, tuple(participants), tuple(ties), tuple(_tie_nodes(reader, ties)))
+    return SiteNetworkData(site, tuple(participants), tuple(ties), tuple(_tie_nodes(reader, ties, wave)))
 
 
 @dataclass(frozen=True)
@@ -131,13 +148,13 @@ class WaveNetworks:
     groups: dict[str, str | None]  # every node of the ties and every participant -> role or organisation type
 
 
-def _read_by_ids(reader: Reader, cypher: str, ids: Iterable[str], batch_size: int = READ_BATCH) -> list[dict]:
+def _read_by_ids(reader: Reader, cypher: str, ids: Iterable[str], **params: Any) -> list[dict[str, Any]]:
     """Run an `UNWIND $ids` query over `ids` in batches (the client sends parameters inside the text)."""
     ids = sorted(ids)
     return [
         row
-        for start in range(0, len(ids), batch_size)
-        for row in reader.read(cypher, {"ids": ids[start : start + batch_size]}).rows
+        for start in range(0, len(ids), READ_BATCH)
+        for row in reader.read(cypher, {"ids": ids[start : start + READ_BATCH], **params}).rows
     ]
 
 
@@ -164,21 +181,23 @@ def _placed_ties(
     return {site: site_ties for site, site_ties in ties.items() if site_ties}
 
 
-def _participants_of(reader: Reader, sites: Iterable[str]) -> dict[str, list[NetworkNode]]:
+def _participants_of(reader: Reader, sites: Iterable[str], wave: str) -> dict[str, list[NetworkNode]]:
     participants: dict[str, list[NetworkNode]] = {}
-    for row in _read_by_ids(reader, PARTICIPANTS_OF_SITES, sites):
+    for row in _read_by_ids(reader, PARTICIPANTS_OF_SITES, sites, wave=wave):
         alike = nodes_from_rows([{**row, "id": person} for person in row["ids"]])
         participants.setdefault(row["site"], []).extend(alike)
     return participants
 
 
-def _groups(reader: Reader, participants: dict[str, list[NetworkNode]], named: set[str]) -> dict[str, str | None]:
+def _groups(
+    reader: Reader, participants: dict[str, list[NetworkNode]], named: set[str], wave: str
+) -> dict[str, str | None]:
     """The group of every participant of the sites and of everyone named: the organisations'
     types, then the roles of the people named from other sites."""
     groups = {node.id: node.group for nodes in participants.values() for node in nodes}
     organisations = nodes_from_rows((), _read_by_ids(reader, ORGANISATION_TYPES, named - groups.keys()))
     groups.update((node.id, node.group) for node in organisations)
-    people = nodes_from_rows(_read_by_ids(reader, PEOPLE, named - groups.keys()))
+    people = nodes_from_rows(_read_by_ids(reader, PEOPLE, named - groups.keys(), wave=wave))
     groups.update((node.id, node.group) for node in people)
     return groups
 
@@ -194,75 +213,46 @@ def read_wave_networks(
     """
     if ties is None:
         site_ties = _stored_ties(reader, wave, None if sites is None else sorted(sites))
-        participants = _participants_of(reader, site_ties)
+        participants = _participants_of(reader, site_ties, wave)
     else:
         ties = [(respondent, alter) for respondent, alter in ties]
         respondent_sites = _read_by_ids(reader, SITES_OF_PEOPLE, {respondent for respondent, _ in ties})
-        participants = _participants_of(reader, {row["site"] for row in respondent_sites})
+        participants = _participants_of(reader, {row["site"] for row in respondent_sites}, wave)
         site_ties = _placed_ties(participants, ties)
     named = {alter for pairs in site_ties.values() for _, alter in pairs}
-    return WaveNetworks(wave, site_ties, participants, _groups(reader, participants, named))
+    return WaveNetworks(wave, site_ties, participants, _groups(reader, participants, named, wave))
 
 
 @dataclass(frozen=True)
-class ExportSummary:
-    path: Path
-    nodes: int
-    edges: int
+class SurveyWave:
+    """A wave with survey ties at a site: what the site's network is answered for."""
+
+    id: str
+    title: str | None = None
+    phase: int | None = None
+    started: str | None = None
+    ended: str | None = None
 
 
-def _checked_network(reader: Reader, site: str, wave: str | None) -> SiteNetworkData:
-    if reader.read(SITE, {"site": site}).first() is None:
-        raise NotFound(
-            f"site '{site}' is not in the knowledge base; give a site id such as z13:site:A "
-            "(`kb query compare_sites` lists them)"
-        )
-    if wave and reader.read(WAVE, {"wave": wave}).first() is None:
-        raise NotFound(f"wave '{wave}' is not loaded; `kb waves` lists the loaded waves")
-    data = read_site_network(reader, site, wave)
-    if not data.ties:
-        which = f"in wave '{wave}'" if wave else "in any loaded wave"
-        raise NotFound(f"site '{site}' has no survey ties {which}; load a wave with advice_ties.csv for it")
-    return data
+def survey_waves(reader: Reader, site: str) -> list[SurveyWave]:
+    """The loaded waves with survey ties at `site`, earliest first (phase, start date, id)."""
+    return [SurveyWave(**row) for row in reader.read(SURVEY_WAVES, {"site": site}).rows]
 
 
-def export_site_network(
-    reader: Reader, site: str, fmt: str, out: str | Path, wave: str | None = None, engine: str | None = None
-) -> ExportSummary:
-    """Write the survey network of `site` (ties of `wave`, or of all waves) as GEXF or GraphML, with
-    the kb.sna measures as node attributes, and its provenance in `<out>.provenance.json`.
+def require_survey_network(reader: Reader, site: str, wave: str | None = None) -> SurveyWave:
+    """The wave a question about the survey network of `site` answers for: `wave`, or the latest
+    wave with ties there when it is empty (as `knowledge_brokers` and `site_network` choose it).
 
-    Raises UsageError for an unknown format or a missing folder, NotFound for an unknown site or
-    wave, or a site without ties. The file is replaced only once it is written completely.
+    Raises NotFound when no loaded wave has ties at the site, or when `wave` has none there; the
+    queries themselves then return no rows rather than rank anyone on an unknown measure.
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown network format '{fmt}'; use one of {', '.join(FORMATS)}")
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist; create it or choose another --out")
-    graph = _checked_network(reader, site, wave).graph()
-    _replace(out, lambda path: (write_gexf if fmt == "gexf" else write_graphml)(graph, path))
-    meta = {
-        "query": "network export",
-        "parameters": {"site": site, "wave": wave},
-        "engine": engine,
-        "format": fmt,
-        "row_count": graph.number_of_edges(),
-        "nodes": graph.number_of_nodes(),
-    }
-    _replace(
-        out.with_name(out.name + ".provenance.json"),
-        lambda path: path.write_text(provenance_sidecar(provenance_record(meta)), encoding="utf-8"),
-    )
-    return ExportSummary(out, graph.number_of_nodes(), graph.number_of_edges())
-
-
-def _replace(path: Path, write) -> None:
-    """Write through a temporary file beside `path`, moved into place only when writing succeeded."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    waves = survey_waves(reader, site)
+    if not waves:
+        raise NotFound(f"no survey network is loaded for {site}; load a wave with advice_ties.csv")
+    if not wave:
+        return waves[-1]
+    for found in waves:
+        if found.id == wave:
+            return found
+    listed = ", ".join(found.id for found in waves)
+    raise NotFound(f"wave '{wave}' has no survey network for {site}; its survey waves are {listed}")

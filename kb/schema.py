@@ -57,7 +57,12 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec("REPORTED_IN", ("Study", "Wave"), ("Publication",), "where a study or wave is published"),
     RelSpec("STUDIED", ("Study",), ("Site",), "the sites a study studied"),
     RelSpec("IN_REGION", ("Site", "Region"), ("Region",), "where a site is, or the larger region a region lies in"),
-    RelSpec("OBSERVED_IN", ("Site",), ("Wave",), "a site's values as one wave measured them (population, board…)"),
+    RelSpec(
+        "OBSERVED_IN",
+        ("Site", "Participant"),
+        ("Wave",),
+        "a site's or participant's values as one wave measured them (population, board, network measures…)",
+    ),
     RelSpec("OF_TYPE", ("Organisation",), ("OrganisationType",), "an organisation's kind"),
     RelSpec("IN_NETWORK", ("Organisation",), ("Site",), "an organisation in a site's commissioning network"),
     RelSpec("AT", ("Participant", "Initiative"), ("Site",), "where a participant works or an initiative runs"),

@@ -39,12 +39,18 @@ _YES = {"yes", "y", "true", "1"}
 class Tie(Protocol):
     """What a tie must offer (loaders.survey.SurveyTie does)."""
 
-    respondent: str
-    alter: str
-    alter_type: str
-    relation: str
-    weight: float | None
-    wave: str | None
+    @property
+    def respondent(self) -> str: ...
+    @property
+    def alter(self) -> str: ...
+    @property
+    def alter_type(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def weight(self) -> float | None: ...
+    @property
+    def wave(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

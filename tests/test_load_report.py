@@ -53,8 +53,8 @@ def test_a_new_wave_reports_what_it_created_shared_and_measured(store):
     assert report.changes.updated == {} and report.changes.removed == {}
     assert report.shared == {}  # nothing else is loaded
     # Ties: p1 -> p3 at site A, p2 -> an organisation at site B. Every participant of both sites is
-    # in a network (3); only site A has board members (p1 and p3), so one site gets a board summary.
-    assert report.measured == {"participants": 3, "sites": 1}
+    # in a network (3), and both sites get a survey summary (only site A's with board values).
+    assert report.measured == {"participants": 3, "sites": 2}
     assert report.warnings == () and report.references == () and report.citations is None
 
 

@@ -18,7 +18,7 @@ from kb import engine
 from kb.cli.network_cmd import export
 from kb.config import load_config
 from kb.errors import NotFound, UsageError
-from kb.network import export_site_network
+from kb.network_export import export_site_network
 from kb.store import open_store
 from loaders.wave.api import load_package
 
@@ -76,7 +76,7 @@ def test_gexf_is_plain_gexf_12_with_declared_attributes(loaded, tmp_path):
     provenance = json.loads((tmp_path / "site-a.gexf.provenance.json").read_text(encoding="utf-8"))
     assert (provenance["query"], provenance["parameters"], provenance["format"]) == (
         "network export",
-        {"site": SITE_A, "wave": None},
+        {"site": SITE_A, "wave": "n01-w1"},  # the latest wave with ties at the site
         "gexf",
     )
 
@@ -100,7 +100,13 @@ def test_graphml_of_one_wave(loaded, tmp_path):
             "site 'n01:site:x' is not in the knowledge base; give a site id such as z13:site:A "
             "(`kb query compare_sites` lists them)",
         ),
-        (SITE_A, "n01-w9", "gexf", NotFound, "wave 'n01-w9' is not loaded; `kb waves` lists the loaded waves"),
+        (
+            SITE_A,
+            "n01-w9",
+            "gexf",
+            NotFound,
+            "wave 'n01-w9' has no survey network for n01:site:a; its survey waves are n01-w1",
+        ),
         ("n01:site:a", None, "csv", UsageError, "unknown network format 'csv'; use one of gexf, graphml"),
     ],
 )
@@ -115,9 +121,7 @@ def test_a_site_without_ties_is_not_exported(store, tmp_path):
     store.write("CREATE (s:Site {id: 'n01:site:c', name: 'Site C'})")
     with pytest.raises(NotFound) as caught:
         export_site_network(store, "n01:site:c", "gexf", tmp_path / "out.gexf")
-    assert str(caught.value) == (
-        "site 'n01:site:c' has no survey ties in any loaded wave; load a wave with advice_ties.csv for it"
-    )
+    assert str(caught.value) == "no survey network is loaded for n01:site:c; load a wave with advice_ties.csv"
 
 
 def test_a_missing_folder_is_a_usage_error(loaded, tmp_path):
@@ -147,7 +151,7 @@ def test_the_command_writes_the_file(cli_data_dir, tmp_path):
         export, ["--data-dir", str(cli_data_dir), "--site", SITE_A, "--format", "graphml", "--out", str(out)], obj={}
     )
     assert result.exit_code == 0, result.output
-    assert f"wrote 5 nodes and 4 ties of {SITE_A} to {out}" in result.output
+    assert f"wrote 5 nodes and 4 ties of {SITE_A} (wave n01-w1) to {out}" in result.output
     assert nx.read_graphml(out).nodes[CENTRE]["betweenness"] == 1.0
     missing = CliRunner().invoke(
         export, ["--data-dir", str(cli_data_dir), "--site", "n01:site:x", "--out", str(out)], obj={}

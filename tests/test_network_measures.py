@@ -1,4 +1,4 @@
-"""Survey network measures written back by the wave loader, and ranked by `knowledge_brokers`.
+"""Survey network measures written with the wave by the loader, and ranked by `knowledge_brokers`.
 
 The fixture tests/fixtures/waves/n01-survey: at Site A, Centre is named by Leaf 1 and Leaf 2 and
 names Leaf 3 and the PCT (a star of five); Quiet member sits on the board without any tie. At Site
@@ -23,7 +23,7 @@ from kb.queries import run_named
 from loaders.wave import measures
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
-from loaders.wave.measures import Measured, measure_wave
+from loaders.wave.measures import measure_wave
 
 FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
 SITE_A, SITE_B = "n01:site:a", "n01:site:b"
@@ -36,19 +36,24 @@ CENTRE, LEAF1, LEAF2, LEAF3, QUIET, PCT, B1 = (
     "n01:org:pct",
     "n01:person:b1",
 )
-MEASURES = "p.degree AS degree, p.betweenness AS betweenness, p.closeness AS closeness, p.brokerage AS brokerage"
+MEASURES = "o.degree AS degree, o.betweenness AS betweenness, o.closeness AS closeness, o.brokerage AS brokerage"
+NO_MEASURES = {"degree": None, "betweenness": None, "closeness": None, "brokerage": None}
 
 
-def _measures(store, person: str) -> dict:
-    return store.read(
-        f"MATCH (p:Participant {{id: $id}}) RETURN {MEASURES}, p.sna_wave AS wave", {"id": person}
+def _measures(store, person: str, wave: str = "n01-w1") -> dict:
+    """A participant's measures in `wave`, from its OBSERVED_IN to the wave (all None without one)."""
+    found = store.read(
+        f"MATCH (p:Participant {{id: $id}})-[o:OBSERVED_IN]->(w:Wave {{id: $wave}}) RETURN {MEASURES}",
+        {"id": person, "wave": wave},
     ).first()
+    return found or dict(NO_MEASURES)
 
 
 def _summary(store, site: str, wave: str) -> dict | None:
     return store.read(
         "MATCH (s:Site {id: $site})-[o:OBSERVED_IN]->(w:Wave {id: $wave}) RETURN o.survey_ties_total AS total, "
-        "o.survey_board_density AS density, o.survey_ties_by_type AS by_type, o.source AS source",
+        "o.survey_board_density AS density, o.survey_ties_by_type AS by_type, o.source AS source, "
+        "o.survey_ties AS ties, o.survey_size AS size",
         {"site": site, "wave": wave},
     ).first()
 
@@ -61,13 +66,14 @@ def _star() -> nx.Graph:
 def test_knowledge_brokers_ranks_the_star_centre_first(store):
     load_package(store, FIXTURE)
     rows = run_named(store, "knowledge_brokers", {"site": SITE_A}).rows
-    # Centre first (betweenness 1.0); the leaves tie at 0 with degree 1 and follow by name; Quiet
-    # member has no tie and no measures, so its degree falls back to its 0 ties and it comes last.
-    assert [r["participant"] for r in rows] == [CENTRE, LEAF1, LEAF2, LEAF3, QUIET]
-    assert [r["rank_betweenness"] for r in rows] == [1, 2, 3, 4, 5]
+    # Centre first (betweenness 1.0); the leaves tie at 0 with degree 1 and follow by name. Quiet
+    # member has no tie, so the wave measured nothing of them, and they are not ranked.
+    assert [r["participant"] for r in rows] == [CENTRE, LEAF1, LEAF2, LEAF3]
+    assert [r["rank_betweenness"] for r in rows] == [1, 2, 3, 4]
+    assert {r["wave"] for r in rows} == {"n01-w1"}
     star = _star()
     betweenness, closeness = nx.betweenness_centrality(star), nx.closeness_centrality(star)
-    for row in rows[:4]:
+    for row in rows:
         person = row["participant"]
         assert row["betweenness"] == pytest.approx(betweenness[person])
         assert row["closeness"] == pytest.approx(closeness[person])
@@ -80,12 +86,11 @@ def test_knowledge_brokers_ranks_the_star_centre_first(store):
         4,
     )
     assert rows[1]["closeness"] == pytest.approx(4 / 7)
-    assert (rows[4]["betweenness"], rows[4]["degree"], rows[4]["ties"]) == (None, None, 0)
-    # `ties` counts ADVISED_BY in either direction over every site: the centre's 4 plus Visitor from B.
-    assert [r["ties"] for r in rows] == [5, 1, 1, 1, 0]
+    # `ties` counts the wave's ADVISED_BY in either direction over every site: the centre's 4 plus Visitor from B.
+    assert [r["ties"] for r in rows] == [5, 1, 1, 1]
 
 
-def test_measures_brokerage_and_the_wave_are_on_the_participants(store):
+def test_measures_and_brokerage_sit_on_the_participants_observation_of_the_wave(store):
     report = load_package(store, FIXTURE)
     assert dict(report.measured) == {"participants": 5, "sites": 2}
     # Gould-Fernandez along tie direction: Leaf 1 (gp) and Leaf 2 (practice manager) name Centre
@@ -96,42 +101,38 @@ def test_measures_brokerage_and_the_wave_are_on_the_participants(store):
         "betweenness": pytest.approx(1.0),
         "closeness": pytest.approx(1.0),
         "brokerage": 4,
-        "wave": "n01-w1",
     }
     assert _measures(store, LEAF3) == {
         "degree": 1,
         "betweenness": 0.0,
         "closeness": pytest.approx(4 / 7),
         "brokerage": 0,
-        "wave": "n01-w1",
     }
     # Site B's network is Visitor from B and Centre: closeness 1 for both, but Centre keeps Site A's values.
-    assert _measures(store, B1) == {
-        "degree": 1,
-        "betweenness": 0.0,
-        "closeness": pytest.approx(1.0),
-        "brokerage": 0,
-        "wave": "n01-w1",
-    }
-    assert _measures(store, QUIET) == {
-        "degree": None,
-        "betweenness": None,
-        "closeness": None,
-        "brokerage": None,
-        "wave": None,
-    }
+    assert _measures(store, B1) == {"degree": 1, "betweenness": 0.0, "closeness": pytest.approx(1.0), "brokerage": 0}
+    assert _measures(store, QUIET) == NO_MEASURES
+    # Nothing is written on the nodes themselves: another wave could never overwrite it.
+    assert store.read("MATCH (p:Participant) WHERE p.betweenness IS NOT NULL RETURN count(p) AS n").single_value() == 0
+    observation = store.read(
+        "MATCH (p:Participant {id: $id})-[o:OBSERVED_IN]->(w:Wave) RETURN o.wave AS wave, o.source AS source",
+        {"id": CENTRE},
+    ).rows
+    assert observation == [{"wave": "n01-w1", "source": "advice_ties.csv (network measures)"}]
 
 
 def test_site_summaries_sit_on_the_wave_observation(store):
     report = load_package(store, FIXTURE)
-    # No site_observations.csv: the loader creates both sites' OBSERVED_IN, and counts them.
-    assert report.changes.created["OBSERVED_IN"] == 2
+    # No observation files: the loader creates both sites' OBSERVED_IN and the five measured
+    # participants', and counts them.
+    assert report.changes.created["OBSERVED_IN"] == 2 + 5
     # Site A's board: Centre, Leaf 1, Leaf 3, Quiet member; tied pairs Centre-Leaf 1 and Centre-Leaf 3
     # of 6 possible. Outside the board it reaches Leaf 2 (a practice manager) and the PCT.
     summary = _summary(store, SITE_A, "n01-w1")
     assert summary["density"] == pytest.approx(2 / 6)
     assert (summary["total"], json.loads(summary["by_type"])) == (2, {"n01:orgtype:pct": 1, "practice_manager": 1})
     assert summary["source"] == "advice_ties.csv (network measures)"
+    # Four ties among five people and organisations.
+    assert (summary["ties"], summary["size"]) == (4, 5)
     # Site B's board of one has no density; it reaches Centre, a GP.
     summary = _summary(store, SITE_B, "n01-w1")
     assert (summary["density"], summary["total"], json.loads(summary["by_type"])) == (None, 1, {"gp": 1})
@@ -175,38 +176,35 @@ def _second_wave(folder: Path) -> Path:
     return folder
 
 
-def test_a_later_wave_replaces_a_sites_measures_and_unloading_restores_them(store, tmp_path):
+def test_a_later_wave_adds_its_measures_beside_the_earlier_and_unloading_takes_only_its_own(store, tmp_path):
     load_package(store, FIXTURE)
+    first = _stored(store)
     report = load_package(store, _second_wave(tmp_path / "w2"))
-    assert dict(report.shared) == {"Participant": 1, "Study": 1}  # the measures on Leaf 2 are no difference
+    assert dict(report.shared) == {"Participant": 1, "Study": 1}
     # Site A's network in n01-w2 is Leaf 1 - Leaf 2 alone; Centre and Leaf 3 are not in it.
-    assert _measures(store, LEAF1) == {
-        "degree": 1,
-        "betweenness": 0.0,
-        "closeness": 1.0,
-        "brokerage": 0,
-        "wave": "n01-w2",
-    }
-    assert _measures(store, CENTRE)["wave"] is None and _measures(store, LEAF3)["degree"] is None
-    assert _measures(store, B1)["wave"] == "n01-w1"  # Site B had no ties in n01-w2
+    assert _measures(store, LEAF1, "n01-w2") == {"degree": 1, "betweenness": 0.0, "closeness": 1.0, "brokerage": 0}
+    assert _measures(store, CENTRE, "n01-w2") == NO_MEASURES
+    # n01-w1's measures and summaries are untouched.
+    people, summaries = _stored(store)
+    assert [p for p in people if p["wave"] == "n01-w1"] == first[0]
+    assert [s for s in summaries if s["wave"] == "n01-w1"] == first[1]
     summary = _summary(store, SITE_A, "n01-w2")  # no tie among the board; Leaf 2 is outside it
     assert (summary["density"], summary["total"], json.loads(summary["by_type"])) == (0.0, 1, {"practice_manager": 1})
+    assert _summary(store, SITE_B, "n01-w2") is None  # Site B had no ties in n01-w2
+    # knowledge_brokers answers for the latest wave unless asked for another.
+    assert [r["participant"] for r in run_named(store, "knowledge_brokers", {"site": SITE_A}).rows] == [LEAF1, LEAF2]
+    in_w1 = run_named(store, "knowledge_brokers", {"site": SITE_A, "wave": "n01-w1"}).rows
+    assert [r["participant"] for r in in_w1][:1] == [CENTRE] and in_w1[0]["ties"] == 5
 
     unload_wave(store, "n01-w2")
-    assert _measures(store, CENTRE) == {
-        "degree": 4,
-        "betweenness": pytest.approx(1.0),
-        "closeness": pytest.approx(1.0),
-        "brokerage": 4,
-        "wave": "n01-w1",
-    }
-    assert _measures(store, LEAF1)["wave"] == "n01-w1"
-    assert _summary(store, SITE_A, "n01-w1")["total"] == 2
+    assert _stored(store) == first
 
 
 def _stored(store) -> tuple[list[dict], list[dict]]:
-    """Every participant's measures and every survey summary, in a fixed order."""
-    people = store.read(f"MATCH (p:Participant) RETURN p.id AS id, {MEASURES}, p.sna_wave AS wave ORDER BY id").rows
+    """Every participant's measures and every survey summary, per wave, in a fixed order."""
+    people = store.read(
+        f"MATCH (p:Participant)-[o:OBSERVED_IN]->(w:Wave) RETURN p.id AS id, w.id AS wave, {MEASURES} ORDER BY id, wave"
+    ).rows
     summaries = store.read(
         "MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave) RETURN s.id AS site, w.id AS wave, "
         "o.survey_ties_total AS total, o.survey_board_density AS density, "
@@ -222,15 +220,8 @@ def test_ties_handed_over_in_memory_give_the_measures_read_from_the_store(store,
     # n01-w2's one tie: Leaf 1, whose AT relationship comes from n01-w1, names Leaf 2.
     with store.atomic() as w:
         measured = measure_wave(w, "n01-w2", ties=[(LEAF1, LEAF2)])
-    assert measured == Measured(participants=2, sites=1, observations_created=0)
+    assert (measured.participants, measured.sites, measured.observations_created) == (2, 1, 0)
     assert _stored(store) == loaded
-    assert _measures(store, LEAF1) == {
-        "degree": 1,
-        "betweenness": 0.0,
-        "closeness": 1.0,
-        "brokerage": 0,
-        "wave": "n01-w2",
-    }
     with store.atomic() as w:
         assert measure_wave(w, "n01-w2") == measured
     assert _stored(store) == loaded
@@ -309,7 +300,7 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
     try:
         graph = nx.Graph([(f"n02:p:{a}", f"n02:p:{b}") for a, b in ties])
         betweenness, closeness = nx.betweenness_centrality(graph), nx.closeness_centrality(graph)
-        rows = store.read(f"MATCH (p:Participant) WHERE p.degree IS NOT NULL RETURN p.id AS id, {MEASURES}").rows
+        rows = store.read(f"MATCH (p:Participant)-[o:OBSERVED_IN]->(w:Wave) RETURN p.id AS id, {MEASURES}").rows
         assert {row["id"] for row in rows} == {node for node in graph if node != "n02:p:6"}
         for row in rows:
             assert row["degree"] == graph.degree(row["id"])
@@ -334,12 +325,11 @@ STATEMENTS = {
             "ORGANISATION_TYPES",
             "PEOPLE",
             "ORGANISATIONS",
+            "SITE_PARTICIPANTS",
+            "SURVEY_WAVES",
         )
     },
-    **{
-        name: getattr(measures, name)
-        for name in ("SITES_MEASURED_BY", "TIE_WAVES", "CLEAR", "CLEAR_PEOPLE", "WRITE_MEASURES", "WRITE_SUMMARY")
-    },
+    **{name: getattr(measures, name) for name in ("WRITE_MEASURES", "WRITE_SUMMARY")},
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from kb.errors import NotFound
+from kb.network import require_survey_network
 from kb.queries import choices_for, library, run_named
 from kb.store import open_store
 from kb.store.base import is_graph_value
@@ -81,6 +83,7 @@ TABLE_4 = {
 # A query whose defaults are allowed to find nothing on the demo, and why.
 EMPTY_ON_DEMO = {
     "site_network": "the papers publish no survey edge list, so the demo has no ADVISED_BY ties",
+    "knowledge_brokers": "no survey network is loaded, so nobody has measures to be ranked on",
 }
 
 
@@ -300,10 +303,14 @@ def test_neighbourhood_of_case_f(demo):
     assert {"s17:init:F-accountable-care", "s17:org:F-local-authority"} <= ids
 
 
-def test_knowledge_brokers_lists_site_a_participants(demo):
-    rows = run(demo, "knowledge_brokers", site=site_id("A"), limit=50)
-    roles = sorted(r["role"] for r in rows)
-    assert roles == sorted(["gp"] * 3 + ["pct_employee"] * 3 + ["practice_manager"] * 2 + ["hospital", "other"])
+def test_knowledge_brokers_ranks_nobody_without_a_survey_network(demo):
+    # Site A's ten interviewees have no measures: the papers publish no edge list. Ranking them
+    # 1-10 on unknown values would invent an order, so the query gives no rows and the library
+    # refuses, naming the fix.
+    assert run(demo, "knowledge_brokers", site=site_id("A"), limit=50) == []
+    with pytest.raises(NotFound) as refused:
+        require_survey_network(demo, site_id("A"))
+    assert str(refused.value) == "no survey network is loaded for z13:site:A; load a wave with advice_ties.csv"
 
 
 def test_co_cited_works_spans_both_studies(demo):

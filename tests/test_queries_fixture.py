@@ -102,7 +102,15 @@ def _studies_and_sites(store) -> None:
             (
                 SITE_A,
                 W2,
-                {"wave": W2, "board_members": 12, "population": 300000, "board_patient": True, "pbc_roots": "none"},
+                {
+                    "wave": W2,
+                    "board_members": 12,
+                    "population": 300000,
+                    "board_patient": True,
+                    "pbc_roots": "none",
+                    "survey_ties": 6,
+                    "survey_size": 7,
+                },
             ),
             (
                 SITE_B,
@@ -173,11 +181,10 @@ def _organisations(store) -> None:
 
 def _participants(store) -> None:
     rows = [
-        _in("fx1", W2, id=pid, name=name, role=role, board_member=True, betweenness=b, degree=d)
-        for pid, (name, role, b, d) in NETWORK.items()
+        _in("fx1", W2, id=pid, name=name, role=role, board_member=True) for pid, (name, role, _, _) in NETWORK.items()
     ]
     rows.append(_in("fx1", W2, id="fx1:p:0", name="P0", role="gp", board_member=True))
-    rows.append(_in("fx1", W2, id="fx1:p:b", name="B1", role="gp", betweenness=0.9, degree=4))
+    rows.append(_in("fx1", W2, id="fx1:p:b", name="B1", role="gp"))
     rows.append(_in("fx2", WB, id="fx2:p:1", name="Manager C", role="manager", interviewed=True))
     rows.append(_in("fx2", WB, id="fx2:p:2", name="GP C", role="gp", board_member=True, interviewed=True))
     _nodes(store, "Participant", rows)
@@ -193,6 +200,9 @@ def _participants(store) -> None:
         "ADVISED_BY",
         [(a, b, {"wave": W2, "relation": "collaboration" if a == "fx1:p:7" else "advice"}) for a, b in ADVICE],
     )
+    # The measures of wave W2 sit on each measured participant's OBSERVED_IN to it, as the loader writes them.
+    measured = [(pid, W2, {"wave": W2, "betweenness": b, "degree": d}) for pid, (_, _, b, d) in NETWORK.items()]
+    _rels(store, "OBSERVED_IN", [*measured, ("fx1:p:b", W2, {"wave": W2, "betweenness": 0.9, "degree": 4})])
 
 
 def _themes_and_evidence(store) -> None:
@@ -323,12 +333,21 @@ def column(rows: list[dict], name: str) -> list:
 
 def test_knowledge_brokers_rank_by_betweenness_then_degree(kb):
     rows = rows_of(kb, "knowledge_brokers", site=SITE_A, limit=10)
-    # P3, P5, P7 tie on betweenness 0 and degree 1 and follow by name; P0 has no ties at all, so
-    # degree puts it last although its name sorts first. B1 is at site B.
-    assert column(rows, "name") == ["P2", "P4", "P1", "P3", "P5", "P7", "P0"]
-    assert column(rows, "rank_betweenness") == [1, 2, 3, 4, 5, 6, 7]
+    # P3, P5, P7 tie on betweenness 0 and degree 1 and follow by name; P0 has no ties and no
+    # measures, so it is not ranked at all. B1 is at site B.
+    assert column(rows, "name") == ["P2", "P4", "P1", "P3", "P5", "P7"]
+    assert column(rows, "rank_betweenness") == [1, 2, 3, 4, 5, 6]
     assert column(rows, "betweenness")[:3] == [pytest.approx(11 / 15), pytest.approx(9 / 15), pytest.approx(5 / 15)]
-    assert column(rows, "ties") == [3, 3, 2, 1, 1, 1, 0]
+    assert column(rows, "ties") == [3, 3, 2, 1, 1, 1]
+    assert set(column(rows, "wave")) == {W2}  # the latest (and only) wave with ties at site A
+
+
+def test_knowledge_brokers_without_a_survey_network_ranks_nobody(kb):
+    # Site B has a measured participant but no survey network of its own in any wave; asked for a
+    # wave without ties, site A gives nothing either: nobody is ranked on an unknown measure.
+    assert rows_of(kb, "knowledge_brokers", site=SITE_B) == []
+    assert rows_of(kb, "knowledge_brokers", site=SITE_A, wave=W1) == []
+    assert rows_of(kb, "site_network", site=SITE_A, wave=W1) == []
 
 
 def test_knowledge_brokers_limit_keeps_the_top(kb):
@@ -371,10 +390,14 @@ def test_network_ties_totals_per_site(kb):
 
 
 def test_connections_between_follow_relationships_against_their_direction(kb):
-    # P3 -AT-> site A <-AT- P5 (2 hops) is shorter than the advice chain P3-P2-P4-P5 (3 hops).
+    # P3 -AT-> site A <-AT- P5 (2 hops), and P3 -OBSERVED_IN-> the wave that measured both <- P5,
+    # are shorter than the advice chain P3-P2-P4-P5 (3 hops).
     rows = rows_of(kb, "connections_between", **{"from": "fx1:p:3", "to": "fx1:p:5"})
-    assert [(r["hops"], r["through"]) for r in rows] == [(2, ["P3", "Fixture site A", "P5"])]
-    assert [rel["type"] for rel in rows[0]["path"]["relationships"]] == ["AT", "AT"]
+    found = sorted((r["hops"], r["through"], [rel["type"] for rel in r["path"]["relationships"]]) for r in rows)
+    assert found == [
+        (2, ["P3", "Fixture site A", "P5"], ["AT", "AT"]),
+        (2, ["P3", "second", "P5"], ["OBSERVED_IN", "OBSERVED_IN"]),
+    ]
 
 
 def test_connections_between_lists_every_shortest_path(kb):
@@ -549,6 +572,8 @@ def test_wave_changes_between_two_waves(kb):
     site_rows = [(r["item"], r["property"], r["before"], r["after"]) for r in rows if r["change"] == "site value"]
     assert site_rows == [
         ("Fixture site A", "board_members", 10, 12),
+        ("Fixture site A", "survey_size", None, 7),
+        ("Fixture site A", "survey_ties", None, 6),
         ("Fixture site B", "board_members", 8, None),
         ("Fixture site B", "board_nurse", True, None),
         ("Fixture site B", "board_patient", False, None),
@@ -567,9 +592,19 @@ def test_wave_changes_between_two_waves(kb):
         "Organisation": (1, 0),
         "Publication": (1, 0),
     }
+    # W1 observed none of the participants; in W2 P2 (defined by W2) has its role and board seat
+    # from participants.csv and its measures from its observation. P0 was not observed: not listed.
+    people = [(r["id"], r["property"], r["before"], r["after"]) for r in rows if r["change"] == "participant value"]
+    assert [row for row in people if row[0] == "fx1:p:2"] == [
+        ("fx1:p:2", "betweenness", None, pytest.approx(11 / 15)),
+        ("fx1:p:2", "board_member", None, True),
+        ("fx1:p:2", "degree", None, 3),
+        ("fx1:p:2", "role", None, "pct_employee"),
+    ]
+    assert {row[0] for row in people} == {*NETWORK, "fx1:p:b"}
     relationships = {r["kind"]: (r["before"], r["after"]) for r in rows if r["change"] == "relationships"}
     assert relationships == {
-        "OBSERVED_IN": (2, 1),
+        "OBSERVED_IN": (2, 1 + 7),  # site A's, and the seven measured participants'
         "STUDIED": (2, 0),
         "HAS_TIES": (3, 0),
         "AT": (0, 8),

@@ -50,8 +50,10 @@ def test_loading_creates_exactly_what_the_generator_wrote(synthetic, embedded_st
     assert validate_package(out / PACKAGES[NATIONAL_WAVE], embedded_store).store_checked
     report = load_package(embedded_store, out / PACKAGES[NATIONAL_WAVE])
     national = written[NATIONAL_WAVE]
-    # the files' nodes and relationships, plus the Wave node, HAS_WAVE and the manifest's 3 REPORTED_IN
-    assert sum(report.changes.created.values()) == national["nodes"] + national["relationships"] + 5
+    # the files' nodes and relationships, plus the Wave node, HAS_WAVE and the manifest's 3 REPORTED_IN,
+    # and the OBSERVED_IN holding the survey measures of each participant in a network
+    measured = report.measured["participants"]
+    assert sum(report.changes.created.values()) == national["nodes"] + national["relationships"] + 5 + measured
     assert report.changes.created["ADVISED_BY"] == plan_for(SCALE).advice_ties == 8000
     assert load_package(embedded_store, out / PACKAGES[NATIONAL_WAVE]).status == "unchanged"
 

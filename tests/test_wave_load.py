@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 # 2 themes, 1 evidence row, plus its Study and Wave. Relationships: sites' STUDIED and IN_REGION (2
 # each), organisations' OF_TYPE and IN_NETWORK (2 each), participants' AT (3) and WORKS_FOR (p2, p3),
 # the sub-theme, the evidence's 2 themes, site and speaker, 2 site observations, 1 tie, 2 advice ties,
-# REPORTED_IN from the Study (publications.csv) and from the Wave (manifest), HAS_WAVE.
+# REPORTED_IN from the Study (publications.csv) and from the Wave (manifest), HAS_WAVE; and the
+# survey measures' OBSERVED_IN of p1 and p3 (site A's network) and p2 (site B's), the sites'
+# observations already existing.
 W1 = {
     "Study": 1,
     "Wave": 1,
@@ -45,7 +47,7 @@ W1 = {
     "CODED_AS": 2,
     "FROM": 1,
     "SPOKEN_BY": 1,
-    "OBSERVED_IN": 2,
+    "OBSERVED_IN": 2 + 3,
     "HAS_TIES": 1,
     "ADVISED_BY": 2,
 }
@@ -316,7 +318,7 @@ def test_a_zip_loads_like_its_folder(store, tmp_path):
 def test_progress_reports_every_batch_up_to_the_total(store):
     calls: list[tuple[int, int, str]] = []
     load_package(store, FIXTURES / "t01-w1", on_progress=lambda done, total, stage: calls.append((done, total, stage)))
-    total = sum(W1.values())  # one row per entity and relationship
+    total = sum(W1.values()) - 3  # one row per entity and relationship the package gives (not the measures')
     rows = [call for call in calls if call[2] != "measures"]
     assert {t for _, t, _ in rows} == {total}
     assert [done for done, _, _ in rows] == sorted(done for done, _, _ in rows)

@@ -127,7 +127,7 @@ def test_a_qdpx_named_in_the_manifest_loads_with_the_package(store, tmp_path):
     assert rows[1]["coded_on"] == "2011-05-20"
     # The tie between two converted participants is measured like any other.
     assert store.read(
-        "MATCH (p:Participant {id: 't02:participant:GP1'}) RETURN p.degree AS d, p.sna_wave AS w"
+        "MATCH (p:Participant {id: 't02:participant:GP1'})-[o:OBSERVED_IN]->(w:Wave) RETURN o.degree AS d, w.id AS w"
     ).first() == {"d": 1, "w": "t02-w1"}
 
 

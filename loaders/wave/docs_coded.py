@@ -231,26 +231,39 @@ edge list imported into Gephi gives it): a participant who reported no tie and w
 is not part of it and gets no measures. Measures are computed on the undirected view (a tie links
 two people whichever of them reported it) with networkx's defaults (normalised, unweighted).
 
-On every Participant of the site that is in its network:
+Every value is the wave's own and sits on a relationship to the wave, never on a node: a later
+wave adds its measures beside an earlier one's, and unloading a wave removes only its own. On the
+(Participant)-[:OBSERVED_IN]->(Wave) relationship of every participant of the site that is in its
+network (the one participant_observations.csv made for the wave, or a new one with `source`
+'{SUMMARY_SOURCE}'):
 
 {_properties(MEASURE_DOCS)}
-A site's participants always carry the measures of one wave: loading a wave with ties for the site
-replaces those of an earlier wave. Unloading the wave clears them and measures the site again from
-the last loaded remaining wave (by `loaded_at`) that has ties for it, if any.
-
-On the site's (Site)-[:OBSERVED_IN]->(Wave) relationship for the wave, when the site has board
-members (participants with `board_member` yes), Table 4 style; the relationship is created (with
-`source` '{SUMMARY_SOURCE}') when site_observations.csv has no row for the site, and goes with the wave:
+On the site's (Site)-[:OBSERVED_IN]->(Wave) relationship for the wave (created, with the same
+`source`, when site_observations.csv has no row for the site): `survey_ties` and `survey_size`
+always, and the board's values, Table 4 style, when the site has board members in the wave:
 
 {_properties(SUMMARY_DOCS)}
-Board density counts every board member of the site, with or without ties; the contacts outside
-the board are grouped by participant role or organisation type id. These computed values sit
-beside the published `board_density` of site_observations.csv and never replace it.
+Board membership and role are each participant's values in the wave: its
+participant_observations.csv row where that gives them, else its participants.csv values. Board
+density counts every board member of the site, with or without ties; the contacts outside the
+board are grouped by participant role or organisation type id. These computed values sit beside
+the published `board_density` of site_observations.csv and never replace it.
+
+`knowledge_brokers` and `site_network` answer for one wave (`wave`, or the latest with ties at the
+site: the last by phase, then start date, then id) and return it in a `wave` column; only that
+wave's ties count. `wave_changes` lists how each site's and each participant's values and measures
+differ between two waves.
 
 `kb export --site SITE [--wave W] --format gexf|graphml --out FILE` writes a site's survey network
-(the ties of one wave, or of every loaded wave) for Gephi, with these measures, in/out degree,
-degree centrality, the five brokerage roles and `groups_bridged` as node attributes (lists joined
-with `;`) and a `FILE.provenance.json` beside it.
+of one wave (the latest with ties at the site unless `--wave` names one) for Gephi, with these
+measures, in/out degree, degree centrality, the five brokerage roles and `groups_bridged` as node
+attributes (lists joined with `;`) and a `FILE.provenance.json` beside it. `kb export --site SITE
+--format gexf --dynamic --out FILE` writes every wave with ties at the site into one GEXF 1.3 file
+for Gephi's timeline: each node and tie has a spell per wave it is in, and each wave's measures,
+role and board membership are dynamic attribute values over that wave's spell. A spell is the
+wave's fieldwork period when every wave has a start date and the waves do not overlap (a wave
+without an end lasts to the end of its start's year, month or day), else the wave's position in
+the study's order (1, 2, 3 …).
 
 ### Survey edge lists from a survey tool
 

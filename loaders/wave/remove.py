@@ -17,7 +17,6 @@ from typing import Any
 from kb.errors import UsageError, ValidationError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
-from loaders.wave.measures import restore_sites, sites_measured_by
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import remove_reference_lists as remove_lists
 from loaders.wave.spec import NODE_FILES
@@ -97,14 +96,11 @@ def remove_reference_lists(w: Writer, wave_id: str) -> int:
 def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) -> dict[str, int]:
     """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type.
 
-    Survey measures the wave wrote on participants are cleared and computed again from the last
-    remaining wave with ties for their site (see measures.py).
-    """
+    Its per-wave values (OBSERVED_IN, with the survey measures) go with its relationships."""
     removed: dict[str, int] = {}
     cites = remove_reference_lists(w, wave_id)
     if cites:
         removed["CITES"] = cites
-    measured_sites = sites_measured_by(w, wave_id)
     steps = _handover_statements()
     total = len(steps) + 2
     for done, (statement, prefix) in enumerate(steps, start=1):
@@ -115,7 +111,6 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     if on_progress:
         on_progress(total - 1, total, "removing")
     _delete_nodes(w, wave_id, removed)
-    restore_sites(w, measured_sites)
     if on_progress:
         on_progress(total, total, "removing")
     return dict(sorted(removed.items()))

@@ -353,6 +353,21 @@ REL_FILES: tuple[RelFile, ...] = (
         ),
     ),
     RelFile(
+        "participant_observations.csv",
+        "OBSERVED_IN",
+        "per-wave values of a participant (a panel: the role, board membership, interview and survey response "
+        "in the loading wave); one row per participant",
+        start=_c("participant", "ref", True, ref="Participant"),
+        end=Column("wave", "wave"),
+        columns=(
+            _c("role", "enum", choices=ROLES),
+            _c("board_member", "bool"),
+            _c("interviewed", "bool"),
+            _c("survey_respondent", "bool"),
+            LOCATOR,
+        ),
+    ),
+    RelFile(
         "ties.csv",
         "HAS_TIES",
         "published counts of a board's ties to each stakeholder type (Table 4 style)",

@@ -15,7 +15,6 @@ from kb.errors import Problem, ValidationError, shorten
 from kb.schema import label, rel_type
 from kb.store.base import Result, chunked
 from loaders.wave.manifest import MANIFEST, Manifest
-from loaders.wave.measures import MEASURE_PROPERTIES
 from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
 from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
 from loaders.wave.spec import MAX_ID_LENGTH
@@ -130,8 +129,7 @@ def _same(old: Any, new: Any) -> bool:
 def _differences(record: NodeRecord, stored: dict[str, Any], links: dict[str, list[str]]) -> list[tuple[str, Any, Any]]:
     """(column, loaded value, package value) for each way the record differs from the loaded entity."""
     mine = node_properties(record)
-    # Survey measures are computed by the loader, not defined by any package: never a difference.
-    theirs = {k: v for k, v in stored.items() if k not in PROVENANCE and k != "id" and k not in MEASURE_PROPERTIES}
+    theirs = {k: v for k, v in stored.items() if k not in PROVENANCE and k != "id"}
     out = []
     for column in record.spec.columns:
         if column.name in PROVENANCE or column.name == "id":

@@ -14,7 +14,6 @@ from kb.queries import get_query
 from ui import charts, forms, graph, results
 
 MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
-SNA_COLUMNS = ("betweenness", "degree", "closeness", "ties")
 
 
 def show_graph_result(name: str, values: dict, key: str) -> int:
@@ -42,37 +41,32 @@ def around_site() -> None:
 
 def advice_network() -> None:
     query = get_query("site_network")
-    left, right = st.columns([3, 1])
+    left, middle, right = st.columns([3, 2, 1])
     site = forms.choose("site_network", "site", "Site", key="network:advice:site", target=left)
+    wave = forms.param_widget(query, query.param("wave"), "network:advice:wave", middle)
     relation = forms.param_widget(query, query.param("relation"), "network:advice:relation", right)
     if not site:
         return
     limit = query.param("limit").default
-    shown = show_graph_result(
-        "site_network", {"site": site, "relation": relation, "limit": limit}, key="network:advice"
-    )
+    values = {"site": site, "wave": wave, "relation": relation, "limit": limit}
+    shown = show_graph_result("site_network", values, key="network:advice")
     if shown >= limit:
         st.caption(
             f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
             "ranked on its whole network."
         )
     st.subheader("Knowledge brokers")
-    outcome = results.run_or_report("knowledge_brokers", {"site": site, "limit": 10})
+    outcome = results.run_or_report("knowledge_brokers", {"site": site, "wave": wave, "limit": 10})
     if outcome is not None and outcome.rows:
         rows = outcome.rows
-        measured = [c for c in SNA_COLUMNS if any(r.get(c) is not None for r in rows)]
-        st.caption(
-            "Ranked by betweenness centrality, then degree"
-            + ("" if "betweenness" in measured else " (no measures are loaded; ranked by ties)")
-            + "."
-        )
+        st.caption(f"Ranked by betweenness centrality, then degree, in wave {rows[0]['wave']}.")
         results.show_table(outcome, key="network:brokers", draw_graph=False)
-        measure = "betweenness" if "betweenness" in measured else "ties"
-        frame = [{"name": r["name"], measure: r[measure]} for r in rows if charts.is_number(r.get(measure))]
-        if any(entry[measure] for entry in frame):
-            st.altair_chart(charts.bar_chart(pd.DataFrame(frame), "name", measure), width="stretch")
+        frame = [{"name": r["name"], "betweenness": r["betweenness"]} for r in rows]
+        if any(entry["betweenness"] for entry in frame):
+            st.altair_chart(charts.bar_chart(pd.DataFrame(frame), "name", "betweenness"), width="stretch")
     elif outcome is not None:
-        st.info("No participants of this site are loaded.")
+        which = f" in wave {wave}" if wave else ""
+        st.info(f"No survey network is loaded for {site}{which}; load a wave with advice_ties.csv.")
 
 
 def find_entity(key: str, label: str, target=st) -> str | None:
