@@ -132,7 +132,7 @@ def test_manifest_settings_are_checked_key_by_key():
     assert [str(p) for p in caught.value.problems] == [
         "wave.yaml: unknown key 'cases.variable_for_sight'; expected one of: represent, variable_for_participant, "
         "variable_for_name, variable_for_site, variable_for_role, variable_for_board_member, roles, site_id, "
-        "participant_id, define_sites, site_kind",
+        "participant_id, define_sites, site_kind, participants",
         "wave.yaml: cases.site_kind is 'county'; expected one of: ccg, locality, cluster, case, group, other",
     ]
 

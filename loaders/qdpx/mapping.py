@@ -17,6 +17,8 @@ In wave.yaml (all keys optional except `file`):
         participant_id: "{study}:participant:{key}"
         define_sites: true               # write sites.csv; false when sites come from a required wave
         site_kind: ccg                   # sites.csv `kind` of defined sites
+        participants: {"Interview 3": "s17:participant:A-gp-1"}   # cases that are participants
+                                         # defined elsewhere (this package or a wave it requires)
 
 Variable names match without regard to letter case.
 """
@@ -47,6 +49,7 @@ class CaseMapping:
     participant_id: str = "{study}:participant:{key}"
     define_sites: bool = True
     site_kind: str = "other"
+    participants: dict[str, str] = field(default_factory=dict)  # case name -> an existing participant's id
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ def _check_cases(values: dict[str, Any], where: str) -> list[Problem]:
             for raw, role in roles.items()
             if role not in ROLES
         ]
+    mapped = values.get("participants") or {}
+    if not isinstance(mapped, dict) or not all(isinstance(v, str) and v.strip() for v in mapped.values()):
+        problems.append(Problem(where, "cases.participants must map case names to participant ids"))
     for key in ("site_id", "participant_id"):
         if key in values and "{key}" not in str(values[key]):
             problems.append(Problem(where, f'cases.{key} must contain {{key}}, e.g. "{{study}}:site:{{key}}"'))
@@ -111,5 +117,9 @@ def settings_from_manifest(section: dict[str, Any] | None, where: str = "wave.ya
     problems += _check_cases(cases, where)
     if problems:
         raise ValidationError(problems)
-    cases = {**cases, "roles": {str(k): v for k, v in (cases.get("roles") or {}).items()}}
+    cases = {
+        **cases,
+        "roles": {str(k): v for k, v in (cases.get("roles") or {}).items()},
+        "participants": {str(k): v.strip() for k, v in (cases.get("participants") or {}).items()},
+    }
     return QdpxSettings(CaseMapping(**cases), kind)

@@ -173,7 +173,7 @@ def _add_participant(
     problems: list[Problem],
 ) -> None:
     key = _text(case.variable(mapping.variable_for_participant)) if mapping.variable_for_participant else None
-    person_id = _fill(mapping.participant_id, study, key or case.name)
+    person_id = mapping.participants.get(case.name) or _fill(mapping.participant_id, study, key or case.name)
     if person_id in index.participants:
         problems.append(
             Problem(

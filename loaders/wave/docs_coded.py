@@ -40,7 +40,8 @@ QDPX_EXAMPLE = """qdpx:
     site_id: "{study}:site:{key}"    # how a site key becomes a site id
     participant_id: "{study}:participant:{key}"
     define_sites: true               # write sites; false when the sites come from a required wave
-    site_kind: ccg                   # `kind` of the sites it defines (default other)"""
+    site_kind: ccg                   # `kind` of the sites it defines (default other)
+    participants: {"Interview 7": "t01:person:p1"}   # cases that are participants defined elsewhere"""
 
 
 def _intro() -> str:
@@ -61,7 +62,13 @@ in the coded data refuses the whole package. The converted files count in the so
   `coded_on`. Summaries of published material (`paraphrase`, `summary`, …) are written in the
   project's own words instead.
 - Converted rows may refer to entities of the package's own CSV files or of the waves it
-  requires; ids they define must not repeat ids of those files.
+  requires. A case whose participant (or site) is already defined there, by the same id or because
+  `cases.participants` maps the case's name to it, attaches to that participant instead of
+  defining it again: the segments the case covers are spoken by it, and its interview (with the
+  board seat the case gives) becomes its values in the loading wave (an OBSERVED_IN with
+  `interviewed` yes, unless participant_observations.csv has a row for it). A mapped id must
+  exist; an id only a loaded wave that `requires` does not list defines is refused, naming that
+  wave. Any other id they define must not repeat an id of the package.
 - `kb load FILE.qdpx [--study S] [--wave W] [--replace]` loads a project as a wave of its own,
   and `kb validate FILE.qdpx` checks it exactly as `kb load` would read it, writing nothing.
   Without options the study and the wave are both the project's name as a key followed by eight

@@ -24,6 +24,7 @@ from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
 from loaders.wave.spec import Link
 
 PROVENANCE = ("study", "waves", "source", "locator")
+ATTACHED_VALUES = ("interviewed", "board_member")  # what an attaching coded case says of a participant in the wave
 RelKey = tuple[str, str, str]  # (relationship type, start label, end label)
 Row = dict[str, Any]
 # What a node row or the manifest implies: (start id, end id, node record or None, the link's properties or None)
@@ -62,6 +63,7 @@ class StoreFacts:
     resolved: Mapping[str, str] = field(default_factory=dict)  # id in a required wave -> its label
     shared: frozenset[tuple[str, str]] = frozenset()  # (label, id) other loaded waves already define
     study_exists: bool = False
+    attached: frozenset[tuple[str, str]] = frozenset()  # (label, id) coded data names in a required wave
 
 
 class Rows(Sequence[Row], Generic[Item]):
@@ -164,6 +166,8 @@ class _Planner:
         self.nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         self.shared: dict[str, list[str]] = defaultdict(list)
         self.rels: dict[RelKey, list[RelItem]] = defaultdict(list)
+        # participants with an OBSERVED_IN of their own in the package (participant_observations.csv)
+        self.observed = {r.start for r in pkg.relationships if (r.spec.rel, r.spec.end.type) == ("OBSERVED_IN", "wave")}
 
     def label_of(self, entity_id: str) -> str:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
@@ -198,8 +202,22 @@ class _Planner:
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
         return {"start": start, "end": end, "props": self._props(extra or {}, record)}
 
+    def attach(self, record: NodeRecord) -> None:
+        """A converted row naming a participant or site defined elsewhere: nothing to define; a
+        participant's coded interview (and a board seat the case gives) become its values in this
+        wave, unless participant_observations.csv has a row for it, which then holds."""
+        if record.spec.label != "Participant" or record.id in self.observed:
+            return
+        values = {key: record.typed[key] for key in ATTACHED_VALUES if record.typed.get(key) is not None}
+        if values:
+            self.rels[("OBSERVED_IN", "Participant", "Wave")].append((record.id, self.wave, record, values))
+            self.observed.add(record.id)
+
     def node(self, record: NodeRecord) -> None:
         label = record.spec.label
+        if (label, record.id) in self.facts.attached:
+            self.attach(record)
+            return
         if (label, record.id) in self.facts.shared:
             self.shared[label].append(record.id)
             return
@@ -229,6 +247,8 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
     planner = _Planner(pkg, facts)
     for record in pkg.nodes:
         planner.node(record)
+    for record in pkg.attached:
+        planner.attach(record)
     planner.manifest_rels()
     for rel in pkg.relationships:
         planner.relationship(rel)

@@ -128,6 +128,8 @@ class ValidatedPackage:
     store_checked: bool = False  # True when the references and shared entities were checked in a store
     references: ReferenceLists = ReferenceLists()  # parsed by references.read_reference_lists
     warnings: tuple[LoadWarning, ...] = ()  # what the coded data's conversion and the reference lists left unsettled
+    # rows converted from coded data that name a participant or site defined elsewhere (see validate._attaches)
+    attached: tuple[NodeRecord, ...] = ()
 
     @property
     def wave_id(self) -> str:

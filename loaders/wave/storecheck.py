@@ -18,7 +18,7 @@ from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
 from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
 from loaders.wave.spec import MAX_ID_LENGTH
-from loaders.wave.validate import FILE_OF_LABEL, a_label
+from loaders.wave.validate import ATTACHING, FILE_OF_LABEL, a_label
 
 BATCH = 2000
 SHARED_HINT = (
@@ -161,9 +161,24 @@ def _loaded_links(reader: Reader, records: list[NodeRecord]) -> dict[str, dict[s
     return out
 
 
-def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]], list[Problem]]:
-    """Entities of the package that other loaded waves already define, and the ones that differ."""
+def _attachment(record: NodeRecord, owners: list[str], requires: tuple[str, ...]) -> Problem | None:
+    """None when a converted row may attach to the loaded entity of its id: one of the waves that
+    define it is required. Otherwise the problem that says which wave to require."""
+    if any(owner in requires for owner in owners):
+        return None
+    return Problem(
+        record.file,
+        f"'{shorten(record.id, MAX_ID_LENGTH)}' is defined by loaded wave {', '.join(owners)}; add it to requires",
+        row=record.row,
+        column="id",
+    )
+
+
+def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]], set[tuple[str, str]], list[Problem]]:
+    """Entities of the package that other loaded waves already define (and the ones that differ),
+    and the rows converted from coded data that attach to an entity of a required wave instead."""
     shared: set[tuple[str, str]] = set()
+    attached: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     by_label: dict[str, list[NodeRecord]] = {}
     for record in pkg.nodes:
@@ -186,6 +201,10 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
                         column="id",
                     )
                 )
+            elif owners and record.origin is not None and name in ATTACHING:
+                problem = _attachment(record, owners, pkg.manifest.requires)
+                problems += [problem] if problem else []
+                attached.add((name, record.id))
             elif owners:
                 shared.add((name, record.id))
                 for column, old, new in _differences(record, props, links.get(record.id, {})):
@@ -198,7 +217,7 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
                             column=column,
                         )
                     )
-    return shared, problems
+    return shared, attached, problems
 
 
 def _study(reader: Reader, pkg: ValidatedPackage) -> tuple[bool, list[Problem]]:
@@ -230,10 +249,10 @@ def check_against_store(reader: Reader, pkg: ValidatedPackage) -> StoreFacts:
     if len(loaded) == len(pkg.manifest.requires):
         resolved, found = _resolve(reader, pkg.external_refs, loaded)
         problems += found
-    shared, found = _shared(reader, pkg)
+    shared, attached, found = _shared(reader, pkg)
     problems += found
     study_exists, found = _study(reader, pkg)
     problems += found
     if problems:
         raise ValidationError(problems)
-    return StoreFacts(resolved, frozenset(shared), study_exists)
+    return StoreFacts(resolved, frozenset(shared), study_exists, frozenset(attached))

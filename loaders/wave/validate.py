@@ -22,6 +22,7 @@ from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column, NodeFile, RelFi
 from loaders.wave.values import CellError, parse_cell
 
 FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
+ATTACHING = frozenset({"Participant", "Site"})  # labels whose entities coded data may name instead of define
 INDEXED = {spec.name: spec.indexed for spec in LABELS}  # properties the knowledge base indexes, per label
 
 
@@ -96,12 +97,29 @@ def _rel(row: CsvRow, table: CsvTable, spec: RelFile, problems: list[Problem]) -
     return RelRecord(spec, row.row, start, end, values, row.origin)
 
 
-def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRecord]:
-    """Each defined id's record; a second definition is a problem naming both rows."""
+def _attaches(record: NodeRecord, first: NodeRecord | None, mapped: frozenset[str]) -> bool:
+    """Whether a row converted from coded data names an entity defined elsewhere (a participant or
+    site of the package's own files, or of a wave it requires) rather than defining it: its id is
+    already defined with its label, or the manifest maps a case to it (qdpx.cases.participants)."""
+    if record.origin is None or record.spec.label not in ATTACHING:
+        return False
+    return (first is not None and first.spec.label == record.spec.label) or (
+        first is None and record.spec.label == "Participant" and record.id in mapped
+    )
+
+
+def _index(
+    nodes: list[NodeRecord], problems: list[Problem], mapped: frozenset[str] = frozenset()
+) -> tuple[dict[str, NodeRecord], list[NodeRecord]]:
+    """Each defined id's record, and the converted rows that attach to an entity defined elsewhere
+    (see _attaches); any other second definition is a problem naming both rows."""
     index: dict[str, NodeRecord] = {}
+    attached: list[NodeRecord] = []
     for record in nodes:
         first = index.get(record.id)
-        if first is None:
+        if _attaches(record, first, mapped):
+            attached.append(record)
+        elif first is None:
             index[record.id] = record
         else:
             problems.append(
@@ -113,7 +131,7 @@ def _index(nodes: list[NodeRecord], problems: list[Problem]) -> dict[str, NodeRe
                     column="id",
                 )
             )
-    return index
+    return index, attached
 
 
 class _RefChecker:
@@ -300,12 +318,16 @@ def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
     # Problems of form first, then those of the rows, in file order, then those across rows.
     problems = [*content.problems, *records.problems]
     nodes, rels = records.nodes, records.rels
-    index = _index(nodes, problems)
+    index, attached = _index(nodes, problems, _mapped_participants(content.manifest))
+    attaching = {id(record) for record in attached}
+    nodes = [record for record in nodes if id(record) not in attaching]
     _indexed_lengths(nodes, problems)
     _one_row_per_start(rels, problems)
     _repeated_rows(rels, problems)
     manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
     refs = _RefChecker(index, manifest, problems, content.unconverted)
+    for record in attached:  # what coded data attaches to must exist, here or in a required wave
+        refs.check(record.file, record.row, "id", record.id, (record.spec.label,))
     _check_refs(refs, nodes, rels, manifest)
     _self_references(nodes, problems)
     if problems or content.manifest is None:
@@ -321,4 +343,11 @@ def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
         content.citation_files,
         content.source_hash,
         warnings=content.warnings,
+        attached=tuple(attached),
     )
+
+
+def _mapped_participants(manifest: Manifest | None) -> frozenset[str]:
+    """The participant ids the manifest maps coded cases to (qdpx.cases.participants)."""
+    settings = manifest.qdpx.settings if manifest and manifest.qdpx else None
+    return frozenset(settings.cases.participants.values()) if settings else frozenset()
