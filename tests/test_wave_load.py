@@ -228,7 +228,8 @@ def test_a_reference_missing_from_the_required_wave(store, tmp_path):
 
 
 def test_only_the_required_waves_are_searched(store, tmp_path):
-    # Region South is loaded (by t01-w1), but the package requires only t01-w3, which lacks it.
+    # Region South is loaded (by t01-w1), but the package requires only t01-w3, which lacks it:
+    # one line says which wave to require.
     load_package(store, FIXTURES / "t01-w1")
     load_package(store, FIXTURES / "t01-w3")
     path = tmp_path / "t01-w4"
@@ -242,8 +243,7 @@ def test_only_the_required_waves_are_searched(store, tmp_path):
         "id,name,kind,region\nt01:site:d,Site D,ccg,t01:region:north\nt01:site:e,Site E,ccg,t01:region:south\n"
     )
     assert refused(store, path) == [
-        "sites.csv, row 3, column 'region': 't01:region:south' is not a Region of this package or of the waves it "
-        "requires (t01-w3); define it in regions.csv or fix the id"
+        "sites.csv, row 3, column 'region': 't01:region:south' is defined by loaded wave t01-w1; add it to requires"
     ]
 
 

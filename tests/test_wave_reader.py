@@ -124,8 +124,9 @@ def test_a_problem_after_a_multiline_cell_names_the_record_not_the_line(tmp_path
             "notes.txt: is not a file of the wave format; a package may hold wave.yaml, README.md, publications.csv, "
             "regions.csv, organisation_types.csv, clinical_areas.csv, commissioning_models.csv, sites.csv, "
             "organisations.csv, participants.csv, initiatives.csv, themes.csv, evidence.csv, findings.csv, "
-            "recommendations.csv, site_observations.csv, ties.csv, initiative_partners.csv, theme_relations.csv, "
-            "advice_ties.csv, codebook.csv, coded_segments.csv, the .qdpx named under 'qdpx' and the reference lists "
+            "recommendations.csv, site_observations.csv, participant_observations.csv, ties.csv, "
+            "initiative_partners.csv, theme_relations.csv, advice_ties.csv, codebook.csv, coded_segments.csv, "
+            "the .qdpx named under 'qdpx' and the reference lists "
             "named under 'citations' in wave.yaml",
         ),
         ({"wave.yaml": None}, "wave.yaml: is missing; a package needs wave.yaml at its top (see docs/wave-format.md)"),

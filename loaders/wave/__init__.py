@@ -9,10 +9,12 @@
     manifest.py     wave.yaml parsed into a Manifest, with every problem located by line
     yaml_check.py   YAML read with line numbers and typed getters, for manifest.py
     spec.py         the format as data: its files, their columns and types, what each row becomes
-    reader.py       a CSV file streamed into rows tied to their file's spec (encoding, header, cells)
+    reader.py       a CSV file streamed into rows tied to their file's spec (encoding, header, delimiter, cells)
     qualitative.py  coded data (.qdpx, or codebook.csv with coded_segments.csv) turned into rows of the format
     values.py       one cell's text to a typed value by its column type, and back
     validate.py     rows into typed records as they are read, then ids, references and cross-row checks
+    refcheck.py     references resolved in the package, kept for the required waves, or explained by a root cause
+    causes.py       root causes first: a mistake that makes many problems is one line, and one for the rest
     records.py      the frozen records of a validated package, its identity and its parsed reference lists
     references.py   the package's reference lists: parsed once when validated, loaded when the wave is cited
     storecheck.py   the checks that need the knowledge base: required waves, references into them, shared entities

@@ -30,7 +30,7 @@ from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import read_reference_lists
 from loaders.wave.remove import refuse_if_required, remove_wave
-from loaders.wave.storecheck import check_against_store, wave_props
+from loaders.wave.storecheck import check_against_store, loaded_definers, wave_props
 from loaders.wave.validate import read_and_validate
 
 Progress = Callable[[int, int, str], None]
@@ -57,7 +57,7 @@ def validate_package(path: str | Path, store: Store | None = None) -> ValidatedP
     the required waves must be loaded, and entities other waves already define must be identical.
     Raises ValidationError listing every problem, or NotFound / UsageError for a missing path.
     """
-    pkg = read_reference_lists(read_and_validate(path))
+    pkg = read_reference_lists(read_and_validate(path, definers=loaded_definers(store) if store else None))
     if store is None:
         return pkg
     check_against_store(store, pkg)

@@ -31,7 +31,7 @@ from loaders.wave.plan import WritePlan, build_plan
 from loaders.wave.records import Identity, ValidatedPackage
 from loaders.wave.references import Cited, read_reference_lists, write_reference_lists
 from loaders.wave.remove import remove_previous_version
-from loaders.wave.storecheck import check_against_store, wave_props
+from loaders.wave.storecheck import check_against_store, loaded_definers, wave_props
 from loaders.wave.validate import read_and_validate
 from loaders.wave.write import RowProgress, finish_wave, write_rows
 
@@ -50,7 +50,9 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         unchanged = unchanged_report(wave_props(store, identity.wave_id), identity, path)
         if unchanged is not None:
             return unchanged
-    pkg = read_reference_lists(read_and_validate(path))
+    # A reference the package cannot resolve is looked up among the loaded waves, so that a
+    # forgotten `requires` is one line naming the wave, not a line per reference.
+    pkg = read_reference_lists(read_and_validate(path, definers=loaded_definers(store)))
     with store.atomic() as unit:
         existing = wave_props(unit, pkg.wave_id)
         # The reload check above ran on the read path, outside the unit; a concurrent loader may

@@ -16,6 +16,7 @@ import yaml
 
 from kb.errors import Problem, ValidationError, shorten
 from loaders.qdpx.mapping import QdpxSettings, settings_from_manifest
+from loaders.wave.causes import Tally
 from loaders.wave.spec import MAX_ID_LENGTH
 from loaders.wave.yaml_check import (
     KeyPath,
@@ -147,6 +148,13 @@ class Manifest:
     citations: tuple[Citation, ...] = ()
     figures: tuple[tuple[str, int | float], ...] = ()  # (name, value) in the order given
     qdpx: QdpxSection | None = None
+    # keys that were misspelt (`require:` for `requires`), each with the problem naming it; what
+    # follows from a missing key is counted on its tally, not listed (see causes.py)
+    misspelt: tuple[tuple[str, Tally], ...] = ()
+
+    def misspelt_key(self, name: str) -> Tally | None:
+        """The tally of the misspelt key that stands for `name` (e.g. 'requires'), if any."""
+        return next((tally for key, tally in self.misspelt if key == name), None)
 
 
 def _syntax_problem(exc: yaml.YAMLError) -> Problem:
@@ -321,4 +329,5 @@ def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     fields = {**_study_fields(check), **_wave_fields(check)}
     fields.update(_lists(check, fields["wave_id"]))
     fields.update(figures=_figures(check), qdpx=_qdpx(check))
-    return Manifest(**fields), check.problems
+    misspelt = tuple((path_name(path), tally) for path, tally in check.misspelt.items())
+    return Manifest(**fields, misspelt=misspelt), check.problems

@@ -82,6 +82,9 @@ class CsvTable:
     spec: FileSpec
     columns: tuple[str, ...]
     rows: Iterable[CsvRow]  # a tuple, or an iterator read as it is consumed (read_csv's `lazy`)
+    # the problem that kept the whole file from being read (its encoding, its delimiter), so that
+    # references to the ids it would define are not reported one by one (see causes.py)
+    cause: Problem | None = None
 
 
 def table_from_rows(spec: FileSpec, rows: list[Mapping[str, str]], origin: str, problems: list[Problem]) -> CsvTable:
@@ -177,6 +180,18 @@ def _header(spec: FileSpec, number: int, cells: list[str], problems: list[Proble
     return names
 
 
+def other_delimiter(spec: FileSpec, header: list[str]) -> str | None:
+    """The delimiter the header row was written with, when it is not a comma: the one of ';', tab
+    and '|' that splits it into the most column names of the file, if that is more than a comma
+    gives and at least two (a one-column header is not evidence)."""
+    known = {column.name for column in file_columns(spec)}
+    line = ",".join(header)
+    with_commas = sum(cell.strip() in known for cell in header)
+    counts = {d: sum(cell.strip().strip('"') in known for cell in line.split(d)) for d in (";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] >= 2 and counts[best] > with_commas else None
+
+
 def _clean(text: str) -> str:
     """The cell with undecodable bytes shown as U+FFFD and NULs dropped (already reported), so the
     rest of the row can still be checked without follow-on problems."""
@@ -248,8 +263,9 @@ def read_csv(
     """
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     if buffered.peek(2)[:2] in UTF16_BOMS:
-        problems.append(Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"))
-        return CsvTable(spec, (), ())
+        cause = Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)")
+        problems.append(cause)
+        return CsvTable(spec, (), (), cause)
     numbered = _numbered(_records(buffered), spec, problems)
     first = next(numbered, None)
     if first is None:
@@ -258,6 +274,17 @@ def read_csv(
             Problem(spec.file, f"the file is empty; give it a header row ({columns}) or leave the file out")
         )
         return CsvTable(spec, (), ())
+    delimiter = other_delimiter(spec, first[1])
+    if delimiter:
+        shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+        cause = Problem(
+            spec.file,
+            f"this file looks {shown}-separated; the wave format uses commas, so save it as comma-separated "
+            "CSV (CSV UTF-8 in spreadsheet programs)",
+            row=first[0],
+        )
+        problems.append(cause)
+        return CsvTable(spec, (), (), cause)
     names = _header(spec, first[0], first[1], problems)
     repeating = frozenset(c.name for c in file_columns(spec) if c.type in REPEATING_TYPES or c.name == "locator")
     rows = (_row(spec, number, names, cells, repeating, problems) for number, cells in numbered)

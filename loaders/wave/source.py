@@ -5,7 +5,8 @@ encrypted or duplicate members, at most `ZIP_MAX_MEMBERS` members, at most `ZIP_
 uncompressed and no member inflating more than `ZIP_MAX_RATIO` times (a zip bomb). Members are
 streamed from the archive, so nothing is written to disk at all; a member found damaged while it is
 read (its header, its compressed data or its checksum) raises ValidationError naming the zip. A zip
-may hold the package at its top or inside one top folder (as "Compress folder" tools make it).
+may hold the package at its top or inside one top folder (as "Compress folder" tools make it); a
+package nested deeper is refused with one line naming its folder.
 """
 
 from __future__ import annotations
@@ -225,13 +226,37 @@ def _common_root(names: list[str]) -> str:
     return ""
 
 
+def _nested(files: PackageFiles, inside: str) -> None:
+    """Refuse, with one line, a package whose wave.yaml sits in a folder further down: every file would
+    otherwise be reported as unknown, and the package as having no wave.yaml."""
+    names = files.names()
+    deeper = [name for name in names if name.endswith("/wave.yaml")]
+    if "wave.yaml" in names or len(deeper) != 1:
+        return
+    folder = deeper[0].removesuffix("wave.yaml")
+    files.close()
+    raise ValidationError(
+        [
+            Problem(
+                files.label,
+                f"the package is in folder '{shorten(folder)}' {inside}; give that folder, or zip it so that "
+                "wave.yaml is at the top of the zip or in its one top folder",
+            )
+        ]
+    )
+
+
 def open_package_files(path: str | Path) -> PackageFiles:
     """The files of the package at `path` (a folder or a .zip); raises NotFound, UsageError or ValidationError."""
     path = Path(path)
     if path.is_dir():
-        return FolderFiles(path)
+        folder = FolderFiles(path)
+        _nested(folder, "inside it")
+        return folder
     if path.is_file():
         if zipfile.is_zipfile(path):
-            return ZipFiles(path)
+            archive = ZipFiles(path)
+            _nested(archive, "inside the archive")
+            return archive
         raise UsageError(f"{path} is neither a folder nor a .zip file; give the package folder or a zip of it")
     raise NotFound(f"no wave package at {path}; give the path of a package folder or .zip")

@@ -8,17 +8,19 @@ in the Cypher come from the spec through kb.schema.label(); ids travel as `UNWIN
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import label, rel_type
 from kb.store.base import Result, chunked
+from loaders.wave.causes import Definers, Tally, root_causes_first
 from loaders.wave.manifest import MANIFEST, Manifest
 from loaders.wave.plan import PROVENANCE, StoreFacts, link_targets, node_properties, study_properties
 from loaders.wave.records import NodeRecord, RefUse, ValidatedPackage
+from loaders.wave.refcheck import FILE_OF_LABEL, a_label, explain_unresolved
 from loaders.wave.spec import MAX_ID_LENGTH
-from loaders.wave.validate import ATTACHING, FILE_OF_LABEL, a_label
+from loaders.wave.validate import ATTACHING
 
 BATCH = 2000
 SHARED_HINT = (
@@ -84,8 +86,32 @@ def _wave_problems(reader: Reader, pkg: ValidatedPackage) -> tuple[list[str], li
     return [wave for wave in manifest.requires if wave in loaded], problems
 
 
-def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """Find referenced ids among the entities of `waves`; a problem for each one not found."""
+def loaded_definers(reader: Reader) -> Definers:
+    """Which loaded waves define each of some ids, as the labels they are wanted as (causes.Definers)."""
+
+    def definers(wanted: Sequence[tuple[str, tuple[str, ...]]]) -> Mapping[str, tuple[str, ...]]:
+        by_label: dict[str, set[str]] = {}
+        for target, labels in wanted:
+            for name in labels:
+                by_label.setdefault(name, set()).add(target)
+        found: dict[str, set[str]] = {}
+        for name, ids in sorted(by_label.items()):
+            cypher = (
+                f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) MATCH (w:{label('Wave')}) "
+                "WHERE w.id IN coalesce(n.waves, []) AND w.status = 'loaded' RETURN n.id AS id, w.id AS wave"
+            )
+            for row in _rows(reader, cypher, ids):
+                found.setdefault(row["id"], set()).add(row["wave"])
+        return {target: tuple(sorted(waves)) for target, waves in found.items()}
+
+    return definers
+
+
+def _resolve(
+    reader: Reader, refs: tuple[RefUse, ...], waves: list[str]
+) -> tuple[dict[str, str], list[Problem], list[Tally]]:
+    """Find referenced ids among the entities of `waves`; for the others, the loaded wave that
+    defines them as a root cause (causes.py), or a problem for each one found nowhere."""
     wanted: dict[str, set[str]] = {}
     for ref in refs:
         for name in ref.labels:
@@ -99,24 +125,26 @@ def _resolve(reader: Reader, refs: tuple[RefUse, ...], waves: list[str]) -> tupl
         for row in _rows(reader, cypher, ids, waves=waves):
             found[(name, row["id"])] = True
     resolved: dict[str, str] = {}
-    problems = []
+    unresolved: list[RefUse] = []
     for ref in refs:
         hit = next((name for name in ref.labels if (name, ref.id) in found), None)
         if hit:
             resolved[ref.id] = hit
-            continue
-        where = " or ".join(FILE_OF_LABEL[name] for name in ref.labels)
-        problems.append(
-            Problem(
-                ref.file,
-                f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not {a_label(ref.labels)} of this package or of the waves "
-                "it requires "
-                f"({', '.join(waves)}); define it in {where} or fix the id",
-                row=ref.row,
-                column=ref.column,
-            )
+        else:
+            unresolved.append(ref)
+    tallies: list[Tally] = []
+    problems = [
+        Problem(
+            ref.file,
+            f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not {a_label(ref.labels)} of this package or of the waves "
+            f"it requires ({', '.join(waves)}); define it in {' or '.join(FILE_OF_LABEL[n] for n in ref.labels)} "
+            "or fix the id",
+            row=ref.row,
+            column=ref.column,
         )
-    return resolved, problems
+        for ref in explain_unresolved(unresolved, loaded_definers(reader), tallies)
+    ]
+    return resolved, problems, tallies
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -246,13 +274,14 @@ def check_against_store(reader: Reader, pkg: ValidatedPackage) -> StoreFacts:
     """What the knowledge base adds to `pkg`; ValidationError with every problem found."""
     loaded, problems = _wave_problems(reader, pkg)
     resolved: dict[str, str] = {}
+    tallies: list[Tally] = []
     if len(loaded) == len(pkg.manifest.requires):
-        resolved, found = _resolve(reader, pkg.external_refs, loaded)
+        resolved, found, tallies = _resolve(reader, pkg.external_refs, loaded)
         problems += found
     shared, attached, found = _shared(reader, pkg)
     problems += found
     study_exists, found = _study(reader, pkg)
     problems += found
-    if problems:
-        raise ValidationError(problems)
+    if problems or tallies:
+        raise ValidationError(root_causes_first(problems, tallies))
     return StoreFacts(resolved, frozenset(shared), study_exists, frozenset(attached))

@@ -14,22 +14,19 @@ from typing import Any
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
-from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.causes import Definers, Tally, root_causes_first
+from loaders.wave.manifest import Manifest
 from loaders.wave.package import PackageContent, read_package
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
-from loaders.wave.records import NodeRecord, RefUse, RelRecord, ValidatedPackage
-from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column, NodeFile, RelFile
+from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
+from loaders.wave.refcheck import FILE_OF_LABEL, RefChecker, a_label, check_refs
+from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
+
+__all__ = ["ATTACHING", "FILE_OF_LABEL", "a_label", "read_and_validate", "validate_content"]
 from loaders.wave.values import CellError, parse_cell
 
-FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
 ATTACHING = frozenset({"Participant", "Site"})  # labels whose entities coded data may name instead of define
 INDEXED = {spec.name: spec.indexed for spec in LABELS}  # properties the knowledge base indexes, per label
-
-
-def a_label(names: tuple[str, ...] | str) -> str:
-    """'a Site', 'an Initiative or CommissioningModel': a label (or alternatives) with its article."""
-    text = names if isinstance(names, str) else " or ".join(names)
-    return ("an " if text[0] in "AEIOU" else "a ") + text
 
 
 def _typed(
@@ -134,70 +131,6 @@ def _index(
     return index, attached
 
 
-class _RefChecker:
-    """Resolves references against the package, collecting problems and the ones to find elsewhere."""
-
-    def __init__(
-        self,
-        index: dict[str, NodeRecord],
-        manifest: Manifest,
-        problems: list[Problem],
-        unconverted: frozenset[str] = frozenset(),
-    ):
-        self.index, self.requires, self.problems = index, manifest.requires, problems
-        self.unconverted = unconverted  # labels whose entities may be in coded data that failed to convert
-        self.external: list[RefUse] = []
-
-    def check(self, file: str, row: int | None, column: str | None, target: str, labels: tuple[str, ...]) -> None:
-        record = self.index.get(target)
-        if record is not None:
-            if record.spec.label not in labels:
-                self.problems.append(
-                    Problem(
-                        file,
-                        f"'{shorten(target, MAX_ID_LENGTH)}' is {a_label(record.spec.label)} ({record.source}), but "
-                        "this "
-                        f"refers to {a_label(labels)}; use the id of {a_label(labels)}",
-                        row=row,
-                        column=column,
-                    )
-                )
-        elif self.unconverted & set(labels):
-            return  # the coded data's own problems are reported; a missing id here would only repeat them
-        elif self.requires:
-            self.external.append(RefUse(file, row, column, target, labels))
-        else:
-            where = " or ".join(FILE_OF_LABEL[label] for label in labels)
-            self.problems.append(
-                Problem(
-                    file,
-                    f"'{shorten(target, MAX_ID_LENGTH)}' is not defined in this package; define it in {where}, or list "
-                    "the wave that defines it under 'requires' in wave.yaml",
-                    row=row,
-                    column=column,
-                )
-            )
-
-    def cell(self, file: str, row: int, column: Column, value: Any) -> None:
-        for target in value if isinstance(value, tuple) else (value,):
-            self.check(file, row, column.name, target, column.ref)
-
-
-def _check_refs(refs: _RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
-    for record in nodes:
-        for column in record.spec.columns:
-            if column.type in ("ref", "refs") and record.typed[column.name] is not None:
-                refs.cell(record.file, record.row, column, record.typed[column.name])
-    for rel in rels:
-        refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
-        if rel.end is not None:
-            refs.cell(rel.file, rel.row, rel.spec.end, rel.end)
-    for publication in manifest.publications:
-        refs.check(MANIFEST, None, None, publication, ("Publication",))
-    for citation in manifest.citations:
-        refs.check(MANIFEST, None, None, citation.cited_by, ("Publication",))
-
-
 def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
     """A region `part_of` itself or a theme its own `parent` would make a loop of one."""
     for record in nodes:
@@ -280,10 +213,14 @@ class _Records:
         self.nodes: list[NodeRecord] = []
         self.rels: list[RelRecord] = []
         self.problems: list[Problem] = []
+        self.unreadable: dict[str, Tally] = {}  # label -> why the file defining it could not be read
 
     def add(self, table: CsvTable, manifest: Manifest | None) -> None:
         study_id = manifest.study_id if manifest else None
         spec = table.spec
+        if table.cause is not None and isinstance(spec, NodeFile):
+            follows = f"references to the ids {spec.file} would define"
+            self.unreadable[spec.label] = Tally(table.cause, follows, "fix the file and validate again")
         if isinstance(spec, NodeFile):
             for row in table.rows:
                 record = _node(row, table, spec, study_id, self.problems)
@@ -296,25 +233,29 @@ class _Records:
                     self.rels.append(rel)
 
 
-def validate_content(content: PackageContent) -> ValidatedPackage:
-    """The validated package, or ValidationError with every problem found. Consumes `content.tables`."""
+def validate_content(content: PackageContent, definers: Definers | None = None) -> ValidatedPackage:
+    """The validated package, or ValidationError with every problem found, root causes first.
+    Consumes `content.tables`; `definers` (see read_and_validate)."""
     records = _Records()
     tables = content.tables
     while tables:
         # Each table is released once its rows are records, so a package is never held twice.
         records.add(tables.pop(0), content.manifest)
-    return _validated(content, records)
+    return _validated(content, records, definers)
 
 
-def read_and_validate(path: str | Path) -> ValidatedPackage:
+def read_and_validate(path: str | Path, definers: Definers | None = None) -> ValidatedPackage:
     """`validate_content(read_package(path))` in one pass: each row becomes a typed record as it is
-    read, so a national package is held once, as records, and never as text rows."""
+    read, so a national package is held once, as records, and never as text rows.
+
+    `definers` (storecheck.loaded_definers) says which loaded waves define the ids the package
+    refers to but neither defines nor requires, so that one line can say which wave to require."""
     records = _Records()
     content = read_package(path, on_table=records.add)
-    return _validated(content, records)
+    return _validated(content, records, definers)
 
 
-def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
+def _validated(content: PackageContent, records: _Records, definers: Definers | None) -> ValidatedPackage:
     # Problems of form first, then those of the rows, in file order, then those across rows.
     problems = [*content.problems, *records.problems]
     nodes, rels = records.nodes, records.rels
@@ -325,13 +266,15 @@ def _validated(content: PackageContent, records: _Records) -> ValidatedPackage:
     _one_row_per_start(rels, problems)
     _repeated_rows(rels, problems)
     manifest = content.manifest or Manifest(None, None, None, None, None)  # unreadable: check refs as if standalone
-    refs = _RefChecker(index, manifest, problems, content.unconverted)
+    refs = RefChecker(index, manifest, problems, content.unconverted, records.unreadable)
     for record in attached:  # what coded data attaches to must exist, here or in a required wave
         refs.check(record.file, record.row, "id", record.id, (record.spec.label,))
-    _check_refs(refs, nodes, rels, manifest)
+    check_refs(refs, nodes, rels, manifest)
+    tallies = [tally for _, tally in manifest.misspelt] + list(records.unreadable.values())
+    refs.finish(definers, tallies)
     _self_references(nodes, problems)
-    if problems or content.manifest is None:
-        raise ValidationError(problems)
+    if problems or tallies or content.manifest is None:
+        raise ValidationError(root_causes_first(problems, tallies))
     labels = MappingProxyType({record.id: record.spec.label for record in index.values()})
     return ValidatedPackage(
         content.path,

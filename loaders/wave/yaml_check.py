@@ -9,6 +9,7 @@ is composed, since composing recurses once per level of nesting.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from kb.errors import Problem, shorten
+from loaders.wave.causes import Tally
 from loaders.wave.spec import MAX_ID_LENGTH
 from loaders.wave.values import INT_MAX, INT_MIN, is_iso_date
 
@@ -135,9 +137,20 @@ class YamlChecker:
     def __init__(self, file: str, data: dict[str, Any], lines: YamlLines):
         self.file, self.data, self.lines = file, data, lines
         self.problems: list[Problem] = []
+        # the path a misspelt key was surely meant to be -> the problem naming it, with what follows
+        self.misspelt: dict[KeyPath, Tally] = {}
 
-    def problem(self, path: KeyPath, message: str) -> None:
-        self.problems.append(Problem(self.file, f"line {self.lines.line(path)}: {message}"))
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        found = Problem(self.file, f"line {self.lines.line(path)}: {message}")
+        self.problems.append(found)
+        return found
+
+    def _missing(self, path: KeyPath, message: str) -> None:
+        """A required key is absent: a problem, unless a misspelt key stands for it (counted there)."""
+        if path in self.misspelt:
+            self.misspelt[path].count += 1
+        else:
+            self.problem(path, message)
 
     def get(self, path: KeyPath) -> Any:
         value: Any = self.data
@@ -154,7 +167,7 @@ class YamlChecker:
         value = self.get(path)
         if value is None or value == "":
             if required:
-                self.problem(path, f"'{path_name(path)}' is missing; add {hint}")
+                self._missing(path, f"'{path_name(path)}' is missing; add {hint}")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.problem(path, f"'{path_name(path)}' must be text; write {hint}")
@@ -205,9 +218,10 @@ class YamlChecker:
         value = self.get(path)
         if isinstance(value, dict):
             return True
-        if value is not None or required:
-            shape = "is missing" if value is None else "must be a mapping of keys"
-            self.problem(path, f"'{path_name(path)}' {shape}; see docs/wave-format.md for its keys")
+        if value is None and required:
+            self._missing(path, f"'{path_name(path)}' is missing; see docs/wave-format.md for its keys")
+        elif value is not None:
+            self.problem(path, f"'{path_name(path)}' must be a mapping of keys; see docs/wave-format.md for its keys")
         return False
 
     def items(self, path: KeyPath) -> list[Any]:
@@ -226,7 +240,19 @@ class YamlChecker:
         for key in value:
             if key not in allowed:
                 where = path + (str(key),)
-                self.problem(where, f"unknown key '{shorten(path_name(where))}'; allowed keys are {', '.join(allowed)}")
+                meant = [
+                    m for m in difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.75) if m not in value
+                ]
+                if meant:
+                    intended = path + (meant[0],)
+                    found = self.problem(
+                        where, f"unknown key '{shorten(path_name(where))}'; did you mean {path_name(intended)}?"
+                    )
+                    fix = f"rename the key to {path_name(intended)} and validate again"
+                    self.misspelt[intended] = Tally(found, "", fix)
+                else:
+                    allowed_keys = ", ".join(allowed)
+                    self.problem(where, f"unknown key '{shorten(path_name(where))}'; allowed keys are {allowed_keys}")
 
     def nul_characters(self) -> None:
         """A problem for every key or text value holding a NUL character, which no engine can store."""

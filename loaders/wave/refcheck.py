@@ -1,0 +1,124 @@
+"""A package's references checked against the ids it defines, with their root causes found first.
+
+A reference to an id the package defines must name an entity of a label the column allows. One to
+an id it does not define is kept for the waves it `requires` (storecheck.py looks it up there);
+without `requires` it is a problem, unless a root cause explains it (causes.py): the file that
+would define it could not be read, `requires` was misspelt, or a loaded wave defines the id and
+only has to be required (asked of the knowledge base through `definers`, when one is given).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.errors import Problem, shorten
+from loaders.wave.causes import Definers, Tally, defined_elsewhere
+from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.records import NodeRecord, RefUse, RelRecord
+from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column
+
+FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
+
+
+def a_label(names: tuple[str, ...] | str) -> str:
+    """'a Site', 'an Initiative or CommissioningModel': a label (or alternatives) with its article."""
+    text = names if isinstance(names, str) else " or ".join(names)
+    return ("an " if text[0] in "AEIOU" else "a ") + text
+
+
+def not_defined(ref: RefUse) -> Problem:
+    where = " or ".join(FILE_OF_LABEL[label] for label in ref.labels)
+    return Problem(
+        ref.file,
+        f"'{shorten(ref.id, MAX_ID_LENGTH)}' is not defined in this package; define it in {where}, or list "
+        "the wave that defines it under 'requires' in wave.yaml",
+        row=ref.row,
+        column=ref.column,
+    )
+
+
+def explain_unresolved(refs: list[RefUse], definers: Definers | None, tallies: list[Tally]) -> list[RefUse]:
+    """References into loaded waves the package does not require become one cause per wave (the first
+    reference) counting the rest (`tallies`); the references no loaded wave defines are returned."""
+    found = definers([(ref.id, ref.labels) for ref in refs]) if definers and refs else {}
+    by_waves: dict[tuple[str, ...], Tally] = {}
+    missing: list[RefUse] = []
+    for ref in refs:
+        waves = found.get(ref.id)
+        if not waves:
+            missing.append(ref)
+        elif waves in by_waves:
+            by_waves[waves].count += 1
+        else:
+            located = Problem(ref.file, "", row=ref.row, column=ref.column)
+            by_waves[waves] = defined_elsewhere(located, ref.id, waves, MANIFEST)
+            tallies.append(by_waves[waves])
+    return missing
+
+
+class RefChecker:
+    """Resolves references against the package, collecting problems and the ones to find elsewhere."""
+
+    def __init__(
+        self,
+        index: dict[str, NodeRecord],
+        manifest: Manifest,
+        problems: list[Problem],
+        unconverted: frozenset[str] = frozenset(),
+        unreadable: dict[str, Tally] | None = None,
+    ):
+        self.index, self.requires, self.problems = index, manifest.requires, problems
+        self.unconverted = unconverted  # labels whose entities may be in coded data that failed to convert
+        self.unreadable = unreadable or {}  # label -> the cause that kept the file defining it from being read
+        self.misspelt_requires = manifest.misspelt_key("requires")
+        self.external: list[RefUse] = []
+        self.unresolved: list[RefUse] = []  # not in the package, and no `requires` to look in
+
+    def check(self, file: str, row: int | None, column: str | None, target: str, labels: tuple[str, ...]) -> None:
+        record = self.index.get(target)
+        cause = next((self.unreadable[label] for label in labels if label in self.unreadable), None)
+        if record is not None:
+            if record.spec.label not in labels:
+                self.problems.append(
+                    Problem(
+                        file,
+                        f"'{shorten(target, MAX_ID_LENGTH)}' is {a_label(record.spec.label)} ({record.source}), but "
+                        f"this refers to {a_label(labels)}; use the id of {a_label(labels)}",
+                        row=row,
+                        column=column,
+                    )
+                )
+        elif self.unconverted & set(labels):
+            return  # the coded data's own problems are reported; a missing id here would only repeat them
+        elif cause is not None:
+            cause.count += 1
+        elif self.requires:
+            self.external.append(RefUse(file, row, column, target, labels))
+        elif self.misspelt_requires is not None:
+            self.misspelt_requires.count += 1
+        else:
+            self.unresolved.append(RefUse(file, row, column, target, labels))
+
+    def cell(self, file: str, row: int, column: Column, value: Any) -> None:
+        for target in value if isinstance(value, tuple) else (value,):
+            self.check(file, row, column.name, target, column.ref)
+
+    def finish(self, definers: Definers | None, tallies: list[Tally]) -> None:
+        """Report the references found nowhere, after those a loaded wave defines (see explain_unresolved)."""
+        self.problems += [not_defined(ref) for ref in explain_unresolved(self.unresolved, definers, tallies)]
+
+
+def check_refs(refs: RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
+    """Check every reference of the package: link columns, relationship ends and the manifest's ids."""
+    for record in nodes:
+        for column in record.spec.columns:
+            if column.type in ("ref", "refs") and record.typed[column.name] is not None:
+                refs.cell(record.file, record.row, column, record.typed[column.name])
+    for rel in rels:
+        refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
+        if rel.end is not None:
+            refs.cell(rel.file, rel.row, rel.spec.end, rel.end)
+    for publication in manifest.publications:
+        refs.check(MANIFEST, None, None, publication, ("Publication",))
+    for citation in manifest.citations:
+        refs.check(MANIFEST, None, None, citation.cited_by, ("Publication",))
