@@ -4,7 +4,7 @@ Wave packages, .qdpx projects (converted to a package, then loaded), reference l
 `kb load FILE --cited-by ID` and each package of the demo all return a `LoadReport`:
 
     kind        'wave' (a wave package or a converted .qdpx) or 'references' (a reference list on its own)
-    status      'loaded' (new), 'updated' (replaced an earlier version) or 'unchanged' (nothing written)
+    status      'loaded' (new), 'updated' (replaced an earlier version) or 'unchanged' (nothing changed)
     wave        the wave the load concerns (None: a reference list loaded without a wave)
     study       that wave's study (None: a reference list on its own)
     changes     created / updated / removed, each label or relationship type -> count
@@ -15,9 +15,9 @@ Wave packages, .qdpx projects (converted to a package, then loaded), reference l
     references  each reference list the load read, in order (ReferenceList)
     citations   the cited works after the load resolved every citation (None when it read no list)
 
-Until loads are compared element by element, an update reports the previous version under
-`removed` and the new one under `created`, and `updated` stays empty; an unchanged reload reports
-no changes at all. `as_dict()` is the JSON form `kb load --format json` prints.
+An update reports what it changed element by element (a one-cell correction is one updated
+element, see loaders/wave/changes.py); an unchanged reload reports no changes at all. `as_dict()`
+is the JSON form `kb load --format json` prints.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from kb.errors import Problem, shorten
+from kb.errors import KBError, Problem, ValidationError, shorten
 
 Kind = Literal["wave", "references"]
 Status = Literal["loaded", "updated", "unchanged"]
@@ -88,6 +88,10 @@ class Changes:
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {"created": dict(self.created), "updated": dict(self.updated), "removed": dict(self.removed)}
+
+    def any(self) -> bool:
+        """Whether anything was created, updated or removed."""
+        return any(self.created.values()) or any(self.updated.values()) or any(self.removed.values())
 
 
 @dataclass(frozen=True)
@@ -168,3 +172,14 @@ class LoadReport:
             "references": [reference.as_dict() for reference in self.references],
             "citations": self.citations.as_dict() if self.citations else None,
         }
+
+
+def refusal(error: KBError) -> dict[str, Any]:
+    """A load or validation that did not happen, in the JSON form `--format json` prints:
+    `{"status": "refused", "problems": [{"file", "row", "column", "message"}]}` for bad input or
+    usage (exit code 2), status "failed" for a runtime failure (exit code 1)."""
+    if isinstance(error, ValidationError):
+        problems = [problem.as_dict() for problem in error.problems]
+    else:
+        problems = [{"file": None, "row": None, "column": None, "message": str(error)}]
+    return {"status": "refused" if error.exit_code == 2 else "failed", "problems": problems}

@@ -106,3 +106,69 @@ def test_unload_removes_one_wave_and_leaves_the_others(data_dir):
         "'s17-survey-2016', 'z13-2011' require it; unload them first\n"
     )
     assert kb(data_dir, "demo").returncode == 0
+
+
+def test_load_and_validate_speak_json(data_dir, tmp_path):
+    fixtures = REPO / "tests" / "fixtures" / "waves"
+    loaded = kb(data_dir, "load", str(fixtures / "t01-w1"), "--format", "json")
+    assert loaded.returncode == 0, loaded.stderr
+    report = json.loads(loaded.stdout)  # stdout is the report alone
+    assert (report["wave"], report["status"]) == ("t01-w1", "loaded")
+    assert report["changes"]["created"]["Participant"] == 3 and report["changes"]["updated"] == {}
+    # A package that forgets `requires`: refused, as JSON, with exit code 2; validate says the same.
+    forgetful = tmp_path / "t01-w2"
+    shutil.copytree(fixtures / "t01-w2", forgetful)
+    manifest = forgetful / "wave.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("requires: [t01-w1]\n", ""), encoding="utf-8")
+    expected = {
+        "status": "refused",
+        "problems": [
+            {
+                "file": "sites.csv",
+                "row": 2,
+                "column": "region",
+                "message": "'t01:region:north' is defined by loaded wave t01-w1; add it to requires",
+            },
+            {
+                "file": "wave.yaml",
+                "row": None,
+                "column": None,
+                "message": "5 more problems follow from this (references to ids of loaded wave t01-w1) and are not "
+                "listed; add t01-w1 to requires",
+            },
+        ],
+    }
+    for command in ("load", "validate"):
+        refused = kb(data_dir, command, str(forgetful), "--format", "json")
+        assert refused.returncode == 2 and json.loads(refused.stdout) == expected, refused.stderr
+    valid = kb(data_dir, "validate", str(fixtures / "t01-w2"), "--format", "json")
+    assert valid.returncode == 0 and json.loads(valid.stdout)["status"] == "valid"
+    missing = kb(data_dir, "load", str(tmp_path / "nowhere"), "--format", "json")
+    assert missing.returncode == 2 and json.loads(missing.stdout)["status"] == "refused"
+
+
+def test_history_lists_load_update_and_unchanged_reload_newest_first(data_dir, tmp_path):
+    fixtures = REPO / "tests" / "fixtures" / "waves"
+    assert kb(data_dir, "load", str(fixtures / "t01-w3")).returncode == 0
+    assert kb(data_dir, "load", str(fixtures / "t01-w3")).returncode == 0  # the same bytes again
+    corrected = tmp_path / "t01-w3"
+    shutil.copytree(fixtures / "t01-w3", corrected)
+    observations = corrected / "site_observations.csv"
+    observations.write_text(observations.read_text(encoding="utf-8").replace("260000", "261000"), encoding="utf-8")
+    updated = kb(data_dir, "load", str(corrected))
+    assert updated.returncode == 0 and "t01-w3 (t01): updated" in updated.stdout
+    done = kb(data_dir, "waves", "--history", "t01-w3", "--format", "json")
+    loads = json.loads(done.stdout)
+    assert [load["status"] for load in loads] == ["updated", "unchanged", "loaded"]
+    assert loads[0]["changes"] == {"created": {}, "updated": {"OBSERVED_IN": 1}, "removed": {}}
+    assert loads[1]["changes"] == {"created": {}, "updated": {}, "removed": {}}
+    assert loads[1]["source_hash"] == loads[2]["source_hash"] != loads[0]["source_hash"]
+    assert loads[2]["changes"]["created"] == {"HAS_WAVE": 1, "OBSERVED_IN": 1, "Wave": 1}
+    assert [load["loaded_at"] for load in loads] == sorted((load["loaded_at"] for load in loads), reverse=True)
+    table = kb(data_dir, "waves", "--history", "t01-w3")
+    assert table.returncode == 0 and table.stdout.count("t01-w3") == 0 and "updated" in table.stdout
+    unknown = kb(data_dir, "waves", "--history", "t01-w9")
+    assert (unknown.returncode, unknown.stderr) == (
+        2,
+        "error: wave 't01-w9' is not loaded; `kb waves` lists the loaded waves\n",
+    )

@@ -58,7 +58,7 @@ def test_a_new_wave_reports_what_it_created_shared_and_measured(store):
     assert report.warnings == () and report.references == () and report.citations is None
 
 
-def test_an_update_reports_the_previous_version_removed_and_the_new_one_created(store, tmp_path):
+def test_a_one_cell_correction_reports_one_updated_element(store, tmp_path):
     load_package(store, WAVES / "t01-w1")
     first = load_package(store, WAVES / "t01-w3")
     assert first.status == "loaded" and first.changes == Changes(created=W3_CREATED)
@@ -68,11 +68,37 @@ def test_an_update_reports_the_previous_version_removed_and_the_new_one_created(
     observations.write_text(observations.read_text().replace("260000", "261000"), encoding="utf-8")
     update = load_package(store, changed)
     assert (update.status, update.wave, update.study) == ("updated", "t01-w3", "t01")
-    # Removing t01-w3 deletes what only it wrote: its Wave, HAS_WAVE and observation; the region,
-    # site and study stay with t01-w1, so the new version shares them again and creates the same.
-    assert update.changes == Changes(created=W3_CREATED, removed=W3_CREATED)
+    # Site A's population in t01-w3 is the one value that differs: one OBSERVED_IN, updated.
+    # Nothing was created or removed, although the loader wrote the wave anew.
+    assert update.changes == Changes(updated={"OBSERVED_IN": 1})
+    assert update.as_dict()["changes"] == {"created": {}, "updated": {"OBSERVED_IN": 1}, "removed": {}}
     assert update.shared == W3_SHARED
     assert update.source.hash == read_package(changed).source_hash != first.source.hash
+    population = store.read(
+        "MATCH (s:Site)-[o:OBSERVED_IN]->(w:Wave {id: 't01-w3'}) RETURN o.population AS p"
+    ).single_value()
+    assert population == 261000
+
+
+def test_an_update_reports_what_it_created_and_removed(store, tmp_path):
+    load_package(store, WAVES / "t01-w1")
+    changed = copy_of(tmp_path, "t01-w1")
+    ties = changed / "advice_ties.csv"
+    # p2's tie to the council goes; p3 now names p1 (p3 is at site A, whose observation exists).
+    text = ties.read_text(encoding="utf-8").replace(
+        "t01:person:p2,t01:org:council-b,collaboration,0.5,survey file row 2\n", ""
+    )
+    ties.write_text(text + "t01:person:p3,t01:person:p1,advice,,survey file row 3\n", encoding="utf-8")
+    update = load_package(store, changed)
+    # One tie replaced by another; p2 is in no network any more, so its observation of the wave
+    # (which held only its measures) goes; site B's survey summary goes with its only tie. p1's
+    # and p3's measures are those of the same pair (a tie in either direction is one link), and
+    # site A's summary counts two ties now.
+    assert update.changes == Changes(
+        created={"ADVISED_BY": 1},
+        updated={"OBSERVED_IN": 2},
+        removed={"ADVISED_BY": 1, "OBSERVED_IN": 1},
+    )
 
 
 def test_an_unchanged_reload_reports_no_changes(store):

@@ -59,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command and turn named errors into one line and an exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="kb", standalone_mode=False)
+        # Without standalone mode click returns the exit code of a command that exits through
+        # ctx.exit or click's Exit (as `--format json` refusals do) instead of raising it.
+        code = cli.main(args=argv, prog_name="kb", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

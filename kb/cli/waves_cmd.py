@@ -2,24 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kb.cli.common import common_options, emit_rows, print_json, store
 from kb.cli.table import print_table
-from kb.errors import UsageError
-from loaders.report import Changes, LoadReport, LoadWarning
+from kb.errors import KBError, NotFound, UsageError
+from loaders.report import Changes, LoadReport, LoadWarning, refusal
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the report, or a refusal's problems, as JSON on stdout.",
+)
+
+
+@contextmanager
+def json_errors(fmt: str) -> Iterator[None]:
+    """With `--format json`, a refusal or failure is JSON on stdout (loaders.report.refusal) and
+    the exit code is still 2 (bad input or usage) or 1 (a runtime failure)."""
+    if fmt != "json":
+        yield
+        return
+    try:
+        yield
+    except KBError as exc:
+        print_json(refusal(exc))
+        raise click.exceptions.Exit(exc.exit_code) from None
 
 
 @contextmanager
 def progress_bar():
     """A rich progress bar on stderr, fed by the loaders' on_progress(done, total, stage) callback."""
+    console = Console(stderr=True)  # stdout holds the report alone (`--format json` is parsed)
     with Progress(
-        TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=console,
+        disable=not console.is_terminal,  # off a terminal rich leaves a blank line behind
     ) as progress:
         tasks: dict[str, int] = {}
 
@@ -88,25 +120,50 @@ def _print_warnings(warnings: Sequence[LoadWarning]) -> None:
         click.echo(f"warning: … and {len(warnings) - 50} more", err=True)
 
 
-@click.command()
-@common_options
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--study", help="For a .qdpx project: the study it would belong to.")
-@click.option("--wave", "wave_id", help="For a .qdpx project: the wave id it would get.")
-def validate(path, study, wave_id):
-    """Check a wave package (folder or .zip) or a .qdpx project against its format and the loaded
-    waves, as `kb load` would read it; write nothing."""
+def _existing(path: Path) -> Path:
+    # Checked here rather than by click, so that `--format json` reports it as JSON too.
+    if not path.exists():
+        raise NotFound(f"{path} does not exist; give the path of a wave package (folder or .zip) or a file to load")
+    return path
+
+
+def _validated(path: Path, study: str | None, wave_id: str | None) -> Any:
+    """The package at `path` checked as `kb load` would read it (a .qdpx through its converter)."""
     if path.suffix.lower() == ".qdpx":
         from loaders.qdpx.load import validate_qdpx
 
         package, _ = validate_qdpx(path, store(), study=study, wave=wave_id)
-    else:
-        from loaders.wave.api import validate_package
+        return package
+    from loaders.wave.api import validate_package
 
-        if study or wave_id:
-            raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
-        package = validate_package(path, store())
+    if study or wave_id:
+        raise UsageError("--study and --wave apply to a .qdpx project; a wave package names them in wave.yaml")
+    return validate_package(path, store())
+
+
+@click.command()
+@common_options
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--study", help="For a .qdpx project: the study it would belong to.")
+@click.option("--wave", "wave_id", help="For a .qdpx project: the wave id it would get.")
+@FORMAT
+def validate(path, study, wave_id, fmt):
+    """Check a wave package (folder or .zip) or a .qdpx project against its format and the loaded
+    waves, as `kb load` would read it; write nothing."""
+    with json_errors(fmt):
+        package = _validated(_existing(path), study, wave_id)
     rows = package.counts()
+    if fmt == "json":
+        print_json(
+            {
+                "status": "valid",
+                "wave": package.wave_id,
+                "study": package.study_id,
+                "rows": rows,
+                "warnings": [warning.as_dict() for warning in package.warnings],
+            }
+        )
+        return
     total = sum(rows.values())
     click.echo(f"{path}: valid — wave {package.wave_id} of study {package.study_id}, {total} rows in {len(rows)} files")
     _print_warnings(package.warnings)
@@ -114,7 +171,7 @@ def validate(path, study, wave_id):
 
 @click.command()
 @common_options
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--cited-by", help="For a reference list (BibTeX, RIS, CSL-JSON or text): the id of the citing Publication."
 )
@@ -123,17 +180,24 @@ def validate(path, study, wave_id):
 @click.option(
     "--replace", is_flag=True, help="For a .qdpx project: replace the wave even when it was loaded from another file."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FORMAT
 def load(path, cited_by, study, wave_id, replace, fmt):
-    """Validate a wave package (folder or .zip), a .qdpx project or a reference list, then load it atomically.
+    """Validate a wave package (folder or .zip), a .qdpx project or a reference list, then load it
+    atomically; the report says what was created, updated and removed, per label and type.
 
     Warnings (what was skipped or read in a particular way) are printed with their counts; the
     command still succeeds. Nothing usable in the input is an error (exit 2)."""
     from loaders.dispatch import load_path
 
-    with progress_bar() as on_progress:
+    with json_errors(fmt), progress_bar() as on_progress:
         report = load_path(
-            store(), path, cited_by=cited_by, study=study, wave=wave_id, on_progress=on_progress, replace=replace
+            store(),
+            _existing(path),
+            cited_by=cited_by,
+            study=study,
+            wave=wave_id,
+            on_progress=on_progress,
+            replace=replace,
         )
     if fmt == "json":
         print_json(report.as_dict())
@@ -153,13 +217,40 @@ def unload(wave_id):
     print_table(["kind", "removed"], [{"kind": k, "removed": v} for k, v in sorted(removed.items()) if v])
 
 
+def _history_rows(loads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "loaded_at": load["loaded_at"],
+            "status": load["status"],
+            "source_hash": (load.get("source_hash") or "")[:12],
+            **{what: sum(load["changes"].get(what, {}).values()) for what in ("created", "updated", "removed")},
+        }
+        for load in loads
+    ]
+
+
 @click.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def waves(fmt):
-    """List loaded waves: study, wave, status, when, counts and source hash."""
-    from loaders.wave.api import list_waves
+@click.option(
+    "--history",
+    "history_of",
+    metavar="WAVE",
+    default=None,
+    help="Every load of WAVE, newest first: when, status, source hash and what it created, updated and removed.",
+)
+def waves(fmt, history_of):
+    """List loaded waves: study, wave, status, when, counts and source hash; or one wave's loads."""
+    from loaders.wave.api import list_waves, wave_history
 
+    if history_of:
+        loads = wave_history(store(), history_of)
+        if fmt == "json":
+            print_json(loads)
+        else:
+            columns = ["loaded_at", "status", "source_hash", "created", "updated", "removed"]
+            emit_rows(columns, _history_rows(loads), "table", None)
+        return
     items = list_waves(store())
     if fmt == "json":
         print_json(items)

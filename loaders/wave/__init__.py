@@ -3,7 +3,8 @@
 `load.load_package` is a whole load, step by step. The modules, in the order a load uses them:
 
     api.py          the public surface: validate, load, unload and list waves, load the demo
-    load.py         one load, top to bottom: identify, read, validate, check, plan, write, measure, cite, finish
+    load.py         one load, top to bottom: identify, read, validate, check, plan, write, measure, cite,
+                    compare, finish
     source.py       the package's files, from a folder or a zip read in place (a zip is checked first)
     package.py      read a package: wave.yaml, every file, the source hash; its identity from the bytes alone
     manifest.py     wave.yaml parsed into a Manifest, with every problem located by line
@@ -22,6 +23,8 @@
     plan.py         the rows to write, nodes per label and relationships per (type, start, end), made on demand
     write.py        the plan's rows written, then the Wave marked loaded with its source hash and counts
     measures.py     survey network measures of the wave's advice ties, written in the same unit
+    changes.py      what a load changed, element by element: the previous version against the rows written
+    history.py      each wave's loads (when, which bytes, status, changes), kept on its Wave node
 
 Not part of a load:
 

@@ -4,6 +4,7 @@
     load_package(store, path, on_progress=None) -> LoadReport    'loaded' | 'unchanged' | 'updated' (load.py)
     unload_wave(store, wave_id) -> {label or type: removed}      raises NotFound, UsageError
     list_waves(store) -> [{study, wave, title, status, loaded_at, counts, source_hash, ...}]
+    wave_history(store, wave_id) -> [{loaded_at, status, source_hash, changes}]  newest first (history.py)
     demo_packages() -> [Path]                                    the curated packages, in load order
     load_demo(store, on_progress=None) -> [LoadReport]
 
@@ -25,6 +26,7 @@ from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
 from loaders.report import LoadReport
+from loaders.wave.history import wave_history
 from loaders.wave.load import load_package
 from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.records import ValidatedPackage
@@ -43,6 +45,7 @@ __all__ = [
     "load_package",
     "unload_wave",
     "list_waves",
+    "wave_history",
     "demo_packages",
     "load_demo",
     "DEMO_DIR",
@@ -98,7 +101,8 @@ def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
 
 def list_waves(store: Store) -> list[dict[str, Any]]:
     """The loaded waves, by study then phase then id: study, wave, title, status, loaded_at, counts
-    (created per label/type), source_hash, phase, started, ended, requires, figures (name -> number)."""
+    (what the wave holds, per label/type), source_hash, phase, started, ended, requires, figures
+    (name -> number)."""
     rows = store.read(f"MATCH (w:{label('Wave')}) RETURN properties(w) AS props").values("props")
     waves = [_wave_row(props) for props in rows]
     return sorted(waves, key=lambda w: (w["study"] or "", w["phase"] is None, w["phase"] or 0, w["wave"] or ""))

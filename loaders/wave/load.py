@@ -1,30 +1,37 @@
 """One load of a wave package, top to bottom: `load_package` is the whole of it, step by step.
 
     identify   the wave, study and source hash, from the files' bytes (package.quick_identity)
-    (reload)   a loaded wave with the same hash is left alone: 'unchanged', nothing parsed or copied
-    read       the manifest and every file, each row typed as it is read (validate.read_and_validate)
+    (reload)   a loaded wave with the same hash is left alone: 'unchanged', nothing parsed or copied,
+               the reload noted in the wave's history (history.record)
+    read       the manifest and every file, each row typed as it is read (validate.read_and_validate);
+               a reference it cannot resolve is looked up among the loaded waves (storecheck.loaded_definers)
     validate   every check that needs no database, then each reference list parsed, once
     -- inside one atomic unit --
     (race)     another loader may have loaded the same bytes meanwhile: 'unchanged' after all
-    (update)   a wave loaded from other bytes is removed first (remove.remove_previous_version)
+    (update)   the loaded version's elements read once (changes.read_previous), then removed
+               (remove.remove_previous_version)
     check      required waves, references into them, entities other waves share (storecheck)
     plan       the rows to write, made on demand from the records (plan.build_plan)
     write      nodes, relationships, then the wave's share of entities other waves define (write.write_rows)
     measure    the survey network measures of the wave's advice ties (measures.measure_wave)
     cite       the reference lists already parsed, resolved with every citation loaded (references)
-    finish     the Wave node marked 'loaded' with its hash and counts (write.finish_wave)
+    compare    what really changed: the previous version against the rows written (changes.what_changed)
+    finish     the Wave node marked 'loaded' with its hash, what it holds and its history (write.finish_wave)
 
 A failure at any step inside the unit leaves the knowledge base as it was.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kb.store.base import Store
-from loaders.report import Changes, LoadReport, LoadWarning, Source
+from kb.store.base import Store, Writer
+from loaders.report import Changes, LoadReport, LoadWarning, Source, Status
+from loaders.wave import history
+from loaders.wave.changes import cited_holdings, holdings, read_citations, read_previous, what_changed
 from loaders.wave.measures import Measured, measure_wave
 from loaders.wave.package import quick_identity
 from loaders.wave.plan import WritePlan, build_plan
@@ -41,15 +48,16 @@ Progress = Callable[[int, int, str], None]
 def load_package(store: Store, path: str | Path, on_progress: Progress | None = None) -> LoadReport:
     """Validate the package at `path` (folder or .zip) and write it as one all-or-nothing unit.
 
-    Loading the same files again reports 'unchanged' and writes nothing; changed files replace the
-    wave's previous version ('updated'), which is refused while another loaded wave requires it.
+    Loading the same files again reports 'unchanged' and writes nothing but the reload in the
+    wave's history; changed files replace the wave's previous version ('updated', with what
+    changed element by element), which is refused while another loaded wave requires it.
     Raises ValidationError (nothing written), UsageError or NotFound.
     """
     identity = quick_identity(path)
     if identity is not None:
-        unchanged = unchanged_report(wave_props(store, identity.wave_id), identity, path)
-        if unchanged is not None:
-            return unchanged
+        reloaded = reload_unchanged(store, identity, path)
+        if reloaded is not None:
+            return reloaded
     # A reference the package cannot resolve is looked up among the loaded waves, so that a
     # forgotten `requires` is one line naming the wave, not a line per reference.
     pkg = read_reference_lists(read_and_validate(path, definers=loaded_definers(store)))
@@ -57,10 +65,11 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         existing = wave_props(unit, pkg.wave_id)
         # The reload check above ran on the read path, outside the unit; a concurrent loader may
         # have loaded these very bytes since. The same check, on what the unit sees, settles that.
-        raced = unchanged_report(existing, pkg.identity, path, pkg.warnings)
-        if raced is not None:
-            return raced
-        removed = remove_previous_version(unit, existing, pkg, on_progress)
+        if is_unchanged(existing, pkg.identity):
+            return note_unchanged(unit, existing or {}, pkg.identity, path, pkg.warnings)
+        previous = read_previous(unit, pkg.wave_id) if existing else None
+        cited_before = read_citations(unit) if pkg.references.lists or _cited(existing) else None
+        remove_previous_version(unit, existing, pkg, on_progress)
         facts = check_against_store(unit, pkg)
         plan = build_plan(pkg, facts)
         progress = RowProgress(plan.total(), on_progress)
@@ -69,18 +78,45 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         # first), so the measures need not read them back.
         measured = measure_wave(unit, plan.wave_id, on_progress, ties=plan.ends_of("ADVISED_BY"))
         cited = write_reference_lists(unit, pkg.references, pkg.wave_id)
-        counts = wave_counts(created, measured, cited)
-        finish_wave(unit, plan.wave_id, counts, pkg.source_hash, progress)
-    return wave_report(pkg, path, existing is not None, Changes(counts, removed=removed), plan, measured, cited)
+        changes = what_changed(unit, previous, cited_before, plan, measured, created)
+        status: Status = "loaded" if existing is None else "updated" if changes.any() else "unchanged"
+        at = history.now()
+        load = history.entry(status, pkg.source_hash, changes, at)
+        held = {**holdings(plan, measured), **cited_holdings(unit, plan.wave_id)}
+        finish_wave(unit, plan.wave_id, held, pkg.source_hash, history.extended(existing, load), at, progress)
+    return wave_report(pkg, path, status, changes, plan, measured, cited)
 
 
-def unchanged_report(
-    existing: Mapping[str, Any] | None, identity: Identity, path: str | Path, warnings: tuple[LoadWarning, ...] = ()
-) -> LoadReport | None:
-    """The 'unchanged' report when the loaded wave (`existing`, its properties) came from these very
-    bytes (`identity`): nothing is written, so nothing changed. None otherwise."""
-    if not existing or existing.get("status") != "loaded" or existing.get("source_hash") != identity.source_hash:
-        return None
+def is_unchanged(existing: Mapping[str, Any] | None, identity: Identity) -> bool:
+    """Whether the loaded wave (`existing`, its properties) came from these very bytes (`identity`)."""
+    if not existing:
+        return False
+    return existing.get("status") == "loaded" and existing.get("source_hash") == identity.source_hash
+
+
+def reload_unchanged(store: Store, identity: Identity, path: str | Path) -> LoadReport | None:
+    """The 'unchanged' report of a reload of the very bytes loaded, noted in the wave's history;
+    None when the loaded wave came from other bytes (or none is loaded): then load it."""
+    if not is_unchanged(wave_props(store, identity.wave_id), identity):
+        return None  # decided on the read path: no unit is opened for a package to load
+    with store.atomic() as unit:
+        existing = wave_props(unit, identity.wave_id)
+        if not is_unchanged(existing, identity):
+            return None  # another loader changed it meanwhile
+        return note_unchanged(unit, existing or {}, identity, path)
+
+
+def note_unchanged(
+    w: Writer,
+    existing: Mapping[str, Any],
+    identity: Identity,
+    path: str | Path,
+    warnings: tuple[LoadWarning, ...] = (),
+) -> LoadReport:
+    """Note the reload in the wave's history (inside the unit `w`) and report it: nothing changed."""
+    history.record(
+        w, identity.wave_id, existing, history.entry("unchanged", identity.source_hash, Changes(), history.now())
+    )
     return LoadReport(
         kind="wave",
         status="unchanged",
@@ -91,29 +127,25 @@ def unchanged_report(
     )
 
 
-def wave_counts(created: Mapping[str, int], measured: Measured, cited: Cited) -> dict[str, int]:
-    """Everything the load created, per label and relationship type: the plan's rows, the
-    OBSERVED_IN relationships the measures had to create, and the reference lists' citations and works."""
-    counts = dict(created)
-    extra = {"OBSERVED_IN": measured.observations_created} if measured.observations_created else {}
-    for name, count in (*extra.items(), *cited.created.items()):
-        counts[name] = counts.get(name, 0) + count
-    return dict(sorted(counts.items()))
+def _cited(existing: Mapping[str, Any] | None) -> bool:
+    """Whether the loaded version of the wave holds citations (its counts say so)."""
+    return bool(existing) and bool(json.loads((existing or {}).get("counts") or "{}").get("CITES"))
 
 
 def wave_report(
     pkg: ValidatedPackage,
     path: str | Path,
-    replaced: bool,
+    status: Status,
     changes: Changes,
     plan: WritePlan,
     measured: Measured,
     cited: Cited,
 ) -> LoadReport:
-    """The report of a wave written: 'updated' when it `replaced` a loaded version, else 'loaded'."""
+    """The report of a wave written: 'loaded' (new), 'updated', or 'unchanged' when an update's
+    new files changed nothing in the graph."""
     return LoadReport(
         kind="wave",
-        status="updated" if replaced else "loaded",
+        status=status,
         wave=pkg.wave_id,
         study=pkg.study_id,
         source=Source(str(path), pkg.source_hash),

@@ -3,7 +3,7 @@
 `write_rows` creates the plan's new nodes (the Study when new, the Wave with status 'loading', the
 package's entities), then every planned relationship, then adds the wave to the entities other
 waves share; each count is checked against the rows sent. `finish_wave` marks the Wave 'loaded'
-with its source hash and counts, last, so a unit that fails before it leaves no loaded wave.
+with its source hash, counts and history, last, so a unit that fails before it leaves no loaded wave.
 Labels and types reach the Cypher only through kb.schema.label() / rel_type().
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from kb.errors import QueryError
@@ -83,13 +82,21 @@ def write_rows(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, i
     return created
 
 
-def finish_wave(w: Writer, wave_id: str, counts: Mapping[str, int], source_hash: str, progress: RowProgress) -> None:
-    """Mark the wave loaded, with its source hash and what it created: the last write of a load."""
+def finish_wave(
+    w: Writer,
+    wave_id: str,
+    counts: Mapping[str, int],
+    source_hash: str,
+    history: str,
+    loaded_at: str,
+    progress: RowProgress,
+) -> None:
+    """Mark the wave loaded, with its source hash, what it holds (`counts`) and its `history` (JSON
+    text, this load last): the last write of a load."""
     cypher = (
         f"MATCH (w:{label('Wave')} {{id: $id}}) SET w.status = 'loaded', w.loaded_at = $loaded_at, "
-        "w.source_hash = $source_hash, w.counts = $counts"
+        "w.source_hash = $source_hash, w.counts = $counts, w.history = $history"
     )
-    loaded_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     w.run(
         cypher,
         {
@@ -97,6 +104,7 @@ def finish_wave(w: Writer, wave_id: str, counts: Mapping[str, int], source_hash:
             "loaded_at": loaded_at,
             "source_hash": source_hash,
             "counts": json.dumps(dict(counts), sort_keys=True),
+            "history": history,
         },
     )
     progress.step("wave")(0)
