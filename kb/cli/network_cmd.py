@@ -28,7 +28,7 @@ from kb.cli.common import common_options, store
     "each wave's measures as dynamic attributes.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
-def export(site, wave, fmt, dynamic, out):
+def export(site: str, wave: str | None, fmt: str, dynamic: bool, out: Path) -> None:
     """Write a site's survey network with its measures (degree, betweenness, closeness, brokerage…)
     as node attributes, and FILE.provenance.json beside it."""
     from kb.network_export import export_site_network

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from kb.cli.common import common_options, emit_rows, print_json, store
 from kb.cli.table import print_table
@@ -41,7 +41,7 @@ def json_errors(fmt: str) -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar():
+def progress_bar() -> Iterator[Callable[[int, int, str], None]]:
     """A rich progress bar on stderr, fed by the loaders' on_progress(done, total, stage) callback."""
     console = Console(stderr=True)  # stdout holds the report alone (`--format json` is parsed)
     with Progress(
@@ -53,7 +53,7 @@ def progress_bar():
         console=console,
         disable=not console.is_terminal,  # off a terminal rich leaves a blank line behind
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def on_progress(done: int, total: int, stage: str) -> None:
             if stage not in tasks:
@@ -147,7 +147,7 @@ def _validated(path: Path, study: str | None, wave_id: str | None) -> Any:
 @click.option("--study", help="For a .qdpx project: the study it would belong to.")
 @click.option("--wave", "wave_id", help="For a .qdpx project: the wave id it would get.")
 @FORMAT
-def validate(path, study, wave_id, fmt):
+def validate(path: Path, study: str | None, wave_id: str | None, fmt: str) -> None:
     """Check a wave package (folder or .zip) or a .qdpx project against its format and the loaded
     waves, as `kb load` would read it; write nothing."""
     with json_errors(fmt):
@@ -181,7 +181,7 @@ def validate(path, study, wave_id, fmt):
     "--replace", is_flag=True, help="For a .qdpx project: replace the wave even when it was loaded from another file."
 )
 @FORMAT
-def load(path, cited_by, study, wave_id, replace, fmt):
+def load(path: Path, cited_by: str | None, study: str | None, wave_id: str | None, replace: bool, fmt: str) -> None:
     """Validate a wave package (folder or .zip), a .qdpx project or a reference list, then load it
     atomically; the report says what was created, updated and removed, per label and type.
 
@@ -208,7 +208,7 @@ def load(path, cited_by, study, wave_id, replace, fmt):
 @click.command()
 @common_options
 @click.argument("wave_id")
-def unload(wave_id):
+def unload(wave_id: str) -> None:
     """Remove one wave's facts, leaving every other wave intact."""
     from loaders.wave.api import unload_wave
 
@@ -239,7 +239,7 @@ def _history_rows(loads: list[dict[str, Any]]) -> list[dict[str, Any]]:
     default=None,
     help="Every load of WAVE, newest first: when, status, source hash and what it created, updated and removed.",
 )
-def waves(fmt, history_of):
+def waves(fmt: str, history_of: str | None) -> None:
     """List loaded waves: study, wave, status, when, counts and source hash; or one wave's loads."""
     from loaders.wave.api import list_waves, wave_history
 
@@ -264,7 +264,7 @@ def waves(fmt, history_of):
 
 @click.command()
 @common_options
-def demo():
+def demo() -> None:
     """Load the two published studies (the demo dataset); safe to run again."""
     from loaders.wave.api import load_demo
 
