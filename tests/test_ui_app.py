@@ -132,6 +132,15 @@ def test_overview_counts_the_two_studies_six_sites_each(app_env):
     assert metrics["Studies"] == "3"
 
 
+def test_overview_shows_the_history_of_a_wave(app_env):
+    at = open_page()
+    at.selectbox(key="overview:history:wave").set_value("z13-2011").run()
+    history = frame_with(at, "source_hash")
+    # The demo loaded each wave once: one load, status loaded, that created what the wave holds.
+    assert list(history["status"]) == ["loaded"] and int(history["created"][0]) > 0
+    assert list(history["updated"]) == [0] and list(history["removed"]) == [0]
+
+
 def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     at = open_page("views/sites.py")
     at.selectbox(key="sites:site").set_value("z13:site:B").run()

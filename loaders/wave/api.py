@@ -26,7 +26,7 @@ from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
 from loaders.report import LoadReport
-from loaders.wave.history import wave_history
+from loaders.wave.history import past, wave_history
 from loaders.wave.load import load_package
 from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.records import ValidatedPackage
@@ -96,13 +96,14 @@ def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
         "figures": {
             key[len(FIGURE_PREFIX) :]: value for key, value in sorted(props.items()) if key.startswith(FIGURE_PREFIX)
         },
+        "history": list(reversed(past(props))),
     }
 
 
 def list_waves(store: Store) -> list[dict[str, Any]]:
     """The loaded waves, by study then phase then id: study, wave, title, status, loaded_at, counts
     (what the wave holds, per label/type), source_hash, phase, started, ended, requires, figures
-    (name -> number)."""
+    (name -> number) and history (its loads, newest first, as wave_history gives them)."""
     rows = store.read(f"MATCH (w:{label('Wave')}) RETURN properties(w) AS props").values("props")
     waves = [_wave_row(props) for props in rows]
     return sorted(waves, key=lambda w: (w["study"] or "", w["phase"] is None, w["phase"] or 0, w["wave"] or ""))

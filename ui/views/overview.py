@@ -1,4 +1,4 @@
-"""Overview: what is loaded (studies, waves, counts) and what the last load changed."""
+"""Overview: what is loaded (studies, waves, counts), what the last load changed, and each wave's loads."""
 
 from __future__ import annotations
 
@@ -58,8 +58,25 @@ def _cell(value: Any) -> Any:
     return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
+def _history_frame(loads: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = [
+        {
+            "loaded_at": load.get("loaded_at"),
+            "status": load.get("status"),
+            "source_hash": str(load.get("source_hash") or "")[:12],
+            **{
+                what: sum((load.get("changes") or {}).get(what, {}).values())
+                for what in ("created", "updated", "removed")
+            },
+        }
+        for load in loads
+    ]
+    return pd.DataFrame(rows, columns=["loaded_at", "status", "source_hash", "created", "updated", "removed"])
+
+
 def show_last_load(waves: list[dict[str, Any]]) -> None:
-    """The most recently loaded wave and what it created, per label and relationship type."""
+    """The most recently loaded wave and what its last load created, updated and removed, then the
+    history of any wave: each load, newest first."""
     dated = [w for w in waves if w.get("loaded_at")]
     if not dated:
         return
@@ -69,10 +86,16 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
         f"Wave **{last.get('wave')}** of study **{last.get('study')}** "
         f"({last.get('title') or 'untitled'}) was loaded at {last['loaded_at']}."
     )
-    created = {k: v for k, v in (last.get("counts") or {}).items() if v}
-    if created:
-        frame = pd.DataFrame(sorted(created.items()), columns=["label or type", "created"])
+    latest = (last.get("history") or [{}])[0].get("changes") or {}
+    changed = [(what, name, count) for what, counts in latest.items() for name, count in sorted(counts.items())]
+    if changed:
+        frame = pd.DataFrame(changed, columns=["change", "label or type", "count"])
         st.dataframe(frame, hide_index=True, key="overview:last-load")
+    st.subheader("History of a wave")
+    names = [w["wave"] for w in waves]
+    chosen = st.selectbox("Wave", names, index=names.index(last["wave"]), key="overview:history:wave")
+    loads = next((w.get("history") or [] for w in waves if w["wave"] == chosen), [])
+    st.dataframe(_history_frame(loads), hide_index=True, key="overview:history")
 
 
 def render() -> None:
