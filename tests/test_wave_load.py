@@ -136,7 +136,13 @@ def test_reload_is_unchanged_and_a_changed_package_updates(store, tmp_path):
     again = load_package(store, FIXTURES / "t01-w1")
     assert again.status == "unchanged" and again.changes == Changes()  # nothing written, nothing changed
     assert graph_counts(store) == W1
-    assert list_waves(store) == [before]  # not even loaded_at changed
+    [now] = list_waves(store)
+    # Not even loaded_at changed; the history notes the reload, and that it changed nothing.
+    assert {k: v for k, v in now.items() if k != "history"} == {k: v for k, v in before.items() if k != "history"}
+    assert [(load["status"], load["changes"]) for load in now["history"]] == [
+        ("unchanged", {"created": {}, "updated": {}, "removed": {}}),
+        ("loaded", {"created": W1, "updated": {}, "removed": {}}),
+    ]
 
     changed = copy(tmp_path, "t01-w1", {"ties.csv": (",3,", ",4,")})
     update = load_package(store, changed)

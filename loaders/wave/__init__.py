@@ -31,4 +31,5 @@ Not part of a load:
     build.py        packages written from Python (scripts, and the tests' generated packages)
     docs.py         docs/wave-format.md generated from spec, manifest, values and source
     docs_coded.py   the parts of that page about coded qualitative data and survey networks
+    docs_reports.py the parts of that page about load reports, refusals, history and root causes
 """

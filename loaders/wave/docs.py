@@ -2,9 +2,10 @@
 
 `render_markdown()` builds the page from spec.py (files, columns, relationships, the id length
 limit), manifest.py (the keys of wave.yaml), values.py (cell types, the range of whole numbers),
-source.py (zip limits) and docs_coded.py (coded qualitative data, survey networks and their
-measures). Regenerate the page with `python -m loaders.wave.docs`; a test fails while the committed
-page differs from this output.
+source.py (zip limits), docs_coded.py (coded qualitative data, survey networks and their
+measures) and docs_reports.py (load reports, refusals, history and root causes). Regenerate the
+page with `python -m loaders.wave.docs`; a test fails while the committed page differs from this
+output.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from kb.errors import QUOTE_LIMIT
 from loaders.wave.docs_coded import coded_sections
+from loaders.wave.docs_reports import report_sections
 from loaders.wave.manifest import FIELDS, FORMAT_VERSION
 from loaders.wave.reader import file_columns
 from loaders.wave.source import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS, ZIP_MAX_RATIO
@@ -159,32 +161,33 @@ RULES = f"""## What loading writes
 - The Wave node holds the manifest's title, dates, design and phase, `figure_<name>` for each entry
   of `figures` (e.g. `figure_gps`), `status` ('loaded'), `loaded_at` (UTC, ISO 8601), `source_hash`
   (sha256 over the names and contents of wave.yaml, the CSV files, the coded data files and the
-  citation files) and `counts` (JSON: entities per label and relationships per type it created).
-- A package with advice ties also gets survey network measures on its participants and sites (see
-  Survey networks and their measures).
+  citation files), `counts` (JSON: what the wave holds, per label and relationship type: the
+  entities it defines, shared ones too, the relationships it wrote, and its reference lists'
+  citations, works, authors and authorships) and `history` (JSON: every load of the wave, see
+  Reports, refusals and history).
+- A package with advice ties also gets survey network measures on its participants' and sites'
+  OBSERVED_IN to the wave (see Survey networks and their measures).
 
 ## Sharing, reloading and unloading
 
 - A reference may point to an entity of this package or of a wave listed under `requires`, which
   must be loaded first.
 - A package may define an entity another loaded wave already defines only if every property and
-  reference is identical (the computed survey measures aside); both waves then share it (`waves`
-  lists both). Values that change between
-  waves go in site_observations.csv, one row per site for the loading wave.
+  reference is identical; both waves then share it (`waves` lists both). Values that change
+  between waves belong to the wave: site_observations.csv (one row per site) and
+  participant_observations.csv (one row per participant) hold them on the entity's OBSERVED_IN to
+  the loading wave, so a panel's participants can change board seat or role from wave to wave.
 - Loading the same package again changes nothing (status `unchanged`). Loading changed files replaces
-  the wave's previous version (status `updated`); this is refused while another loaded wave requires it.
-- `kb load` reports what the load did, and `kb load --format json` prints the same report as
-  `{{"wave": ..., "status": "loaded"|"updated"|"unchanged", "changes": {{"created": {{...}}, "updated": {{...}},
-  "removed": {{...}}}}, "warnings": [...], ...}}`: counts per label and relationship type, and each warning
-  as `message`, `count`, `file`, `row` and `column` (loaders/report.py lists every field). An unchanged
-  reload reports no changes; an update reports the previous version under `removed` and the new one
-  under `created`.
-- Unloading deletes the wave's relationships and the entities only it defines; shared entities stay
-  with their other waves. It is refused while another loaded wave requires the wave.
+  the wave's previous version (status `updated`, with what changed); this is refused while another
+  loaded wave requires it.
+- Unloading deletes the wave's relationships (its per-wave values and measures with them) and the
+  entities only it defines; shared entities stay with their other waves. It is refused while
+  another loaded wave requires the wave.
 
 ## Zip packages
 
-A zip may hold the package at its top or inside one top folder. It is read in place, never
+A zip may hold the package at its top or inside one top folder (a package nested deeper is refused,
+naming its folder: see Root causes first). It is read in place, never
 extracted, and refused when it has more than {ZIP_MAX_MEMBERS} members, unpacks to more than
 {ZIP_MAX_BYTES // (1024 * 1024)} MB, has a member that inflates more than {ZIP_MAX_RATIO} times, or has
 a member with an absolute path, a `..` in its path, a symbolic link or a password.
@@ -215,6 +218,7 @@ def render_markdown() -> str:
     parts += ["## Relationship files\n"] + [_rel_file(spec) for spec in REL_FILES]
     parts += coded_sections()
     parts.append(RULES)
+    parts += report_sections()
     return "\n".join(parts)
 
 
