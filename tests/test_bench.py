@@ -56,7 +56,10 @@ def test_run_description_and_machine(figures):
 def test_fresh_load_creates_what_was_generated_and_reload_changes_nothing(figures):
     fresh, reload = figures["load"]["fresh"], figures["load"]["reload"]
     assert fresh["status"] == "loaded"
-    assert fresh["created_total"] == fresh["expected_elements"] == 14541
+    # the files' 14,541 elements and one OBSERVED_IN per participant the survey measures (at this
+    # scale all 800 are in a network)
+    assert fresh["measured"]["participants"] == 800
+    assert fresh["created_total"] == fresh["expected_elements"] == 14541 + 800
     assert fresh["elements_per_s"] > 0 and fresh["vmhwm_mb"] > 0 and fresh["ru_maxrss_mb"] > 0
     assert reload["status"] == "unchanged" and reload["changed_nothing"] is True
     assert reload["counts_before"] == reload["counts_after"]
@@ -106,7 +109,7 @@ def test_every_page_of_the_app_is_rendered(figures):
 
 def test_growth_series_and_targets(figures):
     assert [(s["share"], s["scale"]) for s in figures["scales"]] == [(0.25, 0.005), (0.5, 0.01), (1.0, 0.02)]
-    assert [s["elements"] for s in figures["scales"]][2] == 14541
+    assert [s["elements"] for s in figures["scales"]][2] == 14541 + 800  # with the measures' OBSERVED_IN
     assert [t["target"] for t in figures["targets"]] == TARGETS
     for target in figures["targets"]:
         assert set(target) == {"target", "wanted", "measured", "met", "note"}

@@ -90,6 +90,7 @@ def _load(data_dir: str, graph: str, package: str) -> dict[str, Any]:
         "stages": stages,
         "created": created,
         "created_total": sum(created.values()),
+        "measured": dict(report.measured),
         **({"unit": unit.as_dict()} if unit else {}),
         **peak_rss_mb(),
     }

@@ -54,10 +54,11 @@ def _package_paths(folder: Path) -> dict[str, Path]:
     return {wave: folder / name for wave, name in PACKAGES.items()}
 
 
-def expected_elements(summary: dict) -> int:
-    """What the national wave should create: the files' elements, its Wave node and HAS_WAVE, REPORTED_IN."""
+def expected_elements(summary: dict, measured: dict | None = None) -> int:
+    """What the national wave should create: the files' elements, its Wave node and HAS_WAVE, REPORTED_IN,
+    and the OBSERVED_IN holding each measured participant's survey measures (`measured`, as the load reports)."""
     national = next(p for p in summary["packages"] if p["wave"] == NATIONAL_WAVE)
-    return national["nodes"] + national["relationships"] + 2 + 3
+    return national["nodes"] + national["relationships"] + 2 + 3 + (measured or {}).get("participants", 0)
 
 
 def _scale_series(root: Path, data_dir: Path, scale: float, seed: int, fresh: dict, say: Say) -> list[dict[str, Any]]:
@@ -95,7 +96,8 @@ def _measure(root: Path, data_dir: Path, socket: str, figures: dict, say: Say) -
     figures["load"].update(
         loads.fresh_and_reload(data_dir, paths[VOCAB_WAVE], paths[NATIONAL_WAVE], NATIONAL_WAVE, say)
     )
-    figures["load"]["fresh"]["expected_elements"] = expected_elements(figures["synth"])
+    fresh = figures["load"]["fresh"]
+    fresh["expected_elements"] = expected_elements(figures["synth"], fresh.get("measured"))
     figures["load"]["literature"] = loads.literature(data_dir, paths[LITERATURE_WAVE], LITERATURE_WAVE, say)
     bulk = loads.bulk_reference(data_dir, socket, [paths[VOCAB_WAVE], paths[NATIONAL_WAVE]], root / "bulk", say)
     figures["load"]["bulk"] = bulk
