@@ -131,3 +131,20 @@ def test_a_case_of_a_loaded_wave_the_package_does_not_require_names_the_wave(sto
         f"sites.csv (from {QDPX}), row 2, column 'id': 't04:site:a' is defined by loaded wave t04-w1; "
         "add it to requires",
     ]
+
+
+def test_coded_segments_of_the_csv_pair_name_a_participant_of_a_required_wave(store, tmp_path):
+    load_package(store, _survey_wave(tmp_path / "w1"))
+    folder = tmp_path / "w2"
+    write_manifest(
+        folder, {"format": 1, "study": STUDY, "wave": {"id": "t04-w2", "title": "Interviews"}, "requires": ["t04-w1"]}
+    )
+    (folder / "codebook.csv").write_text("code_id,name\nKF,Knowledge flows\n", encoding="utf-8")
+    (folder / "coded_segments.csv").write_text(
+        "segment_id,document,participant,site,codes,start,end,text\n"
+        f"S1,Interview GP1,{CHAIR},{SITE},KF,0,23,The PCT holds the data.\n",
+        encoding="utf-8",
+    )
+    report = load_package(store, folder)
+    assert "Participant" not in report.changes.created
+    assert store.read(SPOKEN).rows == [{"id": CHAIR, "name": "GP chair"}]
