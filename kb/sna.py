@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -112,7 +112,9 @@ class SiteNetwork:
     total_ties: int
 
 
-def nodes_from_rows(participants: Iterable[Mapping], organisations: Iterable[Mapping] = ()) -> list[NetworkNode]:
+def nodes_from_rows(
+    participants: Iterable[Mapping[str, Any]], organisations: Iterable[Mapping[str, Any]] = ()
+) -> list[NetworkNode]:
     """Nodes from participants.csv-like rows (id, name, role, site, board_member) and
     organisations.csv-like rows (id, name, type, site), as a package or a query returns them."""
     nodes = [
@@ -135,7 +137,7 @@ def nodes_from_rows(participants: Iterable[Mapping], organisations: Iterable[Map
     return nodes
 
 
-def ties_from_rows(rows: Iterable[Mapping]) -> list[TieRow]:
+def ties_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[TieRow]:
     """Ties from rows with the columns respondent, alter, alter_type, relation and optional weight, wave."""
     return [
         TieRow(
@@ -155,11 +157,11 @@ def build_network(
     nodes: Iterable[NetworkNode] = (),
     relations: Iterable[str] | None = None,
     wave: str | None = None,
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """A directed graph respondent -> alter; several ties between one pair merge into one edge
     whose `relations` lists them and whose `weight` sums them (an empty weight counts 1)."""
     wanted = set(relations) if relations is not None else None
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for node in nodes:
         graph.add_node(node.id, **asdict(node))
     for tie in ties:
@@ -178,14 +180,14 @@ def build_network(
     return graph
 
 
-def indexed(graph: nx.DiGraph) -> tuple[list, IndexedNetwork]:
+def indexed(graph: nx.DiGraph[str]) -> tuple[list[str], IndexedNetwork]:
     """The graph's nodes, in its order, and its edges as an IndexedNetwork of their positions."""
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}
     return nodes, IndexedNetwork.from_edges(len(nodes), ((position[a], position[b]) for a, b in graph.edges()))
 
 
-def node_measures(graph: nx.DiGraph) -> dict[str, NodeMeasures]:
+def node_measures(graph: nx.DiGraph[str]) -> dict[str, NodeMeasures]:
     """Degree, in/out degree, and (on the undirected view) degree centrality, betweenness, closeness,
     equal to networkx's (computed by kb.sna_fast)."""
     nodes, network = indexed(graph)
@@ -206,7 +208,7 @@ def node_measures(graph: nx.DiGraph) -> dict[str, NodeMeasures]:
     }
 
 
-def _board(graph: nx.DiGraph, site: str) -> list[str]:
+def _board(graph: nx.DiGraph[str], site: str) -> list[str]:
     return [
         n
         for n, data in graph.nodes(data=True)
@@ -239,13 +241,13 @@ def board_summary(
     return SiteNetwork(site, size, tied, density, dict(sorted(by_group.items())), len(contacts))
 
 
-def site_summary(graph: nx.DiGraph, site: str) -> SiteNetwork:
+def site_summary(graph: nx.DiGraph[str], site: str) -> SiteNetwork:
     """Board density and ties by stakeholder group of one site (a tie counts whoever reported it)."""
     groups = {node: data.get("group") for node, data in graph.nodes(data=True)}
     return board_summary(site, _board(graph, site), graph.edges(), groups)
 
 
-def site_summaries(graph: nx.DiGraph) -> list[SiteNetwork]:
+def site_summaries(graph: nx.DiGraph[str]) -> list[SiteNetwork]:
     """`site_summary` of every site that has board members in the network, by site id."""
     sites = {
         data["site"]
@@ -255,14 +257,14 @@ def site_summaries(graph: nx.DiGraph) -> list[SiteNetwork]:
     return [site_summary(graph, site) for site in sorted(sites)]
 
 
-def brokerage_roles(graph: nx.DiGraph) -> dict[str, Brokerage]:
+def brokerage_roles(graph: nx.DiGraph[str]) -> dict[str, Brokerage]:
     """Gould-Fernandez brokerage counts of every node (see the module docstring)."""
     nodes, network = indexed(graph)
     counts = brokerage(network, group_numbers(graph.nodes[node].get("group") for node in nodes)).tolist()
     return {node: Brokerage(*counts[i]) for i, node in enumerate(nodes)}
 
 
-def groups_bridged(graph: nx.DiGraph) -> dict[str, int]:
+def groups_bridged(graph: nx.DiGraph[str]) -> dict[str, int]:
     """For every node, how many pairs of different (known) groups its contacts belong to."""
     undirected = graph.to_undirected(as_view=True)
     groups = {node: data.get("group") for node, data in graph.nodes(data=True)}
@@ -273,7 +275,7 @@ def groups_bridged(graph: nx.DiGraph) -> dict[str, int]:
     return result
 
 
-def annotated(graph: nx.DiGraph) -> nx.DiGraph:
+def annotated(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     """A copy with every measure as a node attribute and lists flattened, ready for Gephi.
 
     Nodes get label, kind, group, site, board_member, the NodeMeasures fields, brokerage_<role>,
@@ -281,7 +283,7 @@ def annotated(graph: nx.DiGraph) -> nx.DiGraph:
     Missing text becomes "" so that every node has every attribute, with one type per attribute.
     """
     measures, brokerage, bridged = node_measures(graph), brokerage_roles(graph), groups_bridged(graph)
-    out = nx.DiGraph()
+    out: nx.DiGraph[str] = nx.DiGraph()
     for node, data in graph.nodes(data=True):
         attributes = {
             "label": data.get("name") or node,
@@ -299,13 +301,13 @@ def annotated(graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
-def write_gexf(graph: nx.DiGraph, path: str | Path) -> Path:
+def write_gexf(graph: nx.DiGraph[str], path: str | Path) -> Path:
     """Write the network with its measures as GEXF 1.2, which Gephi opens directly."""
     nx.write_gexf(annotated(graph), path, version="1.2draft")
     return Path(path)
 
 
-def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
+def write_graphml(graph: nx.DiGraph[str], path: str | Path) -> Path:
     """Write the network with its measures as GraphML (Gephi, yEd, igraph, R)."""
     nx.write_graphml(annotated(graph), path)
     return Path(path)

@@ -63,7 +63,8 @@ class IndexedNetwork:
 
     def self_loops(self) -> np.ndarray:
         """The nodes tied to themselves."""
-        return self.sources[self.sources == self.targets]
+        loops: np.ndarray = self.sources[self.sources == self.targets]
+        return loops
 
 
 @dataclass(frozen=True)
