@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from survey_waves import CENTRE, LEAF1, LEAF2, LEAF3, LEAF4, SITE, all_waves
 from survey_waves import first_wave as first
 
-from kb import engine, schema
+from kb import engine
 from kb.cli.network_cmd import export
 from kb.config import load_config
 from kb.errors import UsageError
@@ -115,7 +115,7 @@ def test_the_command_writes_the_dynamic_file(tmp_path_factory, tmp_path):
     data_dir = tmp_path_factory.mktemp("dyncli")
     try:
         with open_store(load_config(data_dir=data_dir, env={})) as kb:
-            kb.apply_schema(schema.ddl("falkordb"))
+            kb.apply_schema()
             for package in all_waves(tmp_path / "packages"):
                 load_package(kb, package)
         out = tmp_path / "a.gexf"
