@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kb import network, schema
 from kb.queries import run_named
-from loaders.wave import measures
+from loaders.wave import changes, history, measures
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
 from loaders.wave.measures import measure_wave
@@ -330,6 +330,9 @@ STATEMENTS = {
         )
     },
     **{name: getattr(measures, name) for name in ("WRITE_MEASURES", "WRITE_SUMMARY")},
+    # what an update reads of the previous version, and what the history writes
+    **changes.statements(),
+    "HISTORY_RECORD": history.RECORD,
 }
 
 

@@ -184,27 +184,44 @@ def read_previous(reader: Reader, wave_id: str) -> Elements:
     for name in rel_names():
         if name in CITATION_TYPES:
             continue
-        columns = ", ".join(f"r.{prop} AS {prop}" for prop in WRITTEN[name])
-        cypher = (
-            f"MATCH (a)-[r:{rel_type(name)}]->(b) WHERE r.wave = $wave RETURN a.id AS start__, b.id AS end__, {columns}"
-        )
-        for row in reader.read(cypher, {"wave": wave_id}).rows:
+        for row in reader.read(_relationships_of(name), {"wave": wave_id}).rows:
             ends = (row.pop("start__"), row.pop("end__"))
             row["wave"] = wave_id
             elements.add((name, *ends), row, kept=_kept(name, ends, row, co_owned))
     return elements
 
 
+def _columns(variable: str, properties: Iterable[str]) -> str:
+    # Quoted: a property may be named as a Cypher keyword (`end`).
+    return ", ".join(f"{variable}.`{prop}` AS `{prop}`" for prop in properties)
+
+
+def _relationships_of(name: str) -> str:
+    return (
+        f"MATCH (a)-[r:{rel_type(name)}]->(b) WHERE r.wave = $wave "
+        f"RETURN a.id AS start__, b.id AS end__, {_columns('r', WRITTEN[name])}"
+    )
+
+
+def _nodes_of(name: str) -> str:
+    # The Study and the Wave have the properties the manifest gives them: read as a whole.
+    shown = _columns("n", WRITTEN[name]) if name in WRITTEN else "properties(n) AS props"
+    return f"MATCH (n:{label(name)}) WHERE $wave IN n.waves RETURN {shown}"
+
+
 def _read_nodes(reader: Reader, name: str, wave_id: str) -> list[dict[str, Any]]:
-    """The properties of the nodes of `name` the wave defines: a node file's columns, or the whole map
-    for the Study and the Wave (whose properties the manifest decides)."""
-    where = f"MATCH (n:{label(name)}) WHERE $wave IN n.waves RETURN "
-    if name not in WRITTEN:
-        return [
-            dict(props) for props in reader.read(where + "properties(n) AS props", {"wave": wave_id}).values("props")
-        ]
-    columns = ", ".join(f"n.{prop} AS {prop}" for prop in WRITTEN[name])
-    return reader.read(where + columns, {"wave": wave_id}).rows
+    """The properties of the nodes of `name` the wave defines."""
+    rows = reader.read(_nodes_of(name), {"wave": wave_id}).rows
+    return rows if name in WRITTEN else [dict(row["props"]) for row in rows]
+
+
+def statements() -> dict[str, str]:
+    """Every statement reading a previous version, by name, for linting against Neo4j's grammar."""
+    named = {f"NODES_{name}": _nodes_of(name) for name in label_names() if name not in CITATION_LABELS}
+    named.update(
+        {f"RELATIONSHIPS_{name}": _relationships_of(name) for name in rel_names() if name not in CITATION_TYPES}
+    )
+    return {**named, "CITED_BY_WAVE": CITED_BY_WAVE}
 
 
 def planned(plan: WritePlan, measured: Measured) -> tuple[Elements, set[Key]]:
