@@ -13,14 +13,12 @@ import os
 from pathlib import Path
 
 import pytest
-from neo4j_target import NEO4J_IMAGE, Neo4jTarget, TargetError, target_from
 
 from kb import engine
 from kb.config import Config, load_config
 from kb.store import open_store
+from neo4j_target import NEO4J_IMAGE, Neo4jTarget, TargetError, target_from
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
 _graph_numbers = itertools.count()
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from kb import schema
 from loaders.citations.graph import statements
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 LINT_DIR = REPO / "tools" / "cypher-lint"
 
 

@@ -6,14 +6,11 @@ Expected values are read off the fixture files in tests/fixtures/citations/ (lin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kb.errors import UsageError, ValidationError
 from loaders.citations import Name, guess_format, read_citations
-
-FIXTURES = Path(__file__).parent / "fixtures" / "citations"
+from support.paths import CITATION_FIXTURES as FIXTURES
 
 
 def by_line(result):

@@ -8,14 +8,12 @@ study-2 manuscript's list (34 items, five of them without a number, one item twi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from loaders.citations import CitedRef, Decision, read_citations, resolve
 from loaders.citations.resolve import node_id
+from support.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 STUDY_1, STUDY_2 = "z13:pub:bmjopen-2012-002112", "s17:pub:case-study-manuscript"
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")

@@ -18,9 +18,9 @@ from loaders.citations import (
     split,
 )
 from loaders.report import LoadWarning
+from support.paths import CITATION_FIXTURES as FIXTURES
+from support.paths import SEEDS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "citations"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 STUDY_1, STUDY_2 = "z13:pub:bmjopen-2012-002112", "s17:pub:case-study-manuscript"
 WORK, PUBLICATION = label("Work"), label("Publication")
 CITES, AUTHORED_BY, POSSIBLY_SAME = rel_type("CITES"), rel_type("AUTHORED_BY"), rel_type("POSSIBLY_SAME")

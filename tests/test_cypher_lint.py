@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from kb import schema
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 LINT_DIR = REPO / "tools" / "cypher-lint"
 LINT = LINT_DIR / "lint.mjs"
 ALLOW_LIST_NOTE = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -21,8 +20,9 @@ from kb.errors import NotFound, UsageError
 from kb.network_export import export_site_network
 from kb.store import open_store
 from loaders.wave.api import load_package
+from support.paths import WAVE_FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
+FIXTURE = WAVE_FIXTURES / "n01-survey"
 SITE_A = "n01:site:a"
 CENTRE, LEAF1, LEAF2, LEAF3, PCT = (
     "n01:person:centre",

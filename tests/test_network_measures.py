@@ -24,8 +24,9 @@ from loaders.wave import changes, history, measures
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
 from loaders.wave.measures import measure_wave
+from support.paths import REPO, WAVE_FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "n01-survey"
+FIXTURE = WAVE_FIXTURES / "n01-survey"
 SITE_A, SITE_B = "n01:site:a", "n01:site:b"
 CENTRE, LEAF1, LEAF2, LEAF3, QUIET, PCT, B1 = (
     "n01:person:centre",
@@ -314,7 +315,7 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
         unload_wave(store, "n02-w1")
 
 
-LINT_DIR = Path(__file__).resolve().parents[1] / "tools" / "cypher-lint"
+LINT_DIR = REPO / "tools" / "cypher-lint"
 STATEMENTS = {
     **{
         name: getattr(network, name)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from qdpx_builder import ProjectBuilder
-
 from loaders.qdpx import qdpx_to_package
 from loaders.wave.api import load_package
+from support.qdpx_builder import ProjectBuilder
 
 TEXT = "The PCT holds the data. Our locality leads redesign pathways."
 

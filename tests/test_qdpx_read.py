@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from qdpx_builder import ProjectBuilder
 
 from kb.errors import ValidationError
 from loaders.qdpx import read_qde, read_qdpx
+from support.qdpx_builder import ProjectBuilder
 
 GP1_TEXT = (
     "We meet the PCT directors every week.\n"

@@ -6,12 +6,12 @@ import csv
 
 import pytest
 import yaml
-from qdpx_builder import ProjectBuilder
 
 from kb.errors import UsageError, ValidationError
 from loaders.qdpx import CaseMapping, QdpxSettings, project_to_rows, qdpx_to_package, read_qdpx, settings_from_manifest
 from loaders.qdpx.wave import key_from_name
 from loaders.wave.spec import NODE_FILES
+from support.qdpx_builder import ProjectBuilder
 
 TEXT = "The PCT holds the data. We ask the PCT first. Our locality leads redesign pathways."
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from qdpx_builder import ProjectBuilder
 
 from kb.errors import NotFound, ValidationError
 from loaders.qdpx import ArchiveLimits, read_qdpx
+from support.qdpx_builder import ProjectBuilder
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE Project [

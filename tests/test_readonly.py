@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from readonly_attempts import OTHER_REFUSALS, PARAMS, READ_SHAPED_ACTIONS, others_for, writes_for
 
 from kb.cli import cli
 from kb.errors import KBError, ReadOnlyViolation
+from support.paths import REPO
+from support.readonly_attempts import OTHER_REFUSALS, PARAMS, READ_SHAPED_ACTIONS, others_for, writes_for
 
 SEED = (
     "CREATE (s:Site {id: 'z:site:1', name: 'one'})-[:IN_REGION {wave: 'w'}]->(:Region {id: 'r', name: 'R'}) "
@@ -172,12 +173,11 @@ def test_the_app_console_refuses(console_graph, cypher):
 @pytest.mark.parametrize("cypher", CONSOLE_SAMPLE)
 def test_the_console_page_shows_the_refusal_and_nothing_changes(console_graph, cypher):
     import json
-    from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
     before = fingerprint(console_graph)
-    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=60)
     app.run()
     app.switch_page(CONSOLE_PAGE)
     app.run()

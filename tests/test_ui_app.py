@@ -7,7 +7,6 @@ Expected values come from the published tables of study 1 (Zachariadis et al. 20
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -17,11 +16,11 @@ from kb import engine
 from kb.config import load_config
 from kb.store import open_store
 from loaders.wave.api import load_demo, load_package
+from support.paths import REPO
+from support.paths import WAVE_FIXTURES as WAVES
 from ui.data import VERSION_TTL_S
 
-REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "ui" / "app.py"
-WAVES = REPO / "tests" / "fixtures" / "waves"
 PAGES = {
     "views/overview.py": "Commissioning research knowledge base",
     "views/sites.py": "Sites",

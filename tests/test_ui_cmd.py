@@ -5,14 +5,11 @@ The command serving the app for real is exercised by the browser test (tests/bro
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from click.testing import CliRunner
 
 from kb.cli.ui_cmd import app_environment, app_path, streamlit_command, ui
 from kb.config import load_config
-
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
 
 
 def test_the_app_reads_the_data_directory_the_command_was_given(tmp_path):

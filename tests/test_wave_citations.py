@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from tests_support_paths import DEMO
 
 from kb.errors import ValidationError
 from loaders.wave.api import load_package, unload_wave, validate_package
+from support.paths import DEMO
 
 VOCAB, Z13 = DEMO / "00-vocab-1", DEMO / "10-z13-2011"
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from loaders.wave.docs import DOC_PATH, render_markdown
 from loaders.wave.manifest import FIELDS
 from loaders.wave.reader import file_columns
 from loaders.wave.spec import NODE_FILES, REL_FILES
-
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
 
 
 def test_the_committed_page_is_the_generated_one():

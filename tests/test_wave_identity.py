@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from loaders.wave.api import demo_packages, load_package
 from loaders.wave.package import quick_identity, read_package
+from support.paths import WAVE_FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 PACKAGES = [*demo_packages(), *sorted(p for p in FIXTURES.iterdir() if (p / "wave.yaml").is_file())]
 
 

@@ -14,8 +14,7 @@ import pytest
 from kb.errors import NotFound, UsageError, ValidationError
 from loaders.report import Changes
 from loaders.wave.api import demo_packages, list_waves, load_demo, load_package, unload_wave, validate_package
-
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
+from support.paths import WAVE_FIXTURES as FIXTURES
 
 # t01-w1: 1 publication, 2 regions, 2 organisation types, 2 sites, 2 organisations, 3 participants,
 # 2 themes, 1 evidence row, plus its Study and Wave. Relationships: sites' STUDIED and IN_REGION (2

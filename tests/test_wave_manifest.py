@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from loaders.wave.manifest import Citation, Source, parse_manifest
-
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
+from support.paths import WAVE_FIXTURES as FIXTURES
 
 GOOD = """format: 1
 study:

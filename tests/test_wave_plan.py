@@ -5,12 +5,9 @@ Expected numbers are counted by hand from the fixture files.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from loaders.wave.api import validate_package
 from loaders.wave.plan import StoreFacts, build_plan
-
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
+from support.paths import WAVE_FIXTURES as FIXTURES
 
 
 def by_id(rows):

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from qdpx_builder import ProjectBuilder
-from test_qdpx_safety import BILLION_LAUGHS
 
 from kb.errors import ValidationError
 from loaders.wave.api import load_package, validate_package
 from loaders.wave.build import write_manifest, write_table
+from support.qdpx_builder import ProjectBuilder
+from test_qdpx_safety import BILLION_LAUGHS
 
 TEXT = "The PCT holds the data. Our locality leads redesign pathways."
 STUDY = {"id": "t02", "title": "Test study 02: coded interviews"}

@@ -10,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from wave_refusals import load_refused, problems_of
 
 from kb.errors import NotFound, UsageError
 from loaders.wave.api import validate_package
 from loaders.wave.package import read_package
+from support.paths import WAVE_FIXTURES as FIXTURES
+from support.refusals import load_refused, problems_of
 
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 SITES_HEADER = "id,name,kind,region,description,locator\n"
 
 

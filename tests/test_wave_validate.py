@@ -10,12 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from wave_refusals import load_refused, problems_of
 
 from loaders.wave.api import validate_package
 from loaders.wave.records import RefUse
-
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
+from support.paths import WAVE_FIXTURES as FIXTURES
+from support.refusals import load_refused, problems_of
 
 
 def edited(tmp_path: Path, file: str, old: str, new: str, base: str = "t01-w1") -> Path:

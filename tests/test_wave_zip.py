@@ -11,8 +11,7 @@ import pytest
 from kb.errors import ValidationError
 from loaders.wave import source
 from loaders.wave.api import load_package, validate_package
-
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
+from support.paths import WAVE_FIXTURES as FIXTURES
 
 
 def zip_folder(folder: Path, target: Path, top: str = "") -> Path:

@@ -24,10 +24,10 @@ from kb import engine
 from kb.config import load_config
 from kb.store import open_store
 from loaders.wave.api import load_demo
+from support.paths import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

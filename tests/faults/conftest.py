@@ -10,7 +10,17 @@ import os
 import time
 
 import pytest
-from bigwave import CleanLoad, SynthWaves, discard, graph_counts, load_vocabulary, make_waves, open_data_dir, start_kb
+
+from support.bigwave import (
+    CleanLoad,
+    SynthWaves,
+    discard,
+    graph_counts,
+    load_vocabulary,
+    make_waves,
+    open_data_dir,
+    start_kb,
+)
 
 LONG_REASON = "set KB_LONG=1 to run the long mode"
 

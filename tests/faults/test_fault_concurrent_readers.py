@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 
-from bigwave import (
+from kb.queries import library, run_named
+from support.bigwave import (
     discard,
     load_vocabulary,
     open_data_dir,
@@ -19,8 +20,6 @@ from bigwave import (
     start_kb,
     wave_footprint,
 )
-
-from kb.queries import library, run_named
 
 READERS = 10
 

@@ -13,7 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from bigwave import (
+
+from kb import engine
+from kb.errors import QueryError
+from kb.queries import library, run_named
+from loaders.wave.api import list_waves, load_package
+from support.bigwave import (
     LONG,
     CleanLoad,
     content_digest,
@@ -27,11 +32,6 @@ from bigwave import (
     wait_for_staging,
     wave_footprint,
 )
-
-from kb import engine
-from kb.errors import QueryError
-from kb.queries import library, run_named
-from loaders.wave.api import list_waves, load_package
 
 LOST_START = "lost the connection to the embedded engine ("
 LOST_END = "); run `kb engine status`"

@@ -19,7 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bigwave import (
+
+from loaders.wave.api import list_waves, unload_wave
+from support.bigwave import (
     LONG,
     SCALE,
     SEED,
@@ -35,8 +37,6 @@ from bigwave import (
     start_kb,
     wave_footprint,
 )
-
-from loaders.wave.api import list_waves, unload_wave
 
 
 def kill_loader_at(data_dir: Path, package: Path, at: float) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from fuzz_harness import LONG, BaseGraph, Tally
+
+from support.fuzz.harness import LONG, BaseGraph, Tally
 
 LONG_REASON = "set KB_LONG=1 to run the long mode"
 

@@ -14,12 +14,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_harness import REFUSALS, SURVEY, BaseGraph, check_case, examples
-from fuzz_packages import PackageCase, any_package
 from hypothesis import example, given
 
 from kb.errors import UsageError
 from loaders.wave.api import validate_package
+from support.fuzz.harness import REFUSALS, SURVEY, BaseGraph, check_case, examples
+from support.fuzz.packages import PackageCase, any_package
 
 
 class CommandFailed(Exception):

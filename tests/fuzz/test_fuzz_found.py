@@ -13,16 +13,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fuzz_harness import REFUSALS, BaseGraph, fingerprint, message_problem
-from fuzz_packages import PackageCase
-from fuzz_sources import BASE_QDE, BASE_SURVEY, CitationCase, QdpxCase
-from qdpx_builder import ProjectBuilder
 
 from kb import engine
 from loaders.citations.api import load_citations
 from loaders.dispatch import load_path
 from loaders.survey import read_survey
 from loaders.wave.api import load_package
+from support.fuzz.harness import REFUSALS, BaseGraph, fingerprint, message_problem
+from support.fuzz.packages import PackageCase
+from support.fuzz.sources import BASE_QDE, BASE_SURVEY, CitationCase, QdpxCase
+from support.qdpx_builder import ProjectBuilder
 
 
 def refusal(base: BaseGraph, action) -> Exception:

@@ -12,14 +12,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_harness import check_case, examples
-from fuzz_sources import CitationCase, QdpxCase, SurveyCase, citation_cases, qdpx_cases, survey_cases
 from hypothesis import given
 
 from loaders.citations.api import load_citations
 from loaders.dispatch import load_path
 from loaders.survey import ALTER_TYPES, read_survey
 from loaders.wave.spec import TIE_RELATIONS
+from support.fuzz.harness import check_case, examples
+from support.fuzz.sources import CitationCase, QdpxCase, SurveyCase, citation_cases, qdpx_cases, survey_cases
 
 
 def citation_case(fuzz_base, tally, case: CitationCase) -> None:

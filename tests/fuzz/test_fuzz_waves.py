@@ -11,12 +11,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_harness import SURVEY, check_case, examples
-from fuzz_packages import PackageCase, csv_cases, manifest_cases, zip_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
 from loaders.wave.api import load_package, validate_package
+from support.fuzz.harness import SURVEY, check_case, examples
+from support.fuzz.packages import PackageCase, csv_cases, manifest_cases, zip_cases
 
 
 def load_case(fuzz_base, tally, kind: str, case: PackageCase) -> str:

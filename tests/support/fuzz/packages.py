@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fuzz_edits import apply_byte_edit, apply_edits, byte_edits, file_edits, yaml_values
 from hypothesis import strategies as st
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from support.fuzz.edits import apply_byte_edit, apply_edits, byte_edits, file_edits, yaml_values
+from support.paths import FIXTURES
+
 BASE_PACKAGE = FIXTURES / "waves" / "t01-w1"
 BASE_WAVE = "t01-w1"
 BASE_FILES = {path.name: path.read_bytes() for path in sorted(BASE_PACKAGE.iterdir()) if path.is_file()}

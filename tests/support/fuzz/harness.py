@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fuzz_packages import BASE_PACKAGE
 from hypothesis import HealthCheck, Phase, settings
 
 from kb import engine
@@ -29,12 +28,13 @@ from kb.config import load_config
 from kb.errors import UsageError, ValidationError
 from kb.store import Store, open_store
 from loaders.wave.api import load_package
+from support.fuzz.packages import BASE_PACKAGE
+from support.paths import REPO
 
 LONG = os.environ.get("KB_LONG") == "1"
 SURVEY = os.environ.get("KB_FUZZ_SURVEY") == "1"
 REFUSALS = (ValidationError, UsageError)
 MAX_MESSAGE = 1000  # characters: a message quotes the offending value, it must not paste a huge cell
-REPO = Path(__file__).resolve().parents[2]
 
 
 def examples(count: int) -> settings:

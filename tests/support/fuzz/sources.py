@@ -1,7 +1,7 @@
 """Generated reference lists, REFI-QDA archives and survey edge lists, as edits of known-good files.
 
 CitationCase   a reference list from tests/fixtures/citations (or a hostile one), edited
-QdpxCase       a small coded project built with tests/qdpx_builder.py, its XML and zip edited
+QdpxCase       a small coded project built with tests/support/qdpx_builder.py, its XML and zip edited
 SurveyCase     a valid survey edge list, edited
 """
 
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from fuzz_edits import apply_byte_edit, apply_edits, byte_edits, cell_values, file_edits
-from fuzz_packages import FIXTURES
 from hypothesis import strategies as st
-from qdpx_builder import ProjectBuilder
 
-CITATION_FILES = {path.name: path.read_bytes() for path in sorted((FIXTURES / "citations").iterdir())}
+from support.fuzz.edits import apply_byte_edit, apply_edits, byte_edits, cell_values, file_edits
+from support.paths import CITATION_FIXTURES
+from support.qdpx_builder import ProjectBuilder
+
+CITATION_FILES = {path.name: path.read_bytes() for path in sorted(CITATION_FIXTURES.iterdir())}
 CITED_BY = ("t01:pub:report", "t01:pub:report", "t01:pub:report", "t01:pub:missing", "", "x:y:z")
 HOSTILE_REFERENCES = (
     ("deep.json", b"[" * 50_000 + b"]" * 50_000),
