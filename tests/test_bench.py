@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from kb.bench.latency import UI_DIR, ui_pages
-from kb.cli.synth_cmd import bench
 from kb.queries import library
+from support.cli import run_kb
 
 TARGETS = [
     "fresh load vs bulk loader",
@@ -27,8 +26,8 @@ TARGETS = [
 def figures(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bench")
     out = folder / "bench.json"
-    done = CliRunner().invoke(bench, ["--scale", "0.02", "--json", str(out), "--work-dir", str(folder)])
-    assert done.exit_code == 0, done.output
+    done = run_kb("bench", "--scale", "0.02", "--json", out, "--work-dir", folder)
+    assert done.exit_code == 0, str(done)
     assert "Targets" in done.output and "Query library (20 runs each)" in done.output
     assert [p.name for p in folder.iterdir()] == ["bench.json"]  # the temporary folder is removed
     return json.loads(out.read_text(encoding="utf-8"))

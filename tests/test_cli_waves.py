@@ -1,19 +1,15 @@
-"""Issue-level behaviour of the wave commands, as a data steward runs them."""
+"""The wave commands as a data steward runs them: demo, validate, load, waves and unload."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from kb import engine
+from support.cli import run_kb
+from support.paths import WAVE_FIXTURES
 
-REPO = Path(__file__).resolve().parents[1]
 DEMO_WAVES = {
     "vocab-1",
     "z13-2011",
@@ -33,33 +29,31 @@ def data_dir(tmp_path_factory):
 
 
 def kb(data_dir, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
-    env["KB_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    return run_kb(*args, data_dir=data_dir)
 
 
 def counts(data_dir):
-    report = json.loads(kb(data_dir, "status", "--format", "json").stdout)
+    report = kb(data_dir, "status", "--format", "json").json()
     return report["nodes"], report["relationships"]
 
 
 def test_demo_loads_every_wave_and_a_reload_changes_nothing(data_dir):
     first = kb(data_dir, "demo")
-    assert first.returncode == 0, first.stderr
-    waves = json.loads(kb(data_dir, "waves", "--format", "json").stdout)
+    assert first.exit_code == 0, first.stderr
+    waves = kb(data_dir, "waves", "--format", "json").json()
     assert {w["wave"] for w in waves} == DEMO_WAVES
     assert {w["status"] for w in waves} == {"loaded"}
     assert {w["study"] for w in waves} == {"vocab", "z13", "s17"}
     before = counts(data_dir)
     second = kb(data_dir, "demo")
-    assert second.returncode == 0, second.stderr
+    assert second.exit_code == 0, second.stderr
     assert second.stdout.count("unchanged") == len(DEMO_WAVES)
     assert counts(data_dir) == before
 
 
 def test_demo_answers_the_first_question_of_the_readme(data_dir):
     done = kb(data_dir, "query", "interviews_by_site", "--param", "study=z13", "--format", "json")
-    rows = {row["name"]: row for row in json.loads(done.stdout)}
+    rows = {row["name"]: row for row in done.json()}
     # Study 1, Table 3: interviews by role, observations, board members, survey participation.
     assert [rows["Site B"][c] for c in ("gps", "pct_employees", "practice_managers", "hospital", "other", "total")] == [
         6,
@@ -74,7 +68,7 @@ def test_demo_answers_the_first_question_of_the_readme(data_dir):
 
 def test_a_broken_package_is_refused_with_its_location_and_nothing_is_written(data_dir, tmp_path):
     broken = tmp_path / "broken"
-    shutil.copytree(REPO / "tests" / "fixtures" / "waves" / "t01-w1", broken)
+    shutil.copytree(WAVE_FIXTURES / "t01-w1", broken)
     sites = broken / "sites.csv"
     lines = sites.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -85,7 +79,7 @@ def test_a_broken_package_is_refused_with_its_location_and_nothing_is_written(da
     before = counts(data_dir)
     for command in ("validate", "load"):
         done = kb(data_dir, command, str(broken))
-        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.exit_code == 2, done.stdout + done.stderr
         assert done.stderr.splitlines()[0] == (
             "error: sites.csv, row 2, column 'kind': 'town' is not allowed; "
             "use one of ccg, locality, cluster, case, group, other"
@@ -96,23 +90,23 @@ def test_a_broken_package_is_refused_with_its_location_and_nothing_is_written(da
 
 def test_unload_removes_one_wave_and_leaves_the_others(data_dir):
     done = kb(data_dir, "unload", "s17-international")
-    assert done.returncode == 0, done.stderr
-    waves = {w["wave"] for w in json.loads(kb(data_dir, "waves", "--format", "json").stdout)}
+    assert done.exit_code == 0, done.stderr
+    waves = {w["wave"] for w in kb(data_dir, "waves", "--format", "json").json()}
     assert waves == DEMO_WAVES - {"s17-international"}
     refused = kb(data_dir, "unload", "vocab-1")
-    assert refused.returncode == 2
+    assert refused.exit_code == 2
     assert refused.stderr == (
         "error: cannot unload wave 'vocab-1': loaded waves 's17-cases', 's17-scoping', 's17-survey-2014', "
         "'s17-survey-2016', 'z13-2011' require it; unload them first\n"
     )
-    assert kb(data_dir, "demo").returncode == 0
+    assert kb(data_dir, "demo").exit_code == 0
 
 
 def test_load_and_validate_speak_json(data_dir, tmp_path):
-    fixtures = REPO / "tests" / "fixtures" / "waves"
+    fixtures = WAVE_FIXTURES
     loaded = kb(data_dir, "load", str(fixtures / "t01-w1"), "--format", "json")
-    assert loaded.returncode == 0, loaded.stderr
-    report = json.loads(loaded.stdout)  # stdout is the report alone
+    assert loaded.exit_code == 0, loaded.stderr
+    report = loaded.json()  # stdout is the report alone
     assert (report["wave"], report["status"]) == ("t01-w1", "loaded")
     assert report["changes"]["created"]["Participant"] == 3 and report["changes"]["updated"] == {}
     # A package that forgets `requires`: refused, as JSON, with exit code 2; validate says the same.
@@ -140,25 +134,25 @@ def test_load_and_validate_speak_json(data_dir, tmp_path):
     }
     for command in ("load", "validate"):
         refused = kb(data_dir, command, str(forgetful), "--format", "json")
-        assert refused.returncode == 2 and json.loads(refused.stdout) == expected, refused.stderr
+        assert refused.exit_code == 2 and refused.json() == expected, refused.stderr
     valid = kb(data_dir, "validate", str(fixtures / "t01-w2"), "--format", "json")
-    assert valid.returncode == 0 and json.loads(valid.stdout)["status"] == "valid"
+    assert valid.exit_code == 0 and valid.json()["status"] == "valid"
     missing = kb(data_dir, "load", str(tmp_path / "nowhere"), "--format", "json")
-    assert missing.returncode == 2 and json.loads(missing.stdout)["status"] == "refused"
+    assert missing.exit_code == 2 and missing.json()["status"] == "refused"
 
 
 def test_history_lists_load_update_and_unchanged_reload_newest_first(data_dir, tmp_path):
-    fixtures = REPO / "tests" / "fixtures" / "waves"
-    assert kb(data_dir, "load", str(fixtures / "t01-w3")).returncode == 0
-    assert kb(data_dir, "load", str(fixtures / "t01-w3")).returncode == 0  # the same bytes again
+    fixtures = WAVE_FIXTURES
+    assert kb(data_dir, "load", str(fixtures / "t01-w3")).exit_code == 0
+    assert kb(data_dir, "load", str(fixtures / "t01-w3")).exit_code == 0  # the same bytes again
     corrected = tmp_path / "t01-w3"
     shutil.copytree(fixtures / "t01-w3", corrected)
     observations = corrected / "site_observations.csv"
     observations.write_text(observations.read_text(encoding="utf-8").replace("260000", "261000"), encoding="utf-8")
     updated = kb(data_dir, "load", str(corrected))
-    assert updated.returncode == 0 and "t01-w3 (t01): updated" in updated.stdout
+    assert updated.exit_code == 0 and "t01-w3 (t01): updated" in updated.stdout
     done = kb(data_dir, "waves", "--history", "t01-w3", "--format", "json")
-    loads = json.loads(done.stdout)
+    loads = done.json()
     assert [load["status"] for load in loads] == ["updated", "unchanged", "loaded"]
     assert loads[0]["changes"] == {"created": {}, "updated": {"OBSERVED_IN": 1}, "removed": {}}
     assert loads[1]["changes"] == {"created": {}, "updated": {}, "removed": {}}
@@ -166,9 +160,9 @@ def test_history_lists_load_update_and_unchanged_reload_newest_first(data_dir, t
     assert loads[2]["changes"]["created"] == {"HAS_WAVE": 1, "OBSERVED_IN": 1, "Wave": 1}
     assert [load["loaded_at"] for load in loads] == sorted((load["loaded_at"] for load in loads), reverse=True)
     table = kb(data_dir, "waves", "--history", "t01-w3")
-    assert table.returncode == 0 and table.stdout.count("t01-w3") == 0 and "updated" in table.stdout
+    assert table.exit_code == 0 and table.stdout.count("t01-w3") == 0 and "updated" in table.stdout
     unknown = kb(data_dir, "waves", "--history", "t01-w9")
-    assert (unknown.returncode, unknown.stderr) == (
+    assert (unknown.exit_code, unknown.stderr) == (
         2,
         "error: wave 't01-w9' is not loaded; `kb waves` lists the loaded waves\n",
     )

@@ -11,15 +11,14 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 from kb import engine
-from kb.cli.network_cmd import export
 from kb.config import load_config
 from kb.errors import NotFound, UsageError
 from kb.network_export import export_site_network
 from kb.store import open_store
 from loaders.wave.api import load_package
+from support.cli import run_kb
 from support.paths import WAVE_FIXTURES
 
 FIXTURE = WAVE_FIXTURES / "n01-survey"
@@ -147,13 +146,13 @@ def cli_data_dir(tmp_path_factory):
 
 def test_the_command_writes_the_file(cli_data_dir, tmp_path):
     out = tmp_path / "a.graphml"
-    result = CliRunner().invoke(
-        export, ["--data-dir", str(cli_data_dir), "--site", SITE_A, "--format", "graphml", "--out", str(out)], obj={}
-    )
-    assert result.exit_code == 0, result.output
+    result = run_kb("export", "--site", SITE_A, "--format", "graphml", "--out", out, data_dir=cli_data_dir)
+    assert result.exit_code == 0, str(result)
     assert f"wrote 5 nodes and 4 ties of {SITE_A} (wave n01-w1) to {out}" in result.output
     assert nx.read_graphml(out).nodes[CENTRE]["betweenness"] == 1.0
-    missing = CliRunner().invoke(
-        export, ["--data-dir", str(cli_data_dir), "--site", "n01:site:x", "--out", str(out)], obj={}
-    )
-    assert isinstance(missing.exception, NotFound)
+    missing = run_kb("export", "--site", "n01:site:x", "--out", out, data_dir=cli_data_dir)
+    assert (missing.exit_code, missing.stdout) == (NotFound.exit_code, "")
+    assert missing.error_lines == [
+        "error: site 'n01:site:x' is not in the knowledge base; give a site id such as z13:site:A "
+        "(`kb query compare_sites` lists them)"
+    ]

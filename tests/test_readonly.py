@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from kb.cli import cli
 from kb.errors import KBError, ReadOnlyViolation
+from support.cli import run_kb
 from support.paths import REPO
 from support.readonly_attempts import OTHER_REFUSALS, PARAMS, READ_SHAPED_ACTIONS, others_for, writes_for
 
@@ -100,11 +99,15 @@ def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
     args = ["--data-dir", str(kb_config.data_dir), "query", "--cypher", cypher]
     for key in ("id", "name"):
         args += ["--param", f"{key}={PARAMS[key]}"]
-    result = CliRunner().invoke(cli, args, standalone_mode=False)
-    assert isinstance(result.exception, KBError), result.exception
+    result = run_kb(*args)
+    assert result.exit_code in (1, 2), str(result)
+    assert len(result.error_lines) == 1 and result.error_lines[0].startswith("error: "), str(result)
     if cypher in EMBEDDED_WRITES:
-        assert isinstance(result.exception, ReadOnlyViolation)
-        assert result.exception.exit_code == 2
+        assert result.exit_code == ReadOnlyViolation.exit_code
+        assert result.error_lines == [
+            "error: the engine refused this query on a read-only path because it would write; "
+            "run it with --write if you mean to change the knowledge base"
+        ]
     assert fingerprint(cli_graph) == before
 
 

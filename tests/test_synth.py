@@ -9,15 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kb.cli.synth_cmd import synth
 from kb.errors import UsageError
 from kb.synth import PACKAGES, plan_for, synthesize
 from kb.synth.plan import LITERATURE_WAVE, NATIONAL_WAVE, VOCAB_WAVE
 from kb.synth.world import BOARD_ROLE_WEIGHTS, ROLE_WEIGHTS
 from loaders.wave.api import load_package, validate_package
 from loaders.wave.spec import ROLES
+from support.cli import run_kb
 
 SCALE = 0.02
 
@@ -160,9 +159,9 @@ def test_a_scale_out_of_range_is_refused(scale):
 
 def test_synth_command_writes_packages_and_refuses_a_used_folder(tmp_path):
     out = tmp_path / "england"
-    done = CliRunner().invoke(synth, ["--scale", "0.01", "--out", str(out), "--seed", "2"])
-    assert done.exit_code == 0, done.output
+    done = run_kb("synth", "--scale", "0.01", "--out", out, "--seed", "2")
+    assert done.exit_code == 0, str(done)
     assert sorted(p.name for p in out.iterdir()) == ["00-syn-vocab", "10-syn-england", "20-syn-literature"]
-    again = CliRunner().invoke(synth, ["--scale", "0.01", "--out", str(out)])
-    assert isinstance(again.exception, UsageError)
-    assert str(again.exception) == f"{out} exists and is not an empty folder; give a new --out folder"
+    again = run_kb("synth", "--scale", "0.01", "--out", out)
+    assert again.exit_code == UsageError.exit_code
+    assert again.error_lines == [f"error: {out} exists and is not an empty folder; give a new --out folder"]

@@ -5,10 +5,9 @@ The command serving the app for real is exercised by the browser test (tests/bro
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-
-from kb.cli.ui_cmd import app_environment, app_path, streamlit_command, ui
+from kb.cli.ui_cmd import app_environment, app_path, streamlit_command
 from kb.config import load_config
+from support.cli import run_kb
 from support.paths import REPO
 
 
@@ -42,13 +41,14 @@ def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_expo
 
 
 def test_help_names_port_address_and_the_common_options():
-    result = CliRunner().invoke(ui, ["--help"])
+    result = run_kb("ui", "--help")
     assert result.exit_code == 0
     for option in ("--port", "--address", "--data-dir", "--uri", "--debug"):
-        assert option in result.output
+        assert option in result.stdout
 
 
 def test_a_port_out_of_range_is_refused_before_anything_starts():
-    result = CliRunner().invoke(ui, ["--port", "70000"])
+    result = run_kb("ui", "--port", "70000")
     assert result.exit_code == 2
-    assert "70000 is not in the range 1<=x<=65535" in result.output
+    assert result.stdout == ""
+    assert "Error: Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in result.error_lines

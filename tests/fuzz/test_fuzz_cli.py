@@ -1,4 +1,4 @@
-"""A sample of the generated wave packages through the `kb` command itself, in a child process.
+"""A sample of the generated wave packages through the `kb` command itself (kb.cli.main, in-process).
 
 `kb validate` and `kb load` must answer a refused package with exit code 2 and `error: ` lines
 only (the first one the same text as the library's error), never a traceback, and a refused
@@ -8,8 +8,6 @@ expected answer.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from hypothesis import example, given
 
 from kb.errors import UsageError
 from loaders.wave.api import validate_package
+from support.cli import KbRun, run_kb
 from support.fuzz.harness import REFUSALS, SURVEY, BaseGraph, check_case, examples
 from support.fuzz.packages import PackageCase, any_package
 
@@ -34,9 +33,8 @@ def cli_base(fuzz_base):
     base.store.drop()
 
 
-def kb(base: BaseGraph, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "kb.cli", "--data-dir", str(base.data_dir), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+def kb(base: BaseGraph, *args: str) -> KbRun:
+    return run_kb("--data-dir", str(base.data_dir), *args)
 
 
 def library_verdict(base: BaseGraph, path: Path) -> Exception | None:
@@ -48,19 +46,19 @@ def library_verdict(base: BaseGraph, path: Path) -> Exception | None:
     return None
 
 
-def expect_refusal(done: subprocess.CompletedProcess, verdict: Exception | None) -> None:
+def expect_refusal(done: KbRun, verdict: Exception | None) -> None:
     lines = done.stderr.splitlines()
-    if done.returncode != 2 or "Traceback" in done.stderr or not all(line.startswith("error: ") for line in lines):
-        raise CommandFailed(f"exit {done.returncode}: {done.stderr[-300:]!r}")
+    if done.exit_code != 2 or "Traceback" in done.stderr or not all(line.startswith("error: ") for line in lines):
+        raise CommandFailed(f"exit {done.exit_code}: {done.stderr[-300:]!r}")
     if verdict is None:  # refused at load time only (e.g. by the knowledge base's state)
         raise UsageError(lines[0].removeprefix("error: "))
     assert lines[0] == f"error: {verdict}"
     raise verdict
 
 
-def run_command(done: subprocess.CompletedProcess, verdict: Exception | None) -> None:
+def run_command(done: KbRun, verdict: Exception | None) -> None:
     """Turn what `kb` did into what the harness checks: return (accepted) or raise (refused or failed)."""
-    if done.returncode == 0:
+    if done.exit_code == 0:
         return
     expect_refusal(done, verdict)
 
