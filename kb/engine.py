@@ -22,9 +22,11 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 from redis.backoff import NoBackoff
@@ -46,7 +48,7 @@ class EngineState:
     data_dir: Path
     version: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "running": self.running,
             "pid": self.pid,
@@ -76,7 +78,7 @@ def socket_path(data_dir: Path) -> Path:
 
 
 @contextmanager
-def _locked(data_dir: Path):
+def _locked(data_dir: Path) -> Iterator[None]:
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / "engine.lock", "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -107,7 +109,8 @@ def _ping(sock: str, timeout: float = 1.0) -> str | None:
         client = redis.Redis(unix_socket_path=sock, socket_timeout=timeout, socket_connect_timeout=timeout)
         try:
             client.ping()
-            modules = client.execute_command("MODULE", "LIST")
+            # redis-py leaves execute_command unannotated; MODULE LIST answers a list of modules.
+            modules: list[Any] = client.execute_command("MODULE", "LIST")  # type: ignore[no-untyped-call]
         finally:
             client.close()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, FileNotFoundError, OSError):
@@ -115,7 +118,9 @@ def _ping(sock: str, timeout: float = 1.0) -> str | None:
     except redis.exceptions.BusyLoadingError:
         return None
     for module in modules:
-        fields = module if isinstance(module, dict) else dict(zip(module[::2], module[1::2], strict=False))
+        fields: dict[Any, Any] = (
+            module if isinstance(module, dict) else dict(zip(module[::2], module[1::2], strict=False))
+        )
         name = fields.get(b"name", fields.get("name"))
         if name in (b"graph", "graph"):
             ver = int(fields.get(b"ver", fields.get("ver", 0)))
@@ -123,9 +128,10 @@ def _ping(sock: str, timeout: float = 1.0) -> str | None:
     return "unknown"
 
 
-def _read_state_file(data_dir: Path) -> dict | None:
+def _read_state_file(data_dir: Path) -> dict[str, Any] | None:
     try:
-        return json.loads((data_dir / "engine.json").read_text())
+        state: dict[str, Any] = json.loads((data_dir / "engine.json").read_text())
+        return state
     except (FileNotFoundError, json.JSONDecodeError):
         return None
 
@@ -140,7 +146,7 @@ def status(data_dir: Path) -> EngineState:
     return EngineState(False, None, None, data_dir)
 
 
-def _clear_stale(data_dir: Path, state: dict | None) -> None:
+def _clear_stale(data_dir: Path, state: dict[str, Any] | None) -> None:
     if state and _pid_alive(state["pid"]):
         # Alive but not answering (hung or still loading too long): stop it before replacing it.
         os.kill(state["pid"], signal.SIGKILL)
@@ -150,7 +156,7 @@ def _clear_stale(data_dir: Path, state: dict | None) -> None:
         path.unlink(missing_ok=True)
 
 
-def _launch(data_dir: Path, sock: Path) -> subprocess.Popen:
+def _launch(data_dir: Path, sock: Path) -> subprocess.Popen[bytes]:
     server, module = _binaries()
     db_dir = data_dir / "db"
     db_dir.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import networkx as nx
 
@@ -132,9 +132,10 @@ def to_xlsx(columns: list[str], rows: list[dict[str, Any]], path_or_fh: Any, pro
     """Write a workbook: the rows on a "results" sheet, the provenance record on a "provenance" sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
-    results = workbook.active
+    results = cast(Worksheet, workbook.active)  # a new workbook opens on one worksheet; the stubs allow None
     results.title = "results"
     results.append([_excel_cell(column) for column in columns])
     for row in rows:
@@ -188,24 +189,24 @@ def _display_label(node: dict[str, Any]) -> str:
     return ":".join(node.get("labels") or []) + f" {node['key']}"
 
 
-def _add_node(graph: nx.MultiDiGraph, node: dict[str, Any]) -> None:
+def _add_node(graph: nx.MultiDiGraph[str], node: dict[str, Any]) -> None:
     own = {"labels": LIST_SEPARATOR.join(node.get("labels") or []), "label": _display_label(node)}
     graph.add_node(node["key"], **_flat_properties(node.get("properties") or {}, own))
 
 
-def _add_relationship(graph: nx.MultiDiGraph, rel: dict[str, Any]) -> None:
+def _add_relationship(graph: nx.MultiDiGraph[str], rel: dict[str, Any]) -> None:
     attributes = _flat_properties(rel.get("properties") or {}, {"type": rel["type"]})
     graph.add_edge(rel["start"], rel["end"], key=rel["key"], **attributes)
 
 
-def graph_from_rows(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
+def graph_from_rows(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph[str]:
     """Collect every node, relationship and path in the rows into one graph, keyed by engine identity.
 
     Node attributes: `labels` (joined with '; '), `label` (name, title or id, for display) and the
     properties; edge attributes: `type` and the properties. A relationship whose end nodes are not
     themselves in the rows still brings them in, without attributes.
     """
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for row in rows:
         for value in _graph_values(list(row.values())):
             if value["element"] == "node":
@@ -247,24 +248,26 @@ def _writable(attributes: dict[str, Any], reserved: set[str]) -> dict[str, Any]:
     return out
 
 
-def _writable_graph(graph: nx.MultiDiGraph, node_reserved: set[str], edge_reserved: set[str]) -> nx.MultiDiGraph:
+def _writable_graph(
+    graph: nx.MultiDiGraph[str], node_reserved: set[str], edge_reserved: set[str]
+) -> nx.MultiDiGraph[str]:
     """A copy whose attributes are only str/int/float/bool of one type each, with reserved names renamed."""
-    copy = nx.MultiDiGraph()
+    copy: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     nodes = [(node, _writable(data, node_reserved)) for node, data in graph.nodes(data=True)]
     edges = [(u, v, k, _writable(data, edge_reserved)) for u, v, k, data in graph.edges(keys=True, data=True)]
     _unify([data for _, data in nodes])
     _unify([data for *_, data in edges])
     copy.add_nodes_from(nodes)
-    copy.add_edges_from(edges)
+    copy.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs type only Graph's tuples
     return copy
 
 
-def to_graphml(graph: nx.MultiDiGraph, fh: IO[bytes]) -> None:
+def to_graphml(graph: nx.MultiDiGraph[str], fh: IO[bytes]) -> None:
     """Write GraphML (binary file or path). XML turns a carriage return inside text into a line feed."""
     nx.write_graphml(_writable_graph(graph, set(), _GRAPHML_RESERVED_EDGE), fh)
 
 
-def to_gexf(graph: nx.MultiDiGraph, fh: IO[bytes]) -> None:
+def to_gexf(graph: nx.MultiDiGraph[str], fh: IO[bytes]) -> None:
     """Write GEXF for Gephi (binary file or path).
 
     GEXF's own edge `type` means directed or undirected, so a relationship's type is written as
@@ -319,7 +322,7 @@ def provenance_sidecar(meta: dict[str, Any]) -> str:
 
 
 @contextlib.contextmanager
-def _replacing(path: Path, binary: bool) -> Iterator[IO]:
+def _replacing(path: Path, binary: bool) -> Iterator[IO[Any]]:
     """Write to a temporary file beside `path` and move it into place only when writing succeeded.
 
     The temporary file is opened normally (not with tempfile.mkstemp) so it gets the user's usual
@@ -356,10 +359,8 @@ def write_export(
             fh.write("\n")
         elif fmt == "xlsx":
             to_xlsx(columns, rows, fh, record)
-        elif fmt == "graphml":
-            to_graphml(graph, fh)
-        else:
-            to_gexf(graph, fh)
+        elif graph is not None:  # graphml or gexf
+            (to_graphml if fmt == "graphml" else to_gexf)(graph, fh)
     if fmt != "xlsx":
         with _replacing(out.with_name(out.name + ".provenance.json"), binary=False) as fh:
             fh.write(provenance_sidecar(record))

@@ -37,7 +37,7 @@ _YES = {"yes", "y", "true", "1"}
 
 
 class Tie(Protocol):
-    """What a tie must offer (loaders.survey.SurveyTie does)."""
+    """What a tie must offer (loaders.survey.SurveyTie and TieRow do); read-only, so frozen dataclasses fit."""
 
     @property
     def respondent(self) -> str: ...

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
 
-HEAT_SCHEME = "blues"
+HEAT_SCHEME: Final = "blues"
 
 
 def is_number(value: Any) -> bool:
@@ -38,12 +38,13 @@ def bar_chart(
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=colour.replace("_", " "))
         encoding["yOffset"] = alt.YOffset(f"{colour}:N")
-    return alt.Chart(frame, title=title).mark_bar().encode(**encoding)
+    chart: alt.Chart = alt.Chart(frame, title=title).mark_bar().encode(**encoding)
+    return chart
 
 
 def heatmap(
     frame: pd.DataFrame, x: str, y: str, value: str, selection_name: str = "cell", fields: list[str] | None = None
-) -> alt.Chart:
+) -> alt.LayerChart:
     """A matrix of coloured cells with their counts written in; clicking a cell selects its `fields`
     (by default x and y; ids work too, as long as they are columns of `frame`)."""
     pick = alt.selection_point(name=selection_name, fields=fields or [x, y], on="click")
@@ -69,4 +70,5 @@ def heatmap(
         text=alt.Text(f"{value}:Q"),
         color=alt.condition(alt.datum[value] > frame[value].max() / 2, alt.value("white"), alt.value("black")),
     )
-    return cells + labels
+    layered: alt.LayerChart = cells + labels  # the cells, with their counts written on top
+    return layered

@@ -16,6 +16,9 @@ from kb.queries import NamedQuery, Param
 from ui import data
 
 ANY_LABEL = "(any)"
+# Where a widget is drawn: the streamlit module itself (the page) or a container such as a column.
+# Streamlit gives the two no common type, so this stays Any.
+WidgetTarget = Any
 
 
 def param_label(param: Param) -> str:
@@ -27,7 +30,7 @@ def param_values(query: NamedQuery, key: str) -> dict[str, Any]:
     return {param.name: param_widget(query, param, f"{key}:{param.name}") for param in query.params}
 
 
-def param_widget(query: NamedQuery, param: Param, key: str, target=st) -> Any:
+def param_widget(query: NamedQuery, param: Param, key: str, target: WidgetTarget = st) -> Any:
     """The widget for one parameter; its value in the declared type."""
     options = data.choices(query, param)
     label, help_text = param_label(param), param.help or None
@@ -53,7 +56,7 @@ def param_widget(query: NamedQuery, param: Param, key: str, target=st) -> Any:
 
 
 def _choice_widget(
-    param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None, key: str, target
+    param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None, key: str, target: WidgetTarget
 ) -> Any:
     labels = {value: text for value, text in options}
     values = [value for value, _ in options]
@@ -85,7 +88,7 @@ def offers_any(param: Param) -> bool:
     return param.optional
 
 
-def choose(query_name: str, param_name: str, label: str, key: str, target=st) -> Any:
+def choose(query_name: str, param_name: str, label: str, key: str, target: WidgetTarget = st) -> Any:
     """A picker for one parameter's choices (starting at its default), for pages with their own layout."""
     from kb.queries import get_query
 

@@ -48,7 +48,7 @@ def label_colour(label: str) -> str:
     return LABEL_COLOURS.get(label, FALLBACK_COLOUR)
 
 
-def result_graph(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
+def result_graph(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph[str]:
     """Every node and relationship in the rows (inside paths, lists and maps too), as `kb.export` sees them."""
     return graph_from_rows(rows)
 
@@ -63,7 +63,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_PROPERTY_CHARS else text[:MAX_PROPERTY_CHARS] + "…"
 
 
-def elements_from_graph(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
+def elements_from_graph(graph: nx.MultiDiGraph[str]) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape elements: one per node that came with its labels, one per relationship between two of them.
 
     A relationship's end node that the rows did not return itself has no labels or properties to
@@ -105,7 +105,7 @@ def legend_html(labels: Iterable[str]) -> str:
 CAPTION_STYLE = {"font-size": 8, "min-zoomed-font-size": 6, "text-wrap": "ellipsis", "text-max-width": 90}
 
 
-def node_styles(labels: Iterable[str]) -> list:
+def node_styles(labels: Iterable[str]) -> list[_Dumped]:
     """One style per label: its colour, and a caption legible at the zoom a small graph opens at
     (the component's own caption is so small that it only shows when zoomed well in)."""
     from st_link_analysis import NodeStyle

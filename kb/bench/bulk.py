@@ -50,6 +50,8 @@ def write_bulk_csvs(packages: list[Path], folder: Path) -> BulkFiles:
 def run_bulk_loader(files: BulkFiles, socket: str, graph: str) -> dict[str, Any]:
     """Run the bulk loader over `files` into `graph`; its wall time and what it reported."""
     command = bulk_command()
+    if command is None:
+        raise RuntimeError(f"{BULK_COMMAND} not found; pip install falkordb-bulk-loader")
     args = [command, graph, "--server-url", f"unix://{socket}", "--enforce-schema"]
     for label in files.nodes:
         args += ["--nodes-with-label", label, str(files.folder / f"node-{label}.csv"), "--index", f"{label}:id"]

@@ -18,7 +18,7 @@ import csv
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,6 +26,9 @@ from kb.synth.sink import SPECS
 from loaders.wave.reader import file_columns
 from loaders.wave.spec import FILE_ORDER, NodeFile, RelFile
 from loaders.wave.values import parse_cell
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter  # the type of csv.writer(...), named in the stubs only
 
 BULK_TYPES = {"int": "INT", "float": "DOUBLE", "bool": "BOOL", "list": "ARRAY"}  # everything else: STRING
 REL_PROVENANCE = ("wave", "source", "locator")
@@ -46,11 +49,11 @@ class BulkFiles:
 
     def __init__(self, folder: Path, stack: ExitStack):
         self.folder, self._stack = folder, stack
-        self.nodes: dict[str, tuple[csv.writer, tuple[str, ...]]] = {}
-        self.rels: dict[str, tuple[csv.writer, tuple[str, ...]]] = {}
+        self.nodes: dict[str, tuple[CsvWriter, tuple[str, ...]]] = {}
+        self.rels: dict[str, tuple[CsvWriter, tuple[str, ...]]] = {}
         self.counts = {"nodes": 0, "relationships": 0}
 
-    def _open(self, name: str, header: list[str]):
+    def _open(self, name: str, header: list[str]) -> CsvWriter:
         handle = self._stack.enter_context(open(self.folder / name, "w", encoding="utf-8", newline=""))
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -113,7 +116,7 @@ def _rel_file(out: BulkFiles, spec: RelFile, path: Path, wave: str) -> None:
     own = tuple(c.name for c in spec.columns if c.name != "locator")
     types = {**_rel_types(), **{c.name: BULK_TYPES.get(c.type, "STRING") for c in spec.columns if c.name != "locator"}}
     for number, values in _rows(path, spec):
-        end = values.get(spec.end.name) if spec.end.type != "wave" else wave
+        end = values[spec.end.name] if spec.end.type != "wave" else wave
         props = {name: values.get(name) for name in own}
         props.update(wave=wave, source=f"{spec.file} row {number}", locator=values.get("locator"))
         out.rel(spec.rel, values[spec.start.name], end, props, types)

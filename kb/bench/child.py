@@ -118,7 +118,7 @@ def load_in_subprocess(
     if done.returncode != 0:
         detail = (done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or ["no output"])[-1]
         raise KBError(f"loading {package.name} in a child process failed: {detail}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_seconds"] = round(wall, 3)
     return result
 

@@ -19,10 +19,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
 from kb.store.base import Store
+
+if TYPE_CHECKING:
+    from kb.queries import NamedQuery
 
 RUNS = 20
 PAGE_TIMEOUT_S = 120
@@ -52,7 +55,7 @@ def _timed_runs(store: Store, name: str, values: dict[str, Any], runs: int) -> d
     }
 
 
-def synthetic_values(store: Store, query, prefix: str) -> dict[str, Any]:
+def synthetic_values(store: Store, query: NamedQuery, prefix: str) -> dict[str, Any]:
     """For each parameter with a choice list, its first choice from the synthetic study (if any):
     the study itself, an entity (`syn:…`) or a wave (`syn-…`). Two parameters of one query get
     different choices, so a comparison (wave_changes) compares two synthetic waves, not one with itself."""
@@ -78,7 +81,7 @@ def time_queries(store: Store, synthetic_prefix: str, runs: int = RUNS) -> list[
 
     results = []
     for name, query in library().items():
-        variants = [("defaults", {})]
+        variants: list[tuple[str, dict[str, Any]]] = [("defaults", {})]
         synthetic = synthetic_values(store, query, synthetic_prefix)
         if synthetic:
             variants.append(("synthetic", synthetic))

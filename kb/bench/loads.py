@@ -12,8 +12,8 @@ from kb.bench.child import load_in_subprocess
 from kb.config import load_config
 from kb.errors import KBError
 from kb.schema import label
-from kb.store import open_store
 from kb.store.base import Store
+from kb.store.falkor import FalkorStore
 
 MAIN_GRAPH = "kb"
 BULK_GRAPH = "bench_bulk"
@@ -26,8 +26,9 @@ def graph_counts(store: Store) -> dict[str, int]:
     return {"nodes": int(nodes or 0), "relationships": int(rels or 0)}
 
 
-def open_graph(data_dir: Path, graph: str = MAIN_GRAPH) -> Store:
-    return open_store(load_config(data_dir=data_dir, env={}), graph=graph)
+def open_graph(data_dir: Path, graph: str = MAIN_GRAPH) -> FalkorStore:
+    """A graph of the benchmark's own embedded engine (the benchmark measures FalkorDB only)."""
+    return FalkorStore(load_config(data_dir=data_dir, env={}), graph=graph)
 
 
 def _wave_stamp(store: Store, wave: str) -> Any:
@@ -143,7 +144,8 @@ def bulk_reference(data_dir: Path, socket: str, packages: list[Path], work: Path
         result = run_bulk_loader(files, socket, BULK_GRAPH)
     except RuntimeError as exc:
         return {"error": str(exc)}
-    with open_graph(data_dir, BULK_GRAPH) as store:
+    store = open_graph(data_dir, BULK_GRAPH)
+    with store:
         result["counts"] = graph_counts(store)
         store.drop()
     total = result["counts"]["nodes"] + result["counts"]["relationships"]

@@ -31,7 +31,7 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     return table
 
 
-def _machine_line(figures: dict) -> str:
+def _machine_line(figures: dict[str, Any]) -> str:
     m = figures.get("machine", {})
     return (
         f"kb bench, scale {figures['scale']:g}, seed {figures['seed']}, {figures['date']}: "
@@ -42,7 +42,7 @@ def _machine_line(figures: dict) -> str:
     )
 
 
-def _load_rows(figures: dict) -> list[list[Any]]:
+def _load_rows(figures: dict[str, Any]) -> list[list[Any]]:
     load = figures["load"]
     fresh, reload, bulk = load.get("fresh", {}), load.get("reload", {}), load.get("bulk", {})
     lit = load.get("literature", {})
@@ -96,7 +96,7 @@ def _load_rows(figures: dict) -> list[list[Any]]:
     )
 
 
-def tables(figures: dict) -> list[Table]:
+def tables(figures: dict[str, Any]) -> list[Table]:
     """The benchmark's tables: targets, loads, load stages, growth, queries, pages."""
     targets = _table(
         "Targets",
@@ -171,7 +171,7 @@ def neo4j_tables(figures: dict[str, Any]) -> list[Table]:
     return [targets, loads, where, written, queries]
 
 
-def render(figures: dict, console: Console | None = None) -> str:
+def render(figures: dict[str, Any], console: Console | None = None) -> str:
     """Print the tables; return them as plain text."""
     console = console or Console(record=True, width=140)
     on_neo4j = figures.get("engine") == "neo4j"
@@ -186,5 +186,5 @@ def render(figures: dict, console: Console | None = None) -> str:
     return console.export_text() if console.record else ""
 
 
-def write_json(figures: dict, path: Path) -> None:
+def write_json(figures: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -21,16 +21,16 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a is not None and b else None
 
 
-def _rss(load: dict | None) -> float | None:
+def _rss(load: dict[str, Any] | None) -> float | None:
     return (load or {}).get("vmhwm_mb") or (load or {}).get("ru_maxrss_mb")
 
 
-def _scale_pair(figures: dict) -> tuple[dict | None, dict | None]:
+def _scale_pair(figures: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     by_share = {entry["share"]: entry for entry in figures.get("scales", []) if "seconds" in entry}
     return by_share.get(1.0), by_share.get(0.5)
 
 
-def load_targets(figures: dict) -> list[dict[str, Any]]:
+def load_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     scale = figures["scale"]
     fresh, reload, bulk = figures["load"].get("fresh"), figures["load"].get("reload"), figures["load"].get("bulk")
     ratio = figures["load"].get("fresh_vs_bulk")
@@ -82,7 +82,7 @@ def load_targets(figures: dict) -> list[dict[str, Any]]:
     return out
 
 
-def latency_targets(figures: dict) -> list[dict[str, Any]]:
+def latency_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     scale = figures["scale"]
     note = "" if scale == 1 else f"measured at scale {scale:g}"
     out = []
@@ -111,6 +111,6 @@ def latency_targets(figures: dict) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate(figures: dict) -> list[dict[str, Any]]:
+def evaluate(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """Every target with what was measured and whether it was met (None: could not be measured)."""
     return load_targets(figures) + latency_targets(figures)

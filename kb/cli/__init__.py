@@ -26,7 +26,7 @@ from kb.errors import KBError, ValidationError
 @click.option("--uri", default=None, help="Neo4j URI (default: KB_URI or NEO4J_URI; none: the embedded engine).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.version_option(package_name="ccg-kb", prog_name="kb")
-def cli(data_dir, uri, debug):
+def cli(data_dir: Path | None, uri: str | None, debug: bool) -> None:
     """A graph knowledge base of research on GP leadership of Clinical Commissioning Groups.
 
     Start with `kb demo` to load the two published studies, then `kb queries` to see the

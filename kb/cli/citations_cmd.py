@@ -8,14 +8,14 @@ from kb.cli.common import common_options, emit_rows, print_json, store
 
 
 @click.group()
-def citations():
+def citations() -> None:
     """Review works that may be the same, and record merge or split decisions (they survive reloads)."""
 
 
 @citations.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def review(fmt):
+def review(fmt: str) -> None:
     """List pairs of works that may be one work, best match first."""
     from loaders.citations import review as pending
 
@@ -42,7 +42,7 @@ def _decide(kind: str, a: str, b: str) -> None:
 @common_options
 @click.argument("a")
 @click.argument("b")
-def merge(a, b):
+def merge(a: str, b: str) -> None:
     """Record that works A and B are the same work."""
     _decide("merge", a, b)
 
@@ -51,7 +51,7 @@ def merge(a, b):
 @common_options
 @click.argument("a")
 @click.argument("b")
-def split(a, b):
+def split(a: str, b: str) -> None:
     """Record that works A and B are different works."""
     _decide("split", a, b)
 

@@ -18,7 +18,7 @@ from kb.store import Store, open_store
 TABLE_FORMATS = ("table", "csv", "json")
 
 
-def common_options(func: Callable) -> Callable:
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--data-dir, --uri and --debug on every command (they may also be given before the command)."""
 
     @click.option(
@@ -34,7 +34,9 @@ def common_options(func: Callable) -> Callable:
     )
     @click.option("--debug", is_flag=True, default=False, help="Show tracebacks of errors.")
     @functools.wraps(func)
-    def wrapper(*args, data_dir=None, uri=None, debug=False, **kwargs):
+    def wrapper(
+        *args: Any, data_dir: Path | None = None, uri: str | None = None, debug: bool = False, **kwargs: Any
+    ) -> Any:
         ctx = click.get_current_context()
         root = ctx.find_root().params
         ctx.ensure_object(dict)
@@ -50,7 +52,8 @@ def common_options(func: Callable) -> Callable:
 
 
 def config() -> Config:
-    return click.get_current_context().obj["config"]
+    cfg: Config = click.get_current_context().obj["config"]
+    return cfg
 
 
 def store() -> Store:
@@ -59,7 +62,8 @@ def store() -> Store:
     if "store" not in ctx.obj:
         ctx.obj["store"] = open_store(config())
         ctx.call_on_close(ctx.obj["store"].close)
-    return ctx.obj["store"]
+    opened: Store = ctx.obj["store"]
+    return opened
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -85,7 +89,9 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def emit_rows(columns: list[str], rows: list[dict], fmt: str, out: Path | None, meta: dict | None = None) -> None:
+def emit_rows(
+    columns: list[str], rows: list[dict[str, Any]], fmt: str, out: Path | None, meta: dict[str, Any] | None = None
+) -> None:
     """Print or save rows in the chosen format (table on screen; csv, json, xlsx, graphml, gexf)."""
     if fmt == "table" and out is None:
         from kb.cli.table import print_table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kb import engine as lifecycle
@@ -9,7 +11,7 @@ from kb.cli.common import common_options, config, print_json
 from kb.errors import UsageError
 
 
-def _embedded_dir():
+def _embedded_dir() -> Path:
     cfg = config()
     if cfg.uri:
         raise UsageError(f"`kb engine` manages the embedded engine; the target is {cfg.describe()}")
@@ -17,13 +19,13 @@ def _embedded_dir():
 
 
 @click.group()
-def engine():
+def engine() -> None:
     """Start, stop or inspect the embedded engine (FalkorDB on a Unix socket in the data directory)."""
 
 
 @engine.command()
 @common_options
-def start():
+def start() -> None:
     """Start the embedded engine, or report the one already running."""
     state = lifecycle.start(_embedded_dir())
     click.echo(f"engine running (pid {state.pid}, FalkorDB {state.version}) on {state.socket}")
@@ -31,7 +33,7 @@ def start():
 
 @engine.command()
 @common_options
-def stop():
+def stop() -> None:
     """Shut the embedded engine down cleanly."""
     if lifecycle.stop(_embedded_dir()):
         click.echo("engine stopped")
@@ -42,7 +44,7 @@ def stop():
 @engine.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(fmt):
+def status(fmt: str) -> None:
     """Say whether the embedded engine is running, without starting it."""
     state = lifecycle.status(_embedded_dir())
     if fmt == "json":

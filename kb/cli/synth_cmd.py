@@ -26,7 +26,7 @@ from kb.cli.common import common_options, config, print_json
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed writes the same bytes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def synth(scale, out, seed, fmt):
+def synth(scale: float, out: Path, seed: int, fmt: str) -> None:
     """Write synthetic wave packages for a generated England (load them in folder order with `kb load`)."""
     from kb.synth import synthesize
 
@@ -63,7 +63,7 @@ def synth(scale, out, seed, fmt):
     show_default=True,
     help="embedded: a fresh FalkorDB in a temporary folder; neo4j: the empty Neo4j database --uri names.",
 )
-def bench(scale, seed, json_out, work_dir, keep, engine):
+def bench(scale: float, seed: int, json_out: Path | None, work_dir: Path | None, keep: bool, engine: str) -> None:
     """Measure load throughput (against FalkorDB's bulk loader), reloads, memory, query and page latency.
 
     By default runs on a fresh embedded engine in a temporary data directory (--data-dir and --uri

@@ -30,7 +30,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def print_table(columns: list[str], rows: list[dict], title: str | None = None) -> None:
+def print_table(columns: list[str], rows: list[dict[str, Any]], title: str | None = None) -> None:
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")

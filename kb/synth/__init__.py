@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from kb.errors import UsageError
 from kb.synth.literature import write_literature
@@ -24,7 +25,7 @@ from kb.synth.vocab import write_vocab
 PACKAGES = {VOCAB_WAVE: "00-syn-vocab", NATIONAL_WAVE: "10-syn-england", LITERATURE_WAVE: "20-syn-literature"}
 
 
-def synthesize(out: str | Path, scale: float = 1.0, seed: int = 1) -> dict:
+def synthesize(out: str | Path, scale: float = 1.0, seed: int = 1) -> dict[str, Any]:
     """Write the synthetic packages into `out` (missing or empty); return the plan and what each holds."""
     out = Path(out)
     plan = plan_for(scale, seed)

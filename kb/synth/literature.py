@@ -11,7 +11,9 @@ two authors by accident.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
+from typing import Any
 
 from kb.synth import text
 from kb.synth.plan import LITERATURE_WAVE, STUDY_ID, STUDY_TITLE, Plan
@@ -41,12 +43,12 @@ def reference_file(p: int) -> str:
     return f"references/lit-{p + 1:04d}.json"
 
 
-def _author(a: int) -> dict:
+def _author(a: int) -> dict[str, Any]:
     code = letters(a, 5)
     return {"family": f"Synth{code}", "given": f"{code[-1].upper()}. {code[-2].upper()}."}
 
 
-def work_item(plan: Plan, w: int, n: int) -> dict:
+def work_item(plan: Plan, w: int, n: int) -> dict[str, Any]:
     """CSL-JSON of work w as reference n of a list."""
     seed = plan.seed
     kind = _TYPES.pick(unit(seed, "work-type", w))
@@ -69,14 +71,14 @@ def work_item(plan: Plan, w: int, n: int) -> dict:
     return item
 
 
-def _cited(plan: Plan, p: int, rng) -> list[int]:
+def _cited(plan: Plan, p: int, rng: random.Random) -> list[int]:
     first, stop = p * plan.works // plan.literature_publications, (p + 1) * plan.works // plan.literature_publications
     others = plan.works - (stop - first)
     recited = rng.sample(range(others), min(others, int((stop - first) * RECITE_SHARE)))
     return list(range(first, stop)) + sorted(k if k < first else k + (stop - first) for k in recited)
 
 
-def _manifest(plan: Plan) -> dict:
+def _manifest(plan: Plan) -> dict[str, Any]:
     return {
         "format": 1,
         "study": {
@@ -105,7 +107,7 @@ references/. Works are re-cited across lists, so loading them exercises deduplic
 """
 
 
-def write_literature(plan: Plan, folder: Path) -> dict:
+def write_literature(plan: Plan, folder: Path) -> dict[str, Any]:
     """Write the literature package into `folder` (which must not exist); return its summary."""
     rng = stream(plan.seed, "literature")
     with PackageWriter(folder, _manifest(plan), README) as package:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kb.synth import content, network
 from kb.synth.plan import NATIONAL_WAVE, STUDY_ID, STUDY_TITLE, VOCAB_WAVE, Plan
@@ -17,7 +18,7 @@ requires `{vocab}`).
 """
 
 
-def _manifest(plan: Plan) -> dict:
+def _manifest(plan: Plan) -> dict[str, Any]:
     return {
         "format": 1,
         "study": {
@@ -39,7 +40,7 @@ def _manifest(plan: Plan) -> dict:
     }
 
 
-def write_national(plan: Plan, folder: Path) -> dict:
+def write_national(plan: Plan, folder: Path) -> dict[str, Any]:
     """Write the national wave package into `folder` (which must not exist); return its summary."""
     world = World(plan)
     readme = README.format(scale=plan.scale, seed=plan.seed, vocab=VOCAB_WAVE)

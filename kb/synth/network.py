@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kb.synth.sink import PackageWriter
+import random
+
+from kb.synth.sink import CsvSink, PackageWriter
 from kb.synth.vocab import ORGANISATION_TYPES, REGIONS, orgtype_id, region_id
 from kb.synth.world import Weighted, World, stream, unit
 
@@ -41,7 +43,7 @@ def write_sites(world: World, package: PackageWriter) -> None:
                 ties.write(site=site_id, organisation_type=orgtype_id(key), count=count, locator=locator)
 
 
-def _observe(world: World, sink, s: int, rng, locator: str) -> None:
+def _observe(world: World, sink: CsvSink, s: int, rng: random.Random, locator: str) -> None:
     invited = world.members(world.plan.participants, s)
     responded = sum(1 for j in range(s, world.plan.participants, world.plan.sites) if world.ties_of(j) > 0)
     board = world.board_size(s)
@@ -116,7 +118,7 @@ def write_advice_ties(world: World, package: PackageWriter) -> None:
             )
 
 
-def _alters(world: World, j: int, degree: int, rng) -> list[str]:
+def _alters(world: World, j: int, degree: int, rng: random.Random) -> list[str]:
     """`degree` distinct alters of participant j (fewer only where the world is too small to offer them)."""
     if degree == 0:
         return []
@@ -135,7 +137,7 @@ def _alters(world: World, j: int, degree: int, rng) -> list[str]:
     return alters
 
 
-def _other_site_people(world: World, s: int, count: int, rng) -> list[int]:
+def _other_site_people(world: World, s: int, count: int, rng: random.Random) -> list[int]:
     people: set[int] = set()
     while len(people) < count:
         x = rng.randrange(world.plan.participants)

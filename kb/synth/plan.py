@@ -9,6 +9,7 @@ world well formed), so the cost of loading it can be compared across scales.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from kb.errors import UsageError
 
@@ -66,7 +67,7 @@ class Plan:
     works: int
     literature_publications: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -18,7 +18,8 @@ from loaders.wave.reader import file_columns
 from loaders.wave.spec import NODE_FILES, REL_FILES, NodeFile, RelFile
 from loaders.wave.values import format_cell
 
-SPECS: dict[str, NodeFile | RelFile] = {spec.file: spec for spec in (*NODE_FILES, *REL_FILES)}
+_ALL_SPECS: tuple[NodeFile | RelFile, ...] = (*NODE_FILES, *REL_FILES)
+SPECS: dict[str, NodeFile | RelFile] = {spec.file: spec for spec in _ALL_SPECS}
 
 
 class CsvSink:
@@ -78,7 +79,7 @@ class PackageWriter:
             self._sinks[file] = CsvSink(self.folder, file)
         return self._sinks[file]
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for sink in self._sinks.values():
             sink.close()
         if exc[0] is not None:

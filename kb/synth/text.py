@@ -45,7 +45,7 @@ PROCESSES = (
     "Synthetic process: building legitimacy",
     "Synthetic process: sharing leadership",
 )
-ROLE_WORDS = {
+ROLE_WORDS: dict[str | None, str] = {
     "gp": "GP",
     "pct_employee": "former PCT employee",
     "practice_manager": "practice manager",

@@ -8,6 +8,7 @@ of the demo studies, which may sit in the same knowledge base.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kb.synth.plan import STUDY_ID, STUDY_TITLE, VOCAB_WAVE
 from kb.synth.sink import PackageWriter
@@ -64,7 +65,7 @@ def region_id(number: int) -> str:
     return f"{STUDY_ID}:region:{number + 1}"
 
 
-def _manifest() -> dict:
+def _manifest() -> dict[str, Any]:
     return {
         "format": 1,
         "study": {
@@ -89,7 +90,7 @@ wave refers to. Load it before the national wave.
 """
 
 
-def write_vocab(folder: Path) -> dict:
+def write_vocab(folder: Path) -> dict[str, Any]:
     """Write the vocabulary package into `folder` (which must not exist); return its summary."""
     with PackageWriter(folder, _manifest(), README) as package:
         types = package.sink("organisation_types.csv")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import accumulate
 
 from kb.synth.plan import STUDY_ID, Plan
@@ -56,7 +56,7 @@ def stream(seed: int, name: str) -> random.Random:
 class Weighted:
     """Pick from weighted choices with a number in [0, 1)."""
 
-    def __init__(self, weights: dict[str, float]):
+    def __init__(self, weights: Mapping[str, float]):
         self.choices: Sequence[str] = tuple(weights)
         total = sum(weights.values())
         self.bounds = tuple(x / total for x in accumulate(weights.values()))

@@ -23,7 +23,7 @@ def short_title(row: dict[str, Any]) -> str:
 def show_work_graph(rows: list[dict[str, Any]]) -> None:
     """The chosen work with the publications that cite it and its authors."""
     works = {r["work"]: short_title(r) for r in rows}
-    work = st.selectbox("Work", list(works), format_func=works.get, key="citations:work")
+    work = st.selectbox("Work", list(works), format_func=lambda v: works.get(v, str(v)), key="citations:work")
     outcome = results.run_or_report("neighbourhood", {"id": work, "hops": 1, "limit": 200})
     if outcome is not None and outcome.rows:
         graph.show_graph(outcome.rows, key="citations:work-graph", height=420)

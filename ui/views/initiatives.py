@@ -24,7 +24,7 @@ def filters(name: str, key: str) -> dict[str, Any]:
 
 def count_chart(rows: list[dict[str, Any]], category: str, title: str) -> None:
     """Distinct initiatives per `category`, as bars."""
-    counts: dict[str, set] = {}
+    counts: dict[str, set[str]] = {}
     for row in rows:
         counts.setdefault(row.get(category) or "(none)", set()).add(row["initiative"])
     frame = pd.DataFrame([{category: k, "initiatives": len(v)} for k, v in counts.items()])

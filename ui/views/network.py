@@ -7,6 +7,8 @@ Queries: `neighbourhood`, `site_network` with `knowledge_brokers` (the SNA measu
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +18,7 @@ from ui import charts, forms, graph, results
 MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
 
 
-def show_graph_result(name: str, values: dict, key: str) -> int:
+def show_graph_result(name: str, values: dict[str, Any], key: str) -> int:
     """Run a graph query and draw it, with its table and downloads under the picture; the row count."""
     outcome = results.run_or_report(name, values)
     if outcome is None:
@@ -69,7 +71,7 @@ def advice_network() -> None:
         st.info(f"No survey network is loaded for {site}{which}; load a wave with advice_ties.csv.")
 
 
-def find_entity(key: str, label: str, target=st) -> str | None:
+def find_entity(key: str, label: str, target: forms.WidgetTarget = st) -> str | None:
     """Search by name or text and pick one match; returns its id."""
     text = target.text_input(label, key=f"{key}:text", placeholder="a name or a word, e.g. Wellbeing")
     if not text.strip():
@@ -83,7 +85,10 @@ def find_entity(key: str, label: str, target=st) -> str | None:
         target.info(f"Nothing matches '{text}'.")
         return None
     names = {r["id"]: f"{r['label']}: {r['name'] or r['id']} ({r['id']})" for r in matches}
-    return target.selectbox("Match", list(names), format_func=names.get, key=f"{key}:match")
+    match: str | None = target.selectbox(
+        "Match", list(names), format_func=lambda v: names.get(v, str(v)), key=f"{key}:match"
+    )
+    return match
 
 
 def around_entity() -> None:

@@ -89,7 +89,7 @@ def show_comparison() -> None:
         list(labels),
         default=measured_sites(columns, rows)[:6],
         key="sites:compare:chosen",
-        format_func=labels.get,
+        format_func=lambda v: labels.get(v, str(v)),
     )
     rows = [r for r in rows if r["site"] in chosen]
     results.show_table(replace(outcome, rows=rows), key="sites:compare")

@@ -64,8 +64,8 @@ def pick_cell(frame: pd.DataFrame) -> tuple[str | None, str]:
     if st.session_state.get(SITE_KEY) not in sites:
         st.session_state.pop(SITE_KEY, None)
     left, right = st.columns(2)
-    theme = left.selectbox("Theme", list(themes), format_func=themes.get, key=THEME_KEY)
-    site = right.selectbox("Site", list(sites), format_func=sites.get, key=SITE_KEY)
+    theme = left.selectbox("Theme", list(themes), format_func=lambda v: themes.get(v, str(v)), key=THEME_KEY)
+    site = right.selectbox("Site", list(sites), format_func=lambda v: sites.get(v, str(v)), key=SITE_KEY)
     return theme, site
 
 
@@ -88,7 +88,7 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
         downloads.download_buttons(outcome, key="themes:evidence")
 
 
-def pick_rows(query: NamedQuery, study: str | None, target) -> str:
+def pick_rows(query: NamedQuery, study: str | None, target: forms.WidgetTarget) -> str:
     """The theme whose subtree makes the rows ("" for every theme), among the chosen study's themes.
 
     The loaders give a study's themes ids that start with the study's id (`<study>:theme:…`), which
@@ -102,7 +102,10 @@ def pick_rows(query: NamedQuery, study: str | None, target) -> str:
     labels = {"": "(every theme)", **dict(options)}
     if st.session_state.get(ROWS_KEY) not in labels:
         st.session_state.pop(ROWS_KEY, None)
-    return target.selectbox("Rows", list(labels), format_func=labels.get, key=ROWS_KEY, help=query.param("theme").help)
+    rows: str = target.selectbox(
+        "Rows", list(labels), format_func=lambda v: labels.get(v, str(v)), key=ROWS_KEY, help=query.param("theme").help
+    )
+    return rows
 
 
 def show_framework() -> None:
@@ -133,9 +136,9 @@ def show_framework() -> None:
     with st.expander("Matrix as a table, and downloads"):
         results.show_table(outcome, key="themes:matrix-table", draw_graph=False)
     st.subheader("Evidence")
-    theme, site = pick_cell(frame)
-    if theme:
-        show_evidence(theme, site, subthemes)
+    cell_theme, cell_site = pick_cell(frame)
+    if cell_theme:
+        show_evidence(cell_theme, cell_site, subthemes)
 
 
 @st.cache_data(show_spinner="Comparing coders…", max_entries=32)
