@@ -5,7 +5,8 @@ the example command) comes from its header and `EXAMPLES` alone, so a test can c
 against the library without a database. Below the command sits the command's real output on the
 demo data, between `<!-- output: NAME -->` markers; `python -m kb.querydocs --write` produces it by
 loading the demo into a scratch data directory and running `kb query` there. `--check` only
-compares the reference parts and exits 1 when the file is stale.
+compares the reference parts and exits 1 when the file is stale; the outputs are compared with
+what the commands print now by tests/test_docs_examples.py, as every documented example is.
 """
 
 from __future__ import annotations
