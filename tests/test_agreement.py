@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from qdpx_builder import ProjectBuilder
 
 from kb import engine
 from kb.agreement import CodedSpan, agreement, coded_spans
 from loaders.qdpx.load import load_qdpx
+from support.cli import run_kb
+from support.qdpx_builder import ProjectBuilder
 
 NS = "{urn:QDA-XML:project:1.0}"
 
@@ -96,24 +93,22 @@ def test_agreement_of_a_loaded_project(store, tmp_path):
 
 def test_kb_agreement_prints_json(tmp_path):
     data_dir = tmp_path / "kbdata"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
-    env["KB_DATA_DIR"] = str(data_dir)
 
     def kb(*args):
-        return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True, env=env)
+        return run_kb(*args, data_dir=data_dir)
 
     try:
         loaded = kb("load", str(_two_coder_project(tmp_path)), "--study", "agree")
-        assert loaded.returncode == 0, loaded.stderr
+        assert loaded.exit_code == 0, loaded.stderr
         result = kb("agreement", "--study", "agree", "--format", "json")
-        assert result.returncode == 0, result.stderr
-        rows = json.loads(result.stdout)
+        assert result.exit_code == 0, result.stderr
+        rows = result.json()
         assert [(r["name"], r["coders"], r["overlap"], r["alpha"], r["kappa"]) for r in rows] == [
             ("X", "A, B", 4, round(5 / 24, 4), round(1 / 6, 4)),
             ("Y", "A, B", 0, round(-1 / 18, 4), 0.0),
         ]
         missing = kb("agreement", "--study", "nothing-here")
-        assert missing.returncode == 2
+        assert missing.exit_code == 2
         assert missing.stderr.strip() == (
             "error: study 'nothing-here' has no coded excerpts that name their coder and document; "
             "load a .qdpx project of that study first (`kb waves` lists the loaded studies)"

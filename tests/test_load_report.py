@@ -13,8 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from qdpx_builder import ProjectBuilder
-from tests_support_paths import DEMO
 
 import loaders.wave
 from kb.errors import Problem
@@ -23,9 +21,10 @@ from loaders.dispatch import load_path
 from loaders.report import Changes, LoadReport, LoadWarning, Source
 from loaders.wave.api import load_package
 from loaders.wave.package import read_package
-
-WAVES = Path(__file__).parent / "fixtures" / "waves"
-CITATIONS = Path(__file__).parent / "fixtures" / "citations"
+from support.paths import CITATION_FIXTURES as CITATIONS
+from support.paths import DEMO
+from support.paths import WAVE_FIXTURES as WAVES
+from support.qdpx_builder import ProjectBuilder
 
 # t01-w3 shares region North, site A and study t01 with t01-w1, so it creates only its Wave, the
 # Study's HAS_WAVE to it and site A's observation in it (site_observations.csv, one row).

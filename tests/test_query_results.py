@@ -6,17 +6,15 @@ The library query used is `search`, whose header declares `text` (default "knowl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kb.errors import ReadOnlyViolation
 from kb.queries import LibraryError, Param, get_query, library, parse_query_file, run_cypher, run_named
 from kb.store import Provenance, Result
 from loaders.wave.api import load_package
+from support.paths import WAVE_FIXTURES as WAVES
 from ui.forms import offers_any
 
-WAVES = Path(__file__).parent / "fixtures" / "waves"
 HEADER = "// name: q\n// title: T\n// question: Q?\n// params:\n"
 
 

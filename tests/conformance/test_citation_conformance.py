@@ -8,8 +8,6 @@ reading the files.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kb.errors import UsageError
@@ -17,8 +15,9 @@ from loaders.citations.model import Citation
 from loaders.citations.read import decode_reference_list, read_citations
 from loaders.citations.resolve import resolve
 from loaders.citations.works import CitedRef
+from support.paths import CONFORMANCE
 
-HERE = Path(__file__).parent / "citations"
+HERE = CONFORMANCE / "citations"
 
 
 def _first(name: str) -> tuple[list[Citation], list[str]]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from qdpx_builder import ProjectBuilder
 
 from kb import engine
+from support.cli import run_kb
+from support.paths import CONFORMANCE
+from support.qdpx_builder import ProjectBuilder
 
-NVIVO_WIN = Path(__file__).parent / "qdpx" / "nvivo-win-12.6-oltas0517.qdpx"
+NVIVO_WIN = CONFORMANCE / "qdpx" / "nvivo-win-12.6-oltas0517.qdpx"
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +22,7 @@ def data_dir(tmp_path_factory):
 
 
 def kb(data_dir, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
-    env["KB_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    return run_kb(*args, data_dir=data_dir)
 
 
 def _half_outside(tmp_path: Path) -> Path:
@@ -44,7 +40,7 @@ def _half_outside(tmp_path: Path) -> Path:
 
 def test_kb_load_prints_each_warning_with_its_count_and_succeeds(data_dir, tmp_path):
     result = kb(data_dir, "load", str(_half_outside(tmp_path)))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warnings == [
         "warning: half.qdpx: 1 source not read: the project places the text outside the archive; "
@@ -56,7 +52,7 @@ def test_kb_load_prints_each_warning_with_its_count_and_succeeds(data_dir, tmp_p
 
 def test_kb_load_json_lists_the_warnings(data_dir, tmp_path):
     path = _half_outside(tmp_path)
-    report = json.loads(kb(data_dir, "load", str(path), "--wave", "half-json", "--format", "json").stdout)
+    report = kb(data_dir, "load", str(path), "--wave", "half-json", "--format", "json").json()
     assert report["warnings"][1] == {
         "message": "3 coded selections skipped: their sources are not in the archive",
         "count": 3,
@@ -74,7 +70,7 @@ def test_nothing_usable_is_exit_2_with_the_reasons(data_dir, tmp_path):
     p.selection(source, 0, 5, [code])
     p.sources[source].set("plainTextPath", "absolute:///home/me/outside.txt")
     result = kb(data_dir, "load", str(p.write(tmp_path / "none.qdpx")))
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         "error: none.qdpx: none of its 1 selection became evidence, so there is nothing to load (and 2 more problems)"
     )
@@ -82,6 +78,6 @@ def test_nothing_usable_is_exit_2_with_the_reasons(data_dir, tmp_path):
 
 def test_kb_validate_reads_a_qdpx_as_kb_load_would(data_dir):
     result = kb(data_dir, "validate", str(NVIVO_WIN))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"{NVIVO_WIN}: valid — wave untitled-")
     assert "455 rows in 2 files" in result.stdout  # 152 themes and 303 pieces of evidence

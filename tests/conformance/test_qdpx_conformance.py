@@ -17,8 +17,9 @@ import pytest
 from kb.errors import ValidationError
 from loaders.qdpx import read_qdpx
 from loaders.qdpx.load import derived_key, load_qdpx, plan_qdpx
+from support.paths import CONFORMANCE
 
-HERE = Path(__file__).parent / "qdpx"
+HERE = CONFORMANCE / "qdpx"
 NVIVO_WIN = HERE / "nvivo-win-12.6-oltas0517.qdpx"
 NS = "{urn:QDA-XML:project:1.0}"
 

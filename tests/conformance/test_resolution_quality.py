@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import combinations
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +25,9 @@ from loaders.citations.model import Citation, Name
 from loaders.citations.read import read_citations
 from loaders.citations.resolve import resolve
 from loaders.citations.works import CitedRef
+from support.paths import CONFORMANCE
 
-HERE = Path(__file__).parent / "citations"
+HERE = CONFORMANCE / "citations"
 SAME_TEN = ("asreview-endnote.ris", "asreview-zotero.ris", "asreview-mendeley.ris")
 OTHERS = ("asreview-scopus.ris", "asreview-webofscience.ris")
 

@@ -14,5 +14,6 @@ TESTS = REPO / "tests"
 FIXTURES = TESTS / "fixtures"
 WAVE_FIXTURES = FIXTURES / "waves"
 CITATION_FIXTURES = FIXTURES / "citations"
+CONFORMANCE = TESTS / "conformance"  # real exports of other tools, with their sources
 DEMO = DEMO_DIR
 SEEDS = REPO.parent / "shared" / "seeds"
