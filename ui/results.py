@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -45,7 +45,7 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def show_table(result: Result, key: str, draw_graph: bool = True, height: int | str = "auto") -> None:
+def show_table(result: Result, key: str, draw_graph: bool = True, height: int | Literal["auto"] = "auto") -> None:
     """The rows as a table with a row count and download buttons, then the graph if the rows hold one."""
     rows = result.rows
     if not rows:

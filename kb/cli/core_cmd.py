@@ -15,7 +15,7 @@ RESULT_FORMATS = ("table", "csv", "json", "xlsx", "graphml", "gexf")
 
 @click.command()
 @common_options
-def init():
+def init() -> None:
     """Apply the schema (keys and indexes); safe to run again."""
     changed = init_schema(store())
     click.echo(f"schema ready ({changed} statement{'s' if changed != 1 else ''} applied) on {config().describe()}")
@@ -24,7 +24,7 @@ def init():
 @click.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(fmt):
+def status(fmt: str) -> None:
     """Engine kind and version, address, and counts per label and relationship type."""
     report = status_report(store())
     if fmt == "json":
@@ -53,17 +53,19 @@ def status(fmt):
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
 @click.option("--write", "allow_write", is_flag=True, help="Allow the query to change the knowledge base.")
-def query(name, cypher_text, params, fmt, out, allow_write):
+def query(
+    name: str | None, cypher_text: str | None, params: tuple[str, ...], fmt: str, out: Path | None, allow_write: bool
+) -> None:
     """Run a named query of the library, or Cypher given with --cypher (read-only unless --write)."""
     values = parse_params(params)
-    if bool(name) == bool(cypher_text):
-        raise UsageError("give a query NAME or --cypher TEXT (not both); `kb queries` lists the names")
     from kb.queries import run_cypher, run_named
 
-    if name:
+    if name and not cypher_text:
         result = run_named(store(), name, values)
-    else:
+    elif cypher_text and not name:
         result = run_cypher(store(), cypher_text, values, write=allow_write)
+    else:
+        raise UsageError("give a query NAME or --cypher TEXT (not both); `kb queries` lists the names")
     provenance = result.provenance.as_dict() if result.provenance else {}
     emit_rows(result.columns, result.rows, fmt, out, provenance)
 
@@ -71,7 +73,7 @@ def query(name, cypher_text, params, fmt, out, allow_write):
 @click.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def queries(fmt):
+def queries(fmt: str) -> None:
     """List the named queries of the library (name, title, parameters)."""
     from kb.queries import list_queries
 
@@ -89,7 +91,7 @@ def queries(fmt):
 
 @click.command("schema")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def schema_cmd(fmt):
+def schema_cmd(fmt: str) -> None:
     """The knowledge model: node labels and relationship types, with what each means."""
     from kb import schema
 
