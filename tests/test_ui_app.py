@@ -330,9 +330,8 @@ def test_every_page_renders_on_an_empty_knowledge_base(empty_dir, monkeypatch, p
 
 
 def test_themes_coder_agreement_reports_each_code(tmp_path, monkeypatch):
-    from qdpx_builder import ProjectBuilder
-
     from loaders.qdpx.load import load_qdpx
+    from support.qdpx_builder import ProjectBuilder
 
     # the hand-worked example of tests/test_agreement.py: alpha 5/24 and kappa 1/6 for X
     p = ProjectBuilder("Agreement", origin="QualCoder 3.5")

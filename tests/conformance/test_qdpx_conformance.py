@@ -273,9 +273,8 @@ def test_study_existing_keeps_the_loaded_studys_title(store, tmp_path):
 
 
 def test_a_project_on_its_own_maps_an_unknown_role_to_other_with_a_warning(tmp_path):
-    from qdpx_builder import ProjectBuilder
-
     from loaders.qdpx.load import validate_qdpx
+    from support.qdpx_builder import ProjectBuilder
 
     p = ProjectBuilder("Roles", origin="NVivo for Windows 12.6")
     code = p.code("Theme")
