@@ -2,7 +2,7 @@
 
 `store` gives each test a fresh, empty knowledge base with the schema applied, on every engine
 that can run here: the embedded FalkorDB always, and Neo4j wherever one exists: the server named
-by KB_TEST_NEO4J_URI (see tests/neo4j_target.py), else a testcontainer when a Docker engine
+by KB_TEST_NEO4J_URI (see tests/support/neo4j_target.py), else a testcontainer when a Docker engine
 answers. Otherwise the Neo4j cases are skipped, with the reason in the report.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from kb import engine
 from kb.config import Config, load_config
 from kb.store import open_store
-from neo4j_target import NEO4J_IMAGE, Neo4jTarget, TargetError, target_from
+from support.neo4j_target import NEO4J_IMAGE, Neo4jTarget, TargetError, target_from
 
 _graph_numbers = itertools.count()
 

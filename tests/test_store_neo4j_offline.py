@@ -9,8 +9,6 @@ behaviours run against a real server in the engine-parametrised suite.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from dateutil.relativedelta import relativedelta
@@ -19,7 +17,6 @@ from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, S
 from neo4j.graph import Graph, Node
 from neo4j.spatial import CartesianPoint, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
-from neo4j_target import NEO4J_IMAGE, target_from
 
 from kb import schema
 from kb.errors import ConfigError, EngineError, QueryError, ReadOnlyViolation
@@ -30,9 +27,10 @@ from kb.store.neo4j_errors import translate
 from kb.store.neo4j_readonly import reaches_unlabelled, refusal
 from kb.store.neo4j_schema import statements
 from kb.store.neo4j_values import plain
+from support.neo4j_target import NEO4J_IMAGE, target_from
+from support.paths import REPO
 
 ADDRESS = "bolt://db.example:7687"
-REPO = Path(__file__).resolve().parents[1]
 
 
 def server_error(code: str, message: str) -> Neo4jError:
