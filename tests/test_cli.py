@@ -127,6 +127,16 @@ def test_missing_neo4j_password_says_where_to_put_it(data_dir):
     )
 
 
+def test_ctrl_c_during_a_command_says_interrupted_with_exit_130(data_dir, monkeypatch):
+    def interrupted(store):
+        raise KeyboardInterrupt  # what Ctrl-C raises in the middle of the command's work
+
+    monkeypatch.setattr("kb.cli.core_cmd.status_report", interrupted)
+    done = run(data_dir, "status")
+    assert done.exit_code == 130
+    assert done.stderr.strip() == "interrupted"
+
+
 def test_the_kb_script_exits_with_the_code_and_the_one_line_error(data_dir):
     refused = run_process(data_dir, "query", "--cypher", "CREATE (n:Site {id: 'x'})")
     assert (refused.returncode, refused.stdout, refused.stderr) == (2, "", REFUSED_WRITE + "\n")

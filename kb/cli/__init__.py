@@ -66,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C during a command into Abort; it is still an interruption (exit 130).
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            return 130
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
