@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from kb.cli.synth_cmd import bench
 from kb.errors import UsageError
+from support.cli import run_kb
 
 
 def test_it_needs_a_neo4j_server(tmp_path):
-    done = CliRunner().invoke(
-        bench,
-        ["--engine", "neo4j", "--scale", "0.02", "--data-dir", str(tmp_path)],
-        env={"NEO4J_URI": "", "KB_URI": ""},
-    )
-    assert done.exit_code != 0
-    assert isinstance(done.exception, UsageError)
-    assert str(done.exception) == "kb bench --engine neo4j needs a Neo4j server: pass --uri or set NEO4J_URI"
+    done = run_kb("bench", "--engine", "neo4j", "--scale", "0.02", data_dir=tmp_path)
+    assert (done.exit_code, done.stdout) == (UsageError.exit_code, "")
+    assert done.error_lines == ["error: kb bench --engine neo4j needs a Neo4j server: pass --uri or set NEO4J_URI"]
 
 
 @pytest.fixture

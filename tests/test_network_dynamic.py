@@ -1,5 +1,5 @@
 """`kb export --dynamic`: every survey wave of a site in one GEXF 1.3 file for Gephi's timeline,
-parsed back with networkx (the waves of tests/survey_waves.py; their measures are worked out by
+parsed back with networkx (the waves of tests/support/survey_waves.py; their measures are worked out by
 hand in tests/test_wave_longitudinal.py)."""
 
 from __future__ import annotations
@@ -10,18 +10,17 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
-from survey_waves import CENTRE, LEAF1, LEAF2, LEAF3, LEAF4, SITE, all_waves
-from survey_waves import first_wave as first
 
 from kb import engine
-from kb.cli.network_cmd import export
 from kb.config import load_config
 from kb.errors import UsageError
 from kb.gexf import Spell, WaveTime, spells
 from kb.network_export import export_site_network
 from kb.store import open_store
 from loaders.wave.api import load_package
+from support.cli import run_kb
+from support.survey_waves import CENTRE, LEAF1, LEAF2, LEAF3, LEAF4, SITE, all_waves
+from support.survey_waves import first_wave as first
 
 W1, W2, W3 = ("2014-01-01", "2014-03-31"), ("2016-01-01", "2016-03-31"), ("2018-01-01", "2018-02-28")
 NS = {"g": "http://gexf.net/1.3"}
@@ -119,9 +118,8 @@ def test_the_command_writes_the_dynamic_file(tmp_path_factory, tmp_path):
             for package in all_waves(tmp_path / "packages"):
                 load_package(kb, package)
         out = tmp_path / "a.gexf"
-        args = ["--data-dir", str(data_dir), "--site", SITE, "--format", "gexf", "--dynamic", "--out", str(out)]
-        result = CliRunner().invoke(export, args, obj={})
-        assert result.exit_code == 0, result.output
+        result = run_kb("export", "--site", SITE, "--format", "gexf", "--dynamic", "--out", out, data_dir=data_dir)
+        assert result.exit_code == 0, str(result)
         assert f"wrote 5 nodes and 7 ties of {SITE} (waves n03-w1, n03-w2, n03-w3) to {out}" in result.output
         assert nx.read_gexf(out, version="1.3").nodes[CENTRE]["spells"] == [W1, W2, W3]
     finally:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qdpx_builder import ProjectBuilder
 
 from kb.errors import ValidationError
 from loaders.wave.api import load_package, unload_wave, validate_package
 from loaders.wave.build import write_manifest, write_table
+from support.qdpx_builder import ProjectBuilder
 
 STUDY = {"id": "t04", "title": "Test study 04: a board surveyed, then interviewed"}
 QDPX = "coding/interviews.qdpx"

@@ -1,5 +1,5 @@
 """Wave after wave at one site: each wave keeps its own measures and participant values, queries
-answer for one wave, and unloading a wave takes only its own (the waves of tests/survey_waves.py).
+answer for one wave, and unloading a wave takes only its own (the waves of tests/support/survey_waves.py).
 
 Expected values are worked out by hand, with networkx's definitions (kb/sna_fast.py reproduces
 them): betweenness counts the shortest paths through a node between pairs of other nodes of the
@@ -10,12 +10,12 @@ closeness is (n-1) / (sum of distances to the others) in a connected network.
 from __future__ import annotations
 
 import pytest
-from survey_waves import CENTRE, LEAF1, LEAF2, LEAF3, LEAF4, SITE, all_waves, first_wave, second_wave
 
 from kb.errors import NotFound
 from kb.network import require_survey_network
 from kb.queries import run_named
 from loaders.wave.api import load_package, unload_wave
+from support.survey_waves import CENTRE, LEAF1, LEAF2, LEAF3, LEAF4, SITE, all_waves, first_wave, second_wave
 
 # n03-w1, the star of 5 (n - 1 = 4, pairs (4 * 3) / 2 = 6): every pair of the four leaves runs
 # through Centre, 6 of 6, so Centre's betweenness is 1.0 and each leaf's 0. Centre is 1 step from

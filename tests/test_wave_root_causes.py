@@ -12,8 +12,8 @@ import pytest
 
 from kb.errors import ValidationError
 from loaders.wave.api import load_package, validate_package
+from support.paths import WAVE_FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "waves"
 SEMICOLON_SITES = (
     "id;name;kind;region;locator\n"
     "t01:site:a;Site A;ccg;t01:region:north;report section 2\n"

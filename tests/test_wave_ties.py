@@ -10,8 +10,9 @@ import pytest
 
 from kb.errors import ValidationError
 from loaders.wave.api import validate_package
+from support.paths import WAVE_FIXTURES
 
-T01_W1 = Path(__file__).parent / "fixtures" / "waves" / "t01-w1"
+T01_W1 = WAVE_FIXTURES / "t01-w1"
 HEADER = "respondent,alter,relation,weight,locator\n"
 
 

@@ -6,6 +6,7 @@ doc_examples       the `$ kb ...` examples of the documentation and the elision 
 command_list       README's list of commands and what `kb --help` prints, both parsed
 refusals           refused wave packages: the problems reported, and nothing written
 qdpx_builder       small REFI-QDA projects built in code
+survey_waves       three small survey waves of one site, for the per-wave and dynamic network tests
 readonly_attempts  the table of write and admin attempts every read path must refuse
 neo4j_target       the Neo4j server the Neo4j cases run against (KB_TEST_NEO4J_URI, or a testcontainer)
 bigwave            the fault tests' large generated wave and `kb` as a child process
