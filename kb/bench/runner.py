@@ -54,14 +54,17 @@ def _package_paths(folder: Path) -> dict[str, Path]:
     return {wave: folder / name for wave, name in PACKAGES.items()}
 
 
-def expected_elements(summary: dict, measured: dict | None = None) -> int:
+def expected_elements(summary: dict[str, Any], measured: dict[str, Any] | None = None) -> int:
     """What the national wave should create: the files' elements, its Wave node and HAS_WAVE, REPORTED_IN,
     and the OBSERVED_IN holding each measured participant's survey measures (`measured`, as the load reports)."""
     national = next(p for p in summary["packages"] if p["wave"] == NATIONAL_WAVE)
-    return national["nodes"] + national["relationships"] + 2 + 3 + (measured or {}).get("participants", 0)
+    elements: int = national["nodes"] + national["relationships"] + 2 + 3 + (measured or {}).get("participants", 0)
+    return elements
 
 
-def _scale_series(root: Path, data_dir: Path, scale: float, seed: int, fresh: dict, say: Say) -> list[dict[str, Any]]:
+def _scale_series(
+    root: Path, data_dir: Path, scale: float, seed: int, fresh: dict[str, Any], say: Say
+) -> list[dict[str, Any]]:
     series = []
     for share in SHARES:
         folder = root / f"synth-{share:g}"
@@ -78,7 +81,7 @@ def _scale_series(root: Path, data_dir: Path, scale: float, seed: int, fresh: di
     return series
 
 
-def _series_entry(share: float, scale: float, result: dict) -> dict[str, Any]:
+def _series_entry(share: float, scale: float, result: dict[str, Any]) -> dict[str, Any]:
     return {
         "share": share,
         "scale": round(scale, 6),
@@ -90,7 +93,7 @@ def _series_entry(share: float, scale: float, result: dict) -> dict[str, Any]:
     }
 
 
-def _measure(root: Path, data_dir: Path, socket: str, figures: dict, say: Say) -> None:
+def _measure(root: Path, data_dir: Path, socket: str, figures: dict[str, Any], say: Say) -> None:
     paths = _package_paths(root / "synth")
     figures["load"]["demo"] = loads.load_demo(data_dir, say)
     figures["load"].update(
@@ -136,6 +139,8 @@ def run_benchmark(
         state = engine.start(data_dir)
         try:
             figures["machine"] = machine_info(state.version)
+            if state.socket is None:  # a started engine always reports its socket
+                raise EngineError(f"the embedded engine in {data_dir} started without a socket; see its engine.log")
             _measure(root, data_dir, state.socket, figures, say)
             figures["scales"] = _scale_series(root, data_dir, scale, seed, figures["load"]["fresh"], say)
         finally:
