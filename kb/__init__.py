@@ -1,0 +1,23 @@
+"""ccg-kb: a graph knowledge base of research on GP-led commissioning.
+
+`kb.connect()` opens it from Python (see docs/python.md); the `kb` command is `kb.cli`. The library
+is imported on first use, so `import kb` stays cheap for the command and for the engine helpers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+
+def connect(data_dir: str | Path | None = None, uri: str | None = None) -> KnowledgeBase:
+    """Open the knowledge base as `kb` would (see kb.api.connect)."""
+    from kb.api import connect as open_knowledge_base
+
+    return open_knowledge_base(data_dir=data_dir, uri=uri)
+
+
+__all__ = ["connect"]
