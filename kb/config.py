@@ -13,11 +13,19 @@ import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from kb.errors import ConfigError
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 GRAPH_NAME = "kb"
+# Limits on reads of the query paths (docs/reliability.md, "Limits on queries"): the engine stops a
+# read at its time limit, and Cypher given as text keeps at most MAX_ROWS rows. The app's console
+# answers someone waiting at a page, so its limit is shorter.
+QUERY_TIMEOUT_S = 10.0
+CONSOLE_TIMEOUT_S = 5.0
+MAX_ROWS = 10_000
+_NO_LIMIT = ("0", "none", "off")
 
 
 def default_data_dir() -> Path:
@@ -38,6 +46,9 @@ class Config:
     neo4j_username: str = "neo4j"
     neo4j_database: str | None = None
     debug: bool = False
+    query_timeout: float | None = QUERY_TIMEOUT_S  # seconds; None: no limit
+    console_timeout: float | None = CONSOLE_TIMEOUT_S  # the app's console; None: no limit
+    max_rows: int | None = MAX_ROWS  # rows of Cypher given as text; None: no cap
 
     @property
     def engine_kind(self) -> str:
@@ -64,13 +75,17 @@ def _from_file(path: Path) -> dict[str, object]:
         raise ConfigError(
             f"config file {path} holds a password; put it in NEO4J_PASSWORD or a file named by NEO4J_PASSWORD_FILE"
         )
-    allowed = {"data_dir", "uri", "neo4j_username", "neo4j_database"}
+    allowed = {"data_dir", "uri", "neo4j_username", "neo4j_database", *_LIMITS}
     unknown = sorted(set(section) - allowed)
     if unknown:
         raise ConfigError(
             f"config file {path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
         )
-    return dict(section)
+    settings = dict(section)
+    for key, (_, parse) in _LIMITS.items():
+        if key in settings:
+            settings[key] = parse(settings[key], f"config file {path}: {key}")
+    return settings
 
 
 def _from_env(env: dict[str, str]) -> dict[str, object]:
@@ -84,7 +99,42 @@ def _from_env(env: dict[str, str]) -> dict[str, object]:
         out["neo4j_username"] = env["NEO4J_USERNAME"]
     if env.get("NEO4J_DATABASE"):
         out["neo4j_database"] = env["NEO4J_DATABASE"]
+    for key, (variable, parse) in _LIMITS.items():
+        if env.get(variable):
+            out[key] = parse(env[variable], variable)
     return out
+
+
+def parse_timeout(value: object, source: str) -> float | None:
+    """A time limit in seconds from `source` (a flag, variable or setting): None for 0 or "none"."""
+    text = str(value).strip().lower()
+    if text in _NO_LIMIT:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ConfigError(f"{source} must be a number of seconds, or 0 or 'none' for no limit; got '{value}'")
+    return seconds
+
+
+def parse_max_rows(value: object, source: str) -> int | None:
+    """A row cap from `source` (a flag, variable or setting): None for 0 or "none"."""
+    text = str(value).strip().lower()
+    if text in _NO_LIMIT:
+        return None
+    if not text.isdigit():
+        raise ConfigError(f"{source} must be a whole number of rows, or 0 or 'none' for no cap; got '{value}'")
+    return int(text)
+
+
+# Each limit's setting: its environment variable and how its text becomes a value.
+_LIMITS = {
+    "query_timeout": ("KB_QUERY_TIMEOUT", parse_timeout),
+    "console_timeout": ("KB_CONSOLE_TIMEOUT", parse_timeout),
+    "max_rows": ("KB_MAX_ROWS", parse_max_rows),
+}
 
 
 def load_config(
@@ -112,6 +162,13 @@ def load_config(
         cfg = replace(cfg, neo4j_username=str(settings["neo4j_username"]))
     if settings.get("neo4j_database"):
         cfg = replace(cfg, neo4j_database=str(settings["neo4j_database"]))
+    # The limits were parsed where they were read, so each error names its own source.
+    if "query_timeout" in settings:
+        cfg = replace(cfg, query_timeout=cast(float | None, settings["query_timeout"]))
+    if "console_timeout" in settings:
+        cfg = replace(cfg, console_timeout=cast(float | None, settings["console_timeout"]))
+    if "max_rows" in settings:
+        cfg = replace(cfg, max_rows=cast(int | None, settings["max_rows"]))
     return cfg
 
 

@@ -55,6 +55,27 @@ class ReadOnlyViolation(QueryError):
     exit_code = 2
 
 
+class QueryTimeout(QueryError):
+    """The engine stopped a read at its time limit; nothing was changed and the engine keeps serving.
+
+    `limit_s` is the limit the read was given, None when it was the server's own (Neo4j's
+    db.transaction.timeout, set by its administrator)."""
+
+    def __init__(self, limit_s: float | None):
+        self.limit_s = limit_s
+        if limit_s is None:
+            message = (
+                "the query stopped at the server's own time limit (db.transaction.timeout); "
+                "ask its administrator to raise it, or narrow the query"
+            )
+        else:
+            message = (
+                f"the query stopped at its time limit of {limit_s:g} s; raise it with --timeout SECONDS "
+                "or KB_QUERY_TIMEOUT (0 for none), or narrow the query"
+            )
+        super().__init__(message)
+
+
 class LoadInProgress(QueryError):
     """A read that could see part of a wave still being written was refused (Neo4j only)."""
 

@@ -32,8 +32,9 @@ from typing import Any
 
 import yaml
 
+from kb.config import MAX_ROWS, QUERY_TIMEOUT_S
 from kb.errors import NotFound, UsageError
-from kb.store.base import Provenance, Result, Store
+from kb.store.base import Provenance, Result, Store, capped, check_limits
 
 PARAM_TYPES = ("string", "int", "float", "bool", "list")
 PARAM_KEYS = ("name", "type", "default", "choices", "choices_query", "help", "optional")
@@ -235,20 +236,35 @@ def list_queries() -> list[dict[str, Any]]:
     return [q.summary() for q in library().values()]
 
 
-def run_named(store: Store, name: str, values: Mapping[str, Any]) -> Result:
-    """Run a library query through the read path; the result's provenance names the query, its
-    Cypher, the parameters as bound (defaults included) and the engine."""
+def run_named(store: Store, name: str, values: Mapping[str, Any], *, timeout: float | None = QUERY_TIMEOUT_S) -> Result:
+    """Run a library query through the read path, stopped by the engine after `timeout` seconds
+    (QueryTimeout; None: no limit); the result's provenance names the query, its Cypher, the
+    parameters as bound (defaults included) and the engine."""
     query = get_query(name)
     params = query.bind(values)
-    result = store.read(query.cypher, params)
+    result = store.read(query.cypher, params, timeout=timeout)
     return replace(result, provenance=Provenance(query.cypher, params, store.kind, query=name))
 
 
-def run_cypher(store: Store, cypher: str, params: Mapping[str, Any], write: bool = False) -> Result:
-    """Run Cypher given as text: through the read path, which the engine refuses to let write,
-    unless `write` is asked for. The result's provenance holds the text, parameters and engine."""
+def run_cypher(
+    store: Store,
+    cypher: str,
+    params: Mapping[str, Any],
+    write: bool = False,
+    *,
+    timeout: float | None = QUERY_TIMEOUT_S,
+    max_rows: int | None = MAX_ROWS,
+) -> Result:
+    """Run Cypher given as text: through the read path, which the engine refuses to let write and
+    stops after `timeout` seconds (QueryTimeout), unless `write` is asked for (a write runs to its
+    end). At most `max_rows` rows are kept; `truncated` on the result says when there were more.
+    None for either means no limit. The result's provenance holds the text, parameters and engine."""
+    check_limits(timeout, max_rows)
     values = dict(params)
-    result = store.write(cypher, values) if write else store.read(cypher, values)
+    if write:
+        result = capped(store.write(cypher, values), max_rows)
+    else:
+        result = store.read(cypher, values, timeout=timeout, max_rows=max_rows)
     return replace(result, provenance=Provenance(cypher, values, store.kind))
 
 

@@ -62,11 +62,9 @@ def test_store_read_refuses_admin_and_tricks(seeded, cypher):
 
 @pytest.mark.parametrize("cypher", READ_SHAPED_ACTIONS)
 def test_reads_that_act_are_refused_by_the_deny_list_on_neo4j(seeded, cypher):
-    # Neo4j's planner calls these reads; its read path refuses them by operator (deny list).
-    # The embedded engine does not know them at all.
+    # Both planners call these reads; each read path refuses them by the plan's operator.
     store, before = seeded
-    expected = ReadOnlyViolation if store.kind == "neo4j" else KBError
-    with pytest.raises(expected):
+    with pytest.raises(ReadOnlyViolation):
         store.read(cypher, PARAMS)
     assert fingerprint(store) == before
 
@@ -102,7 +100,13 @@ def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
     result = run_kb(*args)
     assert result.exit_code in (1, 2), str(result)
     assert len(result.error_lines) == 1 and result.error_lines[0].startswith("error: "), str(result)
-    if cypher in EMBEDDED_WRITES:
+    if cypher.startswith("LOAD CSV"):  # refused by its plan's LOAD CSV before it could fetch or write
+        assert result.exit_code == ReadOnlyViolation.exit_code
+        assert result.error_lines == [
+            "error: the read-only path does not run LOAD CSV, which makes the database server fetch a file or URL; "
+            "run it with --write if you mean it"
+        ]
+    elif cypher in EMBEDDED_WRITES:
         assert result.exit_code == ReadOnlyViolation.exit_code
         assert result.error_lines == [
             "error: the engine refused this query on a read-only path because it would write; "

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kb.cli.common import common_options, config, emit_rows, parse_params, print_json, store
+from kb.config import parse_max_rows, parse_timeout
 from kb.errors import UsageError
 from kb.status import init_schema, status_report
 
@@ -53,19 +54,44 @@ def status(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
 @click.option("--write", "allow_write", is_flag=True, help="Allow the query to change the knowledge base.")
+@click.option(
+    "--timeout",
+    "timeout_text",
+    metavar="SECONDS",
+    help="Stop a read after this long; 0 or 'none' for no limit (default: KB_QUERY_TIMEOUT, else 10).",
+)
+@click.option(
+    "--max-rows",
+    "max_rows_text",
+    metavar="ROWS",
+    help="Keep at most this many rows of --cypher; 0 or 'none' for all (default: KB_MAX_ROWS, else 10000).",
+)
 def query(
-    name: str | None, cypher_text: str | None, params: tuple[str, ...], fmt: str, out: Path | None, allow_write: bool
+    name: str | None,
+    cypher_text: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    allow_write: bool,
+    timeout_text: str | None,
+    max_rows_text: str | None,
 ) -> None:
     """Run a named query of the library, or Cypher given with --cypher (read-only unless --write)."""
     values = parse_params(params)
     from kb.queries import run_cypher, run_named
 
+    cfg = config()
+    timeout = cfg.query_timeout if timeout_text is None else parse_timeout(timeout_text, "--timeout")
+    max_rows = cfg.max_rows if max_rows_text is None else parse_max_rows(max_rows_text, "--max-rows")
     if name and not cypher_text:
-        result = run_named(store(), name, values)
+        result = run_named(store(), name, values, timeout=timeout)
     elif cypher_text and not name:
-        result = run_cypher(store(), cypher_text, values, write=allow_write)
+        result = run_cypher(store(), cypher_text, values, write=allow_write, timeout=timeout, max_rows=max_rows)
     else:
         raise UsageError("give a query NAME or --cypher TEXT (not both); `kb queries` lists the names")
+    note = result.truncation_note()
+    if note:
+        click.echo(f"note: {note}", err=True)
     provenance = result.provenance.as_dict() if result.provenance else {}
     emit_rows(result.columns, result.rows, fmt, out, provenance)
 

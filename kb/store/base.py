@@ -13,7 +13,10 @@ property for anything durable). Other engine values come back plain too, alike o
 dates, times, datetimes and durations as ISO-8601 text ("2020-01-02", "P1M2D"), geographic points
 as {"longitude", "latitude"[, "height"]} and cartesian ones as {"x", "y"[, "z"]}.
 
-Reads go through `read`, which the engine itself refuses to let write. Writes go through
+Reads go through `read`, which the engine itself refuses to let write, and which can be given a
+time limit the engine enforces (`timeout`, seconds: the engine stops the query and the adapter
+raises QueryTimeout) and a row cap (`max_rows`: the result keeps that many rows and says it was
+truncated). Writes go through
 `write` (one statement), `write_batches` (an `UNWIND $rows` statement over many rows) or
 `atomic()` (a unit of many statements that becomes visible all at once, or not at all).
 
@@ -28,7 +31,10 @@ What both adapters promise beyond that, and the contract tests check on each eng
 - Parameters are checked before they are sent: an integer outside the 64-bit range or a map key
   that is not text is refused with a QueryError naming the parameter, never altered on the way.
 - Every failure is a kb.errors class: QueryError for a refused or failed statement (ReadOnlyViolation
-  for a write on a read path), EngineError for an engine that cannot be reached.
+  for a write on a read path, or for LOAD CSV, which would make the engine fetch a file or URL;
+  QueryTimeout for a read stopped at its time limit), EngineError for an engine that cannot be reached.
+- A read stopped at its time limit holds the engine no longer: other clients are answered while it
+  runs, and the same Store keeps working after it.
 """
 
 from __future__ import annotations
@@ -109,6 +115,16 @@ class Result:
     rows: list[dict[str, Any]]
     counters: Counters = field(default_factory=Counters)
     provenance: Provenance | None = None
+    truncated: bool = False  # the query had more rows than the read's `max_rows`; these are the first
+
+    def truncation_note(self) -> str | None:
+        """What a reader must be told about rows left out, or None when the result is whole."""
+        if not self.truncated:
+            return None
+        return (
+            f"the result was truncated at {len(self.rows)} rows; raise the cap with --max-rows ROWS "
+            "or KB_MAX_ROWS (0 for none), or narrow the query"
+        )
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -199,8 +215,19 @@ class Store(abc.ABC):
     kind: str  # "falkordb" or "neo4j"
 
     @abc.abstractmethod
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
-        """Run a query the engine guarantees cannot write; raise ReadOnlyViolation otherwise."""
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        """Run a query the engine guarantees cannot write; raise ReadOnlyViolation otherwise.
+
+        `timeout` is a limit in seconds the engine enforces (QueryTimeout when it is reached; None:
+        the engine's own default, which is none unless its administrator set one). `max_rows` keeps
+        the first that many rows and marks the result `truncated` when there were more (None: all)."""
 
     @abc.abstractmethod
     def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
@@ -245,6 +272,23 @@ class Store(abc.ABC):
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def check_limits(timeout: float | None, max_rows: int | None) -> None:
+    """Refuse a limit no engine could honour: a time limit or row cap that is not positive."""
+    if timeout is not None and not timeout > 0:
+        raise QueryError(f"a time limit must be a positive number of seconds or none, got {shorten(timeout)}")
+    if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1):
+        raise QueryError(f"a row cap must be a positive whole number or none, got {shorten(max_rows)}")
+
+
+def capped(result: Result, max_rows: int | None) -> Result:
+    """`result` with at most `max_rows` rows, marked truncated when some were left out."""
+    if max_rows is None or len(result.rows) <= max_rows:
+        return result
+    result.rows = result.rows[:max_rows]
+    result.truncated = True
+    return result
 
 
 def chunked(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import math
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -28,7 +29,7 @@ from redis.retry import Retry
 
 from kb import engine, schema
 from kb.config import Config
-from kb.errors import QueryError, ReadOnlyViolation
+from kb.errors import QueryError, QueryTimeout, ReadOnlyViolation
 from kb.schema import label, rel_type
 from kb.store import falkor_bulk as bulk
 from kb.store.base import (
@@ -37,17 +38,22 @@ from kb.store.base import (
     Result,
     Store,
     Writer,
+    capped,
+    check_limits,
     check_values,
     node_value,
     path_value,
     relationship_value,
 )
+from kb.store.readonly_wording import LOAD_CSV, not_run
 
 STAGING_SUFFIX = ":staging"
 # Compact the append-only file when it has grown past both of these since the last rewrite.
 COMPACT_MIN_BYTES = 64 * 1024 * 1024
 COMPACT_GROWTH = 2.0
 _RO_REFUSAL = "is to be executed only on read-only queries"
+_TIMED_OUT = "Query timed out"  # the engine's reply when it stops a query at its time limit
+_LOAD_CSV_OPERATION = "Load CSV"  # the operation GRAPH.EXPLAIN names for a LOAD CSV clause
 _COUNTER_ATTRS = {
     "nodes_created": "nodes_created",
     "nodes_deleted": "nodes_deleted",
@@ -173,10 +179,17 @@ def _engine_calls() -> Iterator[None]:
         raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
 
 
-def _run(graph: Any, cypher: str, params: dict[str, Any] | None, read_only: bool) -> Result:
+def _run(
+    graph: Any, cypher: str, params: dict[str, Any] | None, read_only: bool, timeout: float | None = None
+) -> Result:
     params = _check_params(params)
+    limit_ms = None if timeout is None else max(1, math.ceil(timeout * 1000))
     try:
-        raw = graph.ro_query(cypher, params) if read_only else graph.query(cypher, params)
+        if read_only:
+            _refuse_load_csv(graph, cypher, params)
+            raw = graph.ro_query(cypher, params, timeout=limit_ms)
+        else:
+            raw = graph.query(cypher, params)
     except redis.exceptions.ResponseError as exc:
         message = str(exc)
         if read_only and _RO_REFUSAL in message:
@@ -184,10 +197,22 @@ def _run(graph: Any, cypher: str, params: dict[str, Any] | None, read_only: bool
                 "the engine refused this query on a read-only path because it would write; "
                 "run it with --write if you mean to change the knowledge base"
             ) from None
+        if timeout is not None and message.startswith(_TIMED_OUT):
+            raise QueryTimeout(timeout) from None
         raise QueryError(f"the engine refused the query: {message}") from None
     except redis.exceptions.ConnectionError as exc:
         raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
     return _result(raw)
+
+
+def _refuse_load_csv(graph: Any, cypher: str, params: dict[str, Any]) -> None:
+    """Refuse a read whose plan loads a CSV file: the engine would fetch any file or URL it names
+    (FalkorDB counts LOAD CSV as a read). The plan decides; the text only spares the plan of a query
+    that has no LOAD keyword, which cannot hold the clause (an EXPLAIN costs about half a read)."""
+    if "load" not in cypher.lower():
+        return
+    if _LOAD_CSV_OPERATION in graph.explain(cypher, params).operations:
+        raise ReadOnlyViolation(not_run(LOAD_CSV))
 
 
 class FalkorStore(Store):
@@ -209,8 +234,16 @@ class FalkorStore(Store):
             # that reads of an empty one answer instead of failing on a missing key.
             self.apply_schema()
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
-        return _run(self._graph, cypher, params, read_only=True)
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        check_limits(timeout, max_rows)
+        return capped(_run(self._graph, cypher, params, read_only=True, timeout=timeout), max_rows)
 
     def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         return _run(self._graph, cypher, params, read_only=False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -31,7 +32,7 @@ from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Forbidd
 
 from kb.config import Config
 from kb.errors import ConfigError, EngineError, LoadInProgress, ReadOnlyViolation
-from kb.store.base import Counters, Result, Store, Writer, check_values
+from kb.store.base import Counters, Result, Store, Writer, capped, check_limits, check_values
 from kb.store.neo4j_errors import first_line, translate, translated
 from kb.store.neo4j_readonly import reaches_unlabelled, refusal
 from kb.store.neo4j_schema import STAGED_LABEL, statements
@@ -129,9 +130,20 @@ class Neo4jStore(Store):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        check_limits(timeout, max_rows)
         checked = check_values(params)
 
+        # The server stops the whole transaction (plan, checks and query) at `timeout`; None leaves
+        # the server's own limit (db.transaction.timeout) in force.
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> tuple[list[Record], tuple[str, ...], ResultSummary]:
             # The planner's own judgement, not a regex: EXPLAIN plans without executing anything.
             plan = tx.run("EXPLAIN " + cypher, checked).consume()
@@ -143,15 +155,16 @@ class Neo4jStore(Store):
                 self._refuse_while_staged(tx)
             cursor = tx.run(cypher, checked)
             keys = cursor.keys()
-            records = list(cursor)
+            # One row past the cap says there were more; the rest are discarded, never fetched.
+            records = list(cursor if max_rows is None else islice(cursor, max_rows + 1))
             summary = cursor.consume()
             if unlabelled:  # a unit that started while this query ran
                 self._refuse_while_staged(tx)
             return records, keys, summary
 
-        with translated(self._address, reading=True), self._session(neo4j.READ_ACCESS) as session:
+        with translated(self._address, reading=True, timeout=timeout), self._session(neo4j.READ_ACCESS) as session:
             records, keys, summary = session.execute_read(work)
-        return to_result(records, keys, summary)
+        return capped(to_result(records, keys, summary), max_rows)
 
     @staticmethod
     def _refuse_while_staged(tx: ManagedTransaction) -> None:

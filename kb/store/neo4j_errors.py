@@ -24,7 +24,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from kb.errors import ConfigError, EngineError, KBError, QueryError, ReadOnlyViolation
+from kb.errors import ConfigError, EngineError, KBError, QueryError, QueryTimeout, ReadOnlyViolation
 
 READ_ONLY_REFUSAL = (
     "the engine refused this query on a read-only path because it would write; "
@@ -40,6 +40,10 @@ MEMORY_CODES = frozenset(
     }
 )
 ACCESS_MODE_CODE = "Neo.ClientError.Statement.AccessMode"
+# A transaction stopped at its time limit: TransactionTimedOut for the server's own limit
+# (db.transaction.timeout), TransactionTimedOutClientConfiguration for the limit the driver sent.
+SERVER_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
+CLIENT_TIMED_OUT = SERVER_TIMED_OUT + "ClientConfiguration"
 
 
 def first_line(text: object) -> str:
@@ -48,9 +52,14 @@ def first_line(text: object) -> str:
     return lines[0].strip() if lines else ""
 
 
-def server_error(exc: Neo4jError, reading: bool) -> KBError:
+def server_error(exc: Neo4jError, reading: bool, timeout: float | None = None) -> KBError:
+    """`exc` as a named error; `timeout` is the time limit the statement was sent with, if any."""
     message = first_line(exc.message or exc)
     code = exc.code or ""
+    if code == CLIENT_TIMED_OUT:
+        return QueryTimeout(timeout)
+    if code.startswith(SERVER_TIMED_OUT):
+        return QueryTimeout(None)
     if isinstance(exc, AuthError):
         return ConfigError("Neo4j refused the username or password; check NEO4J_USERNAME and NEO4J_PASSWORD")
     if code in MEMORY_CODES:
@@ -65,10 +74,11 @@ def server_error(exc: Neo4jError, reading: bool) -> KBError:
     return QueryError(f"Neo4j refused the query: {message}")
 
 
-def translate(exc: BaseException, address: str, reading: bool = False) -> KBError | None:
-    """The kb.errors exception for `exc` raised by a driver call, or None if it is none of the driver's."""
+def translate(exc: BaseException, address: str, reading: bool = False, timeout: float | None = None) -> KBError | None:
+    """The kb.errors exception for `exc` raised by a driver call, or None if it is none of the driver's;
+    `timeout` is the time limit the call was given, if any."""
     if isinstance(exc, Neo4jError):
-        return server_error(exc, reading)
+        return server_error(exc, reading, timeout)
     if isinstance(exc, IncompleteCommit):
         return QueryError(
             "lost the connection to Neo4j while it committed, so the change may or may not be saved; "
@@ -88,14 +98,14 @@ def translate(exc: BaseException, address: str, reading: bool = False) -> KBErro
 
 
 @contextmanager
-def translated(address: str, reading: bool = False) -> Iterator[None]:
+def translated(address: str, reading: bool = False, timeout: float | None = None) -> Iterator[None]:
     """Run driver calls inside: any exception of the driver leaves as its kb.errors class."""
     try:
         yield
     except KBError:
         raise
     except Exception as exc:
-        error = translate(exc, address, reading)
+        error = translate(exc, address, reading, timeout)
         if error is None:
             raise
         raise error from None

@@ -25,6 +25,7 @@ from typing import Any
 
 from kb.store.neo4j_errors import READ_ONLY_REFUSAL
 from kb.store.neo4j_schema import STAGED_LABEL
+from kb.store.readonly_wording import LOAD_CSV, READ_PATH_SUFFIX, not_run
 
 # Procedures a reader may call: schema listings and index queries, none of which writes or
 # reaches outside the database.
@@ -43,7 +44,7 @@ READ_PROCEDURES = frozenset(
 )
 SCHEMA_LISTINGS = frozenset({"ShowIndexes", "ShowConstraints", "ShowFunctions", "ShowProcedures"})
 DENIED = {
-    "LoadCSV": "LOAD CSV, which makes the database server fetch a file or URL",
+    "LoadCSV": LOAD_CSV,
     "TerminateTransactions": "TERMINATE TRANSACTIONS, which stops other users' work",
 }
 # Leaf operators that find nodes or relationships without a label (Neo4j 5 names; the Partitioned*,
@@ -57,7 +58,7 @@ _UNLABELLED_ENDINGS = (
     "RelationshipByElementIdSeek",
 )
 _COUNTS = frozenset({"NodeCountFromCountStore", "RelationshipCountFromCountStore"})
-_SUFFIX = "; run it with --write if you mean it"
+_SUFFIX = READ_PATH_SUFFIX
 SYSTEM_DATABASE = "system"
 
 
@@ -97,7 +98,7 @@ def refusal(query_type: str | None, plan: Mapping[str, Any] | None, database: st
         if op.database and op.database.lower() == SYSTEM_DATABASE != home.lower():
             return f"the read-only path reads only the knowledge base's database '{home}', not '{op.database}'{_SUFFIX}"
         if op.name in DENIED:
-            return f"the read-only path does not run {DENIED[op.name]}{_SUFFIX}"
+            return not_run(DENIED[op.name])
         if op.name.startswith("Show") and op.name not in SCHEMA_LISTINGS:
             return (
                 "the read-only path runs no SHOW command but SHOW INDEXES, CONSTRAINTS, FUNCTIONS and PROCEDURES"

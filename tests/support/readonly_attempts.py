@@ -5,8 +5,8 @@ WRITES must be refused as writes (ReadOnlyViolation) on every engine, and each e
 statement, refused as any engine error. OTHER_REFUSALS may be refused as any engine error:
 multi-statement tricks, procedures of other products, admin commands. READ_SHAPED_ACTIONS are what
 Neo4j's planner calls reads although they act beyond the knowledge base's data (the database host
-fetches a file or URL): Neo4j's read path must refuse them as read-only violations by its deny
-list; FalkorDB does not know them. NEO4J_OTHER_REFUSALS are Neo4j's transaction, SHOW and
+fetches a file or URL): both read paths must refuse them as read-only violations, by the plan's
+LOAD CSV operator. NEO4J_OTHER_REFUSALS are Neo4j's transaction, SHOW and
 system-database commands, refused by the deny list or by the server. Either way the data must be
 unchanged. `writes_for(kind)` and `others_for(kind)` give an engine's tables.
 """
