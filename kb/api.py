@@ -14,6 +14,7 @@ Graphs come back as networkx MultiDiGraphs built by the same code as the GraphML
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -83,12 +84,12 @@ class KnowledgeBase:
 
     def query(self, name: str, /, **params: Any) -> pd.DataFrame:
         """Run a library query by name; parameters as keyword arguments (defaults fill the rest)."""
-        result = run_named(self.store, name, params)
+        result = run_named(self.store, name, params, timeout=self.config.query_timeout)
         return frame(result, get_query(name).columns)
 
     def cypher(self, text: str, /, **params: Any) -> pd.DataFrame:
         """Run Cypher given as text through the read path (the engine refuses any write)."""
-        return frame(run_cypher(self.store, text, params))
+        return frame(self._cypher(text, params))
 
     def graph(self, name_or_cypher: str, /, **params: Any) -> nx.MultiDiGraph[str]:
         """Every node, relationship and path a library query (by name) or Cypher text returns, as a
@@ -110,8 +111,16 @@ class KnowledgeBase:
 
     def _run(self, name_or_cypher: str, params: dict[str, Any]) -> Result:
         if name_or_cypher in library():
-            return run_named(self.store, name_or_cypher, params)
-        return run_cypher(self.store, name_or_cypher, params)
+            return run_named(self.store, name_or_cypher, params, timeout=self.config.query_timeout)
+        return self._cypher(name_or_cypher, params)
+
+    def _cypher(self, text: str, params: dict[str, Any]) -> Result:
+        """Cypher given as text, within the configured time limit and row cap; a cut result warns."""
+        result = run_cypher(self.store, text, params, timeout=self.config.query_timeout, max_rows=self.config.max_rows)
+        note = result.truncation_note()
+        if note:
+            warnings.warn(note, stacklevel=3)
+        return result
 
 
 def frame(result: Result, declared: Iterable[str] = ()) -> pd.DataFrame:
@@ -119,6 +128,7 @@ def frame(result: Result, declared: Iterable[str] = ()) -> pd.DataFrame:
     with a nullable dtype when its known values share one type, and the provenance in `attrs`."""
     columns = list(result.columns) or list(declared)
     table = _typed(pd.DataFrame(result.rows, columns=columns), result.rows)
+    table.attrs["truncated"] = result.truncated
     if result.provenance is not None:
         table.attrs["provenance"] = result.provenance.as_dict()
     return table

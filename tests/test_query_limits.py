@@ -302,3 +302,20 @@ def test_neo4j_stopping_at_its_own_limit_says_so():
         "the query stopped at the server's own time limit (db.transaction.timeout); "
         "ask its administrator to raise it, or narrow the query"
     )
+
+
+# -- kb.connect ------------------------------------------------------------------------------------------
+
+
+def test_the_python_api_keeps_the_configured_limits(demo, kb_config, monkeypatch):
+    import kb
+
+    monkeypatch.setenv("KB_MAX_ROWS", "3")
+    monkeypatch.setenv("KB_QUERY_TIMEOUT", "0.4")
+    with kb.connect(data_dir=kb_config.data_dir) as k:
+        with pytest.warns(UserWarning, match="the result was truncated at 3 rows"):
+            table = k.cypher("UNWIND range(1, 5) AS i RETURN i")
+        assert table["i"].tolist() == [1, 2, 3] and table.attrs["truncated"]
+        with pytest.raises(QueryTimeout, match="time limit of 0.4 s"):
+            k.cypher(RUNAWAY)
+        assert not k.cypher("UNWIND range(1, 3) AS i RETURN i").attrs["truncated"]
