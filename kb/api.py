@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,7 +25,7 @@ import networkx as nx
 import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
-from kb.config import Config, load_config
+from kb.config import Config, load_config, parse_max_rows, parse_timeout
 from kb.export import graph_from_rows
 from kb.queries import get_query, library, run_cypher, run_named
 from kb.store import Result, Store, open_store
@@ -40,12 +41,27 @@ _NULLABLE_DTYPES: dict[type, ExtensionDtype] = {
 }
 
 
-def connect(data_dir: str | Path | None = None, uri: str | None = None) -> KnowledgeBase:
+_CONFIGURED = object()  # "take the setting from the configuration", distinct from None ("no limit")
+
+
+def connect(
+    data_dir: str | Path | None = None,
+    uri: str | None = None,
+    *,
+    timeout: float | str | None | object = _CONFIGURED,
+    max_rows: int | str | None | object = _CONFIGURED,
+) -> KnowledgeBase:
     """Open the knowledge base the `kb` command would open with `--data-dir`/`--uri` (None: the
     environment's KB_DATA_DIR/KB_URI, a KB_CONFIG file, or the default data directory).
 
-    Use it as a context manager, or call `close()` when done."""
+    `timeout` (seconds) and `max_rows` replace the configured limits (KB_QUERY_TIMEOUT, KB_MAX_ROWS;
+    10 s and 10,000 rows by default) for this connection; 0 or None means no limit. Use it as a
+    context manager, or call `close()` when done."""
     config = load_config(data_dir=data_dir, uri=uri)
+    if timeout is not _CONFIGURED:
+        config = replace(config, query_timeout=parse_timeout(timeout if timeout is not None else 0, "timeout"))
+    if max_rows is not _CONFIGURED:
+        config = replace(config, max_rows=parse_max_rows(max_rows if max_rows is not None else 0, "max_rows"))
     return KnowledgeBase(config, open_store(config))
 
 

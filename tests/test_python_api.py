@@ -16,7 +16,7 @@ import pytest
 
 import kb
 from kb import engine
-from kb.errors import NotFound, ReadOnlyViolation, UsageError
+from kb.errors import ConfigError, NotFound, ReadOnlyViolation, UsageError
 from support.cli import run_kb
 from support.paths import REPO
 
@@ -108,3 +108,17 @@ def test_closing_twice_is_harmless(demo_dir):
     k = kb.connect(data_dir=demo_dir)
     k.close()
     k.close()
+
+
+def test_limits_given_to_connect_replace_the_configured_ones(demo_dir):
+    # Six sites of study 1 make 6 × 5 / 2 = 15 pairs with a.id < b.id; a cap of 4 cuts them.
+    pairs = "MATCH (a:Site), (b:Site) WHERE a.id < b.id AND a.id STARTS WITH 'z13' AND b.id STARTS WITH 'z13' RETURN a.id, b.id"
+    with kb.connect(data_dir=demo_dir, max_rows=4) as capped:
+        with pytest.warns(UserWarning, match="truncated at 4 rows"):
+            cut = capped.cypher(pairs)
+    assert len(cut) == 4 and cut.attrs["truncated"] is True
+    with kb.connect(data_dir=demo_dir, max_rows=None) as uncapped:
+        whole = uncapped.cypher(pairs)
+    assert len(whole) == 15 and whole.attrs["truncated"] is False
+    with pytest.raises(ConfigError, match="timeout must be a number of seconds"):
+        kb.connect(data_dir=demo_dir, timeout="soon")
