@@ -112,7 +112,10 @@ def test_closing_twice_is_harmless(demo_dir):
 
 def test_limits_given_to_connect_replace_the_configured_ones(demo_dir):
     # Six sites of study 1 make 6 × 5 / 2 = 15 pairs with a.id < b.id; a cap of 4 cuts them.
-    pairs = "MATCH (a:Site), (b:Site) WHERE a.id < b.id AND a.id STARTS WITH 'z13' AND b.id STARTS WITH 'z13' RETURN a.id, b.id"
+    pairs = (
+        "MATCH (:Study {id: 'z13'})-[:STUDIED]->(a:Site), (:Study {id: 'z13'})-[:STUDIED]->(b:Site) "
+        "WHERE a.id < b.id RETURN a.id, b.id"
+    )
     with kb.connect(data_dir=demo_dir, max_rows=4) as capped:
         with pytest.warns(UserWarning, match="truncated at 4 rows"):
             cut = capped.cypher(pairs)
