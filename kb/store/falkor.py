@@ -27,7 +27,7 @@ from falkordb.path import Path as FPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from kb import engine, schema
+from kb import dialect, engine, schema
 from kb.config import Config
 from kb.errors import QueryError, QueryTimeout, ReadOnlyViolation
 from kb.schema import label, rel_type
@@ -199,7 +199,7 @@ def _run(
             ) from None
         if timeout is not None and message.startswith(_TIMED_OUT):
             raise QueryTimeout(timeout) from None
-        raise QueryError(f"the engine refused the query: {message}") from None
+        raise QueryError(f"the engine refused the query: {message}{dialect.hint(cypher)}") from None
     except redis.exceptions.ConnectionError as exc:
         raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
     return _result(raw)
