@@ -13,6 +13,13 @@ run in the manager's Excel. Every CSV and Excel cell holding text that starts wi
 six characters is therefore written with a leading single quote, the spreadsheet convention for
 "this is text". Numbers are never touched: -5 stays the number -5. JSON, GraphML and GEXF are not
 spreadsheet formats and keep text exactly.
+
+Lists in a CSV or Excel cell, and in a GraphML or GEXF attribute, are written as compact JSON
+arrays (`["s17","z13"]`), so an item that itself contains a separator reads back whole.
+
+GraphML and GEXF key nodes by the knowledge base's own ids (a node's `id` property, `z13:site:A`),
+never by the engine's internal numbers, which a reload changes; both formats carry the same
+attribute names (see `graph_from_rows`).
 """
 
 from __future__ import annotations
@@ -38,18 +45,20 @@ from kb.store.base import is_graph_value
 FORMATS = ("csv", "json", "xlsx", "graphml", "gexf")
 GRAPH_FORMATS = ("graphml", "gexf")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-LIST_SEPARATOR = "; "
+LABEL_SEPARATOR = "; "  # between a node's labels, which never hold it (they come from the schema)
+LIST_SEPARATOR = LABEL_SEPARATOR  # the name the app reads the labels attribute with
 EXCEL_CELL_LIMIT = 32_767  # Excel refuses to open a workbook with a longer cell
 
 # Characters XML 1.0 forbids (and so xlsx, GraphML and GEXF): C0 controls other than tab, line
 # feed and carriage return, lone surrogates and U+FFFE/U+FFFF. They become U+FFFD.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-# Attribute names the networkx writers give a meaning of their own. A property with such a name
-# is written as `kb_<name>` so it stays data (GEXF would read a `start` property as a time).
-_GEXF_RESERVED_NODE = {"id", "pid", "start", "end", "viz", "parents", "slices", "spells"}
-_GEXF_RESERVED_EDGE = {"id", "key", "type", "weight", "start", "end", "slices", "spells"}
-_GRAPHML_RESERVED_EDGE = {"weight"}  # Gephi reads a GraphML "weight" as the edge's number
+# Attribute names the networkx writers (or Gephi) give a meaning of their own. A property with
+# such a name is written as `kb_<name>` so it stays data (GEXF would read a `start` property as a
+# time, Gephi a GraphML "weight" as the edge's number). GraphML needs fewer of them, but both
+# formats rename the same ones, so a node's attributes have the same names in either file.
+_RESERVED_NODE = {"id", "pid", "start", "end", "viz", "parents", "slices", "spells"}
+_RESERVED_EDGE = {"id", "key", "type", "weight", "start", "end", "slices", "spells"}
 
 
 # ---- cells ---------------------------------------------------------------------------------
@@ -75,9 +84,7 @@ def _item_text(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    """A non-numeric value as one line of text: lists joined with '; ', maps and graph values as JSON."""
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(_item_text(item) for item in value)
+    """A non-numeric value as one line of text: lists, maps and graph values as compact JSON."""
     return _item_text(value)
 
 
@@ -173,7 +180,7 @@ def _flat_value(value: Any) -> str | int | float | bool:
 
 
 def _flat_properties(properties: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-    """`own` attributes, then the properties: None dropped, lists joined, a clashing name as `property_<name>`."""
+    """`own` attributes, then the properties: None dropped, lists as JSON, a clashing name as `property_<name>`."""
     attributes = dict(own)
     for name, value in properties.items():
         if value is not None:
@@ -189,35 +196,48 @@ def _display_label(node: dict[str, Any]) -> str:
     return ":".join(node.get("labels") or []) + f" {node['key']}"
 
 
-def _add_node(graph: nx.MultiDiGraph[str], node: dict[str, Any]) -> None:
-    own = {"labels": LIST_SEPARATOR.join(node.get("labels") or []), "label": _display_label(node)}
-    graph.add_node(node["key"], **_flat_properties(node.get("properties") or {}, own))
-
-
-def _add_relationship(graph: nx.MultiDiGraph[str], rel: dict[str, Any]) -> None:
-    attributes = _flat_properties(rel.get("properties") or {}, {"type": rel["type"]})
-    graph.add_edge(rel["start"], rel["end"], key=rel["key"], **attributes)
+def _node_id(node: dict[str, Any]) -> str:
+    """The knowledge base's id of a node; `engine:<n>` only for a node without one (not a kb entity)."""
+    kb_id = (node.get("properties") or {}).get("id")
+    return kb_id if isinstance(kb_id, str) and kb_id else f"engine:{node['key']}"
 
 
 def graph_from_rows(rows: Iterable[dict[str, Any]]) -> nx.MultiDiGraph[str]:
-    """Collect every node, relationship and path in the rows into one graph, keyed by engine identity.
+    """Collect every node, relationship and path in the rows into one graph, keyed by kb ids.
 
-    Node attributes: `labels` (joined with '; '), `label` (name, title or id, for display) and the
-    properties; edge attributes: `type` and the properties. A relationship whose end nodes are not
-    themselves in the rows still brings them in, without attributes.
+    A node's key is its `id` property (`z13:site:A`). Node attributes: `labels` (joined with '; '),
+    `label` (name, title or id, for display) and the properties; edge attributes: `type` and the
+    properties. An edge's key is `<start>-<TYPE>-><end>`, with `#2`, `#3`… for further edges of one
+    type between the same two nodes, in the order of the rows. A relationship whose end node is not
+    itself in the rows still brings it in, without attributes, keyed `engine:<n>` since its kb id
+    is unknown; return the node too to have it keyed by its id.
     """
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    nodes: dict[str, dict[str, Any]] = {}
+    rels: dict[str, dict[str, Any]] = {}
     for row in rows:
         for value in _graph_values(list(row.values())):
             if value["element"] == "node":
-                _add_node(graph, value)
+                nodes.setdefault(value["key"], value)
             elif value["element"] == "relationship":
-                _add_relationship(graph, value)
+                rels.setdefault(value["key"], value)
             else:
                 for node in value.get("nodes") or []:
-                    _add_node(graph, node)
+                    nodes.setdefault(node["key"], node)
                 for rel in value.get("relationships") or []:
-                    _add_relationship(graph, rel)
+                    rels.setdefault(rel["key"], rel)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    ids = {key: _node_id(node) for key, node in nodes.items()}
+    for node in nodes.values():
+        own = {"labels": LABEL_SEPARATOR.join(node.get("labels") or []), "label": _display_label(node)}
+        graph.add_node(ids[node["key"]], **_flat_properties(node.get("properties") or {}, own))
+    for rel in rels.values():
+        start, end = (ids.get(rel[side], f"engine:{rel[side]}") for side in ("start", "end"))
+        base = f"{start}-{rel['type']}->{end}"
+        key, n = base, 1
+        while graph.has_edge(start, end, key):
+            n += 1
+            key = f"{base}#{n}"
+        graph.add_edge(start, end, key=key, **_flat_properties(rel.get("properties") or {}, {"type": rel["type"]}))
     return graph
 
 
@@ -263,8 +283,14 @@ def _writable_graph(
 
 
 def to_graphml(graph: nx.MultiDiGraph[str], fh: IO[bytes]) -> None:
-    """Write GraphML (binary file or path). XML turns a carriage return inside text into a line feed."""
-    nx.write_graphml(_writable_graph(graph, set(), _GRAPHML_RESERVED_EDGE), fh)
+    """Write GraphML (binary file or path), with the attribute names GEXF has; the edge id is its key.
+
+    XML turns a carriage return inside text into a line feed.
+    """
+    writable = _writable_graph(graph, _RESERVED_NODE, _RESERVED_EDGE)
+    for *_, data in writable.edges(keys=True, data=True):
+        data.setdefault("label", data.get("kb_type"))
+    nx.write_graphml(writable, fh)
 
 
 def to_gexf(graph: nx.MultiDiGraph[str], fh: IO[bytes]) -> None:
@@ -274,11 +300,10 @@ def to_gexf(graph: nx.MultiDiGraph[str], fh: IO[bytes]) -> None:
     the edge label (what Gephi shows) and as the attribute `kb_type`; the edge id is the
     relationship's key, as in GraphML.
     """
-    writable = _writable_graph(graph, _GEXF_RESERVED_NODE, _GEXF_RESERVED_EDGE)
+    writable = _writable_graph(graph, _RESERVED_NODE, _RESERVED_EDGE)
     for *_, key, data in writable.edges(keys=True, data=True):
         data["id"] = key
-        if "kb_type" in data and "label" not in data:
-            data["label"] = data["kb_type"]
+        data.setdefault("label", data.get("kb_type"))
     nx.write_gexf(writable, fh)
 
 

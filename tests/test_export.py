@@ -85,9 +85,10 @@ def test_numbers_stay_numbers(tmp_path):
     assert [(cell.value, cell.data_type) for cell in sheet[2]] == [(-5, "n"), (-2.5, "n"), ("'-5", "s"), (False, "b")]
 
 
-def test_a_joined_list_that_starts_a_formula_is_neutralised(tmp_path):
+def test_a_list_cell_never_starts_a_formula(tmp_path):
+    # A list is a JSON array, which starts with "[" whatever its first item is.
     out = _write(tmp_path, "csv", ["l"], [{"l": ["-x", "y"]}])
-    assert _csv_rows(out)[1] == ["'-x; y"]
+    assert _csv_rows(out)[1] == ['["-x","y"]']
 
 
 def test_column_names_are_neutralised_too(tmp_path):
@@ -104,10 +105,17 @@ def test_text_without_a_trigger_is_written_as_is():
 # ---- CSV and JSON cells ----------------------------------------------------------------------
 
 
-def test_csv_joins_lists_writes_maps_as_json_and_none_as_empty(tmp_path):
+def test_csv_writes_lists_and_maps_as_json_and_none_as_empty(tmp_path):
     rows = [{"names": ["Site A", "Site B"], "counts": [1, 2], "map": {"a": 1, "b": [True, None]}, "none": None}]
     out = _write(tmp_path, "csv", ["names", "counts", "map", "none"], rows)
-    assert _csv_rows(out)[1] == ["Site A; Site B", "1; 2", '{"a":1,"b":[true,null]}', ""]
+    assert _csv_rows(out)[1] == ['["Site A","Site B"]', "[1,2]", '{"a":1,"b":[true,null]}', ""]
+
+
+def test_a_list_item_holding_the_old_separator_reads_back_whole(tmp_path):
+    items = ["Tables 2; 3", "Box 1"]
+    out = _write(tmp_path, "csv", ["l"], [{"l": items}])
+    assert json.loads(_csv_rows(out)[1][0]) == items
+    assert _sheet_rows(_write(tmp_path, "xlsx", ["l"], [{"l": items}]))[1] == ['["Tables 2; 3","Box 1"]']
 
 
 def test_csv_writes_graph_values_as_compact_json(tmp_path):
@@ -179,8 +187,8 @@ def test_unicode_survives_every_format(tmp_path):
     assert _csv_rows(_write(tmp_path, "csv", ["site", "text"], rows))[1][1] == UNICODE_TEXT
     assert json.loads(_write(tmp_path, "json", ["site", "text"], rows).read_text(encoding="utf-8")) == rows
     assert _sheet_rows(_write(tmp_path, "xlsx", ["site", "text"], rows))[1][1] == UNICODE_TEXT
-    assert nx.read_graphml(_write(tmp_path, "graphml", ["site"], rows)).nodes["5"]["name"] == UNICODE_TEXT
-    assert nx.read_gexf(_write(tmp_path, "gexf", ["site"], rows)).nodes["5"]["label"] == UNICODE_TEXT
+    assert nx.read_graphml(_write(tmp_path, "graphml", ["site"], rows)).nodes["s17:case:C"]["name"] == UNICODE_TEXT
+    assert nx.read_gexf(_write(tmp_path, "gexf", ["site"], rows)).nodes["s17:case:C"]["label"] == UNICODE_TEXT
 
 
 def test_characters_xml_cannot_hold_are_replaced_in_xlsx(tmp_path):
@@ -191,42 +199,84 @@ def test_characters_xml_cannot_hold_are_replaced_in_xlsx(tmp_path):
 # ---- graphs ----------------------------------------------------------------------------------
 
 
+SITE_ID, HUB_ID, PCT_ID = "z13:site:A", "z13:ini:hub", "z13:org:pct"
+AT_KEY, INVOLVES_KEY = f"{HUB_ID}-AT->{SITE_ID}", f"{HUB_ID}-INVOLVES->{PCT_ID}"
+
+
 def test_graph_from_rows_collects_nodes_and_relationships_from_paths_lists_and_maps():
     graph = export.graph_from_rows(GRAPH_ROWS)
-    assert sorted(graph.nodes) == ["1", "2", "3"]
-    assert sorted(graph.edges(keys=True)) == [("2", "1", "10"), ("2", "3", "11")]
-    assert graph.nodes["1"] == {
+    assert sorted(graph.nodes) == [HUB_ID, PCT_ID, SITE_ID]  # kb ids, never the engine's 1, 2, 3
+    assert sorted(graph.edges(keys=True)) == [(HUB_ID, PCT_ID, INVOLVES_KEY), (HUB_ID, SITE_ID, AT_KEY)]
+    assert graph.nodes[SITE_ID] == {
         "labels": "Site",
         "label": "Site A",
         "id": "z13:site:A",
         "name": "Site A",
-        "wave": "2011; 2014",
+        "wave": '["2011","2014"]',
     }
-    assert graph.edges["2", "3", "11"] == {"type": "INVOLVES", "property_type": "lead partner", "weight": 2}
+    assert graph.edges[HUB_ID, PCT_ID, INVOLVES_KEY] == {
+        "type": "INVOLVES",
+        "property_type": "lead partner",
+        "weight": 2,
+    }
 
 
-def test_graph_from_rows_joins_several_labels_and_labels_a_nameless_node():
+def test_graph_from_rows_keeps_several_labels_and_keys_a_node_without_an_id_by_the_engine():
     node = node_value(9, ["Participant", "Author"], {"role": "GP"})
-    assert export.graph_from_rows([{"n": node}]).nodes["9"] == {
+    assert export.graph_from_rows([{"n": node}]).nodes["engine:9"] == {
         "labels": "Participant; Author",
         "label": "Participant:Author 9",
         "role": "GP",
     }
 
 
+def test_parallel_relationships_of_one_type_get_numbered_keys():
+    first = relationship_value(20, "HAS_TIES", 1, 3, {"wave": "2011"})
+    second = relationship_value(21, "HAS_TIES", 1, 3, {"wave": "2014"})
+    graph = export.graph_from_rows([{"s": SITE, "o": PCT, "r": [first, second]}])
+    base = f"{SITE_ID}-HAS_TIES->{PCT_ID}"
+    assert [(k, d["wave"]) for *_, k, d in graph.edges(keys=True, data=True)] == [(base, "2011"), (base + "#2", "2014")]
+
+
+def test_an_end_node_outside_the_rows_is_keyed_by_the_engine():
+    graph = export.graph_from_rows([{"r": AT}])
+    assert sorted(graph.nodes) == ["engine:1", "engine:2"]
+
+
+@pytest.mark.parametrize("element", ["node", "edge"])
+def test_graphml_and_gexf_carry_the_same_attribute_names(tmp_path, element):
+    graphml = nx.read_graphml(_write(tmp_path, "graphml", GRAPH_COLUMNS, GRAPH_ROWS), force_multigraph=True)
+    gexf = nx.read_gexf(_write(tmp_path, "gexf", GRAPH_COLUMNS, GRAPH_ROWS))
+    assert sorted(graphml.nodes) == sorted(gexf.nodes) == [HUB_ID, PCT_ID, SITE_ID]
+    if element == "node":
+        for node in graphml:
+            assert graphml.nodes[node] == gexf.nodes[node]
+    else:
+        gexf_edges = {data["id"]: {k: v for k, v in data.items() if k != "id"} for *_, data in gexf.edges(data=True)}
+        graphml_edges = {key: data for *_, key, data in graphml.edges(keys=True, data=True)}
+        assert graphml_edges == gexf_edges
+        assert graphml_edges[INVOLVES_KEY] == {
+            "kb_type": "INVOLVES",
+            "label": "INVOLVES",
+            "property_type": "lead partner",
+            "weight": 2,
+        }
+
+
 def test_graphml_reads_back_with_networkx(tmp_path):
     graph = nx.read_graphml(_write(tmp_path, "graphml", GRAPH_COLUMNS, GRAPH_ROWS))
-    assert sorted(graph.nodes) == ["1", "2", "3"]
-    assert graph.nodes["2"] == {
+    assert sorted(graph.nodes) == [HUB_ID, PCT_ID, SITE_ID]
+    # `id` and `start` are written as kb_* in GraphML as in GEXF, so one name means one thing in both.
+    assert graph.nodes[HUB_ID] == {
         "labels": "Initiative",
         "label": "Wellbeing Hub",
-        "id": "z13:ini:hub",
+        "kb_id": "z13:ini:hub",
         "name": "Wellbeing Hub",
-        "start": "2012",
+        "kb_start": "2012",
     }
-    assert sorted((u, v, data["type"]) for u, v, data in graph.edges(data=True)) == [
-        ("2", "1", "AT"),
-        ("2", "3", "INVOLVES"),
+    assert sorted((u, v, data["kb_type"]) for u, v, data in graph.edges(data=True)) == [
+        (HUB_ID, PCT_ID, "INVOLVES"),
+        (HUB_ID, SITE_ID, "AT"),
     ]
 
 
@@ -234,25 +284,25 @@ def test_graphml_xml_declares_typed_attributes_and_keeps_relationship_keys(tmp_p
     root = ET.parse(_write(tmp_path, "graphml", GRAPH_COLUMNS, GRAPH_ROWS)).getroot()
     keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.iterfind("g:key", GRAPHML_NS)}
     assert keys[("node", "name")] == "string"
-    assert keys[("edge", "type")] == "string"
+    assert keys[("edge", "kb_type")] == "string"
     assert keys[("edge", "weight")] == "long"
     edges = {e.get("id"): (e.get("source"), e.get("target")) for e in root.iterfind("g:graph/g:edge", GRAPHML_NS)}
-    assert edges == {"10": ("2", "1"), "11": ("2", "3")}
+    assert edges == {AT_KEY: (HUB_ID, SITE_ID), INVOLVES_KEY: (HUB_ID, PCT_ID)}
 
 
 def test_gexf_reads_back_with_networkx(tmp_path):
     graph = nx.read_gexf(_write(tmp_path, "gexf", GRAPH_COLUMNS, GRAPH_ROWS))
-    assert sorted(graph.nodes) == ["1", "2", "3"]
+    assert sorted(graph.nodes) == [HUB_ID, PCT_ID, SITE_ID]
     # GEXF gives `id` and `start` meanings of its own, so those properties come back as kb_*.
-    assert graph.nodes["2"] == {
+    assert graph.nodes[HUB_ID] == {
         "label": "Wellbeing Hub",
         "labels": "Initiative",
         "kb_id": "z13:ini:hub",
         "name": "Wellbeing Hub",
         "kb_start": "2012",
     }
-    involves = graph.edges["2", "3"]  # without parallel edges networkx reads GEXF as a DiGraph
-    assert (involves["id"], involves["label"], involves["kb_type"]) == ("11", "INVOLVES", "INVOLVES")
+    involves = graph.edges[HUB_ID, PCT_ID]  # without parallel edges networkx reads GEXF as a DiGraph
+    assert (involves["id"], involves["label"], involves["kb_type"]) == (INVOLVES_KEY, "INVOLVES", "INVOLVES")
     assert (involves["property_type"], involves["weight"]) == ("lead partner", 2)
 
 
@@ -261,13 +311,13 @@ def test_gexf_xml_is_what_gephi_expects(tmp_path):
     graph = root.find("g:graph", GEXF_NS)
     assert graph.get("defaultedgetype") == "directed"
     nodes = {n.get("id"): n.get("label") for n in graph.iterfind("g:nodes/g:node", GEXF_NS)}
-    assert nodes == {"1": "Site A", "2": "Wellbeing Hub", "3": "PCT"}
+    assert nodes == {SITE_ID: "Site A", HUB_ID: "Wellbeing Hub", PCT_ID: "PCT"}
     edges = {
         e.get("id"): (e.get("source"), e.get("target"), e.get("label"), e.get("type"))
         for e in graph.iterfind("g:edges/g:edge", GEXF_NS)
     }
     # GEXF's own `type` attribute means directed/undirected: it must not carry "AT".
-    assert edges == {"10": ("2", "1", "AT", None), "11": ("2", "3", "INVOLVES", None)}
+    assert edges == {AT_KEY: (HUB_ID, SITE_ID, "AT", None), INVOLVES_KEY: (HUB_ID, PCT_ID, "INVOLVES", None)}
     allowed = {"string", "long", "integer", "double", "float", "boolean"}
     assert {a.get("type") for a in graph.iterfind("g:attributes/g:attribute", GEXF_NS)} <= allowed
 
@@ -275,7 +325,7 @@ def test_gexf_xml_is_what_gephi_expects(tmp_path):
 def test_an_attribute_of_mixed_types_is_written_as_text(tmp_path):
     rows = [{"a": node_value(1, ["Wave"], {"year": 2014}), "b": node_value(2, ["Wave"], {"year": "2016a"})}]
     graph = nx.read_graphml(_write(tmp_path, "graphml", ["a", "b"], rows))
-    assert (graph.nodes["1"]["year"], graph.nodes["2"]["year"]) == ("2014", "2016a")
+    assert (graph.nodes["engine:1"]["year"], graph.nodes["engine:2"]["year"]) == ("2014", "2016a")
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

@@ -55,6 +55,18 @@ def test_gexf_has_the_star_with_its_measures(loaded, tmp_path):
     assert graph.edges[CENTRE, PCT]["relations"] == "knowledge" and graph.edges[CENTRE, PCT]["weight"] == 0.5
 
 
+def test_graphml_and_gexf_key_nodes_by_kb_id_with_the_same_attributes(loaded, tmp_path):
+    export_site_network(loaded, SITE_A, "gexf", tmp_path / "a.gexf")
+    export_site_network(loaded, SITE_A, "graphml", tmp_path / "a.graphml")
+    gexf, graphml = nx.read_gexf(tmp_path / "a.gexf"), nx.read_graphml(tmp_path / "a.graphml")
+    assert set(gexf.nodes) == set(graphml.nodes) == {CENTRE, LEAF1, LEAF2, LEAF3, PCT}
+    for node in graphml:
+        assert gexf.nodes[node] == graphml.nodes[node]
+    for start, end in graphml.edges:
+        # GEXF readers add the edge's own id; the attributes it was written with are GraphML's.
+        assert {k: v for k, v in gexf.edges[start, end].items() if k != "id"} == graphml.edges[start, end]
+
+
 def test_gexf_is_plain_gexf_12_with_declared_attributes(loaded, tmp_path):
     out = tmp_path / "site-a.gexf"
     export_site_network(loaded, SITE_A, "gexf", out)

@@ -85,10 +85,12 @@ def test_file_names_come_from_the_query_name_or_say_cypher():
 def test_graph_elements_draw_each_node_once_and_only_relationships_between_drawn_nodes():
     elements = graph.elements_from_rows(graph_rows())
     nodes = {n["data"]["id"]: n["data"] for n in elements["nodes"]}
-    assert set(nodes) == {"n1", "n2", "n3"}
-    assert (nodes["n1"]["label"], nodes["n1"]["caption"]) == ("Site", "Site A")
+    # Nodes are keyed by their kb ids (kb.export.graph_from_rows), which the element ids carry.
+    site, org, initiative = "nz13:site:A", "n" + ORG["properties"]["id"], "nz13:init:x"
+    assert set(nodes) == {site, org, initiative}
+    assert (nodes[site]["label"], nodes[site]["caption"]) == ("Site", "Site A")
     edges = {(e["data"]["source"], e["data"]["label"], e["data"]["target"]) for e in elements["edges"]}
-    assert edges == {("n2", "IN_NETWORK", "n1"), ("n3", "AT", "n1")}
+    assert edges == {(org, "IN_NETWORK", site), (initiative, "AT", site)}
 
 
 def test_every_label_of_the_schema_has_its_own_colour():
