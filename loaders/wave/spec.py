@@ -350,6 +350,12 @@ REL_FILES: tuple[RelFile, ...] = (
             _c("survey_responded", "int"),
             _c("board_density", "float"),
             LOCATOR,
+            _c(
+                "figure_locators",
+                "list",
+                doc="where each figure of the row is published, one `column: locator` item per figure, e.g. "
+                "`population: BMJ Open 2013 e002112, Table 2, row Site A, column Covering (Population)`",
+            ),
         ),
     ),
     RelFile(
