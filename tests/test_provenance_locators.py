@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from kb.errors import ValidationError
 from kb.queries import run_named
 from kb.store import open_store
-from loaders.wave.api import load_demo
+from loaders.wave.api import list_waves, load_demo, load_package
+from loaders.wave.build import write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT.parent / "shared" / "seeds" / "001_9c8e013cf013f2c3.txt"
@@ -125,3 +127,51 @@ def test_compare_sites_carries_each_rows_source(demo):
     rows = {r["site"]: r for r in run_named(demo, "compare_sites", {"study": "z13"}).rows}
     assert rows["z13:site:A"]["source"] == f"{DOCUMENT}, Tables 2, 3 and 4, Site A row"
     assert rows["z13:site:F"]["source"] == f"{DOCUMENT}, Tables 2 and 3, Site F row"
+
+
+# ---- Wave figures ----------------------------------------------------------------------------
+
+
+def _wave_package(folder: Path, **manifest) -> Path:
+    study = {"id": "t15", "title": "Test study 15"}
+    write_manifest(folder, {"format": 1, "study": study, "wave": {"id": "t15-w1", "title": "Figures"}, **manifest})
+    return folder
+
+
+def test_each_wave_figure_keeps_its_locator(store, tmp_path):
+    where = "Paper X, Table 3, row Total, column Total"
+    load_package(store, _wave_package(tmp_path / "p", figures={"interviews": 56, "gps": 208},
+                                      figure_locators={"interviews": where}))  # fmt: skip
+    wave = list_waves(store)[0]
+    assert wave["figures"] == {"gps": 208, "interviews": 56}
+    assert wave["figure_locators"] == {"interviews": where}  # gps was given none: none is made up
+
+
+@pytest.mark.parametrize(
+    "locators, message",
+    [
+        ({"gp": "Paper X, Methods"}, "'gp' is not one of `figures`; give a locator only for a figure listed there"),
+        ({"gps": ""}, "the locator of figure 'gps' must be text naming where it is published"),
+    ],
+)
+def test_a_locator_without_its_figure_or_text_is_refused(store, tmp_path, locators, message):
+    folder = _wave_package(tmp_path / "p", figures={"gps": 208}, figure_locators=locators)
+    with pytest.raises(ValidationError) as caught:
+        load_package(store, folder)
+    assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems
+    assert list_waves(store) == []
+
+
+def test_the_demo_waves_figures_point_at_the_paper(demo):
+    tables = _paper_tables()
+    wave = next(w for w in list_waves(demo) if w["wave"] == "z13-2011")
+    assert set(wave["figure_locators"]) == set(wave["figures"])
+    paper = PAPER.read_text(encoding="utf-8")
+    for figure, locator in wave["figure_locators"].items():
+        cell = re.match(rf"^{re.escape(DOCUMENT)}, Table (\d), row (Total), column (.+)$", locator)
+        if cell:
+            headings, rows = tables[int(cell.group(1))]
+            assert cell.group(2) in rows and cell.group(3) in headings, (figure, locator)
+        else:  # a section of the paper: its heading is a line of its own
+            section = locator.removeprefix(f"{DOCUMENT}, Methods: ")
+            assert f"\n{section}\n" in paper, (figure, locator)

@@ -123,7 +123,7 @@ def test_a_list_instead_of_a_mapping_is_refused():
             GOOD + "note: hello\n",
             "wave.yaml: line 8: unknown key 'note'; allowed keys are format, study, wave, requires, publications, "
             "sources, citations, "
-            "figures, qdpx",
+            "figures, figure_locators, qdpx",
         ),
     ],
 )

@@ -96,6 +96,7 @@ def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
         "figures": {
             key[len(FIGURE_PREFIX) :]: value for key, value in sorted(props.items()) if key.startswith(FIGURE_PREFIX)
         },
+        "figure_locators": dict(item.split(": ", 1) for item in props.get("locators") or []),
         "history": list(reversed(past(props))),
     }
 
@@ -103,7 +104,8 @@ def _wave_row(props: dict[str, Any]) -> dict[str, Any]:
 def list_waves(store: Store) -> list[dict[str, Any]]:
     """The loaded waves, by study then phase then id: study, wave, title, status, loaded_at, counts
     (what the wave holds, per label/type), source_hash, phase, started, ended, requires, figures
-    (name -> number) and history (its loads, newest first, as wave_history gives them)."""
+    (name -> number), figure_locators (name -> where it is published) and history (its loads,
+    newest first, as wave_history gives them)."""
     rows = store.read(f"MATCH (w:{label('Wave')}) RETURN properties(w) AS props").values("props")
     waves = [_wave_row(props) for props in rows]
     return sorted(waves, key=lambda w: (w["study"] or "", w["phase"] is None, w["phase"] or 0, w["wave"] or ""))

@@ -159,7 +159,8 @@ RULES = f"""## What loading writes
 - Besides the relationships listed per file, a load writes (Study)-[:HAS_WAVE]->(Wave) and
   (Wave)-[:REPORTED_IN]->(Publication) for each id under `publications`.
 - The Wave node holds the manifest's title, dates, design and phase, `figure_<name>` for each entry
-  of `figures` (e.g. `figure_gps`), `status` ('loaded'), `loaded_at` (UTC, ISO 8601), `source_hash`
+  of `figures` (e.g. `figure_gps`), `locators` (`name: locator` items, from
+  `figure_locators`), `status` ('loaded'), `loaded_at` (UTC, ISO 8601), `source_hash`
   (sha256 over the names and contents of wave.yaml, the CSV files, the coded data files and the
   citation files), `counts` (JSON: what the wave holds, per label and relationship type: the
   entities it defines, shared ones too, the relationships it wrote, and its reference lists'

@@ -75,6 +75,13 @@ FIELDS: tuple[ManifestField, ...] = (
         "names are identifiers (letters, digits, `_`, not starting with a digit)",
     ),
     ManifestField(
+        "figure_locators",
+        "map of figure name to text",
+        False,
+        "where each of `figures` is published (document, then section or table, row and column), stored "
+        "on the Wave node as the list `locators` of `name: locator` items; each name must be a figure",
+    ),
+    ManifestField(
         "qdpx",
         "map",
         False,
@@ -84,7 +91,18 @@ FIELDS: tuple[ManifestField, ...] = (
 )
 
 SECTIONS = {
-    "": ("format", "study", "wave", "requires", "publications", "sources", "citations", "figures", "qdpx"),
+    "": (
+        "format",
+        "study",
+        "wave",
+        "requires",
+        "publications",
+        "sources",
+        "citations",
+        "figures",
+        "figure_locators",
+        "qdpx",
+    ),  # fmt: skip
     "study": ("id", "title", "description"),
     "wave": ("id", "title", "started", "ended", "design", "phase"),
 }
@@ -147,6 +165,7 @@ class Manifest:
     sources: tuple[Source, ...] = ()
     citations: tuple[Citation, ...] = ()
     figures: tuple[tuple[str, int | float], ...] = ()  # (name, value) in the order given
+    figure_locators: tuple[tuple[str, str], ...] = ()  # (figure name, where it is published)
     qdpx: QdpxSection | None = None
     # keys that were misspelt (`require:` for `requires`), each with the problem naming it; what
     # follows from a missing key is counted on its tally, not listed (see causes.py)
@@ -282,6 +301,24 @@ def _figures(check: YamlChecker) -> tuple[tuple[str, int | float], ...]:
     return tuple(figures)
 
 
+def _figure_locators(check: YamlChecker, figures: tuple[tuple[str, int | float], ...]) -> tuple[tuple[str, str], ...]:
+    if not check.mapping(("figure_locators",), required=False):
+        return ()
+    names = {name for name, _ in figures}
+    located = []
+    for name, text in check.get(("figure_locators",)).items():
+        where = ("figure_locators", str(name))
+        if name not in names:
+            check.problem(
+                where, f"'{shorten(name)}' is not one of `figures`; give a locator only for a figure listed there"
+            )
+        elif not isinstance(text, str) or not text.strip():
+            check.problem(where, f"the locator of figure '{name}' must be text naming where it is published")
+        else:
+            located.append((str(name), text.strip()))
+    return tuple(located)
+
+
 def _qdpx(check: YamlChecker) -> QdpxSection | None:
     if not check.mapping(("qdpx",), required=False):
         return None
@@ -328,6 +365,7 @@ def parse_manifest(text: str) -> tuple[Manifest | None, list[Problem]]:
     check.unknown_keys((), SECTIONS[""])
     fields = {**_study_fields(check), **_wave_fields(check)}
     fields.update(_lists(check, fields["wave_id"]))
-    fields.update(figures=_figures(check), qdpx=_qdpx(check))
+    figures = _figures(check)
+    fields.update(figures=figures, figure_locators=_figure_locators(check, figures), qdpx=_qdpx(check))
     misspelt = tuple((path_name(path), tally) for path, tally in check.misspelt.items())
     return Manifest(**fields, misspelt=misspelt), check.problems

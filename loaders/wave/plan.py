@@ -148,6 +148,8 @@ def _wave_properties(manifest: Manifest) -> dict[str, Any]:
             "sources": json.dumps(sources) if sources else None,
             "status": "loading",
             **{FIGURE_PREFIX + name: value for name, value in manifest.figures},
+            # not `figure_…`: every property with that prefix is read back as a figure
+            "locators": [f"{name}: {text}" for name, text in manifest.figure_locators] or None,
         }
     )
 
