@@ -119,10 +119,11 @@ class KnowledgeBase:
 
     def waves(self) -> pd.DataFrame:
         """The loaded waves as `kb waves` lists them: study, wave, title, status, loaded_at, counts,
-        source_hash, phase, started, ended, requires, figures and history (newest load first)."""
+        source_hash, phase, started, ended, requires, figures, figure_locators (where each figure is
+        published) and history (newest load first)."""
         rows = list_waves(self.store)
         columns = ["study", "wave", "title", "status", "loaded_at", "counts", "source_hash"]
-        columns += ["phase", "started", "ended", "requires", "figures", "history"]
+        columns += ["phase", "started", "ended", "requires", "figures", "figure_locators", "history"]
         return _typed(pd.DataFrame(rows, columns=columns), rows)
 
     def _run(self, name_or_cypher: str, params: dict[str, Any]) -> Result:
