@@ -12,10 +12,11 @@
 //   - {name: limit, type: int, default: 10, help: "how many participants to list"}
 // columns: [rank_betweenness, participant, name, role, board_member, betweenness, degree, closeness, brokerage, ties, wave]
 // tags: [network, participants, waves]
+// requires: [survey_network]
 
 // Only the participants the wave measured are ranked, so nobody is ranked on an unknown measure;
-// a site without a survey network in the wave gives no rows (kb.network.require_survey_network
-// turns that into the refusal "no survey network is loaded for SITE"). The measures, and the
+// a site without a survey network in the wave is refused before the query runs (`requires`:
+// kb.network.require_survey_network, "no survey network is loaded for SITE"). The measures, and the
 // role and board membership in the wave, sit on the participant's OBSERVED_IN to the wave
 // (participants.csv's values where the wave gives none); `ties` counts the distinct people and
 // organisations linked to the participant by ADVISED_BY of that wave, in either direction and

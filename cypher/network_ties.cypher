@@ -13,11 +13,12 @@
 // tags: [sites, network]
 
 // One row per site and stakeholder type (the app pivots it into Table 4's shape); total_ties
-// sums the site's ties in that wave (toInteger: FalkorDB's sum() of integers is a float).
+// sums the site's ties in that wave (toInteger: FalkorDB's sum() of integers is a float), and is
+// null when no count of them is known, as sum() of nothing would give 0.
 MATCH (s:Site)-[t:HAS_TIES]->(ot:OrganisationType)
 WHERE (coalesce($study, '') = '' OR s.study = $study) AND (coalesce($site, '') = '' OR s.id = $site)
 WITH s, t.wave AS wave, collect({type: ot.id, name: ot.name, count: t.count}) AS tie_list,
-     toInteger(sum(t.count)) AS total_ties
+     CASE WHEN count(t.count) > 0 THEN toInteger(sum(t.count)) END AS total_ties
 OPTIONAL MATCH (s)-[o:OBSERVED_IN]->(w:Wave)
 WHERE w.id = wave
 WITH s, wave, tie_list, total_ties, head(collect(o.board_density)) AS board_density

@@ -17,14 +17,24 @@ query accepts an empty value (its `help` says what empty means, usually "every s
 offer "(any)". A parameter whose default is empty must say so. The CLI and the app build their
 forms from the declarations; docs/queries.md is generated from them.
 
+A header may also say what a query needs loaded: `requires: [survey_network]` (the query takes
+`site` and `wave`) makes `run_named` refuse, naming the fix, when the site has no survey network in
+that wave, rather than answer with no rows that read as "nobody".
+
+Values are checked before a query runs: an empty value of a parameter that is not optional is
+refused as missing, naming it; a value outside a parameter's choices (its static list, or what its
+choices query returns) is refused with the nearest choices, so that a short or mistyped id does not
+silently find nothing. Cypher given as text is refused when it uses a parameter it was not given.
+
 Every query path returns a `kb.store.Result` whose `provenance` names what produced it:
 `run_named` for the library, `run_cypher` for Cypher given as text.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -33,17 +43,37 @@ from typing import Any
 import yaml
 
 from kb.config import MAX_ROWS, QUERY_TIMEOUT_S
-from kb.errors import NotFound, UsageError
+from kb.errors import NotFound, UsageError, shorten
 from kb.store.base import Provenance, Result, Store, capped, check_limits
 
 PARAM_TYPES = ("string", "int", "float", "bool", "list")
 PARAM_KEYS = ("name", "type", "default", "choices", "choices_query", "help", "optional")
+# What a header's `requires` may name, and the parameters each needs the query to take.
+REQUIREMENTS = {"survey_network": ("site", "wave")}
+SUGGESTIONS = 3  # nearest choices a refusal offers
+CHOICES_LISTED = 10  # choices a refusal lists when none is near
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class LibraryError(UsageError):
     """A `.cypher` file of the library is malformed."""
+
+
+class MissingParameter(UsageError):
+    """A query needs a parameter that was not given, or was given empty."""
+
+
+class UnknownChoice(NotFound):
+    """A parameter's value is not one of its choices (a wrong or short id, a mistyped name)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An allowed value of a parameter, with the label a form shows for it (if any)."""
+
+    value: Any
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +111,11 @@ class Param:
             raise UsageError(f"parameter '{self.name}' must be {self.type}, got '{value}'") from None
         return str(value)
 
+    def missing(self) -> MissingParameter:
+        example = f", e.g. {self.default}" if self.default not in (None, "") else ""
+        described = f" ({self.help}{example})" if self.help else ""
+        return MissingParameter(f"missing parameter: {self.name}{described}")
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -104,6 +139,7 @@ class NamedQuery:
     graph: bool = False  # returns nodes, relationships or paths (offer graph formats)
     file: str = ""
     tags: tuple[str, ...] = field(default=())
+    requires: tuple[str, ...] = ()  # what must be loaded for an answer (REQUIREMENTS)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -115,10 +151,18 @@ class NamedQuery:
         )
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults overlaid with `values`, each coerced to its declared type; unknown names refused."""
+        """Defaults overlaid with `values`, each coerced to its declared type; unknown names refused.
+        A parameter that is not optional is missing when null, or empty where it must be one of its
+        choices (an empty search text is a value; an empty site id is not)."""
         for key in values:
             self.param(key)
-        return {p.name: p.coerce(values[p.name]) if p.name in values else p.default for p in self.params}
+        bound = {p.name: p.coerce(values[p.name]) if p.name in values else p.default for p in self.params}
+        for p in self.params:
+            value = bound[p.name]
+            empty = value in ("", []) and bool(p.choices or p.choices_query)
+            if not p.optional and (value is None or empty):
+                raise p.missing()
+        return bound
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -128,6 +172,7 @@ class NamedQuery:
             "params": [p.as_dict() for p in self.params],
             "columns": list(self.columns),
             "graph": self.graph,
+            "requires": list(self.requires),
         }
 
 
@@ -167,6 +212,7 @@ def parse_query_file(text: str, filename: str) -> NamedQuery:
         raise LibraryError(
             f"{filename}: parameter(s) {', '.join(sorted(declared - used))} declared but not used in the query"
         )
+    requires = _requires(header.get("requires"), declared, filename)
     expected = filename.rsplit("/", 1)[-1].removesuffix(".cypher")
     if header["name"] != expected:
         raise LibraryError(f"{filename}: name '{header['name']}' differs from the file name; rename one")
@@ -180,7 +226,19 @@ def parse_query_file(text: str, filename: str) -> NamedQuery:
         graph=bool(header.get("graph")),
         file=filename,
         tags=tuple(header.get("tags") or ()),
+        requires=requires,
     )
+
+
+def _requires(spec: Any, declared: set[str], filename: str) -> tuple[str, ...]:
+    names = [spec] if isinstance(spec, str) else list(spec or [])
+    for name in names:
+        if name not in REQUIREMENTS:
+            raise LibraryError(f"{filename}: requires '{name}'; a query may require {', '.join(REQUIREMENTS)}")
+        lacking = [p for p in REQUIREMENTS[name] if p not in declared]
+        if lacking:
+            raise LibraryError(f"{filename}: requires {name}, which needs the parameter(s) {', '.join(lacking)}")
+    return tuple(names)
 
 
 def _param(spec: Any, filename: str) -> Param:
@@ -239,9 +297,17 @@ def list_queries() -> list[dict[str, Any]]:
 def run_named(store: Store, name: str, values: Mapping[str, Any], *, timeout: float | None = QUERY_TIMEOUT_S) -> Result:
     """Run a library query through the read path, stopped by the engine after `timeout` seconds
     (QueryTimeout; None: no limit); the result's provenance names the query, its Cypher, the
-    parameters as bound (defaults included) and the engine."""
+    parameters as bound (defaults included) and the engine.
+
+    Refused before it runs: a missing parameter (MissingParameter), a value outside its choices
+    (UnknownChoice), and a question about a survey network that is not loaded (NotFound)."""
     query = get_query(name)
     params = query.bind(values)
+    check_choices(store, query, params, timeout=timeout)
+    if "survey_network" in query.requires:
+        from kb.network import require_survey_network
+
+        require_survey_network(store, params["site"], params["wave"])
     result = store.read(query.cypher, params, timeout=timeout)
     return replace(result, provenance=Provenance(query.cypher, params, store.kind, query=name))
 
@@ -258,9 +324,17 @@ def run_cypher(
     """Run Cypher given as text: through the read path, which the engine refuses to let write and
     stops after `timeout` seconds (QueryTimeout), unless `write` is asked for (a write runs to its
     end). At most `max_rows` rows are kept; `truncated` on the result says when there were more.
-    None for either means no limit. The result's provenance holds the text, parameters and engine."""
+    None for either means no limit. The result's provenance holds the text, parameters and engine.
+    A `$name` the text uses and `params` lacks is refused (MissingParameter) before it runs."""
     check_limits(timeout, max_rows)
     values = dict(params)
+    missing = sorted(used_params(cypher) - set(values))
+    if missing:
+        uses = ", ".join(f"${name}" for name in missing)
+        plural = "s" if len(missing) > 1 else ""
+        raise MissingParameter(
+            f"missing parameter{plural}: {', '.join(missing)} (the query uses {uses}; give {'each' if plural else 'it'} a value)"
+        )
     if write:
         result = capped(store.write(cypher, values), max_rows)
     else:
@@ -268,11 +342,86 @@ def run_cypher(
     return replace(result, provenance=Provenance(cypher, values, store.kind))
 
 
+def choice_list(store: Store, param: Param, *, timeout: float | None = QUERY_TIMEOUT_S) -> list[Choice]:
+    """Allowed values of a parameter with their labels: its static list, or what its choices query
+    returns (`value`, and `label` where the query gives one)."""
+    if param.choices:
+        return [Choice(value) for value in param.choices]
+    if param.choices_query:
+        result = store.read(param.choices_query, timeout=timeout)
+        labelled = "label" in result.columns
+        return [
+            Choice(row[result.columns[0]], str(row["label"]) if labelled and row["label"] is not None else None)
+            for row in result.rows
+        ]
+    return []
+
+
 def choices_for(store: Store, param: Param) -> list[Any]:
     """Allowed values of a parameter: its static list, or what its choices query returns."""
-    if param.choices:
-        return list(param.choices)
-    if param.choices_query:
-        result = store.read(param.choices_query)
-        return [row[result.columns[0]] for row in result.rows]
-    return []
+    return [choice.value for choice in choice_list(store, param)]
+
+
+def check_choices(
+    store: Store, query: NamedQuery, params: Mapping[str, Any], *, timeout: float | None = QUERY_TIMEOUT_S
+) -> None:
+    """Refuse a value outside its parameter's choices, naming the nearest (UnknownChoice). Empty
+    values of optional parameters are not checked: they do not narrow the query."""
+    for param in query.params:
+        value = params.get(param.name)
+        if value in (None, "", []) or not (param.choices or param.choices_query):
+            continue
+        given = value if param.type == "list" else [value]
+        choices = choice_list(store, param, timeout=timeout)
+        allowed = {_key(choice.value) for choice in choices}
+        for item in given:
+            if _key(item) not in allowed:
+                raise UnknownChoice(unknown_choice_message(param.name, item, choices))
+
+
+def _key(value: Any) -> str:
+    return str(value)
+
+
+def nearest_choices(value: Any, choices: Sequence[Choice], limit: int = SUGGESTIONS) -> list[Any]:
+    """The choices `value` most likely meant, best first: a value or label equal to it but for
+    case, an id it ends (`A` for `z13:site:A`, `acute_provider` for `vocab:orgtype:acute_provider`),
+    then near misses by spelling (difflib). Never more than `limit`."""
+    text = str(value).strip().casefold()
+    found: list[Any] = []
+
+    def add(candidate: Any) -> None:
+        if candidate not in found:
+            found.append(candidate)
+
+    for choice in choices:
+        if str(choice.value).casefold() == text or (choice.label or "").casefold() == text:
+            add(choice.value)
+    for choice in choices:
+        if text and re.split(r"[:/]", str(choice.value).casefold())[-1] == text:
+            add(choice.value)
+    by_spelling: dict[str, Any] = {}
+    for choice in choices:
+        by_spelling.setdefault(str(choice.value).casefold(), choice.value)
+        if choice.label:
+            by_spelling.setdefault(choice.label.casefold(), choice.value)
+    for close in difflib.get_close_matches(text, list(by_spelling), n=limit, cutoff=0.6):
+        add(by_spelling[close])
+    return found[:limit]
+
+
+def unknown_choice_message(name: str, value: Any, choices: Sequence[Choice]) -> str:
+    """"no site 'A'; did you mean z13:site:A or s17:case:A?", or the choices when none is near."""
+    head = f"no {name} {shorten(value)!r}"
+    if not choices:
+        return f"{head}; there is nothing to choose from yet (is the data loaded?)"
+    near = nearest_choices(value, choices)
+    if near:
+        return f"{head}; did you mean {_or_list([str(v) for v in near])}?"
+    listed = ", ".join(str(choice.value) for choice in choices[:CHOICES_LISTED])
+    more = f", … ({len(choices)} in all)" if len(choices) > CHOICES_LISTED else ""
+    return f"{head}; the choices are {listed}{more}"
+
+
+def _or_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"

@@ -37,6 +37,7 @@ class Example:
     params: dict[str, Any] = field(default_factory=dict)
     fmt: str = "table"
     note: str = ""
+    refused: bool = False  # the demo cannot answer it: the example shows the refusal (stderr, exit 2)
 
 
 EXAMPLES: dict[str, Example] = {
@@ -53,7 +54,9 @@ EXAMPLES: dict[str, Example] = {
     "knowledge_brokers": Example(
         {"limit": 3},
         note="The demo holds no survey edge list (the papers publish none), so nobody has "
-        "measures yet; load a survey with `kb load` to rank a real network.",
+        "measures and the question is refused rather than answered with nobody; load a survey "
+        "with `kb load` to rank a real network.",
+        refused=True,
     ),
     "network_ties": Example({"site": "z13:site:B"}),
     "neighbourhood": Example({"id": "s17:case:F"}),
@@ -196,10 +199,16 @@ def run_examples(data_dir: Path) -> dict[str, str]:
     subprocess.run(base + ["demo"], env=env, check=True, capture_output=True, text=True)
     outputs = {}
     for query in library().values():
+        example = example_for(query)
         done = subprocess.run(base + command(query), env=env, capture_output=True, text=True)
+        if example.refused:
+            if done.returncode != 2:
+                raise RuntimeError(f"the example of {query.name} should be refused, and exited {done.returncode}")
+            outputs[query.name] = f"```text\n{_shorten(done.stdout + done.stderr)}\n```\n"
+            continue
         if done.returncode != 0:
             raise RuntimeError(f"the example of {query.name} failed: {done.stderr.strip()}")
-        fence = "text" if example_for(query).fmt == "table" else example_for(query).fmt
+        fence = "text" if example.fmt == "table" else example.fmt
         outputs[query.name] = f"```{fence}\n{_shorten(done.stdout)}\n```\n"
     return outputs
 

@@ -70,7 +70,8 @@ def test_the_documents_hold_the_examples_this_test_runs():
     labels = [example.label(REPO) for example in EXAMPLES]
     assert any(label.startswith("README.md:") and label.endswith(" kb demo") for label in labels)
     generated = [example for example in EXAMPLES if example.doc.name == "queries.md"]
-    assert len(generated) >= 20 and {example.stream for example in generated} == {"stdout"}
+    assert len(generated) >= 20
+    assert {example.stream for example in generated if not example.expects_failure} == {"stdout"}
 
 
 def test_a_changed_number_is_a_difference():

@@ -83,7 +83,10 @@ TABLE_4 = {
 # A query whose defaults are allowed to find nothing on the demo, and why.
 EMPTY_ON_DEMO = {
     "site_network": "the papers publish no survey edge list, so the demo has no ADVISED_BY ties",
-    "knowledge_brokers": "no survey network is loaded, so nobody has measures to be ranked on",
+}
+# A query the demo cannot answer with its defaults, and the refusal that names the fix.
+REFUSED_ON_DEMO = {
+    "knowledge_brokers": "no survey network is loaded for z13:site:A; load a wave with advice_ties.csv",
 }
 
 
@@ -110,6 +113,11 @@ def site_id(letter: str) -> str:
 @pytest.mark.parametrize("name", sorted(library()))
 def test_every_query_runs_with_its_defaults(demo, name):
     query = library()[name]
+    if name in REFUSED_ON_DEMO:
+        with pytest.raises(NotFound) as refused:
+            run_named(demo, name, {})
+        assert str(refused.value) == REFUSED_ON_DEMO[name]
+        return
     result = run_named(demo, name, {})
     columns, rows = result.columns, result.rows
     assert columns == list(query.columns), "the header's columns must be what the query returns"
@@ -147,6 +155,20 @@ def test_interviews_by_site_reproduces_table_3(demo):
     totals = tuple(sum(r[c] for r in rows.values()) for c in TABLE_3_COLUMNS)
     assert totals == TABLE_3_TOTAL
     assert round(100 * totals[8] / totals[9]) == 94  # the paper's overall response rate
+
+
+def test_interviews_by_site_leaves_study_2s_unpublished_counts_unknown(demo):
+    # The case-study paper (Marshall et al.) describes cases A-F in Box 1 but publishes no count
+    # of interviewees, meetings or survey responses per case: every count is unknown, not 0.
+    rows = [r for r in run(demo, "interviews_by_site") if r["study"] == "s17"]
+    assert sorted(r["site"] for r in rows) == [f"s17:case:{letter}" for letter in SITES]
+    for row in rows:
+        assert all(row[c] is None for c in (*TABLE_3_COLUMNS, "survey_percent")), row["site"]
+        assert row["note"] == "not published: no interview, meeting or survey counts for this site"
+    # Study 1's Table 3 publishes every count, zeros included (Site C interviewed no practice manager).
+    study_1 = {r["site"]: r for r in run(demo, "interviews_by_site") if r["study"] == "z13"}
+    assert all(row["note"] is None for row in study_1.values())
+    assert study_1[site_id("C")]["practice_managers"] == 0
 
 
 def test_compare_sites_reproduces_table_2(demo):
@@ -190,6 +212,27 @@ def test_board_representation_follows_table_2(demo, role, sites):
     rows = run(demo, "board_representation", role=role, study="z13")
     assert [r["site"] for r in rows] == [site_id(s) for s in sites]
     assert all(r["published"] is True for r in rows)
+
+
+def test_board_representation_does_not_count_unknown_board_members_as_none(demo):
+    # Table 3 gives the size of each board, not who sits on it, so no participant's board
+    # membership is known: the count of board members with the role is unknown, not 0.
+    rows = run(demo, "board_representation", role="patient_representative", study="z13")
+    assert [r["board_members_with_role"] for r in rows] == [None] * 4
+    assert all(r["note"] is None for r in rows)  # Table 2 says yes for each of them
+
+
+def test_board_representation_of_gps_is_unknown_not_absent(demo):
+    # Table 2 flags secondary care, nurse and patient seats only; neither paper says per site
+    # whether a GP sits on the board. Every site is listed as unknown rather than none.
+    rows = run(demo, "board_representation", role="gp", study="z13")
+    assert [r["site"] for r in rows] == [site_id(s) for s in SITES]
+    assert {(r["published"], r["board_members_with_role"]) for r in rows} == {(None, None)}
+    assert {r["note"] for r in rows} == {"not published whether the board has a member of this role"}
+    # Study 2's boards: Box 1 names no board seat per case, so every case is unknown for every role.
+    cases = run(demo, "board_representation", role="nurse", study="s17")
+    assert [r["site"] for r in cases] == [f"s17:case:{letter}" for letter in SITES]
+    assert all(r["note"] for r in cases)
 
 
 def test_board_representation_carries_pbc_roots_and_density(demo):
@@ -305,9 +348,10 @@ def test_neighbourhood_of_case_f(demo):
 
 def test_knowledge_brokers_ranks_nobody_without_a_survey_network(demo):
     # Site A's ten interviewees have no measures: the papers publish no edge list. Ranking them
-    # 1-10 on unknown values would invent an order, so the query gives no rows and the library
-    # refuses, naming the fix.
-    assert run(demo, "knowledge_brokers", site=site_id("A"), limit=50) == []
+    # 1-10 on unknown values would invent an order, so the library refuses, naming the fix.
+    with pytest.raises(NotFound) as refused:
+        run(demo, "knowledge_brokers", site=site_id("A"), limit=50)
+    assert str(refused.value) == "no survey network is loaded for z13:site:A; load a wave with advice_ties.csv"
     with pytest.raises(NotFound) as refused:
         require_survey_network(demo, site_id("A"))
     assert str(refused.value) == "no survey network is loaded for z13:site:A; load a wave with advice_ties.csv"

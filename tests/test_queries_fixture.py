@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from kb import schema
+from kb.errors import NotFound
 from kb.queries import run_named
 
 
@@ -344,9 +345,14 @@ def test_knowledge_brokers_rank_by_betweenness_then_degree(kb):
 
 def test_knowledge_brokers_without_a_survey_network_ranks_nobody(kb):
     # Site B has a measured participant but no survey network of its own in any wave; asked for a
-    # wave without ties, site A gives nothing either: nobody is ranked on an unknown measure.
-    assert rows_of(kb, "knowledge_brokers", site=SITE_B) == []
-    assert rows_of(kb, "knowledge_brokers", site=SITE_A, wave=W1) == []
+    # wave without ties, site A is refused too: nobody is ranked on an unknown measure, and the
+    # refusal names the fix rather than answering with an empty ranking.
+    with pytest.raises(NotFound) as refused:
+        rows_of(kb, "knowledge_brokers", site=SITE_B)
+    assert str(refused.value) == f"no survey network is loaded for {SITE_B}; load a wave with advice_ties.csv"
+    with pytest.raises(NotFound) as refused:
+        rows_of(kb, "knowledge_brokers", site=SITE_A, wave=W1)
+    assert str(refused.value) == f"wave '{W1}' has no survey network for {SITE_A}; its survey waves are {W2}"
     assert rows_of(kb, "site_network", site=SITE_A, wave=W1) == []
 
 

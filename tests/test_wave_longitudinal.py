@@ -143,7 +143,8 @@ def test_unloading_the_middle_of_three_waves_leaves_the_others_as_they_were(stor
     assert _stored(store, "n03-w1") == _approx(STAR)
     assert _stored(store, "n03-w3") == _approx(PAIR)
     assert _stored(store, "n03-w2") == {}
-    assert _brokers(store, "n03-w2") == []
+    with pytest.raises(NotFound):
+        _brokers(store, "n03-w2")  # its ties went with it: the wave is no longer in the choices
     assert {r["wave"] for r in _brokers(store)} == {"n03-w3"}
     # Leaf 1's board seat of n03-w2 went with it; in n03-w3 it has participants.csv's.
     assert {r["participant"]: r["board_member"] for r in _brokers(store)}[LEAF1] is True
@@ -158,7 +159,13 @@ def test_unloading_the_middle_of_three_waves_leaves_the_others_as_they_were(stor
 def test_a_site_without_a_survey_network_is_refused_by_name(store, tmp_path):
     load_package(store, first_wave(tmp_path / "w1"))
     store.write("CREATE (s:Site {id: 'n03:site:b', name: 'Site B'})")
-    assert run_named(store, "knowledge_brokers", {"site": "n03:site:b"}).rows == []
+    expected = "no survey network is loaded for n03:site:b; load a wave with advice_ties.csv"
     with pytest.raises(NotFound) as refused:
         require_survey_network(store, "n03:site:b")
-    assert str(refused.value) == "no survey network is loaded for n03:site:b; load a wave with advice_ties.csv"
+    assert str(refused.value) == expected
+    store.write(
+        "MATCH (s:Site {id: 'n03:site:b'}) CREATE (p:Participant {id: 'n03:p:b1', name: 'B1'})-[a:AT]->(s)"
+    )  # the site is now one of knowledge_brokers' choices (sites with participants)
+    with pytest.raises(NotFound) as refused:
+        run_named(store, "knowledge_brokers", {"site": "n03:site:b"})
+    assert str(refused.value) == expected

@@ -6,7 +6,8 @@ Two shapes are understood:
 - the output inside the block, under its command: what a terminal shows (stdout and stderr as
   they were written);
 - a block holding only the command, followed by a generated `<!-- output: NAME -->` block
-  (docs/queries.md): the fenced text there is the command's stdout, as a file would hold it.
+  (docs/queries.md): the fenced text there is the command's stdout, as a file would hold it, or,
+  where it shows an `error:` line, what the terminal shows (the refusal goes to stderr).
 
 Documented output may leave lines out, explicitly:
 
@@ -103,7 +104,8 @@ def console_examples(doc: Path) -> list[ConsoleExample]:
             shown, stream = body[k + 1 : end], "terminal"
             generated = _generated_output(lines, after) if len(commands) == 1 and not shown else None
             if generated is not None:
-                shown, stream = generated, "stdout"
+                refused = any(line.startswith("error: ") for line in generated)
+                shown, stream = generated, "terminal" if refused else "stdout"
             examples.append(ConsoleExample(doc, start + k + 1, body[k][2:].strip(), tuple(shown), stream))
     return examples
 
