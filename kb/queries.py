@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -51,7 +52,8 @@ PARAM_KEYS = ("name", "type", "default", "choices", "choices_query", "help", "op
 # What a header's `requires` may name, and the parameters each needs the query to take.
 REQUIREMENTS = {"survey_network": ("site", "wave")}
 SUGGESTIONS = 3  # nearest choices a refusal offers
-CHOICES_LISTED = 10  # choices a refusal lists when none is near
+CHOICES_LISTED = 10  # choices a refusal, or a parameter's help, lists
+HELP_WIDTH = 100
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -331,9 +333,9 @@ def run_cypher(
     missing = sorted(used_params(cypher) - set(values))
     if missing:
         uses = ", ".join(f"${name}" for name in missing)
-        plural = "s" if len(missing) > 1 else ""
+        plural, each = ("s", "each") if len(missing) > 1 else ("", "it")
         raise MissingParameter(
-            f"missing parameter{plural}: {', '.join(missing)} (the query uses {uses}; give {'each' if plural else 'it'} a value)"
+            f"missing parameter{plural}: {', '.join(missing)} (the query uses {uses}; give {each} a value)"
         )
     if write:
         result = capped(store.write(cypher, values), max_rows)
@@ -384,34 +386,28 @@ def _key(value: Any) -> str:
 
 
 def nearest_choices(value: Any, choices: Sequence[Choice], limit: int = SUGGESTIONS) -> list[Any]:
-    """The choices `value` most likely meant, best first: a value or label equal to it but for
-    case, an id it ends (`A` for `z13:site:A`, `acute_provider` for `vocab:orgtype:acute_provider`),
-    then near misses by spelling (difflib). Never more than `limit`."""
+    """The choices `value` most likely meant, from the first of these that finds any: a value or
+    label equal to it but for case; ids it is the last part of (`A` for `z13:site:A` and
+    `s17:case:A`, `acute_provider` for `vocab:orgtype:acute_provider`); near misses by spelling
+    (difflib), closest first. Never more than `limit`."""
     text = str(value).strip().casefold()
-    found: list[Any] = []
-
-    def add(candidate: Any) -> None:
-        if candidate not in found:
-            found.append(candidate)
-
-    for choice in choices:
-        if str(choice.value).casefold() == text or (choice.label or "").casefold() == text:
-            add(choice.value)
-    for choice in choices:
-        if text and re.split(r"[:/]", str(choice.value).casefold())[-1] == text:
-            add(choice.value)
+    same = [c.value for c in choices if text in (str(c.value).casefold(), (c.label or "").casefold())]
+    ending = [c.value for c in choices if text and re.split(r"[:/]", str(c.value).casefold())[-1] == text]
+    for found in (same, ending):
+        if found:
+            return list(dict.fromkeys(found))[:limit]
     by_spelling: dict[str, Any] = {}
     for choice in choices:
         by_spelling.setdefault(str(choice.value).casefold(), choice.value)
         if choice.label:
             by_spelling.setdefault(choice.label.casefold(), choice.value)
-    for close in difflib.get_close_matches(text, list(by_spelling), n=limit, cutoff=0.6):
-        add(by_spelling[close])
-    return found[:limit]
+    close = difflib.get_close_matches(text, list(by_spelling), n=limit * 2, cutoff=0.6)
+    return list(dict.fromkeys(by_spelling[match] for match in close))[:limit]
 
 
 def unknown_choice_message(name: str, value: Any, choices: Sequence[Choice]) -> str:
-    """"no site 'A'; did you mean z13:site:A or s17:case:A?", or the choices when none is near."""
+    """The refusal of `value`: "no site 'A'; did you mean z13:site:A or s17:case:A?", or the choices
+    when none is near."""
     head = f"no {name} {shorten(value)!r}"
     if not choices:
         return f"{head}; there is nothing to choose from yet (is the data loaded?)"
@@ -425,3 +421,45 @@ def unknown_choice_message(name: str, value: Any, choices: Sequence[Choice]) -> 
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def describe_params(
+    query: NamedQuery, choices: Mapping[str, Sequence[Choice] | str] | None = None, listed: int = CHOICES_LISTED
+) -> list[str]:
+    """Lines describing each parameter of `query`: name, type, default (or what empty means) and
+    help, then its allowed values. `choices` maps a parameter to the values read for it, or to why
+    they could not be read; without an entry, a choices query is shown as text. At most `listed`
+    values are shown, followed by how many there are."""
+    if not query.params:
+        return ["  (no parameters)"]
+    width = max(len(p.name) for p in query.params)
+    lines = []
+    for p in query.params:
+        default = "" if p.default in (None, "") else f", default {_shown(p.default)}"
+        optional = ", optional" if p.optional else ""
+        lines.append(f"  {p.name:<{width}}  {p.type}{default}{optional}: {p.help}".rstrip(": "))
+        values = _values_line(p, (choices or {}).get(p.name), listed)
+        if values:
+            indent = " " * (width + 4)
+            lines += textwrap.wrap(values, HELP_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return lines
+
+
+def _shown(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _values_line(param: Param, read: Sequence[Choice] | str | None, listed: int) -> str:
+    if isinstance(read, str):
+        return f"values: from the knowledge base, not read ({read})"
+    if read is None and param.choices:
+        read = [Choice(value) for value in param.choices]
+    if read is None:
+        return f"values: from the knowledge base: {param.choices_query}" if param.choices_query else ""
+    if not read:
+        return "values: none yet (is the data loaded?)"
+    shown = ", ".join(
+        _shown(c.value) + (f" ({c.label})" if c.label and c.label != c.value else "") for c in read[:listed]
+    )
+    more = f", … ({len(read)} in all)" if len(read) > listed else ""
+    return f"values: {shown}{more}"

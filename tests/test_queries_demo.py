@@ -11,7 +11,7 @@ import pytest
 
 from kb.errors import NotFound
 from kb.network import require_survey_network
-from kb.queries import choices_for, library, run_named
+from kb.queries import MissingParameter, UnknownChoice, choices_for, library, run_cypher, run_named
 from kb.store import open_store
 from kb.store.base import is_graph_value
 from loaders.wave.api import load_demo
@@ -363,3 +363,40 @@ def test_co_cited_works_spans_both_studies(demo):
     # Both reference lists cite the 2010 White Paper "Equity and excellence: liberating the NHS".
     rows = run(demo, "co_cited_works", min_studies=2)
     assert any("equity and excellence" in (r["title"] or "").lower() for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        # Study 1's Site A and study 2's Case A are different places: a bare letter could be either.
+        ("site_profile", {"site": "A"}, "no site 'A'; did you mean s17:case:A or z13:site:A?"),
+        ("site_profile", {"site": "Site A"}, "no site 'Site A'; did you mean z13:site:A?"),
+        (
+            "initiatives_by_partner_type",
+            {"organisation_type": "acute_provider"},
+            "no organisation_type 'acute_provider'; did you mean vocab:orgtype:acute_provider?",
+        ),
+        ("board_representation", {"role": "GP"}, "no role 'GP'; did you mean gp?"),
+        ("compare_sites", {"study": "Z13"}, "no study 'Z13'; did you mean z13?"),
+    ],
+)
+def test_a_value_outside_the_choices_is_refused_with_the_nearest(demo, name, params, message):
+    with pytest.raises(UnknownChoice) as refused:
+        run(demo, name, **params)
+    assert str(refused.value) == message
+
+
+def test_an_unknown_site_is_refused_before_its_survey_network_is_looked_up(demo):
+    with pytest.raises(UnknownChoice) as refused:
+        run(demo, "knowledge_brokers", site="z13:site:Q")
+    assert str(refused.value).startswith("no site 'z13:site:Q'; did you mean z13:site:")
+
+
+def test_free_cypher_names_the_parameters_it_was_not_given(demo):
+    with pytest.raises(MissingParameter) as missing:
+        run_cypher(demo, "MATCH (s:Site {id: $site}) WHERE s.study = $study RETURN s.id AS id", {"site": "x"})
+    assert str(missing.value) == "missing parameter: study (the query uses $study; give it a value)"
+    with pytest.raises(MissingParameter) as missing:
+        run_cypher(demo, "RETURN $a + $b AS total, '$not_a_parameter' AS text", {})
+    assert str(missing.value) == "missing parameters: a, b (the query uses $a, $b; give each a value)"
+    assert run_cypher(demo, "RETURN $a + $b AS total", {"a": 1, "b": 2}).rows == [{"total": 3}]

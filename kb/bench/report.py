@@ -127,7 +127,14 @@ def tables(figures: dict[str, Any]) -> list[Table]:
         "Query library (20 runs each)",
         ["query", "params", "rows", "p50 ms", "p95 ms", "error"],
         [
-            [q["query"], q["params"], q.get("rows"), q.get("p50_ms"), q.get("p95_ms"), q.get("error")]
+            [
+                q["query"],
+                q["params"],
+                q.get("rows"),
+                q.get("p50_ms"),
+                q.get("p95_ms"),
+                q.get("error") or (f"refused: {q['refused']}" if q.get("refused") else None),
+            ]
             for q in figures["queries"]
         ],
     )
