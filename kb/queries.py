@@ -368,10 +368,12 @@ def check_choices(
     store: Store, query: NamedQuery, params: Mapping[str, Any], *, timeout: float | None = QUERY_TIMEOUT_S
 ) -> None:
     """Refuse a value outside its parameter's choices, naming the nearest (UnknownChoice). Empty
-    values of optional parameters are not checked: they do not narrow the query."""
+    values of optional parameters are not checked (they do not narrow the query), nor is a
+    parameter's default: it is the library's own, and on a knowledge base without that study the
+    query answers with nothing rather than a refusal the user did not cause."""
     for param in query.params:
         value = params.get(param.name)
-        if value in (None, "", []) or not (param.choices or param.choices_query):
+        if value in (None, "", [], param.default) or not (param.choices or param.choices_query):
             continue
         given = value if param.type == "list" else [value]
         choices = choice_list(store, param, timeout=timeout)

@@ -101,9 +101,13 @@ def test_debug_shows_the_traceback(data_dir):
 
 
 def test_a_query_needs_a_name_or_cypher_but_not_both(data_dir):
-    message = "error: give a query NAME or --cypher TEXT (not both); `kb queries` lists the names"
-    for args in (("query",), ("query", "study_overview", "--cypher", "RETURN 1")):
+    asked = "give one of a query NAME, --cypher TEXT or --file FILE"
+    for args, which in (
+        (("query",), ""),
+        (("query", "study_overview", "--cypher", "RETURN 1"), " (not NAME and --cypher)"),
+    ):
         done = run(data_dir, *args)
+        message = f"error: {asked}{which}; `kb queries` lists the names"
         assert (done.exit_code, done.stdout, done.error_lines) == (2, "", [message])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kb.errors import KBError, ReadOnlyViolation
@@ -95,8 +97,8 @@ EMBEDDED_ATTEMPTS = EMBEDDED_WRITES + others_for("falkordb")
 def test_kb_query_without_write_refuses(cli_graph, kb_config, cypher):
     before = fingerprint(cli_graph)
     args = ["--data-dir", str(kb_config.data_dir), "query", "--cypher", cypher]
-    for key in ("id", "name"):
-        args += ["--param", f"{key}={PARAMS[key]}"]
+    for key, value in PARAMS.items():  # every parameter given, so the engine is what refuses
+        args += ["--param", f"{key}={json.dumps(value) if isinstance(value, list) else value}"]
     result = run_kb(*args)
     assert result.exit_code in (1, 2), str(result)
     assert len(result.error_lines) == 1 and result.error_lines[0].startswith("error: "), str(result)

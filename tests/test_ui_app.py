@@ -170,7 +170,7 @@ def test_running_a_library_query_shows_its_rows(app_env):
     table = frame_with(at, "total")
     by_site = {row["name"]: row for row in table.to_dict("records")}
     assert by_site["Site B"]["total"] == 16 and by_site["Site B"]["gps"] == 6  # Table 3
-    assert sum(table["total"]) == 56
+    assert sum(table["total"].dropna()) == 56  # study 2's cases, where listed, have no published count
 
 
 def test_library_shows_the_query_cypher(app_env):
