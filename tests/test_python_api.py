@@ -70,7 +70,7 @@ def test_an_unpublished_value_is_missing_not_zero(k):
 
 
 def test_an_empty_answer_keeps_the_querys_columns(k):
-    empty = k.query("compare_sites", study="no-such-study")
+    empty = k.query("compare_sites", study="z13", wave="s17-cases")  # study 1's sites were not in study 2's wave
     assert empty.empty
     assert list(empty.columns) == list(kb.api.get_query("compare_sites").columns)
 
@@ -80,6 +80,8 @@ def test_errors_are_the_commands_exceptions(k):
         k.query("nope")
     with pytest.raises(UsageError, match="has no parameter 'colour'"):
         k.query("compare_sites", colour="red")
+    with pytest.raises(NotFound, match="no study 'no-such-study'; the choices are s17, z13"):
+        k.query("compare_sites", study="no-such-study")
     with pytest.raises(ReadOnlyViolation):
         k.cypher("MATCH (s:Site) SET s.population = 0")
     answer = k.cypher("MATCH (s:Site {id: $site}) RETURN s.name AS name", site="z13:site:A")
