@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from kb.queries import library, run_named
+from kb.queries import library
 from support.bigwave import (
     discard,
     load_vocabulary,
@@ -20,6 +20,7 @@ from support.bigwave import (
     start_kb,
     wave_footprint,
 )
+from support.library_runs import run_with_defaults
 
 READERS = 10
 
@@ -37,7 +38,7 @@ class SnapshotReader(threading.Thread):
 
     def one_pass(self) -> None:
         for name in library():
-            run_named(self.store, name, {})
+            run_with_defaults(self.store, name)
             self.queries += 1
             self.snapshots.append(wave_footprint(self.store, self.wave_id))
 

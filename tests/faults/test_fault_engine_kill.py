@@ -16,7 +16,7 @@ import pytest
 
 from kb import engine
 from kb.errors import QueryError
-from kb.queries import library, run_named
+from kb.queries import library
 from loaders.wave.api import list_waves, load_package
 from support.bigwave import (
     LONG,
@@ -32,6 +32,7 @@ from support.bigwave import (
     wait_for_staging,
     wave_footprint,
 )
+from support.library_runs import run_with_defaults
 
 LOST_START = "lost the connection to the embedded engine ("
 LOST_END = "); run `kb engine status`"
@@ -131,7 +132,7 @@ class Reader(threading.Thread):
         try:
             while True:
                 for name in library():
-                    run_named(self.store, name, {})
+                    run_with_defaults(self.store, name)
                     self.queries += 1
         except Exception as exc:  # what the reader's user would see is exactly what is checked
             self.error = exc
