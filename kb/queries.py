@@ -21,10 +21,12 @@ A header may also say what a query needs loaded: `requires: [survey_network]` (t
 `site` and `wave`) makes `run_named` refuse, naming the fix, when the site has no survey network in
 that wave, rather than answer with no rows that read as "nobody".
 
-Values are checked before a query runs: an empty value of a parameter that is not optional is
-refused as missing, naming it; a value outside a parameter's choices (its static list, or what its
-choices query returns) is refused with the nearest choices, so that a short or mistyped id does not
-silently find nothing. Cypher given as text is refused when it uses a parameter it was not given.
+Values are checked before a query runs: a null value of a parameter that is not optional, or an
+empty one where it has choices, is refused as missing, naming it; a given value outside its
+parameter's choices (its static list, or what its choices query returns) is refused with the
+nearest choices, so that a short or mistyped id does not silently find nothing (defaults are the
+library's own and are not checked). Cypher given as text is refused when it uses a parameter it
+was not given.
 
 Every query path returns a `kb.store.Result` whose `provenance` names what produced it:
 `run_named` for the library, `run_cypher` for Cypher given as text.

@@ -128,6 +128,11 @@ def section(query: NamedQuery, output: str = "") -> list[str]:
     lines += [f"Columns: {', '.join(f'`{c}`' for c in query.columns)}.", ""]
     if query.graph:
         lines += ["Returns nodes, relationships or paths: `--format graphml` and `--format gexf` export them.", ""]
+    if "survey_network" in query.requires:
+        lines += [
+            "Needs the site's survey network (a wave with `advice_ties.csv`); without one it is refused.",
+            "",
+        ]
     lines += ["<details><summary>Cypher</summary>", "", "```cypher", query.cypher, "```", "", "</details>", ""]
     lines += [
         "Example on the demo data:",

@@ -8,11 +8,13 @@ import pytest
 from kb.errors import NotFound, UsageError
 from kb.queries import (
     Choice,
+    LibraryError,
     MissingParameter,
     UnknownChoice,
     describe_params,
     get_query,
     nearest_choices,
+    parse_query_file,
     unknown_choice_message,
 )
 
@@ -82,3 +84,22 @@ def test_help_lines_truncate_long_value_lists_with_a_count():
     assert lines[1].strip() == "values: s17:case:A (Case A), s17:case:B (Case B), s17:case:C (Case C), … (12 in all)"
     unreadable = describe_params(get_query("site_profile"), {"site": "the engine is not running"})
     assert unreadable[1].strip() == "values: from the knowledge base, not read (the engine is not running)"
+
+
+HEADER = """// name: q
+// title: A question
+// question: What?
+// params:
+//   - {name: site, type: string, default: "x:site:A", help: "a site"}
+"""
+
+
+def test_a_requirement_is_declared_in_the_header_and_needs_its_parameters():
+    wave = '//   - {name: wave, type: string, default: "", optional: true, help: "a wave"}\n'
+    query = parse_query_file(HEADER + wave + "// requires: [survey_network]\nRETURN $site, $wave", "cypher/q.cypher")
+    assert query.requires == ("survey_network",)
+    assert get_query("knowledge_brokers").requires == ("survey_network",)
+    with pytest.raises(LibraryError, match="requires survey_network, which needs the parameter\\(s\\) wave"):
+        parse_query_file(HEADER + "// requires: [survey_network]\nRETURN $site", "cypher/q.cypher")
+    with pytest.raises(LibraryError, match="requires 'coffee'; a query may require survey_network"):
+        parse_query_file(HEADER + "// requires: [coffee]\nRETURN $site", "cypher/q.cypher")
