@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from kb.errors import UsageError
 
 KEY = "id"
+# The knowledge model's version, recorded in every archive (kb.backup). Raise it when a label or
+# relationship type is renamed or removed, or a property changes its meaning, so that a restore
+# can tell an archive of the older model from one of this model.
+SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb import schema
-from kb.store.base import Store
+from kb.store.base import Reads, Store
 
 
 def _counts_query() -> str:
@@ -27,8 +27,9 @@ def _counts_query() -> str:
     return " UNION ALL ".join(nodes + rels)
 
 
-def counts(store: Store) -> dict[str, dict[str, int]]:
-    """Counts of nodes per schema label and relationships per schema type (zeros included)."""
+def counts(store: Reads) -> dict[str, dict[str, int]]:
+    """Counts of nodes per schema label and relationships per schema type (zeros included), as a
+    store, a unit or a snapshot sees them."""
     found = {"node": dict.fromkeys(schema.label_names(), 0), "relationship": dict.fromkeys(schema.rel_names(), 0)}
     for row in store.read(_counts_query()):
         found[row["kind"]][row["name"]] += int(row["c"] or 0)

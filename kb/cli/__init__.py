@@ -35,10 +35,20 @@ def cli(data_dir: Path | None, uri: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from kb.cli import agreement_cmd, citations_cmd, core_cmd, engine_cmd, network_cmd, synth_cmd, ui_cmd, waves_cmd
+    from kb.cli import (
+        agreement_cmd,
+        backup_cmd,
+        citations_cmd,
+        core_cmd,
+        engine_cmd,
+        network_cmd,
+        synth_cmd,
+        ui_cmd,
+        waves_cmd,
+    )
 
     cli.add_command(engine_cmd.engine)
-    for module in (core_cmd, waves_cmd, citations_cmd, agreement_cmd, network_cmd, ui_cmd, synth_cmd):
+    for module in (core_cmd, waves_cmd, backup_cmd, citations_cmd, agreement_cmd, network_cmd, ui_cmd, synth_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

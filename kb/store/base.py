@@ -19,6 +19,7 @@ raises QueryTimeout) and a row cap (`max_rows`: the result keeps that many rows 
 truncated). Writes go through
 `write` (one statement), `write_batches` (an `UNWIND $rows` statement over many rows) or
 `atomic()` (a unit of many statements that becomes visible all at once, or not at all).
+`snapshot()` gives reads that all see one state between units (backups).
 
 What both adapters promise beyond that, and the contract tests check on each engine:
 - Schema on open: opening a knowledge base gives it the keys and indexes of kb.schema if it lacks
@@ -41,10 +42,10 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from kb.errors import QueryError, shorten
 from kb.schema import label, rel_type
@@ -145,6 +146,12 @@ class Result:
 
     def values(self, column: str) -> list[Any]:
         return [row[column] for row in self.rows]
+
+
+class Reads(Protocol):
+    """Anything that answers read statements: a Store, a Writer inside its unit, a snapshot."""
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
 
 
 class Writer(abc.ABC):
@@ -248,6 +255,17 @@ class Store(abc.ABC):
         knowledge base, across processes; a second waits for the first. A unit whose writer died
         leaves nothing visible, and the next unit removes what it left.
         """
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reads]:
+        """Reads that all see one state of the knowledge base, taken between atomic units: never
+        part of a unit, however many statements the block runs (a backup reads every label).
+
+        This default reads inside a unit that writes nothing, so it holds the unit lock for as long
+        as the block runs: loads wait, readers do not. An adapter may copy the state instead.
+        """
+        with self.atomic() as unit:
+            yield unit
 
     @abc.abstractmethod
     def apply_schema(self) -> int:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import math
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import redis
 from dateutil.relativedelta import relativedelta
@@ -35,6 +37,7 @@ from kb.store import falkor_bulk as bulk
 from kb.store.base import (
     Counters,
     OnBatch,
+    Reads,
     Result,
     Store,
     Writer,
@@ -48,6 +51,7 @@ from kb.store.base import (
 from kb.store.readonly_wording import LOAD_CSV, not_run
 
 STAGING_SUFFIX = ":staging"
+SNAPSHOT_INFIX = ":snapshot:"  # <graph>:snapshot:<pid>-<random>, a copy a backup reads
 # Compact the append-only file when it has grown past both of these since the last rewrite.
 COMPACT_MIN_BYTES = 64 * 1024 * 1024
 COMPACT_GROWTH = 2.0
@@ -215,6 +219,26 @@ def _refuse_load_csv(graph: Any, cypher: str, params: dict[str, Any]) -> None:
         raise ReadOnlyViolation(not_run(LOAD_CSV))
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _SnapshotReader:
+    """Read-only statements on a snapshot's copy of the graph."""
+
+    def __init__(self, graph: Any):
+        self._graph = graph
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        return _run(self._graph, cypher, params, read_only=True)
+
+
 class FalkorStore(Store):
     kind = "falkordb"
 
@@ -279,6 +303,31 @@ class FalkorStore(Store):
                 if self._conn.exists(staging):
                     self._conn.rename(staging, self.graph_name)
                 self._compact()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reads]:
+        """A copy of the graph taken while holding the unit lock, so it lies between units; the lock
+        is released at once, and loads go on while the copy is read. The copy is deleted after."""
+        prefix = self.graph_name + SNAPSHOT_INFIX
+        copy = f"{prefix}{os.getpid()}-{uuid4().hex[:12]}"
+        with self._unit_lock():
+            with _engine_calls():
+                self._delete_orphan_snapshots(prefix)
+                self._wait_for_children()
+                self._conn.execute_command("GRAPH.COPY", self.graph_name, copy)
+        try:
+            yield _SnapshotReader(self._db.select_graph(copy))
+        finally:
+            with suppress(redis.exceptions.ConnectionError, OSError):
+                self._conn.delete(copy)
+
+    def _delete_orphan_snapshots(self, prefix: str) -> None:
+        """Copies left by a backup whose process died (its pid is gone) would hold memory forever."""
+        for key in self._conn.scan_iter(match=prefix + "*"):
+            name = key.decode() if isinstance(key, bytes) else str(key)
+            pid = name[len(prefix) :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                self._conn.delete(name)
 
     def _wait_for_children(self, timeout: float = 600.0) -> None:
         """Wait until no append-only-file rewrite runs, so that GRAPH.COPY can fork."""
