@@ -7,6 +7,7 @@ source itself: every node, relationship and property, and every library query's 
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import threading
@@ -22,7 +23,7 @@ from kb.backup.format import MANIFEST, json_line, sha256
 from kb.errors import UsageError
 from kb.store import open_store
 from loaders.citations import review, split
-from loaders.wave.api import DEMO_DIR, list_waves, load_demo
+from loaders.wave.api import DEMO_DIR, list_waves, load_demo, unload_wave
 from loaders.wave.load import load_package
 
 _numbers = itertools.count()
@@ -329,3 +330,45 @@ def test_an_embedded_archive_restores_into_neo4j_and_back_with_the_same_answers(
     manifest, _ = read_archive(back)
     assert manifest["engine"]["engine"] == "neo4j"
     assert manifest["counts"] == status.counts(source)
+
+
+def test_a_publication_archive_holds_its_waves_and_what_they_require(source, kb_config, tmp_path):
+    path = tmp_path / "z13.zip"
+    report = backup(source, path, waves=["z13-2011"])
+    assert report.waves == ("vocab-1", "z13-2011")  # z13-2011 requires the shared vocabulary
+    manifest, _ = read_archive(path)
+    assert manifest["subset"]["requested"] == ["z13-2011"]
+    assert manifest["subset"]["added_because_required"] == ["vocab-1"]
+    readme = zipfile.ZipFile(path).read("README.md").decode()
+    assert "behind the waves z13-2011 (with the waves they require: vocab-1)" in readme
+    chosen = {"vocab-1", "z13-2011"}
+    store = fresh(kb_config)
+    try:
+        restore(store, path)
+        assert {w["wave"] for w in list_waves(store)} == chosen
+        # The paper's six case sites, A to F (BMJ Open 2013 e002112, Methods: Sampling).
+        sites = store.read("MATCH (s:Site {study: 'z13'}) RETURN s.name AS name ORDER BY name").values("name")
+        assert sites == [f"Site {letter}" for letter in "ABCDEF"]
+        kept = {
+            m: {rec["id"]: rec for rec in recs} for m, recs in dump.read_all(store).items() if m.startswith("nodes/")
+        }
+        for member, recs in dump.read_all(source).items():
+            if not member.startswith("nodes/"):
+                continue
+            for rec in recs:
+                waves = rec["properties"].get("waves")
+                if waves and chosen & set(waves):
+                    assert kept[member][rec["id"]]["properties"]["waves"] == [w for w in waves if w in chosen]
+                elif rec["id"] in kept[member]:
+                    assert not waves or member == "nodes/Wave.jsonl" or not set(waves) - chosen
+        # Every published count of a board's ties (Table 4), one row each in the package's ties.csv.
+        with open(DEMO_DIR / "10-z13-2011" / "ties.csv", newline="") as fh:
+            ties = len(list(csv.DictReader(fh)))
+        assert status.counts(store)["relationships"]["HAS_TIES"] == ties
+        # Restored waves are waves like any others: the paper's one unloads and leaves the vocabulary.
+        unload_wave(store, "z13-2011")
+        assert [w["wave"] for w in list_waves(store)] == ["vocab-1"]
+        assert store.read("MATCH (s:Site {study: 'z13'}) RETURN count(s) AS n").single_value() == 0
+    finally:
+        store.drop()
+        store.close()

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from kb import engine
-from kb.config import load_config
 from kb.backup.rotate import archives_in, backup_into_folder
+from kb.config import load_config
 from kb.errors import UsageError
 from kb.store import open_store
 from loaders.wave.api import DEMO_DIR
