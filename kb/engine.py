@@ -32,6 +32,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from kb import faults
 from kb.errors import EngineError
 
 SOCKET_NAME = "falkordb.sock"
@@ -79,8 +80,12 @@ def socket_path(data_dir: Path) -> Path:
 
 @contextmanager
 def _locked(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "engine.lock", "a+") as fh:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(data_dir / "engine.lock", "a+")  # noqa: SIM115 (closed by the with below)
+    except PermissionError:
+        raise EngineError(faults.message("permission", data_dir)) from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -221,13 +226,19 @@ def start(data_dir: Path) -> EngineState:
         if current.running:
             return current
         _clear_stale(data_dir, _read_state_file(data_dir))
+        refused = faults.check_writable(data_dir)
+        if refused:
+            raise EngineError(refused.message)
         sock = socket_path(data_dir)
         proc = _launch(data_dir, sock)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if proc.poll() is not None:
+                named = faults.explain(data_dir)  # a damaged or newer file, a full disk, a folder it may not write
                 raise EngineError(
-                    f"the embedded engine exited at start (code {proc.returncode}); see {data_dir / 'engine.log'}"
+                    named.message
+                    if named
+                    else f"the embedded engine exited at start (code {proc.returncode}); see {data_dir / 'engine.log'}"
                 )
             version = _ping(str(sock), timeout=0.5)
             if version:

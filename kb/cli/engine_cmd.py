@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kb import engine as lifecycle
+from kb import faults
 from kb.cli.common import common_options, config, print_json
 from kb.errors import UsageError
 
@@ -45,11 +46,17 @@ def stop() -> None:
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(fmt: str) -> None:
-    """Say whether the embedded engine is running, without starting it."""
-    state = lifecycle.status(_embedded_dir())
+    """Say whether the embedded engine is running, without starting it, and the last fault it met."""
+    data_dir = _embedded_dir()
+    state = lifecycle.status(data_dir)
+    fault = faults.last_fault(data_dir)
     if fmt == "json":
-        print_json(state.as_dict())
-    elif state.running:
+        print_json({**state.as_dict(), "last_fault": fault.as_dict() if fault else None})
+        return
+    if state.running:
         click.echo(f"running: pid {state.pid}, FalkorDB {state.version}, socket {state.socket}")
     else:
         click.echo(f"not running (data directory {state.data_dir})")
+    if fault:
+        when = f" (logged {fault.at})" if fault.at else " (the disk, now)"
+        click.echo(f"last fault{when}: {fault.message}")

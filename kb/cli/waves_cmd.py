@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from kb.cli.common import common_options, emit_rows, print_json, store
+from kb.cli.common import common_options, config, emit_rows, print_json, store
 from kb.cli.table import print_table
 from kb.errors import KBError, NotFound, UsageError
 from loaders.report import Changes, LoadReport, LoadWarning, refusal
@@ -190,6 +190,7 @@ def load(path: Path, cited_by: str | None, study: str | None, wave_id: str | Non
     from loaders.dispatch import load_path
 
     with json_errors(fmt), progress_bar() as on_progress:
+        _warn_if_disk_is_low(_existing(path))
         report = load_path(
             store(),
             _existing(path),
@@ -203,6 +204,18 @@ def load(path: Path, cited_by: str | None, study: str | None, wave_id: str | Non
         print_json(report.as_dict())
     else:
         _print_report(report)
+
+
+def _warn_if_disk_is_low(path: Path) -> None:
+    """Pre-flight: warn when the embedded engine's disk has less than about twice the package's size free."""
+    from kb import faults
+
+    cfg = config()
+    if cfg.uri:
+        return
+    warning = faults.space_warning(cfg.data_dir, faults.package_bytes(path))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command()

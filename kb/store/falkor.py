@@ -29,9 +29,9 @@ from falkordb.path import Path as FPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from kb import dialect, engine, schema
+from kb import dialect, engine, faults, schema
 from kb.config import Config
-from kb.errors import QueryError, QueryTimeout, ReadOnlyViolation
+from kb.errors import EngineError, QueryError, QueryTimeout, ReadOnlyViolation
 from kb.schema import label, rel_type
 from kb.store import falkor_bulk as bulk
 from kb.store.base import (
@@ -58,6 +58,7 @@ COMPACT_GROWTH = 2.0
 _RO_REFUSAL = "is to be executed only on read-only queries"
 _TIMED_OUT = "Query timed out"  # the engine's reply when it stops a query at its time limit
 _LOAD_CSV_OPERATION = "Load CSV"  # the operation GRAPH.EXPLAIN names for a LOAD CSV clause
+LOST_ENGINE = "lost the connection to the embedded engine"
 _COUNTER_ATTRS = {
     "nodes_created": "nodes_created",
     "nodes_deleted": "nodes_deleted",
@@ -180,7 +181,7 @@ def _engine_calls() -> Iterator[None]:
     try:
         yield
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-        raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
+        raise QueryError(f"{LOST_ENGINE} ({exc}); run `kb engine status`") from None
 
 
 def _run(
@@ -205,7 +206,7 @@ def _run(
             raise QueryTimeout(timeout) from None
         raise QueryError(f"the engine refused the query: {message}{dialect.hint(cypher)}") from None
     except redis.exceptions.ConnectionError as exc:
-        raise QueryError(f"lost the connection to the embedded engine ({exc}); run `kb engine status`") from None
+        raise QueryError(f"{LOST_ENGINE} ({exc}); run `kb engine status`") from None
     return _result(raw)
 
 
@@ -267,10 +268,23 @@ class FalkorStore(Store):
         max_rows: int | None = None,
     ) -> Result:
         check_limits(timeout, max_rows)
-        return capped(_run(self._graph, cypher, params, read_only=True, timeout=timeout), max_rows)
+        with self._faults_named():
+            return capped(_run(self._graph, cypher, params, read_only=True, timeout=timeout), max_rows)
 
     def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
-        return _run(self._graph, cypher, params, read_only=False)
+        with self._faults_named():
+            return _run(self._graph, cypher, params, read_only=False)
+
+    @contextmanager
+    def _faults_named(self) -> Iterator[None]:
+        """A lost engine becomes the fault that stopped it (a full disk…), when its log or the disk names one."""
+        try:
+            yield
+        except QueryError as exc:
+            named = faults.explain(self._data_dir) if str(exc).startswith(LOST_ENGINE) else None
+            if named is None:
+                raise
+            raise EngineError(named.message) from None
 
     @contextmanager
     def _unit_lock(self) -> Iterator[None]:
@@ -286,7 +300,7 @@ class FalkorStore(Store):
     @contextmanager
     def atomic(self) -> Iterator[Writer]:
         staging = self.graph_name + STAGING_SUFFIX
-        with self._unit_lock():
+        with self._faults_named(), self._unit_lock():
             with _engine_calls():
                 self._conn.delete(staging)  # a unit whose writer died
                 self._wait_for_children()
@@ -310,7 +324,7 @@ class FalkorStore(Store):
         is released at once, and loads go on while the copy is read. The copy is deleted after."""
         prefix = self.graph_name + SNAPSHOT_INFIX
         copy = f"{prefix}{os.getpid()}-{uuid4().hex[:12]}"
-        with self._unit_lock():
+        with self._faults_named(), self._unit_lock():
             with _engine_calls():
                 self._delete_orphan_snapshots(prefix)
                 self._wait_for_children()
