@@ -20,7 +20,7 @@ import pytest
 from kb import queries, schema, status
 from kb.backup import backup, dump, read_archive, restore
 from kb.backup.format import MANIFEST, json_line, sha256
-from kb.errors import UsageError
+from kb.errors import QueryError, UsageError
 from kb.store import open_store
 from loaders.citations import review, split
 from loaders.wave.api import DEMO_DIR, list_waves, load_demo, unload_wave
@@ -372,3 +372,17 @@ def test_a_publication_archive_holds_its_waves_and_what_they_require(source, kb_
     finally:
         store.drop()
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("cypher", "words"),
+    [
+        ("CREATE (:Site {name: 'no id'})", "1 Site nodes have no id"),
+        ("CREATE (:Site {id: 7})", "1 Site nodes have an id that is empty or not text"),
+    ],
+)
+def test_a_node_an_archive_cannot_name_is_refused_not_left_out(target, tmp_path, cypher, words):
+    target.write(cypher)
+    with pytest.raises(QueryError, match=words):
+        backup(target, tmp_path / "x.zip")
+    assert not (tmp_path / "x.zip").exists()

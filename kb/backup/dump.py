@@ -1,9 +1,12 @@
 """Read every node and relationship of a snapshot as archive records, page by page.
 
-Each statement reads one page (PAGE elements), so no single read runs long or holds a whole
-national wave in one reply. Pages are stable because a snapshot does not change while it is read.
-A node belongs to the file of its first schema label (the schema's order); a relationship to its
-type's file, and it is read from that start label only, so nothing is written twice.
+Each statement reads one page after the last one read (nodes by `id`, relationships by the
+engine's identity), never with SKIP, which sorts everything before it again for every page, so no
+single read runs long or holds a whole national wave in one reply. A snapshot does not change while it is
+read, so the pages are exact. A node belongs to the file of its first schema label (the schema's
+order); a relationship to its type's file, read once from each start label the schema gives it.
+What cannot be named in an archive (a node without an id, a relationship ending at a node without
+a label of the model) is refused, never left out.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from kb.backup.format import node_member, rel_member
 from kb.errors import QueryError
 from kb.store.base import Reads
 
-PAGE = 5000
+PAGE = 10_000  # elements per read
 Progress = Callable[[int, int, str], None]  # (elements read, elements to read, archive member), as loaders report
 
 
@@ -26,44 +29,65 @@ def primary_label(labels: list[str]) -> str | None:
     return next((name for name in schema.label_names() if name in names), None)
 
 
-def _pages(reads: Reads, cypher: str) -> Iterator[dict[str, Any]]:
-    skip = 0
+def _pages(reads: Reads, cypher: str, start: Any, key: str) -> Iterator[dict[str, Any]]:
+    after = start
     while True:
-        rows = reads.read(cypher, {"skip": skip, "limit": PAGE}).rows
+        rows = reads.read(cypher, {"after": after, "limit": PAGE}).rows
         yield from rows
         if len(rows) < PAGE:
             return
-        skip += PAGE
+        after = rows[-1][key]
 
 
-def nodes(reads: Reads, name: str) -> Iterator[dict[str, Any]]:
-    """The nodes whose first schema label is `name`, by id."""
+def nodes(reads: Reads, name: str, expected: int | None = None) -> Iterator[dict[str, Any]]:
+    """The nodes whose first schema label is `name`, by id; `expected` (how many have the label) is
+    checked at the end, so an id the pages cannot order (one that is not text) is refused."""
+    node = f"(n:{schema.label(name)})"
+    unnamed = reads.read(f"MATCH {node} WHERE n.id IS NULL RETURN count(n) AS c").single_value()
+    if unnamed:
+        raise QueryError(
+            f"{unnamed} {name} nodes have no id, which an archive names nodes by; "
+            f'find them with `kb query --cypher "MATCH (n:{name}) WHERE n.id IS NULL RETURN n"` and give them one'
+        )
     cypher = (
-        f"MATCH (n:{schema.label(name)}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
-        "ORDER BY n.id SKIP $skip LIMIT $limit"
+        f"MATCH {node} WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
     )
-    for row in _pages(reads, cypher):
+    read = 0
+    for row in _pages(reads, cypher, "", "id"):
+        read += 1
         if primary_label(row["labels"]) != name:
             continue
         yield {"id": row["id"], "labels": sorted(row["labels"]), "properties": row["props"]}
+    if expected is not None and read < expected:
+        raise QueryError(
+            f"{expected - read} {name} nodes have an id that is empty or not text, which an archive cannot order; "
+            "find them with `kb query` and give them a text id"
+        )
 
 
-def relationships(reads: Reads, spec: schema.RelSpec) -> Iterator[dict[str, Any]]:
-    """The relationships of type `spec`, from each start label the schema gives it."""
+def relationships(reads: Reads, spec: schema.RelSpec, expected: int | None = None) -> Iterator[dict[str, Any]]:
+    """The relationships of type `spec`, from each start label the schema gives it, by the engine's
+    identity of the relationship (stable in a snapshot).
+
+    `expected` (how many the type has, from kb.status.counts) is checked at the end, so nothing
+    the pages could not reach goes missing unnoticed."""
+    seen: set[Any] = set()
     for start in spec.start:
         cypher = (
             f"MATCH (a:{schema.label(start)})-[r:{schema.rel_type(spec.name)}]->(b) "
-            "RETURN labels(a) AS start_labels, a.id AS start, labels(b) AS end_labels, b.id AS end, "
-            "properties(r) AS props ORDER BY id(r) SKIP $skip LIMIT $limit"
+            "WHERE id(r) > $after WITH a, r, b ORDER BY id(r) LIMIT $limit "
+            "RETURN id(r) AS key, a.id AS start, labels(b) AS end_labels, b.id AS end, properties(r) AS props"
         )
-        for row in _pages(reads, cypher):
-            if primary_label(row["start_labels"]) != start:
+        for row in _pages(reads, cypher, -1, "key"):
+            if row["key"] in seen:  # a start node with two of the type's start labels
                 continue
+            seen.add(row["key"])
             end = primary_label(row["end_labels"])
-            if end is None or row["start"] is None or row["end"] is None:
+            if end is None or row["end"] is None:
                 raise QueryError(
-                    f"a {spec.name} relationship from {start} '{row['start']}' ends at a node without a schema "
-                    "label or id, which an archive cannot name; find it with `kb query` and fix it before a backup"
+                    f"a {spec.name} relationship from {start} '{row['start']}' ends at a node without a label of the "
+                    "knowledge model or without an id, which an archive cannot name; find it with `kb query` and fix it"
                 )
             yield {
                 "type": spec.name,
@@ -73,19 +97,25 @@ def relationships(reads: Reads, spec: schema.RelSpec) -> Iterator[dict[str, Any]
                 "end": row["end"],
                 "properties": row["props"],
             }
+    if expected is not None and len(seen) < expected:
+        raise QueryError(
+            f"{expected - len(seen)} {spec.name} relationships could not be read page by page; "
+            "run the backup again, and report it if it persists"
+        )
 
 
 def read_all(reads: Reads, on_progress: Progress | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every node per label and relationship per type, keyed by the archive member they go to."""
-    totals = status.counts(reads) if on_progress else {"nodes": {}, "relationships": {}}
+    totals = status.counts(reads)
     found: dict[str, list[dict[str, Any]]] = {}
     for name in schema.label_names():
         member = node_member(name)
-        found[member] = _collect(nodes(reads, name), member, totals["nodes"].get(name, 0), on_progress)
+        total = totals["nodes"][name]
+        found[member] = _collect(nodes(reads, name, total), member, total, on_progress)
     for spec in schema.RELATIONSHIPS:
         member = rel_member(spec.name)
-        total = totals["relationships"].get(spec.name, 0)
-        found[member] = _collect(relationships(reads, spec), member, total, on_progress)
+        total = totals["relationships"][spec.name]
+        found[member] = _collect(relationships(reads, spec, total), member, total, on_progress)
     return found
 
 
