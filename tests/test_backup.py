@@ -386,3 +386,17 @@ def test_a_node_an_archive_cannot_name_is_refused_not_left_out(target, tmp_path,
     with pytest.raises(QueryError, match=words):
         backup(target, tmp_path / "x.zip")
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_the_default_snapshot_neo4j_uses_reads_one_state_inside_an_empty_unit(source):
+    """Neo4j's snapshot is the Store default (reads inside a unit that writes nothing, holding the
+    unit lock); run on the embedded engine it must read exactly what the engine's copy reads."""
+    from kb.store.base import Store
+    from kb.store.neo4j import Neo4jStore
+
+    assert Neo4jStore.snapshot is Store.snapshot
+    before = elements(source)
+    with Store.snapshot(source) as reads:
+        through_a_unit = {m: sorted(json_line(r) for r in recs) for m, recs in dump.read_all(reads).items()}
+    assert through_a_unit == before
+    assert elements(source) == before  # the empty unit changed nothing

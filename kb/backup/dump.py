@@ -1,8 +1,8 @@
 """Read every node and relationship of a snapshot as archive records, page by page.
 
-Each statement reads one page after the last one read (nodes by `id`, relationships by the
-engine's identity), never with SKIP, which sorts everything before it again for every page, so no
-single read runs long or holds a whole national wave in one reply. A snapshot does not change while it is
+Each statement reads one page after the last one read (nodes by `id`; relationships by the `id`
+of their start nodes), never with SKIP, which sorts everything before it again for every page, so
+no single read runs long or holds a whole national wave in one reply. A snapshot does not change while it is
 read, so the pages are exact. A node belongs to the file of its first schema label (the schema's
 order); a relationship to its type's file, read once from each start label the schema gives it.
 What cannot be named in an archive (a node without an id, a relationship ending at a node without
@@ -19,7 +19,8 @@ from kb.backup.format import node_member, rel_member
 from kb.errors import QueryError
 from kb.store.base import Reads
 
-PAGE = 10_000  # elements per read
+PAGE = 10_000  # nodes per read
+START_PAGE = 2_000  # start nodes whose relationships one read returns
 Progress = Callable[[int, int, str], None]  # (elements read, elements to read, archive member), as loaders report
 
 
@@ -27,6 +28,38 @@ def primary_label(labels: list[str]) -> str | None:
     """The first schema label of a node's labels, in the schema's order."""
     names = set(labels)
     return next((name for name in schema.label_names() if name in names), None)
+
+
+def nodes_without_id(name: str) -> str:
+    return f"MATCH (n:{schema.label(name)}) WHERE n.id IS NULL RETURN count(n) AS c"
+
+
+def node_page(name: str) -> str:
+    return (
+        f"MATCH (n:{schema.label(name)}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def start_page(start: str) -> str:
+    return f"MATCH (a:{schema.label(start)}) WHERE a.id > $after WITH a.id AS id ORDER BY id LIMIT $limit RETURN id"
+
+
+def relationship_page(rel: str, start: str) -> str:
+    return (
+        f"UNWIND $ids AS id MATCH (a:{schema.label(start)} {{id: id}})-[r:{schema.rel_type(rel)}]->(b) "
+        "RETURN labels(a) AS start_labels, a.id AS start, labels(b) AS end_labels, b.id AS end, "
+        "properties(r) AS props"
+    )
+
+
+def statements() -> list[str]:
+    """Every statement a backup reads with, for the Cypher linter (tests/test_backup_cypher.py)."""
+    found = [query(name) for name in schema.label_names() for query in (nodes_without_id, node_page)]
+    for spec in schema.RELATIONSHIPS:
+        for start in spec.start:
+            found += [start_page(start), relationship_page(spec.name, start)]
+    return found
 
 
 def _pages(reads: Reads, cypher: str, start: Any, key: str) -> Iterator[dict[str, Any]]:
@@ -42,17 +75,13 @@ def _pages(reads: Reads, cypher: str, start: Any, key: str) -> Iterator[dict[str
 def nodes(reads: Reads, name: str, expected: int | None = None) -> Iterator[dict[str, Any]]:
     """The nodes whose first schema label is `name`, by id; `expected` (how many have the label) is
     checked at the end, so an id the pages cannot order (one that is not text) is refused."""
-    node = f"(n:{schema.label(name)})"
-    unnamed = reads.read(f"MATCH {node} WHERE n.id IS NULL RETURN count(n) AS c").single_value()
+    unnamed = reads.read(nodes_without_id(name)).single_value()
     if unnamed:
         raise QueryError(
             f"{unnamed} {name} nodes have no id, which an archive names nodes by; "
             f'find them with `kb query --cypher "MATCH (n:{name}) WHERE n.id IS NULL RETURN n"` and give them one'
         )
-    cypher = (
-        f"MATCH {node} WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
-        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
-    )
+    cypher = node_page(name)
     read = 0
     for row in _pages(reads, cypher, "", "id"):
         read += 1
@@ -67,39 +96,43 @@ def nodes(reads: Reads, name: str, expected: int | None = None) -> Iterator[dict
 
 
 def relationships(reads: Reads, spec: schema.RelSpec, expected: int | None = None) -> Iterator[dict[str, Any]]:
-    """The relationships of type `spec`, from each start label the schema gives it, by the engine's
-    identity of the relationship (stable in a snapshot).
+    """The relationships of type `spec`, from each start label the schema gives it: a page of start
+    nodes by id, then their relationships through the unique key's index, so the work grows with
+    what is read. (The engines' own identities, `id()`, would page faster on FalkorDB, but Neo4j 5
+    has deprecated `id()` and the project's Cypher keeps to what both engines support.)
 
     `expected` (how many the type has, from kb.status.counts) is checked at the end, so nothing
     the pages could not reach goes missing unnoticed."""
-    seen: set[Any] = set()
+    read = 0
     for start in spec.start:
-        cypher = (
-            f"MATCH (a:{schema.label(start)})-[r:{schema.rel_type(spec.name)}]->(b) "
-            "WHERE id(r) > $after WITH a, r, b ORDER BY id(r) LIMIT $limit "
-            "RETURN id(r) AS key, a.id AS start, labels(b) AS end_labels, b.id AS end, properties(r) AS props"
-        )
-        for row in _pages(reads, cypher, -1, "key"):
-            if row["key"] in seen:  # a start node with two of the type's start labels
-                continue
-            seen.add(row["key"])
-            end = primary_label(row["end_labels"])
-            if end is None or row["end"] is None:
-                raise QueryError(
-                    f"a {spec.name} relationship from {start} '{row['start']}' ends at a node without a label of the "
-                    "knowledge model or without an id, which an archive cannot name; find it with `kb query` and fix it"
-                )
-            yield {
-                "type": spec.name,
-                "start_label": start,
-                "start": row["start"],
-                "end_label": end,
-                "end": row["end"],
-                "properties": row["props"],
-            }
-    if expected is not None and len(seen) < expected:
+        starts, cypher = start_page(start), relationship_page(spec.name, start)
+        after = ""
+        while True:
+            ids = reads.read(starts, {"after": after, "limit": START_PAGE}).values("id")
+            for row in reads.read(cypher, {"ids": ids}).rows if ids else []:
+                read += 1
+                if primary_label(row["start_labels"]) != start:  # read from its first label instead
+                    continue
+                end = primary_label(row["end_labels"])
+                if end is None or row["end"] is None:
+                    raise QueryError(
+                        f"a {spec.name} relationship from {start} '{row['start']}' ends at a node without a label of "
+                        "the knowledge model or without an id, which an archive cannot name; find it with `kb query`"
+                    )
+                yield {
+                    "type": spec.name,
+                    "start_label": start,
+                    "start": row["start"],
+                    "end_label": end,
+                    "end": row["end"],
+                    "properties": row["props"],
+                }
+            if len(ids) < START_PAGE:
+                break
+            after = ids[-1]
+    if expected is not None and read < expected:
         raise QueryError(
-            f"{expected - len(seen)} {spec.name} relationships could not be read page by page; "
+            f"{expected - read} {spec.name} relationships start at a node the pages could not reach; "
             "run the backup again, and report it if it persists"
         )
 

@@ -177,9 +177,14 @@ def restore(store: Store, path: Path, replace: bool = False, on_progress: Progre
     )
 
 
+def delete_statements() -> list[str]:
+    """What `--replace` deletes with, label by label (nothing without a label of the model is touched)."""
+    return [f"MATCH (n:{schema.label(name)}) DETACH DELETE n" for name in schema.label_names()]
+
+
 def _delete_all(unit: Writer) -> None:
-    for name in schema.label_names():
-        unit.run(f"MATCH (n:{schema.label(name)}) DETACH DELETE n")
+    for statement in delete_statements():
+        unit.run(statement)
 
 
 def _create(unit: Writer, records: Records, on_progress: Progress | None) -> None:
