@@ -116,14 +116,20 @@ def test_a_short_write_in_the_engine_log_is_named_as_a_full_disk(tmp_path, mount
     assert waves(data_dir) == ["vocab-1"]
 
 
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "kb"
+    yield path
+    engine.stop(path)
+
+
 def stopped_with_vocabulary(data_dir: Path) -> Path:
     assert run_kb("load", VOCAB, data_dir=data_dir).exit_code == 0
     engine.stop(data_dir)
     return data_dir / "db" / "appendonlydir"
 
 
-def test_a_data_directory_of_a_newer_engine_is_named(tmp_path):
-    data_dir = tmp_path / "kb"
+def test_a_data_directory_of_a_newer_engine_is_named(data_dir):
     files = stopped_with_vocabulary(data_dir)
     base = next(files.glob("*.base.rdb"))
     original = base.read_bytes()
@@ -137,8 +143,7 @@ def test_a_data_directory_of_a_newer_engine_is_named(tmp_path):
     assert waves(data_dir) == ["vocab-1"]
 
 
-def test_a_damaged_append_only_file_is_named(tmp_path):
-    data_dir = tmp_path / "kb"
+def test_a_damaged_append_only_file_is_named(data_dir):
     files = stopped_with_vocabulary(data_dir)
     incr = next(files.glob("*.incr.aof"))
     original = incr.read_bytes()
@@ -152,8 +157,7 @@ def test_a_damaged_append_only_file_is_named(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder, so one it may not write cannot be made")
-def test_a_data_directory_kb_may_not_write_is_named(tmp_path):
-    data_dir = tmp_path / "kb"
+def test_a_data_directory_kb_may_not_write_is_named(data_dir):
     stopped_with_vocabulary(data_dir)
     os.chmod(data_dir / "db", 0o500)
     try:
