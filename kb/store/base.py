@@ -240,6 +240,13 @@ class Store(abc.ABC):
     def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         """Run one statement that may write; it is atomic on both engines."""
 
+    def write_between_units(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        """Run one statement that may write, never while an atomic unit is running: it waits for a
+        running unit and holds the next back until it is done, so the unit neither misses it nor
+        overwrites it. For a small write that must not cost a unit (a reload noted in a wave's
+        history). Where the engine isolates units by itself (Neo4j's transactions), a plain `write`."""
+        return self.write(cypher, params)
+
     def write_batches(self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000) -> Counters:
         """Run an `UNWIND $rows AS row …` statement over `rows` in batches, each its own transaction."""
         total = Counters()

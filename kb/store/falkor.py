@@ -286,6 +286,12 @@ class FalkorStore(Store):
                 raise
             raise EngineError(named.message) from None
 
+    def write_between_units(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        # A unit renames its staging copy over the live graph when it finishes, which would drop a
+        # write made to the live graph meanwhile: the statement takes the units' lock.
+        with self._unit_lock():
+            return self.write(cypher, params)
+
     @contextmanager
     def _unit_lock(self) -> Iterator[None]:
         # One atomic unit at a time per graph; the OS releases the lock if the holder dies.

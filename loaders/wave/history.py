@@ -16,11 +16,19 @@ from typing import Any
 
 from kb.errors import NotFound
 from kb.schema import label
-from kb.store.base import Writer
+from kb.store.base import Store, Writer
 from loaders.report import Changes
 from loaders.wave.storecheck import Reader, wave_props
 
 RECORD = f"MATCH (w:{label('Wave')} {{id: $id}}) SET w.history = $history"
+# An unchanged reload replaces the history in one statement, on condition that the wave is still
+# the loaded version of those bytes and its history is still the one read: one statement cannot
+# half-write, and a reload that raced another load matches nothing and says so.
+RECORD_IF_UNCHANGED = (
+    f"MATCH (w:{label('Wave')} {{id: $id}}) "
+    "WHERE w.status = 'loaded' AND w.source_hash = $source_hash AND w.history = $before "
+    "SET w.history = $history RETURN count(w) AS recorded"
+)
 
 
 def now() -> str:
@@ -47,6 +55,19 @@ def extended(props: Mapping[str, Any] | None, load: dict[str, Any]) -> str:
 def record(w: Writer, wave_id: str, props: Mapping[str, Any], load: dict[str, Any]) -> None:
     """Add `load` to the history of the loaded wave whose properties are `props`, inside the unit `w`."""
     w.run(RECORD, {"id": wave_id, "history": extended(props, load)})
+
+
+def record_unchanged(store: Store, wave_id: str, props: Mapping[str, Any], load: dict[str, Any]) -> bool:
+    """Add the unchanged reload `load` to the history of the wave whose properties were read as
+    `props`, in one statement outside any unit, if neither its bytes nor its history changed since;
+    whether it was recorded."""
+    params = {
+        "id": wave_id,
+        "source_hash": load["source_hash"],
+        "before": props.get("history"),
+        "history": extended(props, load),
+    }
+    return bool(store.write_between_units(RECORD_IF_UNCHANGED, params).single_value())
 
 
 def wave_history(reader: Reader, wave_id: str) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
     identify   the wave, study and source hash, from the files' bytes (package.quick_identity)
     (reload)   a loaded wave with the same hash is left alone: 'unchanged', nothing parsed or copied,
-               the reload noted in the wave's history (history.record)
+               the reload noted in the wave's history by one statement (history.record_unchanged)
     read       the manifest and every file, each row typed as it is read (validate.read_and_validate);
                a reference it cannot resolve is looked up among the loaded waves (storecheck.loaded_definers)
     validate   every check that needs no database, then each reference list parsed, once
@@ -43,6 +43,7 @@ from loaders.wave.validate import read_and_validate
 from loaders.wave.write import RowProgress, finish_wave, write_rows
 
 Progress = Callable[[int, int, str], None]
+RECORD_ATTEMPTS = 5  # an unchanged reload's tries at noting itself before it takes a unit
 
 
 def load_package(store: Store, path: str | Path, on_progress: Progress | None = None) -> LoadReport:
@@ -96,13 +97,22 @@ def is_unchanged(existing: Mapping[str, Any] | None, identity: Identity) -> bool
 
 def reload_unchanged(store: Store, identity: Identity, path: str | Path) -> LoadReport | None:
     """The 'unchanged' report of a reload of the very bytes loaded, noted in the wave's history;
-    None when the loaded wave came from other bytes (or none is loaded): then load it."""
-    if not is_unchanged(wave_props(store, identity.wave_id), identity):
-        return None  # decided on the read path: no unit is opened for a package to load
-    with store.atomic() as unit:
+    None when the loaded wave came from other bytes (or none is loaded): then load it.
+
+    No unit is opened (on FalkorDB a unit copies the whole graph): the entry is written by one
+    statement that holds only while the wave and its history are as read. Another reload noting
+    itself meanwhile means reading again; a load that changed the wave means loading."""
+    for _ in range(RECORD_ATTEMPTS):
+        existing = wave_props(store, identity.wave_id)
+        if not is_unchanged(existing, identity):
+            return None  # decided on the read path: no unit is opened for a package to load
+        load = history.entry("unchanged", identity.source_hash, Changes(), history.now())
+        if history.record_unchanged(store, identity.wave_id, existing or {}, load):
+            return unchanged_report(identity, path)
+    with store.atomic() as unit:  # reloads of this wave keep racing: settle it in a unit
         existing = wave_props(unit, identity.wave_id)
         if not is_unchanged(existing, identity):
-            return None  # another loader changed it meanwhile
+            return None
         return note_unchanged(unit, existing or {}, identity, path)
 
 
@@ -117,6 +127,11 @@ def note_unchanged(
     history.record(
         w, identity.wave_id, existing, history.entry("unchanged", identity.source_hash, Changes(), history.now())
     )
+    return unchanged_report(identity, path, warnings)
+
+
+def unchanged_report(identity: Identity, path: str | Path, warnings: tuple[LoadWarning, ...] = ()) -> LoadReport:
+    """The report of a load that changed nothing."""
     return LoadReport(
         kind="wave",
         status="unchanged",
