@@ -8,12 +8,16 @@
 //                ClinicalArea, Theme, Evidence, Finding, Recommendation, CommissioningModel, Work, Author]}
 //   - {name: limit, type: int, default: 50, help: "how many matches to list"}
 // columns: [label, id, name, field, snippet, study, locator]
+// fulltext: text
 // tags: [explore]
 
 // `field` is the first property that matched; `snippet` is the start of it. The filter tests
 // each property on its own (most nodes have one or two of them), and only the matches kept build
-// the list of fields. Lower-casing every name and text is most of the cost: at national scale
-// (about 125,000 nodes, 50,000 of them evidence) it takes about 0.2 s.
+// the list of fields. This is the portable form, a scan of every node: lower-casing every name
+// and text takes about 0.2 s at national scale (about 125,000 nodes, 50,000 of them evidence).
+// Where the store has its full-text index, the index's nodes take the place of the first line's
+// (`fulltext: text`; kb/queries.py) and the filter below keeps those holding the text itself;
+// docs/cypher.md, "Full-text search", says what each engine finds.
 MATCH (n)
 WHERE (coalesce($label, '') = '' OR $label IN labels(n))
   AND (toLower(toString(n.name)) CONTAINS toLower($text) OR toLower(toString(n.title)) CONTAINS toLower($text)

@@ -28,6 +28,12 @@ nearest choices, so that a short or mistyped id does not silently find nothing (
 library's own and are not checked). Cypher given as text is refused when it uses a parameter it
 was not given.
 
+A query may say `// fulltext: text` when its body starts with the line `MATCH (n)`: where the store
+has a full-text index (kb.schema.fulltext_index) that can narrow the parameter `text`, the store's
+own clause binding `n` to the nodes it returns takes that line's place (`Store.fulltext_nodes`;
+procedures stay behind the adapters). The rest of the query still filters, so it gives the rows the
+scan would give among those nodes; elsewhere the scan runs as written.
+
 Every query path returns a `kb.store.Result` whose `provenance` names what produced it:
 `run_named` for the library, `run_cypher` for Cypher given as text.
 """
@@ -47,7 +53,7 @@ import yaml
 
 from kb.config import MAX_ROWS, QUERY_TIMEOUT_S
 from kb.errors import NotFound, UsageError, shorten
-from kb.store.base import Provenance, Result, Store, capped, check_limits
+from kb.store.base import FULLTEXT_PARAMS, Provenance, Result, Store, capped, check_limits
 
 PARAM_TYPES = ("string", "int", "float", "bool", "list")
 PARAM_KEYS = ("name", "type", "default", "choices", "choices_query", "help", "optional")
@@ -57,6 +63,7 @@ SUGGESTIONS = 3  # nearest choices a refusal offers
 CHOICES_LISTED = 10  # choices a refusal, or a parameter's help, lists
 HELP_WIDTH = 100
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+SCANNED = "MATCH (n)"  # the first line of a query whose nodes a full-text index may narrow
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -144,6 +151,18 @@ class NamedQuery:
     file: str = ""
     tags: tuple[str, ...] = field(default=())
     requires: tuple[str, ...] = ()  # what must be loaded for an answer (REQUIREMENTS)
+    fulltext: str | None = None  # the parameter a store's full-text index may look up
+
+    def for_store(self, store: Store, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The Cypher to run on `store` and its parameters: the store's full-text clause in place of
+        the first line where it can narrow the text, else the query as written."""
+        if self.fulltext is None:
+            return self.cypher, dict(params)
+        found = store.fulltext_nodes(str(params.get(self.fulltext) or ""))
+        if found is None:
+            return self.cypher, dict(params)
+        before, after = split_at_scan(self.cypher)
+        return f"{before}{found.clause}\n{after}", {**params, **found.params}
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -178,6 +197,15 @@ class NamedQuery:
             "graph": self.graph,
             "requires": list(self.requires),
         }
+
+
+def split_at_scan(cypher: str) -> tuple[str, str]:
+    """The text before the query's first statement line, which must be `MATCH (n)`, and the text after it."""
+    lines = cypher.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("//"))
+    if lines[first].strip() != SCANNED:
+        raise ValueError(f"the first line of the query is not `{SCANNED}`")
+    return "".join(line + "\n" for line in lines[:first]), "\n".join(lines[first + 1 :])
 
 
 def used_params(cypher: str) -> set[str]:
@@ -220,6 +248,16 @@ def parse_query_file(text: str, filename: str) -> NamedQuery:
     expected = filename.rsplit("/", 1)[-1].removesuffix(".cypher")
     if header["name"] != expected:
         raise LibraryError(f"{filename}: name '{header['name']}' differs from the file name; rename one")
+    fulltext = header.get("fulltext")
+    if fulltext is not None and fulltext not in declared:
+        raise LibraryError(f"{filename}: fulltext names '{fulltext}', which is not a declared parameter")
+    if fulltext is not None:
+        try:
+            split_at_scan(cypher)
+        except ValueError:
+            raise LibraryError(f"{filename}: a query with fulltext must start with the line `{SCANNED}`") from None
+    if fulltext is not None and declared & FULLTEXT_PARAMS:
+        raise LibraryError(f"{filename}: {', '.join(sorted(declared & FULLTEXT_PARAMS))} is the store's to set")
     return NamedQuery(
         name=header["name"],
         title=header["title"],
@@ -231,6 +269,7 @@ def parse_query_file(text: str, filename: str) -> NamedQuery:
         file=filename,
         tags=tuple(header.get("tags") or ()),
         requires=requires,
+        fulltext=fulltext,
     )
 
 
@@ -312,8 +351,9 @@ def run_named(store: Store, name: str, values: Mapping[str, Any], *, timeout: fl
         from kb.network import require_survey_network
 
         require_survey_network(store, params["site"], params["wave"])
-    result = store.read(query.cypher, params, timeout=timeout)
-    return replace(result, provenance=Provenance(query.cypher, params, store.kind, query=name))
+    cypher, params = query.for_store(store, params)
+    result = store.read(cypher, params, timeout=timeout)
+    return replace(result, provenance=Provenance(cypher, params, store.kind, query=name))
 
 
 def run_cypher(

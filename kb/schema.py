@@ -3,7 +3,8 @@
 Labels and relationship types reach Cypher only from here (through `label()` / `rel_type()`),
 never from input, so a file or a form can never choose one. Keys and indexes are declared here as
 data (`unique_keys()`, `indexes()`); each store adapter turns them into its own engine's statements,
-so no engine's DDL is written, or parsed back, outside its adapter.
+so no engine's DDL is written, or parsed back, outside its adapter. The full-text index behind the
+`search` query (`fulltext_index()`) is declared here too.
 """
 
 from __future__ import annotations
@@ -138,3 +139,21 @@ def unique_keys() -> tuple[PropertyKey, ...]:
 def indexes() -> tuple[PropertyKey, ...]:
     """The exact-match indexes besides the unique keys (an engine indexes a unique key by itself)."""
     return tuple(PropertyKey(spec.name, prop) for spec in LABELS for prop in spec.indexed)
+
+
+# The properties the `search` query looks in, on every label; the full-text index covers them.
+SEARCHED = ("name", "title", "text", "description")
+
+
+@dataclass(frozen=True)
+class FullTextIndex:
+    """One full-text index over `props` of every node of `labels` (an engine may build one per label)."""
+
+    name: str
+    labels: tuple[str, ...]
+    props: tuple[str, ...]
+
+
+def fulltext_index() -> FullTextIndex:
+    """The full-text index of the knowledge base: the searched properties of every label."""
+    return FullTextIndex("kb_search", tuple(label_names()), SEARCHED)

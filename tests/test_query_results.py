@@ -11,6 +11,7 @@ import pytest
 from kb.errors import ReadOnlyViolation
 from kb.queries import LibraryError, Param, get_query, library, parse_query_file, run_cypher, run_named
 from kb.store import Provenance, Result
+from kb.store.base import FULLTEXT_PARAMS
 from loaders.wave.api import load_package
 from support.paths import WAVE_FIXTURES as WAVES
 from ui.forms import offers_any
@@ -23,14 +24,16 @@ def test_a_library_query_returns_its_result_with_the_query_that_produced_it(stor
     result = run_named(store, "search", {"text": "Site A"})
     assert isinstance(result, Result)
     assert result.columns == list(get_query("search").columns)
-    # The parameters as bound: the one given, then the header's defaults for the others.
-    assert result.provenance == Provenance(
-        get_query("search").cypher, {"text": "Site A", "label": "", "limit": 50}, store.kind, query="search"
-    )
+    # The parameters as bound: the one given, then the header's defaults for the others; where the
+    # engine's full-text index answered, its form of the query and its terms for the text.
+    bound = {"text": "Site A", "label": "", "limit": 50}
+    cypher, params = get_query("search").for_store(store, bound)
+    assert {k: v for k, v in params.items() if k not in FULLTEXT_PARAMS} == bound
+    assert result.provenance == Provenance(cypher, params, store.kind, query="search")
     assert result.provenance.as_dict() == {
         "query": "search",
-        "cypher": get_query("search").cypher,
-        "parameters": {"text": "Site A", "label": "", "limit": 50},
+        "cypher": cypher,
+        "parameters": params,
         "engine": store.kind,
     }
 

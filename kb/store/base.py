@@ -64,6 +64,18 @@ COUNTER_NAMES = (
 )
 
 
+# The parameters a store's full-text clause may use; no query of the library may declare them.
+FULLTEXT_PARAMS = frozenset({"fulltext", "fulltext_labels"})
+
+
+@dataclass(frozen=True)
+class FullTextNodes:
+    """A clause binding `n` to the nodes a full-text index returns, and its parameters."""
+
+    clause: str
+    params: dict[str, Any]
+
+
 @dataclass
 class Counters:
     """What a write changed, summed over statements."""
@@ -253,6 +265,13 @@ class Store(abc.ABC):
         for batch in chunked(rows, batch_size):
             total.add(self.write(cypher, {"rows": batch}).counters)
         return total
+
+    def fulltext_nodes(self, text: str) -> FullTextNodes | None:
+        """A clause binding `n` to the nodes whose searched properties (kb.schema.fulltext_index) may
+        hold `text`, through the engine's full-text index: a superset the caller narrows with its
+        own filter. None when the index cannot narrow it (no word to look for, or no index), and
+        the caller scans instead."""
+        return None
 
     @abc.abstractmethod
     def atomic(self) -> AbstractContextManager[Writer]:

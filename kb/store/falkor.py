@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 import math
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -36,6 +37,7 @@ from kb.schema import label, rel_type
 from kb.store import falkor_bulk as bulk
 from kb.store.base import (
     Counters,
+    FullTextNodes,
     OnBatch,
     Reads,
     Result,
@@ -59,6 +61,7 @@ _RO_REFUSAL = "is to be executed only on read-only queries"
 _TIMED_OUT = "Query timed out"  # the engine's reply when it stops a query at its time limit
 _LOAD_CSV_OPERATION = "Load CSV"  # the operation GRAPH.EXPLAIN names for a LOAD CSV clause
 LOST_ENGINE = "lost the connection to the embedded engine"
+_INDEX_STATUS = "CALL db.indexes() YIELD label, status RETURN label, status"
 _COUNTER_ATTRS = {
     "nodes_created": "nodes_created",
     "nodes_deleted": "nodes_deleted",
@@ -254,6 +257,7 @@ class FalkorStore(Store):
         self._conn = self._db.connection
         self.graph_name = graph
         self._graph = self._db.select_graph(graph)
+        self._fulltext_ready: bool | None = None  # None: not known yet (asked once it is needed)
         if not self._conn.exists(graph):
             # A graph key is born with its first write; give a new knowledge base its schema so
             # that reads of an empty one answer instead of failing on a missing key.
@@ -394,9 +398,58 @@ class FalkorStore(Store):
                             "PROPERTIES", "1", key.prop,
                         )  # fmt: skip
                     changed += 1
+        changed += self._apply_fulltext()
         if changed:
             self._await_constraints()
+            self._await_indexes()
         return changed
+
+    def _apply_fulltext(self) -> int:
+        """Give every label the full-text index of the searched properties it lacks (one index per
+        label is how the engine has them; they follow GRAPH.COPY and index GRAPH.BULK's nodes)."""
+        index = schema.fulltext_index()
+        have = self._existing_fulltext()
+        changed = 0
+        for name in index.labels:
+            missing = [prop for prop in index.props if (name, prop) not in have]
+            if missing:
+                # No stop words: every word of a text can be looked for ("the", "not" too).
+                fields = ", ".join(f"'{prop}'" for prop in missing)
+                self.write(f"CALL db.idx.fulltext.createNodeIndex({{label: '{label(name)}', stopwords: []}}, {fields})")
+                changed += 1
+        self._fulltext_ready = True
+        return changed
+
+    def fulltext_nodes(self, text: str) -> FullTextNodes | None:
+        """The nodes holding every word of `text` as a whole word, an English form of it ('broker'
+        finds 'brokers') or its plural in s ('GP' finds 'GPs'; the stemmer leaves acronyms alone),
+        from the index of each label. Words with letters beyond ASCII are not looked up (the
+        engine's tokenizer folds only ASCII case), which only widens what the index returns. None
+        when no word is left, or the knowledge base has no full-text index yet (made before it
+        existed: `kb init` adds it)."""
+        words = [w for w in re.findall(r"\w+", text.lower()) if w.isascii()]  # the tokenizer keeps "_"
+        if not words or not self._has_fulltext():
+            return None
+        index = schema.fulltext_index()
+        return FullTextNodes(
+            "UNWIND $fulltext_labels AS searched "
+            "CALL db.idx.fulltext.queryNodes(searched, $fulltext) YIELD node WITH node AS n",
+            {"fulltext": " ".join(f"({w}|{w}s)" for w in words), "fulltext_labels": list(index.labels)},
+        )
+
+    def _has_fulltext(self) -> bool:
+        if not self._fulltext_ready:  # asked until it is there; an index is never dropped but with the graph
+            index = schema.fulltext_index()
+            have = self._existing_fulltext()
+            self._fulltext_ready = all((name, prop) in have for name in index.labels for prop in index.props)
+        return bool(self._fulltext_ready)
+
+    def _await_indexes(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while any(row["status"] != "OPERATIONAL" for row in self.read(_INDEX_STATUS).rows):
+            if time.monotonic() > deadline:
+                raise QueryError("the embedded engine is still building indexes after 2 minutes; see engine.log")
+            time.sleep(0.02)
 
     def _await_constraints(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
@@ -417,11 +470,15 @@ class FalkorStore(Store):
                 raise QueryError("the embedded engine is still building unique keys after 2 minutes; see engine.log")
             time.sleep(0.02)
 
-    def _existing_indexes(self) -> set[tuple[str, str]]:
+    def _existing_indexes(self, kind: str = "RANGE") -> set[tuple[str, str]]:
+        """(label, property) of every index of the kind (RANGE: exact-match; FULLTEXT) the graph has."""
         if not self._conn.exists(self.graph_name):
             return set()
-        rows = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows
-        return {(row["label"], prop) for row in rows for prop in row["properties"]}
+        rows = self.read("CALL db.indexes() YIELD label, types RETURN label, types").rows
+        return {(row["label"], prop) for row in rows for prop, kinds in row["types"].items() if kind in kinds}
+
+    def _existing_fulltext(self) -> set[tuple[str, str]]:
+        return self._existing_indexes("FULLTEXT")
 
     def _existing_constraints(self) -> set[tuple[str, str]]:
         if not self._conn.exists(self.graph_name):
@@ -440,6 +497,7 @@ class FalkorStore(Store):
 
     def drop(self) -> None:
         """Delete the whole graph (used by tests and `kb reset`)."""
+        self._fulltext_ready = None
         for key in (self.graph_name, self.graph_name + STAGING_SUFFIX):
             self._conn.delete(key)
 

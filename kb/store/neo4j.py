@@ -30,12 +30,13 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, ResultSummary, RoutingControl, Session
 from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Forbidden, Neo4jError
 
+from kb import schema
 from kb.config import Config
 from kb.errors import ConfigError, EngineError, LoadInProgress, ReadOnlyViolation
-from kb.store.base import Counters, Result, Store, Writer, capped, check_limits, check_values
+from kb.store.base import Counters, FullTextNodes, Result, Store, Writer, capped, check_limits, check_values
 from kb.store.neo4j_errors import first_line, translate, translated
 from kb.store.neo4j_readonly import reaches_unlabelled, refusal
-from kb.store.neo4j_schema import STAGED_LABEL, statements
+from kb.store.neo4j_schema import STAGED_LABEL, fulltext_clause, fulltext_terms, statements
 from kb.store.neo4j_unit import Neo4jUnit, UnitStats, clear_staged, release_lock, take_lock
 from kb.store.neo4j_values import counters, to_result
 
@@ -264,6 +265,13 @@ class Neo4jStore(Store):
         with self.atomic():
             pass
         return changed
+
+    def fulltext_nodes(self, text: str) -> FullTextNodes | None:
+        # Without the schema (a reader's account that could not check it) the index may be missing.
+        terms = fulltext_terms(text) if self._schema_ready else None
+        if terms is None:
+            return None
+        return FullTextNodes(fulltext_clause(schema.fulltext_index()), {"fulltext": terms})
 
     # -- the rest ----------------------------------------------------------------------------
 
