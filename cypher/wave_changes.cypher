@@ -25,6 +25,9 @@
 // another study, lists nothing. An unknown value is null, never 0: a participant the later wave
 // did not measure has betweenness null there. Each kind is a part of its own: carrying one part's
 // rows through another's scan of every node or relationship of the study costs more than the scan.
+// The counts come from the tallies each load keeps on its Wave (loaders/wave/tallies.py: nodes by
+// label, relationships by type but CITES, which are counted from the study's publications); for a
+// wave loaded before tallies existed, the parts after each tallied one count them from the graph.
 
 MATCH (w:Wave)
 WHERE w.study = $study
@@ -87,6 +90,34 @@ WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
 WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
+WHERE x1.tally_labels IS NOT NULL AND x2.tally_labels IS NOT NULL
+UNWIND x1.tally_labels + x2.tally_labels AS kind
+WITH DISTINCT w1, w2, x1, x2, kind
+WITH w1, w2, kind,
+     coalesce(head([i IN range(0, size(x1.tally_labels) - 1) WHERE x1.tally_labels[i] = kind
+                    | x1.tally_label_counts[i]]), 0) AS before,
+     coalesce(head([i IN range(0, size(x2.tally_labels) - 1) WHERE x2.tally_labels[i] = kind
+                    | x2.tally_label_counts[i]]), 0) AS after
+WHERE before <> after
+RETURN 'entities' AS change, kind, null AS id, null AS item, 'count' AS property, before, after,
+       w1 AS from_wave, w2 AS to_wave
+ORDER BY kind
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
+WHERE x1.tally_labels IS NULL OR x2.tally_labels IS NULL
+WITH w1, w2
 MATCH (n)
 WHERE n.study = $study AND (w1 IN n.waves OR w2 IN n.waves)
 WITH w1, w2, labels(n)[0] AS label,
@@ -103,6 +134,40 @@ WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
 WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
+WHERE x1.tally_types IS NOT NULL AND x2.tally_types IS NOT NULL
+OPTIONAL MATCH (p:Publication)-[r:CITES]->()
+WHERE p.study = $study AND r.wave IN [w1, w2]
+WITH w1, w2, x1, x2, count(CASE WHEN r.wave = w1 THEN 1 END) AS cites1,
+     count(CASE WHEN r.wave = w2 THEN 1 END) AS cites2
+UNWIND x1.tally_types + x2.tally_types + ['CITES'] AS kind
+WITH DISTINCT w1, w2, x1, x2, cites1, cites2, kind
+WITH w1, w2, kind,
+     CASE WHEN kind = 'CITES' THEN cites1
+          ELSE coalesce(head([i IN range(0, size(x1.tally_types) - 1) WHERE x1.tally_types[i] = kind
+                              | x1.tally_type_counts[i]]), 0) END AS before,
+     CASE WHEN kind = 'CITES' THEN cites2
+          ELSE coalesce(head([i IN range(0, size(x2.tally_types) - 1) WHERE x2.tally_types[i] = kind
+                              | x2.tally_type_counts[i]]), 0) END AS after
+WHERE before <> after
+RETURN 'relationships' AS change, kind, null AS id, null AS item, 'count' AS property, before, after,
+       w1 AS from_wave, w2 AS to_wave
+ORDER BY kind
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
+WHERE x1.tally_labels IS NULL OR x2.tally_labels IS NULL
+WITH w1, w2
 MATCH (a)-[r]->(b)
 WHERE r.wave IN [w1, w2] AND a.study = $study
 WITH w1, w2, type(r) AS rel,

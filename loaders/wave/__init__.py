@@ -4,7 +4,7 @@
 
     api.py          the public surface: validate, load, unload and list waves, load the demo
     load.py         one load, top to bottom: identify, read, validate, check, plan, write, measure, cite,
-                    compare, finish
+                    compare, tally, finish
     source.py       the package's files, from a folder or a zip read in place (a zip is checked first)
     package.py      read a package: wave.yaml, every file, the source hash; its identity from the bytes alone
     manifest.py     wave.yaml parsed into a Manifest, with every problem located by line
@@ -25,6 +25,7 @@
     measures.py     survey network measures of the wave's advice ties, written in the same unit
     changes.py      what a load changed, element by element: the previous version against the rows written
     history.py      each wave's loads (when, which bytes, status, changes), kept on its Wave node
+    tallies.py      what each wave holds per label and type, kept on its Wave node for wave_changes
 
 Not part of a load:
 

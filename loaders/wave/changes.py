@@ -29,6 +29,7 @@ from typing import Any
 
 from kb.schema import label, label_names, rel_names, rel_type
 from loaders.report import Changes
+from loaders.wave import tallies
 from loaders.wave.measures import MEASURE_PROPERTIES, SUMMARY_LOCATOR, SUMMARY_PROPERTIES, SUMMARY_SOURCE, Measured
 from loaders.wave.plan import ATTACHED_VALUES, WritePlan
 from loaders.wave.spec import NODE_FILES, REL_FILES
@@ -36,7 +37,8 @@ from loaders.wave.storecheck import Reader
 
 CITATION_LABELS = ("Work", "Author")
 CITATION_TYPES = ("CITES", "AUTHORED_BY", "POSSIBLY_SAME")
-BOOKKEEPING = ("status", "loaded_at", "source_hash", "counts", "history")  # what a load sets on its own Wave
+# what a load sets on its own Wave
+BOOKKEEPING = ("status", "loaded_at", "source_hash", "counts", "history", *tallies.PROPERTIES)
 Key = tuple[str, str, str]  # (label, id, "") of a node; (type, start id, end id) of a relationship
 # Relationship types a node file writes to define its entities, per label, with the file's source prefix:
 # those pass to the entity's other wave when a wave sharing it lets go (remove._handover_statements).

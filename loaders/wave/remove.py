@@ -3,7 +3,8 @@
 Shared entities keep the relationships that define them. A link (e.g. a site's IN_REGION) or a
 study relationship is written once, by the first wave that defines the entity, and carries that
 wave's id; when that wave goes and another still defines the entity, the relationship passes to the
-remaining wave instead of being deleted. Everything else with `wave` = the removed wave is deleted.
+remaining wave (and to its tallies, loaders/wave/tallies.py) instead of being deleted. Everything
+else with `wave` = the removed wave is deleted.
 
 These functions run inside the caller's atomic unit; unload_wave and a load that replaces an
 earlier version of its wave (an update) call them.
@@ -17,6 +18,7 @@ from typing import Any
 from kb.errors import UsageError, ValidationError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
+from loaders.wave import tallies
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import remove_reference_lists as remove_lists
 from loaders.wave.spec import NODE_FILES
@@ -50,17 +52,21 @@ def _handover_statements() -> list[tuple[str, str]]:
     statements = []
     for spec in NODE_FILES:
         node = f"(n:{label(spec.label)})"
+        # (pattern, its start node): the receiving wave's tallies count by the start node's study
         patterns = [
-            f"(m)-[r:{rel_type(link.rel)}]->{node}" if link.reverse else f"{node}-[r:{rel_type(link.rel)}]->(m)"
+            (f"(m)-[r:{rel_type(link.rel)}]->{node}", "m")
+            if link.reverse
+            else (f"{node}-[r:{rel_type(link.rel)}]->(m)", "n")
             for link in spec.links
         ]
         if spec.study_rel:
-            patterns.append(f"(m:{label('Study')})-[r:{rel_type(spec.study_rel)}]->{node}")
-        for pattern in patterns:
+            patterns.append((f"(m:{label('Study')})-[r:{rel_type(spec.study_rel)}]->{node}", "m"))
+        for pattern, start in patterns:
             statements.append(
                 (
                     f"MATCH {pattern} WHERE r.wave = $wave AND r.source STARTS WITH $prefix "
-                    "AND $wave IN n.waves AND size(n.waves) > 1 SET r.wave = [x IN n.waves WHERE x <> $wave][0]",
+                    "AND $wave IN n.waves AND size(n.waves) > 1 SET r.wave = [x IN n.waves WHERE x <> $wave][0] "
+                    f"RETURN r.wave AS wave, {start}.study AS study, type(r) AS rel, count(r) AS moved",
                     f"{spec.file} row ",
                 )
             )
@@ -103,10 +109,12 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
         removed["CITES"] = cites
     steps = _handover_statements()
     total = len(steps) + 2
+    moved: list[dict[str, Any]] = []
     for done, (statement, prefix) in enumerate(steps, start=1):
-        w.run(statement, {"wave": wave_id, "prefix": prefix})
+        moved += w.run(statement, {"wave": wave_id, "prefix": prefix}).rows
         if on_progress:
             on_progress(done, total, "removing")
+    tallies.hand_over(w, moved)
     _delete_relationships(w, wave_id, removed)
     if on_progress:
         on_progress(total - 1, total, "removing")
