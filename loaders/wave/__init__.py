@@ -11,6 +11,8 @@
     yaml_check.py   YAML read with line numbers and typed getters, for manifest.py
     spec.py         the format as data: its files, their columns and types, what each row becomes
     reader.py       a CSV file streamed into rows tied to their file's spec (encoding, header, delimiter, cells)
+    columns.py      a plainly well-formed CSV file read whole, as text columns, with pyarrow (else the row reader)
+    column_records.py  those columns typed at once into the records validate.py makes row by row
     qualitative.py  coded data (.qdpx, or codebook.csv with coded_segments.csv) turned into rows of the format
     values.py       one cell's text to a typed value by its column type, and back
     validate.py     rows into typed records as they are read, then ids, references and cross-row checks

@@ -85,6 +85,9 @@ class CsvTable:
     # the problem that kept the whole file from being read (its encoding, its delimiter), so that
     # references to the ids it would define are not reported one by one (see causes.py)
     cause: Problem | None = None
+    # the file's bytes, kept by a lazy read whose header had nothing to report: a validator may read
+    # them column by column (columns.py) and leave `rows` unread, to be read if the columns will not do
+    data: bytes | None = None
 
 
 def table_from_rows(spec: FileSpec, rows: list[Mapping[str, str]], origin: str, problems: list[Problem]) -> CsvTable:
@@ -258,9 +261,23 @@ def read_csv(
 ) -> CsvTable:
     """The rows of one package file; problems are appended to `problems`, never raised.
 
-    With `lazy` the table's rows are an iterator that reads the stream as it is consumed (so a
-    national file is never held as text rows): consume it before the stream is closed.
+    With `lazy` the table's rows are an iterator read as it is consumed (so a national file is
+    never held as text rows), and the table keeps the file's bytes (`data`) when its header had
+    nothing to report.
     """
+    if not lazy:
+        return _read_rows(spec, stream, problems, lazy)
+    data = stream.read()
+    before = len(problems)
+    table = _read_rows(spec, io.BytesIO(data), problems, lazy)
+    if len(problems) > before or table.cause is not None:
+        return table
+    return CsvTable(table.spec, table.columns, table.rows, data=data)
+
+
+def _read_rows(
+    spec: FileSpec, stream: io.RawIOBase | io.BufferedIOBase, problems: list[Problem], lazy: bool
+) -> CsvTable:
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     if buffered.peek(2)[:2] in UTF16_BOMS:
         cause = Problem(spec.file, "is saved as UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)")

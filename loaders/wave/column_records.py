@@ -1,0 +1,209 @@
+"""Records made from a file's text columns (columns.py), each column typed at once with pyarrow.
+
+The same records, in the same order, as validate.py makes row by row with values.parse_cell, for
+a file in which every cell is right. Each type is checked over the whole column against a pattern
+no stricter and no looser than parse_cell's, for the values the pattern covers; a column holding
+anything else (a cell in error, or a value only parse_cell's rules decide, such as a number in
+non-ASCII digits) raises NotPlain, and the caller reads the file row by row instead, so that every
+problem is named by the row path, with its row and column, exactly as ever.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.wave.columns import ColumnTable
+from loaders.wave.reader import REPEATING_TYPES, file_columns
+from loaders.wave.records import NodeRecord, RelRecord
+from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
+from loaders.wave.values import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, is_iso_date
+
+# Python's str.strip and the \s of values.ID_PATTERN, spelled out for pyarrow's RE2, whose \s is narrower.
+_ASCII_SPACE = r"\t\n\x0b\x0c\r \x1c-\x1f"
+_ID = f"^[^{_ASCII_SPACE}:;]+:[^{_ASCII_SPACE}:;]+:[^{_ASCII_SPACE};]+$"
+_INT = r"^[+-]?[0-9]+$"
+_FLOAT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_INT_DIGITS = 18  # fewer digits than 2**63 has: always in range; longer numbers go to the row path
+
+
+class NotPlain(Exception):
+    """A column holds a value the row path must judge (usually a cell in error)."""
+
+
+def _all(mask: pa.Array) -> bool:
+    return bool(pc.all(mask, skip_nulls=True).as_py() is not False)
+
+
+def _require(mask: pa.Array) -> None:
+    if not _all(mask):
+        raise NotPlain
+
+
+def _strip(array: pa.Array) -> pa.Array:
+    """Every cell as str.strip leaves it: pyarrow trims ASCII alone the same way."""
+    if _all(pc.string_is_ascii(array)) and _all_false(pc.match_substring_regex(array, "[\\x1c-\\x1f]")):
+        return pc.ascii_trim_whitespace(array)
+    return pa.array([text.strip() for text in array.to_pylist()], pa.string())
+
+
+def _all_false(mask: pa.Array) -> bool:
+    return not bool(pc.any(mask, skip_nulls=True).as_py())
+
+
+def _nulled(text: pa.Array) -> pa.Array:
+    """Empty cells as null: unknown."""
+    return pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+
+
+def _matches(text: pa.Array, pattern: str) -> None:
+    _require(pc.match_substring_regex(text, pattern))
+
+
+def _ids(text: pa.Array) -> None:
+    """values._parse_id over a column of non-empty cells (nulls skipped)."""
+    _require(pc.less_equal(pc.utf8_length(text), MAX_ID_LENGTH))
+    if not _all(pc.string_is_ascii(text)):
+        raise NotPlain  # \s of a non-ASCII id is Unicode's; the row path decides
+    _matches(text, _ID)
+
+
+def _member(text: pa.Array, words: tuple[str, ...]) -> pa.Array:
+    """Whether each cell is one of `words`; null where the cell is empty (pyarrow's is_in says False)."""
+    found = pc.is_in(text, pa.array(words, pa.string()))
+    return pc.if_else(text.is_valid(), found, pa.scalar(None, pa.bool_()))
+
+
+def _choices(text: pa.Array, column: Column) -> None:
+    _require(_member(text, column.choices))
+
+
+def _list(text: pa.Array, column: Column) -> list[Any]:
+    """A list or refs column: each cell's items, stripped, empties dropped, as a tuple (None when none)."""
+    items = pc.split_pattern(text, LIST_SEPARATOR)
+    flat = _nulled(_strip(items.values))  # every item, in the order of `items.offsets`
+    if column.type == "refs":
+        _ids(flat)
+    elif column.choices:
+        _choices(flat, column)
+    offsets = items.offsets.to_numpy()
+    values = flat.to_pylist()
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    out: list[Any] = []
+    for i, start in enumerate(offsets[:-1]):
+        kept = tuple(v for v in values[start : offsets[i + 1]] if v is not None) if present[i] else ()
+        out.append(kept or None)
+    return out
+
+
+def _pylist(text: pa.Array, repeating: bool) -> list[Any]:
+    """The column's values as Python objects; a repeating column's text (ids, choices, locators)
+    as one interned string per distinct value, as the row reader keeps it."""
+    if not repeating:
+        return text.to_pylist()  # type: ignore[no-any-return]
+    encoded = pc.dictionary_encode(text)
+    words = [sys.intern(word) for word in encoded.dictionary.to_pylist()]
+    indexes = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+    return np.array([*words, None], dtype=object)[indexes].tolist()  # type: ignore[no-any-return]
+
+
+def _numbers(text: pa.Array, column: Column) -> list[Any]:
+    if column.type == "int":
+        _matches(text, _INT)
+        _require(pc.less_equal(pc.utf8_length(pc.utf8_ltrim(text, "+-0")), _INT_DIGITS))
+        return pc.cast(pc.utf8_ltrim(text, "+"), pa.int64()).to_pylist()  # type: ignore[no-any-return]
+    _matches(text, _FLOAT)
+    values = pc.cast(text, pa.float64())
+    _require(pc.is_finite(values))
+    if column.positive:
+        _require(pc.greater(values, 0))
+    return values.to_pylist()  # type: ignore[no-any-return]
+
+
+def _words(text: pa.Array, column: Column) -> list[Any]:
+    if column.type == "bool":
+        _require(pc.string_is_ascii(text))
+        lower = pc.ascii_lower(text)
+        _require(_member(lower, TRUE_WORDS + FALSE_WORDS))
+        return _member(lower, TRUE_WORDS).to_pylist()  # type: ignore[no-any-return]
+    if column.type == "date":
+        _matches(text, _DATE)
+        if not all(is_iso_date(day) for day in pc.unique(text).drop_null().to_pylist()):
+            raise NotPlain
+    elif column.type == "enum":
+        _choices(text, column)
+    elif column.type in ("id", "ref"):
+        _ids(text)
+    elif column.type == "str":
+        _require(pc.invert(pc.match_substring_regex(text, "[\\r\\n]")))
+    return _pylist(text, column.type in REPEATING_TYPES or column.name == "locator")
+
+
+def typed_column(raw: pa.Array, column: Column) -> list[Any]:
+    """values.parse_cell of every cell of the column, or NotPlain."""
+    stripped = _nulled(_strip(raw))
+    if column.verbatim:  # kept as written when it holds anything
+        return pc.if_else(stripped.is_valid(), raw, pa.scalar(None, pa.string())).to_pylist()  # type: ignore[no-any-return]
+    if column.type in ("list", "refs"):
+        return _list(stripped, column)
+    if column.type in ("int", "float"):
+        return _numbers(stripped, column)
+    if column.type in ("str", "text", "bool", "date", "enum", "id", "ref"):
+        return _words(stripped, column)
+    raise NotPlain
+
+
+def _typed(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[Any]]:
+    """Each column's typed values; a column the header lacks is unknown in every row."""
+    out: dict[str, list[Any]] = {}
+    for column in columns:
+        if column.name not in table.cells:
+            out[column.name] = [None] * len(table)
+            continue
+        values = typed_column(table.cells[column.name], column)
+        if column.required and any(value is None for value in values):
+            raise NotPlain  # "a value is required", said by the row path
+        out[column.name] = values
+    return out
+
+
+def _rows(typed: dict[str, list[Any]], count: int) -> Iterable[tuple[Any, ...]]:
+    """The typed values row by row, in column order."""
+    return zip(*typed.values(), strict=True) if typed else iter([()] * count)
+
+
+def node_records(table: ColumnTable, spec: NodeFile, study_id: str | None) -> list[NodeRecord]:
+    """validate._node of every row, or NotPlain."""
+    typed = _typed(table, spec.columns)
+    ids = typed["id"]
+    if study_id and not all(i is None or i.startswith(study_id + ":") for i in ids):
+        raise NotPlain
+    names = list(typed)
+    at = names.index("id")
+    return [
+        NodeRecord(spec, row, dict(zip(names, values, strict=True)))
+        for row, values in zip(table.rows.tolist(), _rows(typed, len(table)), strict=True)
+        if values[at] is not None
+    ]
+
+
+def rel_records(table: ColumnTable, spec: RelFile) -> list[RelRecord]:
+    """validate._rel of every row, or NotPlain."""
+    typed = _typed(table, file_columns(spec))
+    starts = typed.pop(spec.start.name)
+    ends = typed.pop(spec.end.name) if spec.end.type != "wave" else [None] * len(table)
+    if spec.distinct_ends and any(s == e and s is not None for s, e in zip(starts, ends, strict=True)):
+        raise NotPlain
+    names = list(typed)
+    to_wave = spec.end.type == "wave"
+    return [
+        RelRecord(spec, row, start, end, dict(zip(names, values, strict=True)))
+        for row, start, end, values in zip(table.rows.tolist(), starts, ends, _rows(typed, len(table)), strict=True)
+        if start is not None and (to_wave or end is not None)
+    ]

@@ -1,0 +1,129 @@
+"""A package file read column by column with pyarrow, when it is plainly well-formed.
+
+The row reader (reader.py) checks and reports every problem of form, cell by cell, in Python;
+for a national file that is most of a load's time. This reader parses a whole file at once,
+every cell as text (nothing is coerced: types are checked later, column by column, in
+column_records.py), and returns None as soon as anything is out of the ordinary: a byte that is
+not UTF-8, a NUL, a header the row reader would report or that looks written with another
+delimiter, a row with too few or too many cells, quoting the stdlib reader would refuse. The row
+reader then reads the file and names each problem, so a message never depends on which reader ran.
+
+Row numbers are the row reader's: the header is row 1 and each CSV record counts one, so a quoted
+line break does not shift the rows after it, and a blank record is skipped but counted.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from loaders.wave.reader import UTF16_BOMS, file_columns, other_delimiter
+from loaders.wave.spec import FileSpec
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_QUOTE, _FIELD_ENDS = ord('"'), (ord(","), ord("\r"), ord("\n"))
+_PARSE = pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """A file's data rows as text columns: the known columns its header names, in header order,
+    each cell exactly as written; `rows` holds each data row's number (blank records left out)."""
+
+    spec: FileSpec
+    names: tuple[str, ...]
+    cells: dict[str, pa.Array]
+    rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def simple_quoting(data: bytes) -> bool:
+    """Whether every quote of the file opens a field or closes one, in turn: then pyarrow and the
+    stdlib reader (strict) split it alike. Pairs of quotes (an escaped quote) are taken out first;
+    the check is conservative: a quote inside an unquoted cell sends the file to the row reader,
+    which reads it as text, and so does a closing quote followed by more of the cell, which the
+    stdlib reader refuses and pyarrow would accept."""
+    if b'"' not in data:
+        return True
+    bare = np.frombuffer(data.replace(b'""', b""), dtype=np.uint8)
+    quotes = np.flatnonzero(bare == _QUOTE)
+    if len(quotes) % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = bare[np.maximum(opening - 1, 0)]
+    after = bare[np.minimum(closing + 1, len(bare) - 1)]
+    opens = (opening == 0) | np.isin(before, _FIELD_ENDS)
+    closes = (closing == len(bare) - 1) | np.isin(after, _FIELD_ENDS)
+    return bool(opens.all() and closes.all())
+
+
+def _header_names(spec: FileSpec, header: list[str]) -> tuple[str, ...] | None:
+    """The header's column names when the row reader would find nothing to say about them."""
+    known = {column.name for column in file_columns(spec)}
+    names = tuple(cell.strip() for cell in header)
+    if any(name not in known for name in names) or len(set(names)) != len(names):
+        return None
+    if any(column.required and column.name not in names for column in file_columns(spec)):
+        return None
+    if other_delimiter(spec, header) is not None:
+        return None
+    return names
+
+
+def _blank(cells: list[pa.Array]) -> np.ndarray:
+    """Which rows have nothing but whitespace in every cell (the row reader skips them, by
+    str.strip): rows with no visible ASCII character anywhere are few, and checked in Python."""
+    maybe = np.ones(len(cells[0]), dtype=bool)
+    for array in cells:
+        maybe &= np.asarray(pc.match_substring_regex(array, "^[^\\x21-\\x7e]*$").to_numpy(zero_copy_only=False))
+    blank = np.zeros(len(maybe), dtype=bool)
+    for i in np.flatnonzero(maybe):
+        blank[i] = not any(array[i].as_py().strip() for array in cells)
+    return blank
+
+
+def read_columns(spec: FileSpec, data: bytes) -> ColumnTable | None:
+    """The file `data` (its bytes) as text columns, or None: then the row reader must read it."""
+    if data[:2] in UTF16_BOMS or b"\x00" in data:
+        return None
+    body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+    if not body.strip() or not simple_quoting(body):
+        return None
+    try:
+        first = body.split(b"\n", 1)[0]
+        width = first.count(b",") + 1  # at least as many columns as the header has
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=_PARSE,
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None  # a row with another number of cells, text that is not UTF-8: the row reader says where
+    if any(field.type != pa.string() for field in table.schema) or table.num_rows == 0:
+        return None
+    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    header = [array[0].as_py() for array in columns]
+    names = _header_names(spec, header)
+    if names is None:
+        return None
+    data_cells = [array.slice(1) for array in columns]
+    numbers = np.arange(2, table.num_rows + 1, dtype=np.int64)
+    if len(numbers):
+        keep = ~_blank(data_cells)
+        if not keep.all():
+            mask = pa.array(keep)
+            data_cells = [pc.filter(array, mask) for array in data_cells]
+            numbers = numbers[keep]
+    return ColumnTable(spec, names, dict(zip(names, data_cells, strict=True)), numbers)
