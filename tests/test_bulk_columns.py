@@ -1,0 +1,101 @@
+"""Column-wise packing (kb/store/falkor_columns.py) gives the very bytes the row-wise Encoder gives.
+
+The rows are the ones the wave loader writes: the plans of the demo packages and of a synthetic
+national wave, each made against a real knowledge base holding the waves it requires, plus rows of
+every value type and the values the command refuses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kb.store import falkor_bulk as bulk
+from kb.synth import PACKAGES, synthesize
+from kb.synth.plan import NATIONAL_WAVE, VOCAB_WAVE
+from loaders.wave.api import demo_packages, load_package
+from loaders.wave.plan import build_plan
+from loaders.wave.references import read_reference_lists
+from loaders.wave.storecheck import check_against_store
+from loaders.wave.validate import read_and_validate
+
+INDEXED = frozenset({"id", "doi"})
+LIMIT = 4096
+
+
+def _row_tokens(name, rows):
+    encoder = bulk.Encoder(name, bulk.property_keys(rows), INDEXED, LIMIT)
+    return list(encoder.tokens(encoder.record(row) for row in rows))
+
+
+def _edge_row_tokens(name, rows, ids):
+    encoder = bulk.Encoder(name, bulk.property_keys(row["props"] for row in rows), INDEXED, LIMIT)
+    return list(encoder.tokens(bulk.edge_records(encoder, rows, ids, ids, name)))
+
+
+def _same_bytes(plan):
+    """Every node group and relationship group of the plan packs to the same tokens both ways."""
+    checked = 0
+    for label, rows in plan.nodes.items():
+        made = rows[:]
+        assert list(bulk.column_tokens(label, made, None, INDEXED, LIMIT)) == _row_tokens(label, made)
+        checked += len(made)
+    for (rel, _, _), rows in plan.relationships.items():
+        made = rows[:]
+        names = sorted({row["start"] for row in made} | {row["end"] for row in made})
+        ids = {name: 7 * number + (1 << 40) for number, name in enumerate(names)}  # any uint64 stands for a node
+        pairs = np.array([(ids[row["start"]], ids[row["end"]]) for row in made], dtype="<u8").reshape(-1, 2)
+        props = [row["props"] for row in made]
+        assert list(bulk.column_tokens(rel, props, pairs, INDEXED, LIMIT)) == _edge_row_tokens(rel, made, ids)
+        checked += len(made)
+    return checked
+
+
+def _check_packages(store, packages):
+    checked = 0
+    for package in packages:
+        pkg = read_reference_lists(read_and_validate(package))
+        with store.atomic() as unit:
+            checked += _same_bytes(build_plan(pkg, check_against_store(unit, pkg)))
+        load_package(store, package)  # the next package may require this one
+    return checked
+
+
+def test_demo_rows_pack_to_the_same_bytes(embedded_store):
+    assert _check_packages(embedded_store, demo_packages()) > 500  # every planned row of the curated studies
+
+
+def test_synthetic_rows_pack_to_the_same_bytes(embedded_store, tmp_path, monkeypatch):
+    synthesize(tmp_path / "england", 0.02, seed=4)
+    monkeypatch.setattr(bulk, "CHUNK_BYTES", 64 * 1024)  # many tokens per group: the cuts must match too
+    packages = [tmp_path / "england" / PACKAGES[wave] for wave in (VOCAB_WAVE, NATIONAL_WAVE)]
+    assert _check_packages(embedded_store, packages) > 10_000
+
+
+MIXED = [
+    {"id": "t:x:1", "n": 3, "f": 0.25, "b": True, "s": "é€😀", "l": ["a", "b"], "m": 1},
+    {"id": "t:x:2", "n": None, "f": -1e300, "b": False, "s": "", "l": [], "m": "one"},
+    {"id": "t:x:3", "n": -(1 << 63), "f": None, "b": None, "l": [1, 2.5, True, None], "m": None},
+    {"id": "t:x:4", "n": (1 << 63) - 1, "f": 5e-324, "s": None, "l": None, "m": [["nested"]]},
+    {"id": "t:x:5"},
+]
+
+
+def test_every_value_type_packs_to_the_same_bytes():
+    assert list(bulk.column_tokens("Thing", MIXED, None, INDEXED, LIMIT)) == _row_tokens("Thing", MIXED)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"id": "t:x:1", "text": "a\x00b"}, "contains a NUL character"),
+        ({"id": "t:x:" + "y" * 5000}, "indexed values may have at most"),
+        ({"id": "t:x:1", "n": 1 << 63}, "does not fit in 64 bits"),
+        ({"id": "t:x:1", "f": float("nan")}, "is not a finite number"),
+    ],
+)
+def test_values_the_command_cannot_carry_are_refused_as_before(row, message):
+    with pytest.raises(bulk.BulkValueError, match=message):
+        list(bulk.column_tokens("Thing", [{"id": "t:x:0"}, row], None, INDEXED, LIMIT))
+    with pytest.raises(bulk.BulkValueError, match=message):
+        _row_tokens("Thing", [{"id": "t:x:0"}, row])
