@@ -99,3 +99,17 @@ def test_values_the_command_cannot_carry_are_refused_as_before(row, message):
         list(bulk.column_tokens("Thing", [{"id": "t:x:0"}, row], None, INDEXED, LIMIT))
     with pytest.raises(bulk.BulkValueError, match=message):
         _row_tokens("Thing", [{"id": "t:x:0"}, row])
+
+
+def test_relationship_ends_are_found_by_id_whatever_the_ids_hold(embedded_store):
+    from kb.schema import label
+
+    plain = [f"t:site:{number}" for number in range(5)]
+    odd = ["t:site:with space", "t:site:é"]
+    with embedded_store.atomic() as unit:
+        unit.create_nodes("Site", [{"id": key, "name": key} for key in plain + odd])
+    truth = {
+        row["key"]: row["node"] for row in embedded_store.read("MATCH (n:Site) RETURN n.id AS key, id(n) AS node").rows
+    }
+    assert bulk.node_ids(embedded_store.read, label("Site"), plain) == {key: truth[key] for key in plain}
+    assert bulk.node_ids(embedded_store.read, label("Site"), plain + odd + ["t:site:missing"]) == truth
