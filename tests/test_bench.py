@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from kb.bench.bulk import bulk_command
 from kb.bench.latency import UI_DIR, ui_pages
 from kb.queries import library
 from support.cli import run_kb
@@ -109,6 +110,11 @@ def test_every_page_of_the_app_is_rendered(figures):
 def test_growth_series_and_targets(figures):
     assert [(s["share"], s["scale"]) for s in figures["scales"]] == [(0.25, 0.005), (0.5, 0.01), (1.0, 0.02)]
     assert [s["elements"] for s in figures["scales"]][2] == 14541 + 800  # with the measures' OBSERVED_IN
+    if bulk_command():  # each scale's ratio: the two loaders on that scale's data, in this run
+        for entry in figures["scales"]:
+            assert entry["bulk_elements_per_s"] > 0
+            assert entry["vs_bulk"] == round(entry["process_elements_per_s"] / entry["bulk_elements_per_s"], 3)
+        assert figures["scales"][2]["bulk_elements_per_s"] == figures["load"]["bulk"]["elements_per_s"]
     assert [t["target"] for t in figures["targets"]] == TARGETS
     for target in figures["targets"]:
         assert set(target) == {"target", "wanted", "measured", "met", "note"}

@@ -63,8 +63,10 @@ def expected_elements(summary: dict[str, Any], measured: dict[str, Any] | None =
 
 
 def _scale_series(
-    root: Path, data_dir: Path, scale: float, seed: int, fresh: dict[str, Any], say: Say
+    root: Path, data_dir: Path, socket: str, scale: float, seed: int, figures: dict[str, Any], say: Say
 ) -> list[dict[str, Any]]:
+    """The national wave fresh at each share of the scale, and through the bulk loader at each, on
+    the same engine in the same run, so each scale's ratio compares like with like."""
     series = []
     for share in SHARES:
         folder = root / f"synth-{share:g}"
@@ -75,19 +77,27 @@ def _scale_series(
         result = load_in_subprocess(data_dir, graph, paths[NATIONAL_WAVE])
         with loads.open_graph(data_dir, graph) as store:
             store.drop()
+        bulk = loads.bulk_reference(data_dir, socket, [paths[VOCAB_WAVE], paths[NATIONAL_WAVE]], folder / "bulk", say)
         shutil.rmtree(folder, ignore_errors=True)
-        series.append(_series_entry(share, scale * share, result))
-    series.append(_series_entry(1.0, scale, fresh))
+        series.append(_series_entry(share, scale * share, result, bulk))
+    series.append(_series_entry(1.0, scale, figures["load"]["fresh"], figures["load"]["bulk"]))
     return series
 
 
-def _series_entry(share: float, scale: float, result: dict[str, Any]) -> dict[str, Any]:
+def _series_entry(share: float, scale: float, result: dict[str, Any], bulk: dict[str, Any]) -> dict[str, Any]:
+    created = result["created_total"]
+    # As for the fresh load's target: each loader's elements over its whole process's wall time.
+    process = created / result["wall_seconds"] if result.get("wall_seconds") else None
+    bulk_rate = bulk.get("elements_per_s")
     return {
         "share": share,
         "scale": round(scale, 6),
         "seconds": result["seconds"],
-        "elements": result["created_total"],
-        "elements_per_s": round(result["created_total"] / result["seconds"], 1),
+        "elements": created,
+        "elements_per_s": round(created / result["seconds"], 1),
+        "process_elements_per_s": round(process, 1) if process else None,
+        "bulk_elements_per_s": bulk_rate,
+        "vs_bulk": round(process / bulk_rate, 3) if process and bulk_rate else None,
         "vmhwm_mb": result.get("vmhwm_mb"),
         "ru_maxrss_mb": result.get("ru_maxrss_mb"),
     }
@@ -142,7 +152,7 @@ def run_benchmark(
             if state.socket is None:  # a started engine always reports its socket
                 raise EngineError(f"the embedded engine in {data_dir} started without a socket; see its engine.log")
             _measure(root, data_dir, state.socket, figures, say)
-            figures["scales"] = _scale_series(root, data_dir, scale, seed, figures["load"]["fresh"], say)
+            figures["scales"] = _scale_series(root, data_dir, state.socket, scale, seed, figures, say)
         finally:
             _stop(data_dir)
         figures["workspace"] = str(root) if keep else None
