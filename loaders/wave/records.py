@@ -48,7 +48,8 @@ class NodeRecord:
 
     @property
     def id(self) -> str:
-        return cast(str, self.typed["id"])  # validated: every node row has an id
+        key: str = self.typed["id"]  # validated: every node row has an id (no cast: this runs per reference)
+        return key
 
     @property
     def file(self) -> str:

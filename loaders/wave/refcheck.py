@@ -9,7 +9,9 @@ only has to be required (asked of the knowledge base through `definers`, when on
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from typing import Any, TypeVar
 
 from kb.errors import Problem, shorten
 from loaders.wave.causes import Definers, Tally, defined_elsewhere
@@ -18,6 +20,7 @@ from loaders.wave.records import NodeRecord, RefUse, RelRecord
 from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column
 
 FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
+Record = TypeVar("Record", NodeRecord, RelRecord)
 
 
 def a_label(names: tuple[str, ...] | str) -> str:
@@ -108,16 +111,66 @@ class RefChecker:
         self.problems += [not_defined(ref) for ref in explain_unresolved(self.unresolved, definers, tallies)]
 
 
+def _runs(records: Sequence[Record]) -> Iterator[Sequence[Record]]:
+    """The records in runs of one file's (consecutive records of one spec)."""
+    for _, run in groupby(records, key=lambda record: id(record.spec)):
+        yield list(run)
+
+
+def _targets(values: Iterable[Any]) -> set[str]:
+    """The ids a column's values name (a refs value names several)."""
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, tuple):
+            found.update(value)
+        elif value is not None:
+            found.add(value)
+    return found
+
+
+def _all_defined(refs: RefChecker, targets: set[str], labels: tuple[str, ...]) -> bool:
+    """Whether every target is defined in the package with one of `labels`: then checking each
+    reference one by one would find nothing to report and nothing to look up elsewhere."""
+    index = refs.index
+    for target in targets:
+        record = index.get(target)
+        if record is None or record.spec.label not in labels:
+            return False
+    return True
+
+
+def _node_run_defined(refs: RefChecker, run: Sequence[NodeRecord]) -> bool:
+    columns = [column for column in run[0].spec.columns if column.type in ("ref", "refs")]
+    return all(_all_defined(refs, _targets(r.typed[c.name] for r in run), c.ref) for c in columns)
+
+
+def _rel_run_defined(refs: RefChecker, run: Sequence[RelRecord]) -> bool:
+    spec = run[0].spec
+    if not _all_defined(refs, {rel.start for rel in run}, spec.start.ref):
+        return False
+    return spec.end.type == "wave" or _all_defined(refs, {rel.end for rel in run if rel.end is not None}, spec.end.ref)
+
+
 def check_refs(refs: RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
-    """Check every reference of the package: link columns, relationship ends and the manifest's ids."""
-    for record in nodes:
-        for column in record.spec.columns:
-            if column.type in ("ref", "refs") and record.typed[column.name] is not None:
-                refs.cell(record.file, record.row, column, record.typed[column.name])
-    for rel in rels:
-        refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
-        if rel.end is not None:
-            refs.cell(rel.file, rel.row, rel.spec.end, rel.end)
+    """Check every reference of the package: link columns, relationship ends and the manifest's ids.
+
+    A file whose references all name entities the package defines, with the right labels, is
+    checked by its distinct ids at once; any other is checked reference by reference, in order, so
+    problems and the references to look up elsewhere come out as they always did."""
+    for node_run in _runs(nodes):
+        if _node_run_defined(refs, node_run):
+            continue
+        for record in node_run:
+            for column in record.spec.columns:
+                if column.type in ("ref", "refs") and record.typed[column.name] is not None:
+                    refs.cell(record.file, record.row, column, record.typed[column.name])
+    for rel_run in _runs(rels):
+        if _rel_run_defined(refs, rel_run):
+            continue
+        for rel in rel_run:
+            refs.cell(rel.file, rel.row, rel.spec.start, rel.start)
+            if rel.end is not None:
+                refs.cell(rel.file, rel.row, rel.spec.end, rel.end)
     for publication in manifest.publications:
         refs.check(MANIFEST, None, None, publication, ("Publication",))
     for citation in manifest.citations:
