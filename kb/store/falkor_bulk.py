@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -101,11 +102,7 @@ def _header(name: str, keys: Sequence[str]) -> bytes:
 
 def property_keys(rows: Iterable[dict[str, Any]]) -> list[str]:
     """Every property name the rows use, in first-seen order (a token declares one list for all)."""
-    seen: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            seen.setdefault(key)
-    return list(seen)
+    return list(dict.fromkeys(chain.from_iterable(rows)))  # dict.fromkeys keeps the first of each
 
 
 class Encoder:

@@ -138,11 +138,15 @@ def _index(
 
 def _self_references(nodes: list[NodeRecord], problems: list[Problem]) -> None:
     """A region `part_of` itself or a theme its own `parent` would make a loop of one."""
+    links: dict[int, list[Column]] = {}  # id(spec) -> its ref and refs columns, found once per file
     for record in nodes:
-        for column in record.spec.columns:
+        columns = links.get(id(record.spec))
+        if columns is None:
+            columns = links[id(record.spec)] = [c for c in record.spec.columns if c.type in ("ref", "refs")]
+        for column in columns:
             value = record.typed.get(column.name)
             targets = value if isinstance(value, tuple) else (value,)
-            if column.type in ("ref", "refs") and record.id in targets:
+            if record.id in targets:
                 problems.append(
                     Problem(
                         record.file,
