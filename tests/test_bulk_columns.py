@@ -34,8 +34,9 @@ def _edge_row_tokens(name, rows, ids):
 
 
 def _same_bytes(plan):
-    """Every node group and relationship group of the plan packs to the same tokens both ways."""
-    checked = 0
+    """Every node group and relationship group of the plan packs to the same tokens both ways;
+    (rows checked, chunks the plan gave as columns)."""
+    checked = as_columns = 0
     for label, rows in plan.nodes.items():
         made = rows[:]
         assert list(bulk.column_tokens(label, made, None, INDEXED, LIMIT)) == _row_tokens(label, made)
@@ -48,16 +49,27 @@ def _same_bytes(plan):
         props = [row["props"] for row in made]
         assert list(bulk.column_tokens(rel, props, pairs, INDEXED, LIMIT)) == _edge_row_tokens(rel, made, ids)
         checked += len(made)
-    return checked
+        # the plan's own columns (no dictionary per row), chunk by chunk as bulk_relationships takes them
+        chunks = [made[i : i + bulk.CHUNK_ROWS] for i in range(0, len(made), bulk.CHUNK_ROWS)]
+        expected = [token for chunk in chunks for token in _edge_row_tokens(rel, chunk, ids)]
+        packed = []
+        for starts, ends, keys, values in bulk._column_chunks(rows):
+            as_columns += isinstance(values, dict)  # the plan's columns, not dictionaries
+            ends_of = bulk._end_ids(starts, ends, ids, ids, rel)
+            packed += list(bulk._tokens(rel, keys, values, ends_of, INDEXED, LIMIT))
+        assert packed == expected
+    return checked, as_columns
 
 
 def _check_packages(store, packages):
-    checked = 0
+    checked = as_columns = 0
     for package in packages:
         pkg = read_reference_lists(read_and_validate(package))
         with store.atomic() as unit:
-            checked += _same_bytes(build_plan(pkg, check_against_store(unit, pkg)))
+            rows, chunks = _same_bytes(build_plan(pkg, check_against_store(unit, pkg)))
+        checked, as_columns = checked + rows, as_columns + chunks
         load_package(store, package)  # the next package may require this one
+    assert as_columns > 0
     return checked
 
 
@@ -68,6 +80,7 @@ def test_demo_rows_pack_to_the_same_bytes(embedded_store):
 def test_synthetic_rows_pack_to_the_same_bytes(embedded_store, tmp_path, monkeypatch):
     synthesize(tmp_path / "england", 0.02, seed=4)
     monkeypatch.setattr(bulk, "CHUNK_BYTES", 64 * 1024)  # many tokens per group: the cuts must match too
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 1000)  # and many chunks
     packages = [tmp_path / "england" / PACKAGES[wave] for wave in (VOCAB_WAVE, NATIONAL_WAVE)]
     assert _check_packages(embedded_store, packages) > 10_000
 

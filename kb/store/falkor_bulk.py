@@ -34,8 +34,8 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain
-from typing import Any
+from itertools import chain, islice
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -237,11 +237,11 @@ def bulk_relationships(
     starts = _Ends(read, start)
     ends = starts if end == start else _Ends(read, end)
     created = 0
-    for chunk in _chunks(rows):
-        starts.need(row["start"] for row in chunk)
-        ends.need(row["end"] for row in chunk)
-        pairs = _end_ids(chunk, starts.ids, ends.ids, rel_type)
-        for token, count in column_tokens(rel_type, [row["props"] for row in chunk], pairs, indexed, limit):
+    for chunk in _column_chunks(rows):
+        starts.need(chunk[0])
+        ends.need(chunk[1])
+        pairs = _end_ids(chunk[0], chunk[1], starts.ids, ends.ids, rel_type)
+        for token, count in _tokens(rel_type, chunk[2], chunk[3], pairs, indexed, limit):
             _, edges = _created(send(0, count, 0, 1, token))
             created += edges
             if on_batch:
@@ -249,10 +249,52 @@ def bulk_relationships(
     return created
 
 
-def _end_ids(chunk: list[dict[str, Any]], starts: dict[str, int], ends: dict[str, int], rel_type: str) -> np.ndarray:
+class ColumnRows(Protocol):
+    """Relationship rows that can also be had as columns (loaders.wave.plan.Rows)."""
+
+    def __len__(self) -> int: ...
+
+    def relationship_columns(
+        self, start: int, stop: int
+    ) -> tuple[list[str], list[str], list[str], dict[str, list[Any]]] | None: ...
+
+
+def _column_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[list[str], list[str], list[str], Any]]:
+    """(start ids, end ids, property names, property values) per chunk of CHUNK_ROWS rows: the
+    rows' own columns when they offer them, else the columns of their dictionaries."""
+    if hasattr(rows, "relationship_columns") and hasattr(rows, "__len__"):
+        offered: ColumnRows = rows  # type: ignore[assignment]  # it has both
+        for first in range(0, len(offered), CHUNK_ROWS):
+            columns = offered.relationship_columns(first, first + CHUNK_ROWS)
+            if columns is None:
+                break
+            yield columns
+        else:
+            return
+        rows = islice(rows, first, None)  # the rest as dictionaries, from where the columns stopped
+    for chunk in _chunks(rows):
+        props = [row["props"] for row in chunk]
+        yield [row["start"] for row in chunk], [row["end"] for row in chunk], property_keys(props), props
+
+
+def _tokens(
+    rel_type: str, keys: list[str], values: Any, pairs: np.ndarray, indexed: frozenset[str], limit: int
+) -> Iterable[tuple[bytes, int]]:
+    if isinstance(values, dict):  # columns already
+        columns: list[Column] = [(np.full(len(pairs), 16, np.int64), pairs.view(np.uint8).ravel())]
+        columns += [encode_column(values[key], key, key in indexed, limit, _value) for key in keys]
+        records, sizes = interleave(columns, len(pairs))
+        return tokens(_header(rel_type, keys), records, sizes, CHUNK_BYTES)
+    return column_tokens(rel_type, values, pairs, indexed, limit)
+
+
+def _end_ids(
+    start_keys: list[str], end_keys: list[str], starts: dict[str, int], ends: dict[str, int], rel_type: str
+) -> np.ndarray:
     """Each row's start and end internal ids, as little-endian uint64 pairs."""
     try:
-        return np.array([(starts[row["start"]], ends[row["end"]]) for row in chunk], dtype="<u8").reshape(-1, 2)
+        pairs = [(starts[s], ends[e]) for s, e in zip(start_keys, end_keys, strict=True)]
+        return np.array(pairs, dtype="<u8").reshape(-1, 2)
     except KeyError as exc:
         raise QueryError(
             f"no node with id '{exc.args[0]}' for a {rel_type} relationship; the load was rolled back, run it again"

@@ -66,12 +66,30 @@ class StoreFacts:
     attached: frozenset[tuple[str, str]] = frozenset()  # (label, id) coded data names in a required wave
 
 
+# A stretch of relationship rows as columns: start ids, end ids, the property names in the order
+# the rows' dictionaries first name them, and each property's values (None where a row has none).
+RelColumns = tuple[list[str], list[str], list[str], dict[str, list[Any]]]
+
+
 class Rows(Sequence[Row], Generic[Item]):
     """Rows made on demand from the package's records: a national wave's rows are never all in
-    memory at once, only the records they come from and a small item per row."""
+    memory at once, only the records they come from and a small item per row.
 
-    def __init__(self, items: list[Item], make: Callable[[Item], Row]):
-        self._items, self._make = items, make
+    Relationship rows of one file can also be had as columns (`relationship_columns`), which the
+    embedded store packs without making a dictionary per row."""
+
+    def __init__(
+        self,
+        items: list[Item],
+        make: Callable[[Item], Row],
+        columns: Callable[[list[Item]], RelColumns | None] | None = None,
+    ):
+        self._items, self._make, self._columns = items, make, columns
+
+    def relationship_columns(self, start: int, stop: int) -> RelColumns | None:
+        """Rows start..stop as columns, the very values the rows hold; None when they cannot be
+        given so (rows a node row or the manifest implies, or rows of several files)."""
+        return self._columns(self._items[start:stop]) if self._columns else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -204,6 +222,31 @@ class _Planner:
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
         return {"start": start, "end": end, "props": self._props(extra or {}, record)}
 
+    def rel_columns(self, items: list[RelItem]) -> RelColumns | None:
+        """rel_row's rows as columns, for rows of one relationship file (see Rows.relationship_columns)."""
+        if not items or not all(isinstance(item, RelRecord) for item in items):
+            return None
+        records: list[RelRecord] = items  # type: ignore[assignment]  # checked just above
+        spec = records[0].spec
+        if any(record.spec is not spec for record in records):
+            return None
+        own = [name for name in records[0].typed if name != "locator"]
+        if "wave" in own or "source" in own:
+            return None  # rel_row's provenance would replace them: leave that to rel_row
+        values = {name: [record.typed.get(name) for record in records] for name in own}
+        values["locator"] = [record.typed.get("locator") for record in records]
+        # rel_row's key order: the row's own values that are set, then wave and source, then the locator.
+        rank = {name: place for place, name in enumerate([*own, "wave", "source", "locator"])}
+        first = {
+            name: next((i for i, v in enumerate(column) if v is not None), None) for name, column in values.items()
+        }
+        first.update(wave=0, source=0)
+        keys = sorted((name for name in rank if first[name] is not None), key=lambda name: (first[name], rank[name]))
+        values["wave"] = [self.wave] * len(records)
+        values["source"] = [record.source for record in records]
+        ends = [self.wave if record.end is None else record.end for record in records]
+        return [record.start for record in records], ends, keys, {name: values[name] for name in keys}
+
     def attach(self, record: NodeRecord) -> None:
         """A converted row naming a participant or site defined elsewhere: nothing to define; a
         participant's coded interview (and a board seat the case gives) become its values in this
@@ -272,5 +315,5 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
         _wave_properties(pkg.manifest),
         {label: Rows(records, planner.node_row) for label, records in planner.nodes.items()},
         {label: tuple(ids) for label, ids in planner.shared.items()},
-        {key: Rows(items, planner.rel_row) for key, items in planner.rels.items()},
+        {key: Rows(items, planner.rel_row, planner.rel_columns) for key, items in planner.rels.items()},
     )
