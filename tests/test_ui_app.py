@@ -244,11 +244,14 @@ def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
     }
 
 
-def test_network_page_draws_the_advice_network_and_its_brokers(app_env):
+def test_advice_network_without_a_survey_says_so_and_ranks_nobody(app_env):
+    # The demo's two studies publish no survey ties, so there is no advice network to rank anyone on.
     at = open_page("views/network.py")
     at.button_group(key="network:mode").set_value("Advice network").run()
     assert not at.exception
-    assert any(t.value == "Knowledge brokers" for t in at.subheader)
+    assert any(i.value.startswith("No survey network is loaded for this site") for i in at.info)
+    assert not any(t.value == "Knowledge brokers" for t in at.subheader)
+    assert not at.dataframe
 
 
 def test_password_gate_asks_once_and_never_shows_the_password(app_env, monkeypatch):
@@ -298,7 +301,7 @@ def test_a_graph_result_draws_and_offers_graph_downloads(app_env):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel", "JSON", "GraphML", "GEXF", "Provenance"]
-    hint = "Click a node to see its properties; drag to move, scroll to zoom."
+    hint = "Click one to read about it; drag to move, scroll to zoom."
     assert any(c.value.endswith(hint) for c in at.caption)
 
 
@@ -361,3 +364,23 @@ def test_themes_coder_agreement_reports_each_code(tmp_path, monkeypatch):
         st.cache_resource.clear()
         st.cache_data.clear()
         engine.stop(tmp_path / "kb")
+
+
+def test_advice_network_of_a_surveyed_site_draws_it_and_ranks_its_people(tmp_path, monkeypatch):
+    # t01-w1's survey: at site A the GP chair asks the nurse member for advice (advice_ties.csv row 1).
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KB_URI", "embedded")
+    monkeypatch.delenv("KB_UI_PASSWORD", raising=False)
+    try:
+        with open_store(load_config(data_dir=tmp_path, env={})) as store:
+            load_package(store, WAVES / "t01-w1")
+        at = open_page("views/network.py")
+        at.button_group(key="network:mode").set_value("Advice network").run()
+        at.selectbox(key="network:advice:site").set_value("t01:site:a").run()
+        assert not at.exception
+        assert not any(i.value.startswith("No survey network") for i in at.info)
+        assert any(t.value == "Knowledge brokers" for t in at.subheader)
+        names = set(frame_with(at, "name")["name"])
+        assert {"GP chair at site A", "Nurse member at site A"} <= names
+    finally:
+        engine.stop(tmp_path)

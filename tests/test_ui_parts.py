@@ -85,12 +85,44 @@ def test_file_names_come_from_the_query_name_or_say_cypher():
 def test_graph_elements_draw_each_node_once_and_only_relationships_between_drawn_nodes():
     elements = graph.elements_from_rows(graph_rows())
     nodes = {n["data"]["id"]: n["data"] for n in elements["nodes"]}
-    # Nodes are keyed by their kb ids (kb.export.graph_from_rows), which the element ids carry.
-    site, org, initiative = "nz13:site:A", "n" + ORG["properties"]["id"], "nz13:init:x"
-    assert set(nodes) == {site, org, initiative}
-    assert (nodes[site]["label"], nodes[site]["caption"]) == ("Site", "Site A")
+    # Ids are the names people read; "<" and ">" become look-alikes the side panel cannot take as HTML.
+    assert set(nodes) == {"Site A", "The PCT", "Pathway ‹groups›"}
+    assert nodes["Site A"]["label"] == "Site"
     edges = {(e["data"]["source"], e["data"]["label"], e["data"]["target"]) for e in elements["edges"]}
-    assert edges == {(org, "IN_NETWORK", site), (initiative, "AT", site)}
+    assert edges == {("The PCT", "in the network of", "Site A"), ("Pathway ‹groups›", "at", "Site A")}
+
+
+def test_node_details_are_plain_words_without_ids_and_escaped():
+    evidence = node_value(
+        5,
+        ["Evidence"],
+        {"id": "z13:ev:005", "text": "We <b>met</b> weekly with the practices in our locality", "locator": "p. 12"},
+    )
+    (node,) = graph.elements_from_rows([{"e": evidence}])["nodes"]
+    data = node["data"]
+    assert data["label"] == "Piece of evidence"
+    assert data["id"] == "We ‹b›met‹/b› weekly with the practices…"  # its first 39 characters
+    assert data["Source"] == "p. 12"
+    assert data["Text"].startswith("We &lt;b&gt;met")
+    assert "z13:ev:005" not in json.dumps(data)
+    assert not any(key.startswith("p_") or key in ("caption", "key") for key in data)
+
+
+def test_two_nodes_with_one_name_get_distinct_ids():
+    twins = [node_value(1, ["Participant"], {"name": "GP"}), node_value(2, ["Participant"], {"name": "GP"})]
+    ids = [n["data"]["id"] for n in graph.elements_from_rows([{"a": twins[0], "b": twins[1]}])["nodes"]]
+    assert ids == ["GP", "GP (2)"]
+
+
+def test_the_same_selection_is_always_laid_out_the_same_and_another_gets_a_new_drawing():
+    first, again = graph.elements_from_rows(graph_rows()), graph.elements_from_rows(graph_rows())
+    assert [n["position"] for n in first["nodes"]] == [n["position"] for n in again["nodes"]]
+    # Every node has its own place (no pile-up at one point), and the layout is one the canvas fits.
+    places = {(n["position"]["x"], n["position"]["y"]) for n in first["nodes"]}
+    assert len(places) == len(first["nodes"])
+    assert graph.LAYOUT["name"] == "preset" and graph.LAYOUT["fit"] is True
+    other = graph.elements_from_rows(graph_rows()[:1])
+    assert graph.fingerprint(first) == graph.fingerprint(again) != graph.fingerprint(other)
 
 
 def test_every_label_of_the_schema_has_its_own_colour():
@@ -101,6 +133,7 @@ def test_every_label_of_the_schema_has_its_own_colour():
 
 def test_legend_escapes_what_it_shows():
     assert "&lt;b&gt;" in graph.legend_html(["<b>"])
+    assert graph.kind_colour("Person") == graph.label_colour("Participant")
 
 
 def test_rows_without_graph_values_draw_nothing():

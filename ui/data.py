@@ -143,5 +143,23 @@ def waves() -> list[dict[str, Any]] | None:
     return _waves(config_key(app_config()), data_version(), store())
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _survey_wave(key: str, version: str, site: str, wave: str, _store: Store) -> tuple[str | None, str]:
+    from kb.errors import NotFound
+    from kb.network import require_survey_network
+
+    try:
+        found = require_survey_network(_store, site, wave or None)
+    except NotFound as exc:
+        return None, str(exc)
+    return found.id, found.title or found.id
+
+
+def survey_wave(site: str, wave: str | None) -> tuple[str | None, str]:
+    """The wave whose survey network a question about `site` answers for (`wave`, or the latest with
+    ties there) and its title; (None, why not) when no survey network is loaded for it."""
+    return _survey_wave(config_key(app_config()), data_version(), site, wave or "", store())
+
+
 def has_query(name: str) -> bool:
     return name in library()

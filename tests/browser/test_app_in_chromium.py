@@ -215,3 +215,48 @@ def test_clicking_a_matrix_cell_lists_the_evidence_of_that_site(page, app_url):
     # The matrix and the evidence list count the same pieces of evidence.
     page.get_by_text(f"{max(values)} pieces of evidence", exact=True).wait_for(timeout=10_000)
     page.screenshot(path=str(SCREENSHOTS / "themes-cell.png"), full_page=True)
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit select box labelled `label`."""
+    tab.get_by_role("combobox", name=label, exact=True).first.click()
+    tab.get_by_role("option", name=option, exact=True).click()
+
+
+# Every node's drawn box, and the canvas's size, from the Cytoscape instance inside the component's
+# frame (Cytoscape keeps a reference to itself on its container element).
+NODE_BOXES = """() => {
+  const cy = document.getElementById('cy')._cyreg.cy;
+  return {width: cy.width(), height: cy.height(),
+          boxes: cy.nodes().map(n => n.renderedBoundingBox({includeLabels: false}))};
+}"""
+
+
+def network_frame(tab):
+    """The frame of the graph component once it has drawn its nodes."""
+    tab.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=30_000)
+    frame = next(f for f in tab.frames if f != tab.main_frame and "st_link_analysis" in f.url)
+    frame.wait_for_function("() => document.getElementById('cy')?._cyreg?.cy?.nodes().length > 0", timeout=30_000)
+    return frame
+
+
+def assert_every_node_inside_the_canvas(tab) -> int:
+    tab.wait_for_timeout(800)  # the preset layout fits at once; give the frame its final size
+    drawn = network_frame(tab).evaluate(NODE_BOXES)
+    width, height = drawn["width"], drawn["height"]
+    assert width > 300 and height > 300, drawn
+    outside = [b for b in drawn["boxes"] if b["x1"] < 0 or b["y1"] < 0 or b["x2"] > width or b["y2"] > height]
+    assert not outside, f"{len(outside)} of {len(drawn['boxes'])} nodes outside the {width}x{height} canvas"
+    return len(drawn["boxes"])
+
+
+def test_after_switching_site_every_node_of_the_network_lies_inside_the_canvas(page, app_url):
+    page.goto(f"{app_url}/network")
+    settle(page, "Network")
+    assert_every_node_inside_the_canvas(page)
+    for site in ("Site B (z13)", "Case E (s17)"):
+        choose(page, "Site", site)
+        settle(page, "Network")
+        count = assert_every_node_inside_the_canvas(page)
+        assert count > 1, site
+        page.screenshot(path=str(SCREENSHOTS / f"network-{site.split(' (')[0].replace(' ', '-')}.png"))

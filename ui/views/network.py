@@ -13,21 +13,23 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, forms, graph, results
+from ui import charts, data, forms, graph, results
 
 MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
 
 
-def show_graph_result(name: str, values: dict[str, Any], key: str) -> int:
-    """Run a graph query and draw it, with its table and downloads under the picture; the row count."""
+def show_graph_result(name: str, values: dict[str, Any], key: str, empty: str) -> int:
+    """Run a graph query and draw it, with its table and downloads under the picture; the row count.
+
+    `empty` says in words why nothing is drawn when the query finds nothing."""
     outcome = results.run_or_report(name, values)
     if outcome is None:
         return 0
     rows = outcome.rows
     if not rows:
-        st.info("Nothing is connected here in the loaded data.")
+        st.info(empty)
         return 0
-    graph.show_graph(rows, key=f"{key}:graph")
+    graph.show_graph(rows, key=f"{key}:graph", empty=empty)
     with st.expander(f"Table ({len(rows)} rows) and downloads"):
         results.show_table(outcome, key=key, draw_graph=False)
     return len(rows)
@@ -38,7 +40,12 @@ def around_site() -> None:
     site = forms.choose("site_profile", "site", "Site", key="network:site", target=left)
     hops = right.segmented_control("Steps out", [1, 2], default=1, key="network:site:hops") or 1
     if site:
-        show_graph_result("neighbourhood", {"id": site, "hops": hops, "limit": 300}, key="network:site")
+        show_graph_result(
+            "neighbourhood",
+            {"id": site, "hops": hops, "limit": 300},
+            key="network:site",
+            empty="Nothing is recorded as connected to this site yet.",
+        )
 
 
 def advice_network() -> None:
@@ -49,26 +56,38 @@ def advice_network() -> None:
     relation = forms.param_widget(query, query.param("relation"), "network:advice:relation", right)
     if not site:
         return
+    # Neither the picture nor the brokers are shown without a survey network in the wave: a ranking
+    # of people on measures nobody took would look like a finding.
+    survey, title = data.survey_wave(site, wave)
+    if survey is None:
+        st.info(
+            f"No survey network is loaded for this site{' in that wave' if wave else ''}, so there is no advice "
+            f"network to draw and nobody to rank as a knowledge broker. ({title}.)",
+            icon=":material/info:",
+        )
+        return
+    st.caption(f"The advice network as the survey of {title} recorded it.")
     limit = query.param("limit").default
-    values = {"site": site, "wave": wave, "relation": relation, "limit": limit}
-    shown = show_graph_result("site_network", values, key="network:advice")
+    values = {"site": site, "wave": survey, "relation": relation, "limit": limit}
+    shown = show_graph_result(
+        "site_network", values, key="network:advice", empty="No tie of this kind was recorded in this wave."
+    )
     if shown >= limit:
         st.caption(
             f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
             "ranked on its whole network."
         )
     st.subheader("Knowledge brokers")
-    outcome = results.run_or_report("knowledge_brokers", {"site": site, "wave": wave, "limit": 10})
+    outcome = results.run_or_report("knowledge_brokers", {"site": site, "wave": survey, "limit": 10})
     if outcome is not None and outcome.rows:
         rows = outcome.rows
-        st.caption(f"Ranked by betweenness centrality, then degree, in wave {rows[0]['wave']}.")
+        st.caption(f"Ranked by betweenness centrality, then degree, in {title}.")
         results.show_table(outcome, key="network:brokers", draw_graph=False)
-        frame = [{"name": r["name"], "betweenness": r["betweenness"]} for r in rows]
+        frame = [{"name": r["name"], "betweenness": r["betweenness"]} for r in rows if r.get("betweenness") is not None]
         if any(entry["betweenness"] for entry in frame):
             st.altair_chart(charts.bar_chart(pd.DataFrame(frame), "name", "betweenness"), width="stretch")
     elif outcome is not None:
-        which = f" in wave {wave}" if wave else ""
-        st.info(f"No survey network is loaded for {site}{which}; load a wave with advice_ties.csv.")
+        st.info(f"The survey of {title} measured nobody at this site, so nobody is ranked.")
 
 
 def find_entity(key: str, label: str, target: forms.WidgetTarget = st) -> str | None:
@@ -96,7 +115,12 @@ def around_entity() -> None:
     entity = find_entity("network:entity", "Find an entity", left)
     hops = right.segmented_control("Steps out", [1, 2], default=1, key="network:entity:hops") or 1
     if entity:
-        show_graph_result("neighbourhood", {"id": entity, "hops": hops, "limit": 300}, key="network:entity")
+        show_graph_result(
+            "neighbourhood",
+            {"id": entity, "hops": hops, "limit": 300},
+            key="network:entity",
+            empty="Nothing is recorded as connected to this entity.",
+        )
 
 
 def between_entities() -> None:
@@ -108,7 +132,10 @@ def between_entities() -> None:
             st.info("Choose two different entities.")
             return
         show_graph_result(
-            "connections_between", {"from": start, "to": end, "max_hops": 6, "limit": 25}, key="network:between"
+            "connections_between",
+            {"from": start, "to": end, "max_hops": 6, "limit": 25},
+            key="network:between",
+            empty="No chain of up to 6 steps connects these two in the loaded data.",
         )
 
 

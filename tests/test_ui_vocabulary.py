@@ -1,0 +1,44 @@
+"""The words the app shows for code names: column titles, kinds of entity, relationships, empty values."""
+
+from __future__ import annotations
+
+from kb import schema
+from ui import vocabulary
+
+
+def test_code_names_become_words_with_abbreviations_in_capitals():
+    assert vocabulary.words("pct_employees") == "PCT employees"
+    assert vocabulary.words("gps") == "GPs"
+    assert vocabulary.words("boardDensity") == "Board density"
+    assert vocabulary.words("rank_betweenness") == "Rank betweenness"
+
+
+def test_declared_titles_win_and_any_other_column_is_still_words():
+    assert vocabulary.column_title("survey_percent") == "Survey response (%)"
+    assert vocabulary.column_title("a_column_added_later") == "A column added later"
+
+
+def test_every_label_and_relationship_of_the_schema_has_plain_words():
+    for label in schema.label_names():
+        assert label in vocabulary.LABEL_WORDS, label
+    for rel in schema.rel_names():
+        assert rel in vocabulary.RELATIONSHIP_WORDS, rel
+        assert "_" not in vocabulary.relationship_words(rel)
+    assert vocabulary.label_words("Participant") == "Person"
+    assert vocabulary.relationship_words("OF_TYPE") == "is of type"
+
+
+def test_ids_are_recognised_and_id_only_columns_are_left_out_while_something_else_remains():
+    assert vocabulary.looks_like_id("z13:site:B")
+    assert vocabulary.looks_like_id("vocab:orgtype:pct")
+    assert not vocabulary.looks_like_id("Site B")
+    assert not vocabulary.looks_like_id("10:30")
+    rows = [{"site": "z13:site:B", "name": "Site B", "type": None}, {"site": "z13:site:A", "name": "Site A"}]
+    assert vocabulary.id_columns(["site", "name", "type"], rows) == ["site"]
+    assert vocabulary.id_columns(["site"], rows) == []  # an id is better than an empty table
+
+
+def test_unknown_shows_as_nothing_never_none_or_zero():
+    assert vocabulary.value_text(None) == ""
+    assert vocabulary.value_text(0) == 0
+    assert vocabulary.value_text(True) == "Yes"

@@ -1,0 +1,174 @@
+"""The words the app shows for the knowledge base's names: column titles, kinds of entity,
+relationships and empty values, declared once here and read by every page.
+
+Query columns, labels and relationship types are names for code (`pct_employees`, `OF_TYPE`); a
+manager reads "PCT employees" and "is of type". A name missing from the tables below is still
+turned into words by rule (underscores to spaces, known abbreviations in capitals), so a column a
+query adds later never reaches the screen in snake_case. Downloads keep the names as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+# Abbreviations written in capitals (or as people write them) wherever they appear in a name.
+ABBREVIATIONS: Final = {
+    "pct": "PCT",
+    "pcts": "PCTs",
+    "gp": "GP",
+    "gps": "GPs",
+    "ccg": "CCG",
+    "ccgs": "CCGs",
+    "nhs": "NHS",
+    "pbc": "PBC",
+    "sna": "SNA",
+    "id": "ID",
+}
+
+COLUMN_TITLES: Final = {
+    "site_name": "Site",
+    "site_label": "Site",
+    "name": "Name",
+    "study": "Study",
+    "wave": "Wave",
+    "population": "Population",
+    "practices": "GP practices",
+    "localities": "Localities",
+    "board_members": "Board members",
+    "board_secondary_care": "Secondary care on board",
+    "board_nurse": "Nurse on board",
+    "board_patient": "Patient on board",
+    "board_density": "Board density",
+    "executive_support": "Executive support",
+    "pbc_roots": "PBC roots",
+    "pathfinder_wave": "Pathfinder wave",
+    "meeting_observations": "Meetings observed",
+    "survey_invited": "Survey invited",
+    "survey_responded": "Survey answered",
+    "survey_percent": "Survey response (%)",
+    "pct_employees": "PCT employees",
+    "total": "Total",
+    "type_name": "Kind of organisation",
+    "partner_type": "Kind of partner",
+    "area_name": "Clinical area",
+    "theme_name": "Theme",
+    "initiative_name": "Initiative",
+    "evidence": "Pieces of evidence",
+    "speaker_role": "Speaker's role",
+    "locator": "Source",
+    "betweenness": "Betweenness",
+    "degree": "Degree",
+    "closeness": "Closeness",
+    "ties": "Ties",
+    "publications": "Publications",
+    "note": "Note",
+    "source": "Source",
+    "item": "Item",
+    "value": "Value",
+    "measure": "Measure",
+}
+
+LABEL_WORDS: Final = {
+    "Site": "Site",
+    "Organisation": "Organisation",
+    "Participant": "Person",
+    "Initiative": "Initiative",
+    "OrganisationType": "Kind of organisation",
+    "ClinicalArea": "Clinical area",
+    "Theme": "Theme",
+    "Evidence": "Piece of evidence",
+    "Study": "Study",
+    "Wave": "Survey or fieldwork wave",
+    "Publication": "Publication",
+    "Region": "Region",
+    "Finding": "Finding",
+    "Recommendation": "Recommendation",
+    "CommissioningModel": "Commissioning model",
+    "Work": "Cited work",
+    "Author": "Author",
+}
+
+RELATIONSHIP_WORDS: Final = {
+    "HAS_WAVE": "has wave",
+    "REPORTED_IN": "reported in",
+    "STUDIED": "studied",
+    "IN_REGION": "in region",
+    "OBSERVED_IN": "observed in",
+    "OF_TYPE": "is of type",
+    "IN_NETWORK": "in the network of",
+    "AT": "at",
+    "MEMBER_OF": "on the board of",
+    "WORKS_FOR": "works for",
+    "HAS_TIES": "has ties to",
+    "ADVISED_BY": "asks advice of",
+    "FOLLOWED_BY": "followed by",
+    "IN_AREA": "in clinical area",
+    "INVOLVES": "involves",
+    "SUBTHEME_OF": "subtheme of",
+    "RELATES_TO": "relates to",
+    "CODED_AS": "coded as",
+    "FROM": "from",
+    "SPOKEN_BY": "spoken by",
+    "ABOUT": "about",
+    "REPORTS": "reports",
+    "RECOMMENDS": "recommends",
+    "CITES": "cites",
+    "SAME_AS": "same as",
+    "AUTHORED_BY": "written by",
+    "POSSIBLY_SAME": "possibly the same as",
+}
+
+EMPTY: Final = ""  # what an unknown (null) value shows as: nothing, never "None" or 0
+ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:\S+$")
+
+
+def words(name: str) -> str:
+    """A code name in words: `pct_employees` → "PCT employees", `boardDensity` → "Board density"."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ").strip()
+    parts = [ABBREVIATIONS.get(part.lower(), part.lower()) for part in spaced.split()]
+    if not parts:
+        return name
+    first = parts[0]
+    parts[0] = first if first in ABBREVIATIONS.values() else first[:1].upper() + first[1:]
+    return " ".join(parts)
+
+
+def column_title(column: str) -> str:
+    """The title a table shows over a query column."""
+    return COLUMN_TITLES.get(column) or words(column)
+
+
+def label_words(label: str) -> str:
+    """A node label as a kind of thing ("Participant" → "Person")."""
+    return LABEL_WORDS.get(label) or words(label)
+
+
+def relationship_words(rel_type: str) -> str:
+    """A relationship type as a phrase ("OF_TYPE" → "is of type")."""
+    return RELATIONSHIP_WORDS.get(rel_type) or words(rel_type).lower()
+
+
+def looks_like_id(value: Any) -> bool:
+    """An identifier such as `z13:site:B` or `vocab:orgtype:pct` (study or vocabulary, kind, key)."""
+    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+
+
+def id_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """Columns that hold only identifiers: the screen leaves them out (downloads keep them) as long
+    as some other column remains to show."""
+    found = []
+    for column in columns:
+        values = [row.get(column) for row in rows if row.get(column) is not None]
+        if values and all(looks_like_id(value) for value in values):
+            found.append(column)
+    return found if len(found) < len(columns) else []
+
+
+def value_text(value: Any) -> Any:
+    """A cell's value as the screen shows it: null as nothing, booleans as Yes/No, the rest as is."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
