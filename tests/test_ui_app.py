@@ -219,8 +219,8 @@ def test_network_ties_of_site_a_match_table_4(app_env):
 
 def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
     at = open_page("views/themes.py")
-    at.selectbox(key="themes:theme").set_value("z13:theme:knowledge-flows")
-    at.selectbox(key="themes:site").set_value("z13:site:B").run()
+    at.selectbox(key="themes:theme:z13").set_value("z13:theme:knowledge-flows")
+    at.selectbox(key="themes:site:z13").set_value("z13:site:B").run()
     assert not at.exception
     captions = [c.value for c in at.caption if "source:" in c.value]
     assert captions and all(c.startswith("Site B") for c in captions)
@@ -230,9 +230,9 @@ def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
 def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
     at = open_page("views/themes.py")
     assert at.selectbox(key="themes:study").value == "z13"  # study 1's framework until another is chosen
-    rows = at.selectbox(key="themes:rows").options  # the study's themes, labelled "name (study)"
+    rows = at.selectbox(key="themes:rows:z13").options  # the study's themes, labelled "name (study)"
     assert rows[0] == "(every theme)" and len(rows) > 1 and all(label.endswith("(z13)") for label in rows[1:])
-    at.selectbox(key="themes:rows").set_value("z13:theme:network-stability").run()
+    at.selectbox(key="themes:rows:z13").set_value("z13:theme:network-stability").run()
     assert not at.exception
     # Study 1 files policy and PCT uncertainty, network size and incentives under network stability;
     # the only evidence on incentives comes from the paper's discussion, from no site, so it has no cell.
@@ -384,3 +384,21 @@ def test_advice_network_of_a_surveyed_site_draws_it_and_ranks_its_people(tmp_pat
         assert {"GP chair at site A", "Nurse member at site A"} <= names
     finally:
         engine.stop(tmp_path)
+
+
+def test_clearing_the_compared_sites_leaves_no_site_in_any_table(app_env):
+    at = open_page("views/sites.py")
+    assert at.multiselect(key="sites:compare:chosen").value  # a first choice of sites
+    at.multiselect(key="sites:compare:chosen").set_value([]).run()
+    assert not at.exception
+    assert any(i.value == "Choose one or more sites above to compare them." for i in at.info)
+    assert not any("site" in frame.value.columns for frame in at.dataframe if len(frame.value))
+
+
+def test_initiatives_start_unnarrowed_and_say_which_have_no_clinical_area(app_env):
+    at = open_page("views/initiatives.py")
+    assert at.selectbox(key="initiatives:partner:organisation_type").value in (None, "")
+    assert at.selectbox(key="initiatives:area:clinical_area").value in (None, "")
+    # The demo's two studies describe 11 initiatives; the papers give a clinical area for 6 of them.
+    assert len(set(frame_with(at, "initiative")["initiative"])) == 6
+    assert any(c.value.startswith("6 of the 11 initiatives loaded have a clinical area recorded") for c in at.caption)

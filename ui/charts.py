@@ -6,6 +6,9 @@ from typing import Any, Final
 
 import altair as alt
 import pandas as pd
+import streamlit as st
+
+from ui import vocabulary
 
 HEAT_SCHEME: Final = "blues"
 
@@ -32,11 +35,11 @@ def bar_chart(
     axis = alt.Axis(format=",d", tickMinStep=1) if whole else alt.Axis()
     encoding = {
         "y": alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        "x": alt.X(f"{measure}:Q", title=measure.replace("_", " "), axis=axis),
-        "tooltip": [c for c in (category, colour, measure) if c],
+        "x": alt.X(f"{measure}:Q", title=vocabulary.column_title(measure), axis=axis),
+        "tooltip": [alt.Tooltip(c, title=vocabulary.column_title(c)) for c in (category, colour, measure) if c],
     }
     if colour:
-        encoding["color"] = alt.Color(f"{colour}:N", title=colour.replace("_", " "))
+        encoding["color"] = alt.Color(f"{colour}:N", title=vocabulary.column_title(colour))
         encoding["yOffset"] = alt.YOffset(f"{colour}:N")
     chart: alt.Chart = alt.Chart(frame, title=title).mark_bar().encode(**encoding)
     return chart
@@ -48,9 +51,11 @@ def heatmap(
     """A matrix of coloured cells with their counts written in; clicking a cell selects its `fields`
     (by default x and y; ids work too, as long as they are columns of `frame`)."""
     pick = alt.selection_point(name=selection_name, fields=fields or [x, y], on="click")
+    # labelOverlap=False: Vega otherwise drops every other label once they crowd, and cells are
+    # then clicked blind; long labels are cut (the tooltip and the table view have them whole).
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=180)),
-        y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=150, labelOverlap=False)),
+        y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=170, labelOverlap=False)),
     )
     cells = (
         base.mark_rect(stroke="white")
@@ -58,11 +63,11 @@ def heatmap(
             color=alt.Color(
                 f"{value}:Q",
                 scale=alt.Scale(scheme=HEAT_SCHEME),
-                title=value.replace("_", " "),
+                title=vocabulary.column_title(value),
                 legend=alt.Legend(format="d", tickMinStep=1),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-            tooltip=[y, x, value],
+            tooltip=[alt.Tooltip(c, title=vocabulary.column_title(c)) for c in (y, x, value)],
         )
         .add_params(pick)
     )
@@ -72,3 +77,30 @@ def heatmap(
     )
     layered: alt.LayerChart = cells + labels  # the cells, with their counts written on top
     return layered
+
+
+def matrix_table(frame: pd.DataFrame, x: str, y: str, value: str) -> pd.DataFrame:
+    """A heatmap as a table: a row per `y`, a column per `x`, in the order they first appear; a cell
+    with no value stays empty (unknown is not 0)."""
+    table = frame.pivot_table(index=y, columns=x, values=value, aggfunc="first", sort=False)
+    # As text: a column of numbers with empty cells cannot go to the browser as one typed column.
+    table = table.map(_number_text)
+    return table.reset_index().rename(columns={y: vocabulary.column_title(y)})
+
+
+def _number_text(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+
+
+def chart_with_table(chart: Any, table: pd.DataFrame, key: str, description: str, **chart_args: Any) -> Any:
+    """A chart with its table a tab away, and a sentence saying what the chart shows (the text
+    alternative for people who cannot see it). Returns what `st.altair_chart` returns."""
+    st.caption(description)
+    picture, numbers = st.tabs(["Chart", "Table"])
+    with numbers:
+        st.dataframe(table, hide_index=True, key=f"{key}:table")
+    with picture:
+        return st.altair_chart(chart.properties(description=description), key=key, **chart_args)

@@ -30,12 +30,15 @@ def param_values(query: NamedQuery, key: str) -> dict[str, Any]:
     return {param.name: param_widget(query, param, f"{key}:{param.name}") for param in query.params}
 
 
-def param_widget(query: NamedQuery, param: Param, key: str, target: WidgetTarget = st) -> Any:
-    """The widget for one parameter; its value in the declared type."""
+def param_widget(
+    query: NamedQuery, param: Param, key: str, target: WidgetTarget = st, start_at_any: bool = False
+) -> Any:
+    """The widget for one parameter; its value in the declared type. `start_at_any` starts an
+    optional picker at "(any)" rather than at the header's default (a page that browses everything)."""
     options = data.choices(query, param)
     label, help_text = param_label(param), param.help or None
     if options:
-        return _choice_widget(param, options, label, help_text, key, target)
+        return _choice_widget(param, options, label, help_text, key, target, start_at_any)
     if param.type == "bool":
         return target.checkbox(label, value=bool(param.default), help=help_text, key=key)
     if param.type in ("int", "float"):
@@ -56,7 +59,13 @@ def param_widget(query: NamedQuery, param: Param, key: str, target: WidgetTarget
 
 
 def _choice_widget(
-    param: Param, options: list[tuple[Any, str]], label: str, help_text: str | None, key: str, target: WidgetTarget
+    param: Param,
+    options: list[tuple[Any, str]],
+    label: str,
+    help_text: str | None,
+    key: str,
+    target: WidgetTarget,
+    start_at_any: bool = False,
 ) -> Any:
     labels = {value: text for value, text in options}
     values = [value for value, _ in options]
@@ -67,7 +76,8 @@ def _choice_widget(
         )
     if offers_any(param):
         values = [None if param.default is None else ""] + values
-    index = values.index(param.default) if param.default in values else 0
+    start_any = start_at_any and offers_any(param)
+    index = 0 if start_any else (values.index(param.default) if param.default in values else 0)
     return target.selectbox(
         label,
         values,
@@ -76,6 +86,19 @@ def _choice_widget(
         key=key,
         format_func=lambda v: ANY_LABEL if is_any(v) else labels.get(v, str(v)),
     )
+
+
+def reset_when_changed(state: Any, marker: str, value: Any, dependents: tuple[str, ...]) -> bool:
+    """Forget the pickers in `dependents` when `value` (the picker they depend on, e.g. the study)
+    differs from the last run's; `marker` keeps that last value. True when they were reset.
+
+    Call it after drawing the picker it depends on and before drawing the dependents."""
+    changed = marker in state and state[marker] != value
+    if changed:
+        for key in dependents:
+            state.pop(key, None)
+    state[marker] = value
+    return changed
 
 
 def is_any(value: Any) -> bool:

@@ -260,3 +260,54 @@ def test_after_switching_site_every_node_of_the_network_lies_inside_the_canvas(p
         count = assert_every_node_inside_the_canvas(page)
         assert count > 1, site
         page.screenshot(path=str(SCREENSHOTS / f"network-{site.split(' (')[0].replace(' ', '-')}.png"))
+
+
+# Per discrete axis of every chart: how many values its scale has (Vega names the count in the
+# axis's aria-label) and how many labels it drew.
+AXIS_LABELS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] g[aria-roledescription=axis]')]
+  .filter(a => /discrete scale with \\d+ values/.test(a.getAttribute('aria-label')))
+  .map(a => ({axis: a.getAttribute('aria-label').split(':')[0],
+              values: +a.getAttribute('aria-label').match(/with (\\d+) values/)[1],
+              drawn: [...a.querySelectorAll('.role-axis-label text')].filter(t => t.textContent).length}))"""
+
+
+def assert_every_axis_label_drawn(tab, at_least: int) -> None:
+    tab.wait_for_function(f"() => ({AXIS_LABELS})().length >= {at_least}", timeout=30_000)
+    axes = tab.evaluate(AXIS_LABELS)
+    assert len(axes) >= at_least, axes
+    assert all(a["drawn"] == a["values"] for a in axes), axes
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_every_heatmap_row_and_column_label_is_drawn(browser, app_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 1600})
+    tab = context.new_page()
+    try:
+        tab.goto(f"{app_url}/themes")
+        settle(tab, "Themes")
+        assert_every_axis_label_drawn(tab, at_least=2)
+        # Study 1's matrix on the demo: 17 themes with evidence, at five sites.
+        axes = tab.evaluate(AXIS_LABELS)
+        assert sorted(a["values"] for a in axes[:2]) == [5, 17], axes
+        tab.goto(f"{app_url}/sites")
+        settle(tab, "Sites")
+        tab.get_by_role("tab", name="Compare").click()
+        settle(tab, "Sites")
+        assert_every_axis_label_drawn(tab, at_least=3)  # the measure's bars and the ties heatmap
+    finally:
+        context.close()
+
+
+def test_changing_the_study_resets_the_theme(page, app_url):
+    page.goto(f"{app_url}/themes")
+    settle(page, "Themes")
+    choose(page, "Rows", "Managing network stability (z13)")
+    settle(page, "Themes")
+    assert page.get_by_role("combobox", name="Rows").first.input_value() == "Managing network stability (z13)"
+    choose(page, "Study", "Mobilising clinical leadership in and around CCGs (England, NIHR project 12/136/104)")
+    settle(page, "Themes")
+    assert page.get_by_role("combobox", name="Rows").first.input_value() == "(every theme)"
+    # The evidence under the matrix is of the new study's themes, never the old one's.
+    theme = page.get_by_role("combobox", name="Theme", exact=True).first.input_value()
+    assert theme and "(z13)" not in theme
+    assert page.get_by_text("Managing network stability").count() == 0

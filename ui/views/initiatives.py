@@ -9,15 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, forms, results
+from ui import charts, data, forms, gaps, results
 
 
 def filters(name: str, key: str) -> dict[str, Any]:
     """The query's parameters as pickers side by side."""
     query = get_query(name)
     cells = st.columns(len(query.params))
+    # The page browses every initiative until a picker narrows it, whatever a header's default.
     return {
-        p.name: forms.param_widget(query, p, f"{key}:{p.name}", cell)
+        p.name: forms.param_widget(query, p, f"{key}:{p.name}", cell, start_at_any=True)
         for p, cell in zip(query.params, cells, strict=True)
     }
 
@@ -35,10 +36,24 @@ def count_chart(rows: list[dict[str, Any]], category: str, title: str) -> None:
         )
 
 
+def unlisted_note(rows: list[dict[str, Any]], values: dict[str, Any]) -> str:
+    """Say how many loaded initiatives have no clinical area (and so are not in this list), when
+    nothing narrows the list and the number is known."""
+    if any(not forms.is_any(v) for v in values.values()):
+        return ""
+    total = data.status()["nodes"].get("Initiative", 0)
+    listed = len({r["initiative"] for r in rows})
+    note = gaps.unlisted_note(listed, total, "initiatives", "a clinical area")
+    return note and f"{note} The other tab lists initiatives by kind of partner."
+
+
 def by_area() -> None:
     values = filters("initiatives_by_clinical_area", "initiatives:area")
     outcome = results.run_or_report("initiatives_by_clinical_area", values)
     if outcome is not None:
+        note = unlisted_note(outcome.rows, values)
+        if note:
+            st.caption(note)
         count_chart(outcome.rows, "area_name", "Initiatives per clinical area")
         results.show_table(outcome, key="initiatives:area")
 

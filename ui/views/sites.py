@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, downloads, forms, results
+from ui import charts, data, downloads, forms, gaps, results, vocabulary
 
 SECTION_TITLES = {
     "site": "About the site",
@@ -81,8 +81,10 @@ def show_comparison() -> None:
         return
     columns, rows = outcome.columns, outcome.rows
     labels = {r["site"]: site_label(r) for r in rows}
-    if not set(st.session_state.get("sites:compare:chosen") or []) & set(labels):
-        # Other filters left none of the earlier choices: start again from the first sites.
+    earlier = st.session_state.get("sites:compare:chosen")
+    if earlier and not set(earlier) & set(labels):
+        # Other filters left none of the earlier choices: start again from the first sites. An
+        # empty choice (after "Clear all") is kept: it means no site, not every site.
         st.session_state.pop("sites:compare:chosen", None)
     chosen = st.multiselect(
         "Sites to compare",
@@ -92,15 +94,38 @@ def show_comparison() -> None:
         format_func=lambda v: labels.get(v, str(v)),
     )
     rows = [r for r in rows if r["site"] in chosen]
+    if not chosen:
+        st.info("Choose one or more sites above to compare them.")
+        return
     results.show_table(replace(outcome, rows=rows), key="sites:compare")
     measures = charts.numeric_columns(columns, rows)
     if rows and measures:
         default = measures.index("population") if "population" in measures else 0
-        measure = st.selectbox("Measure to chart", measures, index=default, key="sites:compare:measure")
-        frame = pd.DataFrame([{**r, "site_label": labels[r["site"]]} for r in rows if r.get(measure) is not None])
+        measure = st.selectbox(
+            "Measure to chart",
+            measures,
+            index=default,
+            key="sites:compare:measure",
+            format_func=vocabulary.column_title,
+        )
+        everyone = pd.DataFrame([{**r, "site_label": labels[r["site"]]} for r in rows])
+        missing = gaps.without_value(everyone, "site_label", measure)
+        frame = everyone[everyone[measure].notna()]
         if not frame.empty:
             colour = "wave" if frame["wave"].nunique() > 1 else None
-            st.altair_chart(charts.bar_chart(frame, "site_label", measure, colour), width="stretch")
+            title = vocabulary.column_title(measure)
+            table = frame[["site_label", *(["wave"] if colour else []), measure]].rename(
+                columns={c: vocabulary.column_title(c) for c in ("site_label", "wave", measure)}
+            )
+            charts.chart_with_table(
+                charts.bar_chart(frame, "site_label", measure, colour),
+                table,
+                key="sites:compare:chart",
+                description=f"Bar chart of {title.lower()} per site. " + gaps.no_value_note(missing, measure),
+                width="stretch",
+            )
+        if missing:
+            st.caption(gaps.no_value_note(missing, measure))
     show_site_tables(values.get("study") or "", chosen)
 
 
@@ -125,7 +150,17 @@ def show_site_tables(study: str, chosen: list[str]) -> None:
 def show_ties_matrix(rows: list[dict[str, Any]]) -> None:
     """Ties per site and stakeholder type as a heatmap (Table 4 read as a picture)."""
     frame = pd.DataFrame([{**r, "site_label": site_label(r)} for r in rows])
-    st.altair_chart(charts.heatmap(frame, "type_name", "site_label", "ties", selection_name="ties"), width="stretch")
+    kinds, sites = frame["type_name"].nunique(), frame["site_label"].nunique()
+    charts.chart_with_table(
+        charts.heatmap(frame, "type_name", "site_label", "ties", selection_name="ties"),
+        charts.matrix_table(frame, "type_name", "site_label", "ties"),
+        key="sites:ties-chart",
+        description=(
+            f"Heatmap of published ties from {sites} sites (rows) to {kinds} kinds of stakeholder (columns); "
+            "darker cells are more ties."
+        ),
+        width="stretch",
+    )
 
 
 def render() -> None:

@@ -32,7 +32,12 @@ def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def follow_click(event: Any) -> None:
+def picker_keys(study: str | None) -> tuple[str, str]:
+    """The Theme and Site pickers' keys under the matrix, one pair per study (see `rows_key`)."""
+    return f"{THEME_KEY}:{study or 'all'}", f"{SITE_KEY}:{study or 'all'}"
+
+
+def follow_click(event: Any, study: str | None) -> None:
     """Copy a newly clicked cell into the pickers' state (before the pickers are drawn)."""
     points = (getattr(event, "selection", None) or {}).get("cell") or []
     if not points:
@@ -40,32 +45,46 @@ def follow_click(event: Any) -> None:
     clicked = (points[0].get("theme"), points[0].get("site"))
     if clicked != st.session_state.get(CLICKED) and all(clicked):
         st.session_state[CLICKED] = clicked
-        st.session_state[THEME_KEY], st.session_state[SITE_KEY] = clicked
+        theme_key, site_key = picker_keys(study)
+        st.session_state[theme_key], st.session_state[site_key] = clicked
 
 
-def show_matrix(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def show_matrix(rows: list[dict[str, Any]], study: str | None) -> pd.DataFrame:
     frame = matrix_frame(rows)
     chart = charts.heatmap(
         frame, "site_label", "theme_name", "evidence", selection_name="cell", fields=["theme", "site"]
     )
-    height = max(160, ROW_HEIGHT_PX * frame["theme_name"].nunique())
-    event = st.altair_chart(
-        chart.properties(height=height), width="stretch", on_select="rerun", selection_mode="cell", key=MATRIX_KEY
+    themes, sites = frame["theme_name"].nunique(), frame["site_label"].nunique()
+    height = max(160, ROW_HEIGHT_PX * themes)
+    description = (
+        f"Heatmap of pieces of evidence for {themes} themes (rows) at {sites} sites (columns); "
+        "darker cells hold more evidence. The Table tab lists the same numbers."
     )
-    follow_click(event)
+    # The chart's key names the study, so a cell clicked under another study is not carried over.
+    event = charts.chart_with_table(
+        chart.properties(height=height),
+        charts.matrix_table(frame, "site_label", "theme_name", "evidence"),
+        key=f"{MATRIX_KEY}:{study or 'all'}",
+        description=description,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="cell",
+    )
+    follow_click(event, study)
     return frame
 
 
-def pick_cell(frame: pd.DataFrame) -> tuple[str | None, str]:
+def pick_cell(frame: pd.DataFrame, study: str | None) -> tuple[str | None, str]:
+    theme_key, site_key = picker_keys(study)
     themes = dict(zip(frame["theme"], frame["theme_name"], strict=True))
     sites = {"": "(every site)", **dict(zip(frame["site"], frame["site_label"], strict=True))}
-    if st.session_state.get(THEME_KEY) not in themes:
-        st.session_state.pop(THEME_KEY, None)
-    if st.session_state.get(SITE_KEY) not in sites:
-        st.session_state.pop(SITE_KEY, None)
+    if st.session_state.get(theme_key) not in themes:
+        st.session_state.pop(theme_key, None)
+    if st.session_state.get(site_key) not in sites:
+        st.session_state.pop(site_key, None)
     left, right = st.columns(2)
-    theme = left.selectbox("Theme", list(themes), format_func=lambda v: themes.get(v, str(v)), key=THEME_KEY)
-    site = right.selectbox("Site", list(sites), format_func=lambda v: sites.get(v, str(v)), key=SITE_KEY)
+    theme = left.selectbox("Theme", list(themes), format_func=lambda v: themes.get(v, str(v)), key=theme_key)
+    site = right.selectbox("Site", list(sites), format_func=lambda v: sites.get(v, str(v)), key=site_key)
     return theme, site
 
 
@@ -88,6 +107,12 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
         downloads.download_buttons(outcome, key="themes:evidence")
 
 
+def rows_key(study: str | None) -> str:
+    """The Rows picker's key: one per study, so the browser cannot hand back a theme of the study
+    chosen before (it keeps a widget's last value for as long as the widget lives)."""
+    return f"{ROWS_KEY}:{study or 'all'}"
+
+
 def pick_rows(query: NamedQuery, study: str | None, target: forms.WidgetTarget) -> str:
     """The theme whose subtree makes the rows ("" for every theme), among the chosen study's themes.
 
@@ -100,10 +125,11 @@ def pick_rows(query: NamedQuery, study: str | None, target: forms.WidgetTarget) 
         if not study or str(value).startswith(f"{study}:")
     ]
     labels = {"": "(every theme)", **dict(options)}
-    if st.session_state.get(ROWS_KEY) not in labels:
-        st.session_state.pop(ROWS_KEY, None)
+    key = rows_key(study)
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)
     rows: str = target.selectbox(
-        "Rows", list(labels), format_func=lambda v: labels.get(v, str(v)), key=ROWS_KEY, help=query.param("theme").help
+        "Rows", list(labels), format_func=lambda v: labels.get(v, str(v)), key=key, help=query.param("theme").help
     )
     return rows
 
@@ -112,6 +138,10 @@ def show_framework() -> None:
     query = get_query("theme_matrix")
     left, middle, right = st.columns(3)
     study = forms.param_widget(query, query.param("study"), "themes:study", left)
+    # The rows, the clicked cell and the evidence pickers belong to the study they were chosen in.
+    forms.reset_when_changed(
+        st.session_state, "themes:study-shown", study, (rows_key(study), *picker_keys(study), CLICKED)
+    )
     theme = pick_rows(query, study, middle)
     subthemes = forms.param_widget(query, query.param("include_subthemes"), "themes:subthemes", right)
     limit = query.param("limit").default
@@ -132,11 +162,11 @@ def show_framework() -> None:
             "to see every cell of it."
         )
     st.caption(caption)
-    frame = show_matrix(rows)
+    frame = show_matrix(rows, study)
     with st.expander("Matrix as a table, and downloads"):
         results.show_table(outcome, key="themes:matrix-table", draw_graph=False)
     st.subheader("Evidence")
-    cell_theme, cell_site = pick_cell(frame)
+    cell_theme, cell_site = pick_cell(frame, study)
     if cell_theme:
         show_evidence(cell_theme, cell_site, subthemes)
 
