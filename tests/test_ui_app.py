@@ -126,9 +126,12 @@ def test_every_page_renders_within_two_seconds_once_the_engine_is_up(app_env, pa
 def test_overview_counts_the_two_studies_six_sites_each(app_env):
     at = open_page()
     metrics = {m.label: m.value for m in at.metric}
-    # Study 1 has sites A-F and study 2 cases A-F; the shared vocabulary is a study of its own.
+    # Study 1 has sites A-F and study 2 cases A-F; the shared vocabulary is loaded as a study of
+    # its own but is not research, so it is not counted. Study 1 has one wave, study 2 five phases.
     assert metrics["Sites"] == "12"
-    assert metrics["Studies"] == "3"
+    assert metrics["Studies"] == "2"
+    assert metrics["Waves of fieldwork"] == "6"
+    assert [h.value for h in at.header] == ["The studies", "What you can ask"]
 
 
 def test_overview_shows_the_history_of_a_wave(app_env):
@@ -144,12 +147,24 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     at = open_page("views/sites.py")
     at.selectbox(key="sites:site").set_value("z13:site:B").run()
     assert not at.exception
-    about = frame_with(at, "item")
-    assert dict(zip(about["item"], about["value"], strict=True))["name"] == "Site B"
-    waves = frame_with(at, "measure")
-    values = dict(zip(waves["measure"], waves["z13-2011"], strict=True))
-    assert values["population"] == "550000"  # Table 2: site B covers 550 000 people
-    assert values["pathfinder_wave"] == "2"
+    about = frame_with(at, "About")
+    assert dict(zip(about["About"], about["Value"], strict=True))["Name"] == "Site B"
+    waves = frame_with(at, "Measure")
+    values = dict(zip(waves["Measure"], waves["z13-2011"], strict=True))
+    assert values["Population"] == "550000"  # Table 2: site B covers 550 000 people
+    assert values["Pathfinder wave"] == "2"
+    # Table 3, site B: 6 GPs, 5 PCT employees, 3 practice managers, 1 hospital, 1 other; 16 in all.
+    interviewed = frame_with(at, "Interviewed")
+    assert list(zip(interviewed["Role"], interviewed["Interviewed"], strict=True)) == [
+        ("GP", 6),
+        ("PCT employee", 5),
+        ("Practice manager", 3),
+        ("Hospital", 1),
+        ("Other", 1),
+        ("Total", 16),
+    ]
+    shown = [str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()]
+    assert "None" not in shown and "nan" not in shown
 
 
 def test_comparing_sites_lists_only_the_chosen_ones(app_env):

@@ -42,3 +42,13 @@ def test_unknown_shows_as_nothing_never_none_or_zero():
     assert vocabulary.value_text(None) == ""
     assert vocabulary.value_text(0) == 0
     assert vocabulary.value_text(True) == "Yes"
+
+
+def test_roles_follow_the_papers_order_and_read_as_words():
+    # Study 1 Table 3 lists GPs, PCT employees, practice managers, hospital, other.
+    roles = ["other", "pct_employee", "hospital", "gp", "practice_manager", "nurse"]
+    ordered = sorted(roles, key=vocabulary.role_sort_key)
+    assert ordered == ["gp", "pct_employee", "practice_manager", "hospital", "other", "nurse"]
+    assert vocabulary.coded_value("speaker_role", "practice_manager") == "Practice manager"
+    assert vocabulary.coded_value("kind", "paraphrase") == "Paraphrase"
+    assert vocabulary.coded_value("name", "gp") == "gp"  # only coded columns are translated

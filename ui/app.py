@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from kb.errors import KBError
-from ui import auth, data
+from ui import auth, data, messages
 
 PAGES = {
     "Browse": [
@@ -47,7 +47,7 @@ def main() -> None:
         st.sidebar.caption(f"Reading {data.app_config().describe()} (read-only)")
         page.run()
     except KBError as exc:
-        st.error(f"{exc}")
+        st.error(messages.error_words(exc))
 
 
 main()

@@ -12,7 +12,7 @@ from kb.errors import KBError
 from kb.queries import get_query
 from kb.store import Result
 from kb.store.base import is_graph_value
-from ui import data, downloads, forms, graph
+from ui import data, downloads, forms, graph, messages, vocabulary
 
 
 def cell_text(value: Any) -> Any:
@@ -37,12 +37,29 @@ def _graph_text(value: dict[str, Any]) -> str:
 
 
 def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame([[cell_text(row.get(c)) for c in columns] for row in rows], columns=columns)
+    """The rows as the screen shows them: codes in words, unknown as an empty cell (never "None"
+    and never 0). The column names stay the query's; `column_config` gives their titles."""
+    frame = pd.DataFrame(
+        [[vocabulary.coded_value(c, cell_text(row.get(c))) for c in columns] for row in rows], columns=columns
+    )
     for column in frame.columns:
-        # A column mixing numbers and text cannot go to the browser as one typed column.
-        if frame[column].dtype == object and frame[column].map(type).nunique() > 1:
-            frame[column] = frame[column].map(lambda v: "" if v is None else str(v))
+        values = frame[column]
+        # A column mixing numbers and text, or numbers with unknowns, cannot go to the browser as
+        # one typed column with empty cells: it goes as text.
+        if values.isna().any() or (values.dtype == object and values.map(type).nunique() > 1):
+            frame[column] = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
     return frame
+
+
+def column_config(columns: list[str]) -> dict[str, Any]:
+    """Each column's title in words (`ui.vocabulary`)."""
+    return {column: st.column_config.Column(vocabulary.column_title(column)) for column in columns}
+
+
+def shown_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """The columns a table shows: all but those holding only ids (the downloads keep them)."""
+    hidden = set(vocabulary.id_columns(columns, rows))
+    return [c for c in columns if c not in hidden]
 
 
 def show_table(result: Result, key: str, draw_graph: bool = True, height: int | Literal["auto"] = "auto") -> None:
@@ -51,7 +68,14 @@ def show_table(result: Result, key: str, draw_graph: bool = True, height: int | 
     if not rows:
         st.info("No rows: nothing matches these choices in the loaded data.")
         return
-    st.dataframe(table_frame(result.columns, rows), hide_index=True, height=height, key=f"{key}:table")
+    st.dataframe(
+        table_frame(result.columns, rows),
+        hide_index=True,
+        height=height,
+        key=f"{key}:table",
+        column_config=column_config(result.columns),
+        column_order=shown_columns(result.columns, rows),
+    )
     is_graph = graph.has_graph_values(rows)
     st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     downloads.download_buttons(result, key, graph=is_graph)
@@ -64,7 +88,8 @@ def run_or_report(name: str, values: dict[str, Any]) -> Result | None:
     try:
         return data.run_query(name, values)
     except KBError as exc:
-        st.error(f"The query '{name}' failed: {exc}")
+        title = get_query(name).title if data.has_query(name) else name
+        st.error(messages.error_words(exc, f'"{title}"'))
         return None
 
 

@@ -119,6 +119,22 @@ RELATIONSHIP_WORDS: Final = {
     "POSSIBLY_SAME": "possibly the same as",
 }
 
+# People's roles as the studies record them, in the order study 1 Table 3 lists them; a role not
+# listed here follows, in words.
+ROLE_WORDS: Final = {
+    "gp": "GP",
+    "pct_employee": "PCT employee",
+    "practice_manager": "Practice manager",
+    "hospital": "Hospital",
+    "nurse": "Nurse",
+    "manager": "Manager",
+    "patient": "Patient representative",
+    "other": "Other",
+}
+ROLE_ORDER: Final = ("gp", "pct_employee", "practice_manager", "hospital", "other")
+# Columns whose values are codes (roles, kinds) that read better in words.
+CODED_COLUMNS: Final = frozenset({"role", "speaker_role", "partner_role", "kind", "status"})
+
 EMPTY: Final = ""  # what an unknown (null) value shows as: nothing, never "None" or 0
 ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:\S+$")
 
@@ -172,3 +188,19 @@ def value_text(value: Any) -> Any:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return value
+
+
+def role_words(role: str) -> str:
+    return ROLE_WORDS.get(role) or words(role)
+
+
+def role_sort_key(role: str) -> tuple[int, str]:
+    """Roles in the paper's order (study 1 Table 3), any other role after them, alphabetically."""
+    return (ROLE_ORDER.index(role), "") if role in ROLE_ORDER else (len(ROLE_ORDER), role)
+
+
+def coded_value(column: str, value: Any) -> Any:
+    """A code in a coded column (a role, a kind) in words; any other value as `value_text` shows it."""
+    if column in CODED_COLUMNS and isinstance(value, str) and value:
+        return role_words(value) if "role" in column else words(value)
+    return value_text(value)

@@ -2,42 +2,96 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from ui import data, results
+from ui import data, results, vocabulary
 
 WAVE_COLUMNS = ("study", "wave", "title", "status", "loaded_at", "phase", "started", "ended", "requires")
 
 
-def show_counts(report: dict[str, Any]) -> None:
-    nodes, rels = report["nodes"], report["relationships"]
-    cells = st.columns(5)
-    cells[0].metric("Studies", nodes.get("Study", 0))
-    cells[1].metric("Waves", nodes.get("Wave", 0))
-    cells[2].metric("Sites", nodes.get("Site", 0))
-    cells[3].metric("Nodes", report["total_nodes"])
-    cells[4].metric("Relationships", report["total_relationships"])
-    left, right = st.columns(2)
-    left.subheader("Entities")
-    left.dataframe(_count_frame(nodes, "label"), hide_index=True, key="overview:labels")
-    right.subheader("Relationships")
-    right.dataframe(_count_frame(rels, "type"), hide_index=True, key="overview:types")
+RESEARCH = ("sites", "participants", "evidence", "publications")  # what makes a study a piece of research
+ASK = (  # what one can ask, page by page, in a manager's words
+    (
+        "views/sites.py",
+        "Sites",
+        "What is each site like, how many were interviewed there and with whom, and how do sites compare?",
+    ),
+    ("views/network.py", "Network", "Who and what is each site connected to, and who brokers advice in its network?"),
+    ("views/themes.py", "Themes", "What did people say about each theme, at which site, and where is it written?"),
+    (
+        "views/initiatives.py",
+        "Initiatives",
+        "Which service redesigns ran where, in which clinical areas and with which partners?",
+    ),
+    ("views/citations.py", "Citations", "Which works do the studies' publications cite, and who cites them?"),
+    ("views/library.py", "Query library", "Any of the library's questions, with its answer as a table or a file."),
+)
 
 
-def _count_frame(counts: dict[str, int], name: str) -> pd.DataFrame:
-    present = [(key, value) for key, value in counts.items() if value]
-    return pd.DataFrame(present or [("(none loaded)", 0)], columns=[name, "count"])
+def research_waves(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The waves of studies that are research (they define sites, people, evidence or publications);
+    the shared vocabulary is loaded as a study of its own but is not one."""
+    studies = {r["study"] for r in rows if any(r.get(c) for c in RESEARCH)}
+    return [r for r in rows if r["study"] in studies]
 
 
-def show_studies() -> None:
-    """Per wave of each study: what it defines (sites, participants, evidence, publications)."""
-    st.subheader("Studies and waves")
+def show_studies(report: dict[str, Any]) -> None:
+    """The studies, their sites and waves first: what a manager recognises."""
     outcome = results.run_or_report("study_overview", {}) if data.has_query("study_overview") else None
-    if outcome is not None:
-        results.show_table(outcome, key="overview:studies")
+    rows = research_waves(outcome.rows) if outcome is not None else []
+    cells = st.columns(3)
+    cells[0].metric("Studies", len({r["study"] for r in rows}))
+    cells[1].metric("Sites", report["nodes"].get("Site", 0))
+    cells[2].metric("Waves of fieldwork", len(rows))
+    if not rows:
+        st.info("No study is loaded yet. Load the demo with `kb demo`, or a wave package with `kb load PATH`.")
+        return
+    st.header("The studies")
+    for study in dict.fromkeys(r["study"] for r in rows):
+        waves = [r for r in rows if r["study"] == study]
+        st.subheader(str(waves[0].get("title") or study))
+        table = pd.DataFrame(
+            [
+                {
+                    "Wave": w.get("wave_title") or w["wave"],
+                    "When": " to ".join(dict.fromkeys(str(v) for v in (w.get("started"), w.get("ended")) if v)),
+                    "Sites": w.get("sites"),
+                    "People": w.get("participants"),
+                    "Pieces of evidence": w.get("evidence"),
+                    "Publications": w.get("publications"),
+                }
+                for w in waves
+            ]
+        )
+        st.dataframe(table, hide_index=True, key=f"overview:study:{study}")
+
+
+def show_questions() -> None:
+    st.header("What you can ask")
+    for path, title, question in ASK:
+        st.page_link(path, label=f"{title}: {question}")
+
+
+def show_counts(report: dict[str, Any]) -> None:
+    """What the graph holds, by label and relationship type: for researchers, so folded away."""
+    nodes, rels = report["nodes"], report["relationships"]
+    st.markdown(f"{report['total_nodes']:,} entities and {report['total_relationships']:,} relationships.")
+    left, right = st.columns(2)
+    left.dataframe(
+        _count_frame(nodes, "Kind of entity", vocabulary.label_words), hide_index=True, key="overview:labels"
+    )
+    right.dataframe(
+        _count_frame(rels, "Relationship", vocabulary.relationship_words), hide_index=True, key="overview:types"
+    )
+
+
+def _count_frame(counts: dict[str, int], name: str, words: Callable[[str], str]) -> pd.DataFrame:
+    present = [(words(key), value) for key, value in counts.items() if value]
+    return pd.DataFrame(present or [("(none loaded)", 0)], columns=[name, "Count"])
 
 
 def show_waves() -> None:
@@ -50,7 +104,7 @@ def show_waves() -> None:
         st.info("No wave is loaded yet. Load the demo with `kb demo`, or a wave package with `kb load PATH`.")
         return
     frame = pd.DataFrame([{c: _cell(w.get(c)) for c in WAVE_COLUMNS} for w in waves])
-    st.dataframe(frame, hide_index=True, key="overview:waves")
+    st.dataframe(frame, hide_index=True, key="overview:waves", column_config=results.column_config(list(frame.columns)))
     show_last_load(waves)
 
 
@@ -89,30 +143,35 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
     latest = (last.get("history") or [{}])[0].get("changes") or {}
     changed = [(what, name, count) for what, counts in latest.items() for name, count in sorted(counts.items())]
     if changed:
-        frame = pd.DataFrame(changed, columns=["change", "label or type", "count"])
+        frame = pd.DataFrame(changed, columns=["Change", "Label or type", "Count"])
         st.dataframe(frame, hide_index=True, key="overview:last-load")
     st.subheader("History of a wave")
     names = [w["wave"] for w in waves]
     chosen = st.selectbox("Wave", names, index=names.index(last["wave"]), key="overview:history:wave")
     loads = next((w.get("history") or [] for w in waves if w["wave"] == chosen), [])
-    st.dataframe(_history_frame(loads), hide_index=True, key="overview:history")
+    history = _history_frame(loads)
+    st.dataframe(
+        history, hide_index=True, key="overview:history", column_config=results.column_config(list(history.columns))
+    )
 
 
 def render() -> None:
     st.title("Commissioning research knowledge base")
     st.markdown(
-        "Evidence from studies of how GPs lead Clinical Commissioning Groups, kept as a graph: sites and their "
-        "boards, stakeholders and networks, initiatives, interview themes with their evidence, and the works "
-        "the studies cite. Use the pages on the left to browse it; every table downloads."
+        "Evidence from studies of how GPs lead Clinical Commissioning Groups: the sites and their boards, who "
+        "was interviewed, who advises whom, the initiatives, what people said on each theme and where each "
+        "number is published. Every table downloads."
     )
     report = data.status()
-    show_counts(report)
-    show_studies()
-    show_waves()
-    st.caption(
-        f"Engine: {report.get('engine')} {report.get('version') or ''} · {data.app_config().describe()} · "
-        f"data version {data.data_version()}"
-    )
+    show_studies(report)
+    show_questions()
+    with st.expander("For researchers: what the graph holds and what each load changed"):
+        show_counts(report)
+        show_waves()
+        st.caption(
+            f"Engine: {report.get('engine')} {report.get('version') or ''} · {data.app_config().describe()} · "
+            f"data version {data.data_version()}"
+        )
 
 
 render()

@@ -26,14 +26,41 @@ SECTION_TITLES = {
 }
 
 
+ROLE_SECTIONS = ("interviews", "board")
+SECTION_COLUMNS = {  # the titles of a section's columns: what its items are and what its values count
+    "site": ("About", "Value"),
+    "interviews": ("Role", "Interviewed"),
+    "board": ("Role", "Board members"),
+    "ties": ("Kind of stakeholder", "Ties"),
+    "initiatives": ("Initiative", "Clinical areas"),
+    "themes": ("Theme", "Pieces of evidence"),
+}
+
+
 def section_frame(rows: list[dict[str, Any]], section: str) -> pd.DataFrame:
+    """One section of a profile as a table in words: roles in the paper's order with a Total row,
+    measures per wave side by side, unknown values empty."""
     chosen = [r for r in rows if r["section"] == section]
     if section == "wave values":
         frame = pd.DataFrame(chosen)
         table = frame.pivot_table(index="item", columns="wave", values="value", aggfunc="first", sort=False)
-        return table.astype(str).replace({"None": "", "nan": ""}).reset_index().rename(columns={"item": "measure"})
-    columns = ["item", "value"] + (["wave"] if any(r.get("wave") for r in chosen) else [])
-    return pd.DataFrame([{c: results.cell_text(r.get(c)) for c in columns} for r in chosen], columns=columns)
+        table = table.astype(object).where(table.notna(), None).map(vocabulary.value_text).astype(str)
+        table.index = [vocabulary.column_title(str(item)) for item in table.index]
+        return table.rename_axis("Measure").reset_index()
+    item_title, value_title = SECTION_COLUMNS.get(section, ("Item", "Value"))
+    if section in ROLE_SECTIONS:
+        chosen = sorted(chosen, key=lambda r: vocabulary.role_sort_key(str(r["item"])))
+        items = [vocabulary.role_words(str(r["item"])) for r in chosen]
+    else:
+        items = [vocabulary.words(str(r["item"])) if section == "site" else str(r["item"]) for r in chosen]
+    values = [vocabulary.value_text(results.cell_text(r.get("value"))) for r in chosen]
+    frame = pd.DataFrame({item_title: items, value_title: values})
+    if any(r.get("wave") for r in chosen):
+        frame["Wave"] = [vocabulary.value_text(r.get("wave")) for r in chosen]
+    if section in ROLE_SECTIONS and values and all(charts.is_number(v) for v in values):
+        total = {item_title: "Total", value_title: sum(values)}
+        frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True).fillna("")
+    return frame.astype(str) if section == "site" else frame
 
 
 def site_label(row: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 from kb.agreement import agreement_result, coded_studies
 from kb.queries import NamedQuery, get_query
 from kb.store.base import Result
-from ui import charts, data, downloads, forms, results
+from ui import charts, data, downloads, forms, results, vocabulary
 
 MATRIX_KEY = "themes:matrix"
 THEME_KEY, SITE_KEY = "themes:theme", "themes:site"
@@ -99,10 +99,7 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
     for row in rows[:50]:
         with st.container(border=True):
             st.markdown(row.get("text") or "")
-            st.caption(
-                f"{row.get('site_name') or 'no site'} · {row.get('speaker_role') or 'speaker not recorded'} · "
-                f"{row.get('kind') or ''} · source: {row.get('locator') or 'not recorded'}"
-            )
+            st.caption(evidence_caption(row))
     if rows:
         downloads.download_buttons(outcome, key="themes:evidence")
 
@@ -111,6 +108,18 @@ def rows_key(study: str | None) -> str:
     """The Rows picker's key: one per study, so the browser cannot hand back a theme of the study
     chosen before (it keeps a widget's last value for as long as the widget lives)."""
     return f"{ROWS_KEY}:{study or 'all'}"
+
+
+def evidence_caption(row: dict[str, Any]) -> str:
+    """Where a piece of evidence comes from, in words: site, the speaker's role where the study
+    recorded it, what kind of evidence it is, and its source in the publication."""
+    parts = [
+        row.get("site_name") or "No one site",
+        vocabulary.role_words(row["speaker_role"]) if row.get("speaker_role") else "",
+        vocabulary.words(row["kind"]) if row.get("kind") else "",
+        f"source: {row.get('locator') or 'not recorded'}",
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 def pick_rows(query: NamedQuery, study: str | None, target: forms.WidgetTarget) -> str:
