@@ -145,7 +145,7 @@ def test_overview_shows_the_history_of_a_wave(app_env):
 
 def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     at = open_page("views/sites.py")
-    at.selectbox(key="sites:site").set_value("z13:site:B").run()
+    at.selectbox(key="site").set_value("z13:site:B").run()
     assert not at.exception
     about = frame_with(at, "About")
     assert dict(zip(about["About"], about["Value"], strict=True))["Name"] == "Site B"
@@ -244,10 +244,10 @@ def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
 
 def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
     at = open_page("views/themes.py")
-    assert at.selectbox(key="themes:study").value == "z13"  # study 1's framework until another is chosen
-    rows = at.selectbox(key="themes:rows:z13").options  # the study's themes, labelled "name (study)"
+    assert at.selectbox(key="study").value == "z13"  # study 1's framework until another is chosen
+    rows = at.selectbox(key="theme").options  # the study's themes, labelled "name (study)"
     assert rows[0] == "(every theme)" and len(rows) > 1 and all(label.endswith("(z13)") for label in rows[1:])
-    at.selectbox(key="themes:rows:z13").set_value("z13:theme:network-stability").run()
+    at.selectbox(key="theme").set_value("z13:theme:network-stability").run()
     assert not at.exception
     # Study 1 files policy and PCT uncertainty, network size and incentives under network stability;
     # the only evidence on incentives comes from the paper's discussion, from no site, so it has no cell.
@@ -262,7 +262,7 @@ def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
 def test_advice_network_without_a_survey_says_so_and_ranks_nobody(app_env):
     # The demo's two studies publish no survey ties, so there is no advice network to rank anyone on.
     at = open_page("views/network.py")
-    at.button_group(key="network:mode").set_value("Advice network").run()
+    at.button_group(key="show").set_value("Advice network").run()
     assert not at.exception
     assert any(i.value.startswith("No survey network is loaded for this site") for i in at.info)
     assert not any(t.value == "Knowledge brokers" for t in at.subheader)
@@ -390,8 +390,8 @@ def test_advice_network_of_a_surveyed_site_draws_it_and_ranks_its_people(tmp_pat
         with open_store(load_config(data_dir=tmp_path, env={})) as store:
             load_package(store, WAVES / "t01-w1")
         at = open_page("views/network.py")
-        at.button_group(key="network:mode").set_value("Advice network").run()
-        at.selectbox(key="network:advice:site").set_value("t01:site:a").run()
+        at.button_group(key="show").set_value("Advice network").run()
+        at.selectbox(key="site").set_value("t01:site:a").run()
         assert not at.exception
         assert not any(i.value.startswith("No survey network") for i in at.info)
         assert any(t.value == "Knowledge brokers" for t in at.subheader)

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from kb.queries import NamedQuery, Param
-from ui import data
+from ui import data, links
 
 ANY_LABEL = "(any)"
 # Where a widget is drawn: the streamlit module itself (the page) or a container such as a column.
@@ -31,14 +31,28 @@ def param_values(query: NamedQuery, key: str) -> dict[str, Any]:
 
 
 def param_widget(
-    query: NamedQuery, param: Param, key: str, target: WidgetTarget = st, start_at_any: bool = False
+    query: NamedQuery,
+    param: Param,
+    key: str,
+    target: WidgetTarget = st,
+    start_at_any: bool = False,
+    url: bool = False,
 ) -> Any:
     """The widget for one parameter; its value in the declared type. `start_at_any` starts an
-    optional picker at "(any)" rather than at the header's default (a page that browses everything)."""
+    optional picker at "(any)" rather than at the header's default (a page that browses everything).
+    With `url`, a picker's choice lives in the page's address under `key` (see `choose`)."""
     options = data.choices(query, param)
     label, help_text = param_label(param), param.help or None
     if options:
-        return _choice_widget(param, options, label, help_text, key, target, start_at_any)
+        values = [value for value, _ in options]
+        if url and not links.known(key, values, f"the {label.lower()}"):
+            raise UnknownInLink(key)
+        if url:
+            links.seed(key, [None, "", *values])
+        chosen = _choice_widget(param, options, label, help_text, key, target, start_at_any)
+        if url:
+            links.write(key, chosen, None if start_at_any else param.default)
+        return chosen
     if param.type == "bool":
         return target.checkbox(label, value=bool(param.default), help=help_text, key=key)
     if param.type in ("int", "float"):
@@ -111,8 +125,15 @@ def offers_any(param: Param) -> bool:
     return param.optional
 
 
-def choose(query_name: str, param_name: str, label: str, key: str, target: WidgetTarget = st) -> Any:
-    """A picker for one parameter's choices (starting at its default), for pages with their own layout."""
+class UnknownInLink(Exception):
+    """The page's address names a value that is not loaded; `links.known` has said so on the page."""
+
+
+def choose(query_name: str, param_name: str, label: str, key: str, target: WidgetTarget = st, url: bool = False) -> Any:
+    """A picker for one parameter's choices (starting at its default), for pages with their own layout.
+
+    With `url`, the choice lives in the page's address under `key`; an unknown value there raises
+    UnknownInLink after saying so (the page then shows nothing else)."""
     from kb.queries import get_query
 
     query = get_query(query_name)
@@ -124,4 +145,11 @@ def choose(query_name: str, param_name: str, label: str, key: str, target: Widge
         target.info(f"Nothing to choose from yet: no {label.lower()} is loaded.")
         return None
     index = values.index(param.default) if param.default in labels else 0
-    return target.selectbox(label, values, index=index, format_func=lambda v: labels.get(v, str(v)), key=key)
+    if url:
+        if not links.known(key, values, f"the {label.lower()}"):
+            raise UnknownInLink(key)
+        links.seed(key, values)
+    chosen = target.selectbox(label, values, index=index, format_func=lambda v: labels.get(v, str(v)), key=key)
+    if url:
+        links.write(key, chosen, param.default)
+    return chosen

@@ -311,3 +311,37 @@ def test_changing_the_study_resets_the_theme(page, app_url):
     theme = page.get_by_role("combobox", name="Theme", exact=True).first.input_value()
     assert theme and "(z13)" not in theme
     assert page.get_by_text("Managing network stability").count() == 0
+
+
+def test_a_link_with_a_site_opens_that_site(page, app_url):
+    page.goto(f"{app_url}/sites?site=z13:site:B")
+    settle(page, "Sites")
+    assert page.get_by_role("combobox", name="Site", exact=True).first.input_value() == "Site B (z13)"
+    # Study 1 Table 3: 16 interviews at site B; the Total row says so.
+    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Interviewed").first
+    table.wait_for(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "sites-from-link.png"), full_page=True)
+    # Choosing another site puts it in the address, so the address can be shared.
+    choose(page, "Site", "Site D (z13)")
+    page.wait_for_function(
+        "() => location.search.includes('site=z13%3Asite%3AD') || location.search.includes('site=z13:site:D')"
+    )
+
+
+@pytest.mark.parametrize(
+    "link, asked",
+    [
+        ("sites?site=z13:site:Q", '"z13:site:Q"'),
+        ("network?show=Sideways", '"Sideways"'),
+        ("themes?theme=z13:theme:nothing-like-this", '"z13:theme:nothing-like-this"'),
+        ("library?q=bogus", '"bogus"'),
+    ],
+)
+def test_a_bad_link_says_so_instead_of_showing_another_view(page, app_url, link, asked):
+    page.goto(f"{app_url}/{link}")
+    message = page.get_by_text("This link asks for", exact=False).first
+    message.wait_for(timeout=30_000)
+    assert asked in message.inner_text()
+    settle(page, PAGES[link.split("?")[0]])
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no view of something else
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0

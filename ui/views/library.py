@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.queries import get_query, library
-from ui import forms, results
+from ui import forms, links, results
 
 LAST = "library:last"
 
@@ -21,6 +21,8 @@ def pick_query() -> str | None:
         return None
     names = sorted(queries, key=lambda n: queries[n].title.lower())
     chosen = st.query_params.get("q")
+    if not links.known("q", names, "the question"):
+        return None
     index = names.index(chosen) if chosen in names else 0
     name = st.selectbox(
         "Question", names, index=index, key="library:query", format_func=lambda n: f"{queries[n].title} ({n})"

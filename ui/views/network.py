@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, graph, results
+from ui import charts, data, forms, graph, links, results
 
 MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
 
@@ -37,8 +37,8 @@ def show_graph_result(name: str, values: dict[str, Any], key: str, empty: str) -
 
 def around_site() -> None:
     left, right = st.columns([3, 1])
-    site = forms.choose("site_profile", "site", "Site", key="network:site", target=left)
-    hops = right.segmented_control("Steps out", [1, 2], default=1, key="network:site:hops") or 1
+    site = forms.choose("site_profile", "site", "Site", key="site", target=left, url=True)
+    hops = right.segmented_control("Steps out", [1, 2], default=1, key="steps", bind=links.BIND) or 1
     if site:
         show_graph_result(
             "neighbourhood",
@@ -51,8 +51,8 @@ def around_site() -> None:
 def advice_network() -> None:
     query = get_query("site_network")
     left, middle, right = st.columns([3, 2, 1])
-    site = forms.choose("site_network", "site", "Site", key="network:advice:site", target=left)
-    wave = forms.param_widget(query, query.param("wave"), "network:advice:wave", middle)
+    site = forms.choose("site_network", "site", "Site", key="site", target=left, url=True)
+    wave = forms.param_widget(query, query.param("wave"), "wave", middle, url=True)
     relation = forms.param_widget(query, query.param("relation"), "network:advice:relation", right)
     if not site:
         return
@@ -141,8 +141,14 @@ def between_entities() -> None:
 
 def render() -> None:
     st.title("Network")
-    mode = st.segmented_control("Show", MODES, default=MODES[0], key="network:mode") or MODES[0]
-    {MODES[0]: around_site, MODES[1]: advice_network, MODES[2]: around_entity, MODES[3]: between_entities}[mode]()
+    if not links.known("show", MODES, "the view"):
+        return
+    mode = st.segmented_control("Show", MODES, default=MODES[0], key="show", bind=links.BIND) or MODES[0]
+    views = {MODES[0]: around_site, MODES[1]: advice_network, MODES[2]: around_entity, MODES[3]: between_entities}
+    try:
+        views[mode]()
+    except forms.UnknownInLink:
+        return  # the page has said which value of its link is unknown
 
 
 render()

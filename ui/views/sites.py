@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, downloads, forms, gaps, results, vocabulary
+from ui import charts, data, downloads, forms, gaps, links, results, vocabulary
 
 SECTION_TITLES = {
     "site": "About the site",
@@ -26,6 +26,7 @@ SECTION_TITLES = {
 }
 
 
+VIEWS = ("Profile", "Compare")
 ROLE_SECTIONS = ("interviews", "board")
 SECTION_COLUMNS = {  # the titles of a section's columns: what its items are and what its values count
     "site": ("About", "Value"),
@@ -77,7 +78,7 @@ def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
 
 
 def show_profile() -> None:
-    site = forms.choose("site_profile", "site", "Site", key="sites:site")
+    site = forms.choose("site_profile", "site", "Site", key="site", url=True)
     if site is None:
         return
     outcome = results.run_or_report("site_profile", {"site": site})
@@ -192,11 +193,16 @@ def show_ties_matrix(rows: list[dict[str, Any]]) -> None:
 
 def render() -> None:
     st.title("Sites")
-    profile, compare = st.tabs(["Profile", "Compare"])
-    with profile:
-        show_profile()
-    with compare:
-        show_comparison()
+    if not links.known("view", VIEWS, "the view"):
+        return
+    profile, compare = st.tabs(list(VIEWS), key="view", bind=links.BIND)
+    try:
+        with profile:
+            show_profile()
+        with compare:
+            show_comparison()
+    except forms.UnknownInLink:
+        return  # the page has said which value of its link is unknown
 
 
 render()

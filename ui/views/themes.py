@@ -17,11 +17,12 @@ import streamlit as st
 from kb.agreement import agreement_result, coded_studies
 from kb.queries import NamedQuery, get_query
 from kb.store.base import Result
-from ui import charts, data, downloads, forms, results, vocabulary
+from ui import charts, data, downloads, forms, links, results, vocabulary
 
 MATRIX_KEY = "themes:matrix"
 THEME_KEY, SITE_KEY = "themes:theme", "themes:site"
-ROWS_KEY = "themes:rows"
+ROWS_KEY = "theme"  # also its name in the page's address, as STUDY_KEY is
+STUDY_KEY = "study"
 CLICKED = "themes:clicked"
 ROW_HEIGHT_PX = 24
 
@@ -33,7 +34,7 @@ def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def picker_keys(study: str | None) -> tuple[str, str]:
-    """The Theme and Site pickers' keys under the matrix, one pair per study (see `rows_key`)."""
+    """The Theme and Site pickers' keys under the matrix, one pair per study (a study's pickers are its own)."""
     return f"{THEME_KEY}:{study or 'all'}", f"{SITE_KEY}:{study or 'all'}"
 
 
@@ -104,12 +105,6 @@ def show_evidence(theme: str, site: str, include_subthemes: bool) -> None:
         downloads.download_buttons(outcome, key="themes:evidence")
 
 
-def rows_key(study: str | None) -> str:
-    """The Rows picker's key: one per study, so the browser cannot hand back a theme of the study
-    chosen before (it keeps a widget's last value for as long as the widget lives)."""
-    return f"{ROWS_KEY}:{study or 'all'}"
-
-
 def evidence_caption(row: dict[str, Any]) -> str:
     """Where a piece of evidence comes from, in words: site, the speaker's role where the study
     recorded it, what kind of evidence it is, and its source in the publication."""
@@ -134,23 +129,27 @@ def pick_rows(query: NamedQuery, study: str | None, target: forms.WidgetTarget) 
         if not study or str(value).startswith(f"{study}:")
     ]
     labels = {"": "(every theme)", **dict(options)}
-    key = rows_key(study)
-    if st.session_state.get(key) not in labels:
-        st.session_state.pop(key, None)
+    if not links.known(ROWS_KEY, labels, "the theme"):
+        raise forms.UnknownInLink(ROWS_KEY)
+    links.seed(ROWS_KEY, labels)
+    if st.session_state.get(ROWS_KEY) not in labels:
+        st.session_state[ROWS_KEY] = ""
     rows: str = target.selectbox(
-        "Rows", list(labels), format_func=lambda v: labels.get(v, str(v)), key=key, help=query.param("theme").help
+        "Rows", list(labels), format_func=lambda v: labels.get(v, str(v)), key=ROWS_KEY, help=query.param("theme").help
     )
+    links.write(ROWS_KEY, rows, "")
     return rows
 
 
 def show_framework() -> None:
     query = get_query("theme_matrix")
     left, middle, right = st.columns(3)
-    study = forms.param_widget(query, query.param("study"), "themes:study", left)
+    study = forms.param_widget(query, query.param("study"), STUDY_KEY, left, url=True)
     # The rows, the clicked cell and the evidence pickers belong to the study they were chosen in.
-    forms.reset_when_changed(
-        st.session_state, "themes:study-shown", study, (rows_key(study), *picker_keys(study), CLICKED)
-    )
+    # The Rows picker is set back to every theme rather than forgotten: the browser would otherwise
+    # hand back the theme it still shows.
+    if forms.reset_when_changed(st.session_state, "themes:study-shown", study, (*picker_keys(study), CLICKED)):
+        st.session_state[ROWS_KEY] = ""
     theme = pick_rows(query, study, middle)
     subthemes = forms.param_widget(query, query.param("include_subthemes"), "themes:subthemes", right)
     limit = query.param("limit").default
@@ -212,11 +211,25 @@ def show_agreement() -> None:
     results.show_table(result, key="themes:agreement-table", draw_graph=False)
 
 
+def link_is_known() -> bool:
+    """The page's address names a loaded study and theme (or none); otherwise it says so, and the
+    page shows nothing else."""
+    query = get_query("theme_matrix")
+    studies = [value for value, _ in data.choices(query, query.param("study"))]
+    themes = [value for value, _ in data.choices(query, query.param("theme"))]
+    return links.known(STUDY_KEY, studies, "the study") and links.known(ROWS_KEY, themes, "the theme")
+
+
 def render() -> None:
     st.title("Themes")
+    if not link_is_known():
+        return
     framework, across, coders = st.tabs(["Framework matrix", "Across studies", "Coder agreement"])
     with framework:
-        show_framework()
+        try:
+            show_framework()
+        except forms.UnknownInLink:
+            pass  # the page has said which value of its link is unknown
     with across:
         results.query_section("cross_study_themes", key="themes:across")
     with coders:
