@@ -417,3 +417,29 @@ def test_initiatives_start_unnarrowed_and_say_which_have_no_clinical_area(app_en
     # The demo's two studies describe 11 initiatives; the papers give a clinical area for 6 of them.
     assert len(set(frame_with(at, "initiative")["initiative"])) == 6
     assert any(c.value.startswith("6 of the 11 initiatives loaded have a clinical area recorded") for c in at.caption)
+
+
+RUNAWAY = "MATCH (a), (b), (c), (d) RETURN count(*) AS n"  # every 4-tuple of nodes: minutes on the demo
+
+
+def test_a_runaway_console_query_stops_at_its_limit_and_stays_in_the_history(app_env):
+    at = open_page("views/console.py")
+    at.text_area(key="console:cypher").set_value(RUNAWAY)
+    at.number_input(key="console:timeout").set_value(1.0)
+    started = time.perf_counter()
+    at.button(key="console:run").click().run()
+    assert time.perf_counter() - started < 15
+    assert [e.value for e in at.error][0].startswith("Stopped: the query was still running after 1 s")
+    assert any(b.label.startswith("stopped at 1 s") for b in at.button)
+    at.text_area(key="console:cypher").set_value("RETURN 1 AS one")
+    at.button(key="console:run").click().run()  # the engine still answers
+    assert list(frame_with(at, "one")["one"]) == [1]
+
+
+def test_a_console_syntax_error_is_one_line_with_its_position(app_env):
+    at = open_page("views/console.py")
+    at.text_area(key="console:cypher").set_value("MATCH (n) RETRN n")
+    at.button(key="console:run").click().run()
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("The query has a syntax error at line 1, column 14")
+    assert "errMsg" not in message and "errCtx" not in message

@@ -80,9 +80,14 @@ def run_query(name: str, values: dict[str, Any]) -> Result:
     return _run_named(config_key(app_config()), data_version(), name, params_json, store())
 
 
-def run_cypher(cypher: str, params: dict[str, Any]) -> Result:
-    """Run free Cypher on the read path (never cached: the console shows what the engine says now)."""
-    return _ran_now(run_text(store(), cypher, params))
+def run_cypher(cypher: str, params: dict[str, Any], timeout: float | None = None) -> Result:
+    """Run free Cypher on the read path (never cached: the console shows what the engine says now).
+
+    The engine stops it after `timeout` seconds (the configured limit when None) and keeps at most
+    the configured number of rows (`truncated` says when there were more)."""
+    config = app_config()
+    limit = config.query_timeout if timeout is None else timeout
+    return _ran_now(run_text(store(), cypher, params, timeout=limit, max_rows=config.max_rows))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from kb.errors import KBError, ReadOnlyViolation
-from ui import data, results
+from kb.errors import KBError, QueryTimeout, ReadOnlyViolation
+from ui import data, engine_text, messages, results
 
 HISTORY = "console:history"
 HISTORY_LIMIT = 20
@@ -53,12 +53,22 @@ def recall(index: int) -> None:
     st.session_state["console:params"] = entry["params"]
 
 
-def run(cypher: str, params_text: str) -> None:
+def run(cypher: str, params_text: str, timeout: float) -> None:
     try:
         params = parse_parameters(params_text)
-        result = data.run_cypher(cypher, params)
+        with st.spinner(f"Running (the engine stops it after {timeout:g} s)…", show_time=True):
+            result = data.run_cypher(cypher, params, timeout=timeout)
     except ValueError as exc:
         st.error(str(exc))
+        return
+    except QueryTimeout:
+        remember(cypher, params_text, f"stopped at {timeout:g} s")
+        st.session_state.pop("console:last", None)
+        st.error(
+            f"Stopped: the query was still running after {timeout:g} s, so the engine stopped it and nothing "
+            "changed. Narrow it (a LIMIT, a label, fewer patterns) or raise the time limit.",
+            icon=":material/timer_off:",
+        )
         return
     except ReadOnlyViolation:
         remember(cypher, params_text, "refused: would write")
@@ -68,9 +78,10 @@ def run(cypher: str, params_text: str) -> None:
     except KBError as exc:
         remember(cypher, params_text, "failed")
         st.session_state.pop("console:last", None)
-        st.error(f"The engine could not run this query: {exc}")
+        problem = engine_text.syntax_problem(str(exc), cypher)
+        st.error(problem.as_markdown() if problem else messages.error_words(exc, "The query"))
         return
-    remember(cypher, params_text, f"{len(result.rows)} rows")
+    remember(cypher, params_text, f"{len(result.rows)} rows{' (cut)' if result.truncated else ''}")
     st.session_state["console:last"] = result
 
 
@@ -104,13 +115,29 @@ def render() -> None:
         params_text = st.text_area(
             "Parameters (JSON)", key="console:params", height=68, placeholder='{"site": "z13:site:A"}'
         )
+        configured = data.app_config().query_timeout
+        timeout = st.number_input(
+            "Time limit (seconds)",
+            min_value=0.5,
+            max_value=600.0,
+            value=float(configured or 10.0),
+            step=1.0,
+            key="console:timeout",
+            help="The engine stops a query still running after this long; nothing is changed.",
+        )
         if st.button("Run", type="primary", key="console:run", icon=":material/play_arrow:"):
             if cypher.strip():
-                run(cypher, params_text)
+                run(cypher, params_text, float(timeout))
             else:
                 st.warning("Type a query first.")
         last = st.session_state.get("console:last")
         if last is not None:
+            if last.truncated:
+                st.warning(
+                    f"Only the first {len(last.rows):,} rows are shown and downloadable: the query returned more. "
+                    "Add a LIMIT or narrow it to see the rest.",
+                    icon=":material/content_cut:",
+                )
             results.show_table(last, key="console:result")
     with side:  # filled after the editor so a query just run is already listed
         st.subheader("History")
