@@ -29,6 +29,13 @@ if [ -f tools/cypher-lint/package-lock.json ]; then
   fi
 fi
 
+# axe-core, the accessibility checker the browser tests run in each page (pinned by its lock file).
+if [ "${1:-}" = "--browser" ] && [ -f tools/axe/package-lock.json ] && command -v npm >/dev/null; then
+  if [ ! -d tools/axe/node_modules ] || [ tools/axe/package-lock.json -nt tools/axe/node_modules ]; then
+    (cd tools/axe && npm ci --silent --no-audit --no-fund)
+  fi
+fi
+
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
