@@ -16,9 +16,9 @@ import pytest
 
 from kb.errors import ValidationError
 from kb.queries import run_named
-from kb.store import open_store
-from loaders.wave.api import list_waves, load_demo, load_package
+from loaders.wave.api import list_waves, load_package
 from loaders.wave.build import write_manifest
+from support.demo_graph import demo_graph
 from support.paths import DEMO, SEEDS
 
 PAPER = SEEDS / "001_9c8e013cf013f2c3.txt"
@@ -101,13 +101,8 @@ def test_the_density_is_in_table_4_and_the_population_in_table_2():
 
 @pytest.fixture(scope="module")
 def demo(kb_config):
-    store = open_store(kb_config, graph="demo_locators")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="demo_locators") as store:
+        yield store
 
 
 def test_site_profile_says_where_each_value_is_published(demo):

@@ -12,9 +12,8 @@ import pytest
 from kb.errors import NotFound
 from kb.network import require_survey_network
 from kb.queries import MissingParameter, UnknownChoice, choices_for, library, run_cypher, run_named
-from kb.store import open_store
 from kb.store.base import is_graph_value
-from loaders.wave.api import load_demo
+from support.demo_graph import demo_graph
 
 SITES = "ABCDEF"
 # Table 3: GPs, PCT employees, practice managers, hospital, other, total, meeting observations,
@@ -93,13 +92,8 @@ REFUSED_ON_DEMO = {
 @pytest.fixture(scope="session")
 def demo(kb_config):
     """The curated demo (data/studies), loaded once into a graph of its own."""
-    store = open_store(kb_config, graph="demo_queries")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="demo_queries") as store:
+        yield store
 
 
 def run(store, name: str, **params) -> list[dict]:

@@ -17,8 +17,8 @@ from kb.config import CONSOLE_TIMEOUT_S, MAX_ROWS, QUERY_TIMEOUT_S, load_config
 from kb.errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation
 from kb.queries import run_cypher, run_named
 from kb.store import open_store
-from loaders.wave.api import load_demo
 from support.cli import run_kb
+from support.demo_graph import demo_graph
 
 RUNAWAY = "MATCH (a),(b),(c),(d) RETURN count(*) AS n"
 # Table 2 of study 1: Site A serves a population of 300,000.
@@ -32,13 +32,8 @@ LOAD_REFUSAL = (
 @pytest.fixture(scope="module")
 def demo(kb_config):
     """The demo in the graph the `kb` command opens by default in the test data directory."""
-    store = open_store(kb_config)
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config) as store:
+        yield store
 
 
 # -- time limits ---------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from kb import schema
 from kb.queries import get_query, run_named, split_at_scan
 from kb.store import open_store
 from kb.store.neo4j_schema import fulltext_clause, fulltext_statement, fulltext_terms
-from loaders.wave.api import load_demo, load_package, unload_wave
+from loaders.wave.api import load_package, unload_wave
+from support.demo_graph import demo_graph
 from support.paths import WAVE_FIXTURES as FIXTURES
 
 # Words and phrases of the demo's names and texts, and a label to narrow some of them to.
@@ -28,13 +29,8 @@ CASES = [(text, label) for text in PHRASES for label in ("", "Evidence", "Site")
 
 @pytest.fixture(scope="module")
 def demo(kb_config):
-    store = open_store(kb_config, graph="demo_search")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="demo_search") as store:
+        yield store
 
 
 def scan(store, **values):

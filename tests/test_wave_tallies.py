@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from kb.queries import get_query, run_named
-from kb.store import open_store
 from kb.synth import synthesize
 from loaders.wave import tallies
-from loaders.wave.api import load_demo, load_package, unload_wave
+from loaders.wave.api import load_package, unload_wave
+from support.demo_graph import demo_graph
 
 GUARD = "WHERE x1.tally_labels IS NULL OR x2.tally_labels IS NULL\nWITH w1, w2\n"
 
@@ -66,13 +66,8 @@ def assert_same_as_reference(store, study: str, w1: str, w2: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def demo(kb_config):
-    store = open_store(kb_config, graph="demo_tallies")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="demo_tallies") as store:
+        yield store
 
 
 def test_the_demo_waves_hold_true_tallies(demo):
