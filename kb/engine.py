@@ -93,7 +93,7 @@ def _locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -144,7 +144,7 @@ def _read_state_file(data_dir: Path) -> dict[str, Any] | None:
 def status(data_dir: Path) -> EngineState:
     """Whether an engine serves this data directory, without starting one."""
     state = _read_state_file(data_dir)
-    if state and _pid_alive(state["pid"]):
+    if state and pid_alive(state["pid"]):
         version = _ping(state["socket"])
         if version:
             return EngineState(True, state["pid"], state["socket"], data_dir, version)
@@ -152,7 +152,7 @@ def status(data_dir: Path) -> EngineState:
 
 
 def _clear_stale(data_dir: Path, state: dict[str, Any] | None) -> None:
-    if state and _pid_alive(state["pid"]):
+    if state and pid_alive(state["pid"]):
         # Alive but not answering (hung or still loading too long): stop it before replacing it.
         os.kill(state["pid"], signal.SIGKILL)
         _wait_exit(state["pid"], 10)
@@ -212,7 +212,7 @@ def _wait_exit(pid: int, timeout: float) -> bool:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return True
         time.sleep(0.05)
     return False
@@ -257,7 +257,7 @@ def stop(data_dir: Path, timeout: float = 60.0) -> bool:
     data_dir = Path(data_dir)
     with _locked(data_dir):
         state = _read_state_file(data_dir)
-        if not state or not _pid_alive(state["pid"]):
+        if not state or not pid_alive(state["pid"]):
             _clear_stale(data_dir, state)
             return False
         try:
@@ -274,6 +274,6 @@ def stop(data_dir: Path, timeout: float = 60.0) -> bool:
 def kill(data_dir: Path) -> None:
     """Kill the engine with SIGKILL, as a crash would (used by fault tests)."""
     state = _read_state_file(Path(data_dir))
-    if state and _pid_alive(state["pid"]):
+    if state and pid_alive(state["pid"]):
         os.kill(state["pid"], signal.SIGKILL)
         _wait_exit(state["pid"], 10)

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from kb import schema
 from kb.errors import UsageError
+
+Progress = Callable[[int, int, str], None]  # (done, total, archive member)
+Records = dict[str, list[dict[str, Any]]]  # archive member -> its records
 
 FORMAT = "ccg-kb-archive"
 FORMAT_VERSION = 1

@@ -27,6 +27,8 @@ from kb.backup.format import (
     NODES_DIR,
     RELS_DIR,
     ArchiveError,
+    Progress,
+    Records,
     check_manifest,
     node_member,
     rel_member,
@@ -34,9 +36,6 @@ from kb.backup.format import (
 )
 from kb.errors import QueryError, UsageError
 from kb.store.base import Store, Writer
-
-Progress = Callable[[int, int, str], None]  # (done, total, archive member)
-Records = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)

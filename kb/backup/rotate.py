@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.backup.take import BackupReport, Progress, backup
+from kb.backup.format import Progress
+from kb.backup.take import BackupReport, backup
 from kb.errors import UsageError
 from kb.store.base import Store
 

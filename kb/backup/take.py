@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -21,12 +21,9 @@ from typing import Any
 from kb import schema
 from kb.backup import dump, subset
 from kb.backup.describe import readme, ro_crate
-from kb.backup.format import FORMAT, FORMAT_VERSION, MANIFEST, README, RO_CRATE, json_line, sha256
+from kb.backup.format import FORMAT, FORMAT_VERSION, MANIFEST, README, RO_CRATE, Progress, Records, json_line, sha256
 from kb.errors import UsageError
 from kb.store.base import Store
-
-Progress = Callable[[int, int, str], None]  # (done, total, archive member)
-Records = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -223,16 +223,6 @@ def _refuse_load_csv(graph: Any, cypher: str, params: dict[str, Any]) -> None:
         raise ReadOnlyViolation(not_run(LOAD_CSV))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class _SnapshotReader:
     """Read-only statements on a snapshot's copy of the graph."""
 
@@ -350,7 +340,7 @@ class FalkorStore(Store):
         for key in self._conn.scan_iter(match=prefix + "*"):
             name = key.decode() if isinstance(key, bytes) else str(key)
             pid = name[len(prefix) :].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not engine.pid_alive(int(pid)):
                 self._conn.delete(name)
 
     def _wait_for_children(self, timeout: float = 600.0) -> None:
