@@ -199,5 +199,5 @@ def test_the_console_page_shows_the_refusal_and_nothing_changes(console_graph, c
     if cypher in EMBEDDED_WRITES:
         assert shown[0].startswith("Refused: this app only reads.")
     else:
-        assert shown[0].startswith("The engine could not run this query: ")
+        assert shown[0].startswith("The query could not be answered: the knowledge base refused the question.")
     assert fingerprint(console_graph) == before

@@ -397,7 +397,8 @@ def test_neo4j_schema_statements_come_from_the_schema_data():
     keys = {name for name, statement in statements() if "CONSTRAINT" in statement}
     assert keys == {f"{name.lower()}_id" for name in schema.label_names()} | {"kb_unit_lock"}
     indexes = {name for name, statement in statements() if "INDEX" in statement}
-    assert indexes == {f"{key.label.lower()}_{key.prop}" for key in schema.indexes()} | {"kb_staged_id"}
+    fulltext = {schema.fulltext_index().name}  # the one full-text index over every label
+    assert indexes == {f"{key.label.lower()}_{key.prop}" for key in schema.indexes()} | {"kb_staged_id"} | fulltext
 
 
 def docker_variable(setting: str) -> str:

@@ -21,5 +21,5 @@ def test_a_missing_thing_reads_as_a_sentence():
 
 def test_another_refusal_names_the_view_first():
     text = messages.error_words(QueryError("Type mismatch"), '"Profile of one site"')
-    assert text.startswith('"Profile of one site" could not be shown')
+    assert text.startswith('"Profile of one site" could not be answered: the knowledge base refused the question.')
     assert text.endswith("Detail: Type mismatch")

@@ -34,4 +34,4 @@ def error_words(exc: KBError, what: str = "This view") -> str:
         return "This app only reads, and this would change the knowledge base, so it was not run."
     if isinstance(exc, NotFound):
         return detail[:1].upper() + detail[1:] + ("" if detail.endswith(".") else ".")
-    return f"{what} could not be shown because the knowledge base refused the question. Detail: {detail}"
+    return f"{what} could not be answered: the knowledge base refused the question. Detail: {detail}"
