@@ -14,6 +14,7 @@ from typing import Any
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
+from loaders.wave.arrow_memory import file_pool
 from loaders.wave.causes import Definers, Tally, root_causes_first
 from loaders.wave.column_records import NotPlain, node_records, rel_records
 from loaders.wave.columns import read_columns
@@ -246,16 +247,19 @@ class _Records:
     def _add_columns(self, table: CsvTable, study_id: str | None) -> bool:
         """The table's records made column by column, when every cell of it is plain (column_records.py);
         False when the rows must be read one by one, to name each problem as the row path does."""
-        columns = read_columns(table.spec, table.data or b"")
-        if columns is None:
-            return False
-        try:
-            if isinstance(table.spec, NodeFile):
-                self.nodes += node_records(columns, table.spec, study_id)
-            else:
-                self.rels += rel_records(columns, table.spec)
-        except NotPlain:
-            return False
+        with file_pool():
+            columns = read_columns(table.spec, table.data or b"")
+            if columns is None:
+                return False
+            try:
+                if isinstance(table.spec, NodeFile):
+                    self.nodes += node_records(columns, table.spec, study_id)
+                else:
+                    self.rels += rel_records(columns, table.spec)
+            except NotPlain:
+                return False
+            finally:
+                del columns  # the file's Arrow columns, freed before the pool hands memory back
         return True
 
 

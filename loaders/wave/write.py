@@ -16,6 +16,7 @@ from typing import Any
 from kb.errors import QueryError
 from kb.schema import label
 from kb.store.base import Writer
+from loaders.wave.arrow_memory import file_pool
 from loaders.wave.plan import WritePlan
 
 BATCH_SIZE = 2000
@@ -48,7 +49,8 @@ def _write_nodes(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str,
     groups += [("Wave", (dict(plan.wave),)), *plan.nodes.items()]
     created: dict[str, int] = {}
     for name, rows in groups:
-        _expect(w.create_nodes(name, rows, progress.step("nodes")), len(rows), f"{name} nodes")
+        with file_pool():
+            _expect(w.create_nodes(name, rows, progress.step("nodes")), len(rows), f"{name} nodes")
         created[name] = len(rows)
     return created
 
@@ -67,7 +69,8 @@ def _share_nodes(w: Writer, plan: WritePlan, progress: RowProgress) -> None:
 def _write_relationships(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, int]:
     created: dict[str, int] = {}
     for (rel, start, end), rows in plan.relationships.items():
-        count = w.create_relationships(rel, start, end, rows, progress.step("relationships"))
+        with file_pool():  # the packer's Arrow columns (kb/store/falkor_columns.py), handed back per type
+            count = w.create_relationships(rel, start, end, rows, progress.step("relationships"))
         _expect(count, len(rows), f"{rel} relationships from {start} to {end}")
         created[rel] = created.get(rel, 0) + len(rows)
     return created
