@@ -28,6 +28,8 @@
 // The counts come from the tallies each load keeps on its Wave (loaders/wave/tallies.py: nodes by
 // label, relationships by type but CITES, which are counted from the study's publications); for a
 // wave loaded before tallies existed, the parts after each tallied one count them from the graph.
+// The participant part starts from the two Wave nodes, so that each participant's two observations
+// are looked up between known ends rather than among all of its waves.
 
 MATCH (w:Wave)
 WHERE w.study = $study
@@ -62,14 +64,15 @@ WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
 WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
-MATCH (p:Participant)-[o:OBSERVED_IN]->(x:Wave)
-WHERE x.id = w1 OR x.id = w2
-WITH DISTINCT w1, w2, p
-OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1:Wave)
-WHERE x1.id = w1
-WITH w1, w2, p, o1
-OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2:Wave)
-WHERE x2.id = w2
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
+MATCH (p:Participant)-[:OBSERVED_IN]->(x:Wave)
+WHERE x = x1 OR x = x2
+WITH DISTINCT w1, w2, x1, x2, p
+OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1)
+WITH w1, w2, x2, p, o1
+OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2)
 WITH w1, w2, p, o1, o2
 UNWIND ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
         'brokerage'] AS property

@@ -10,9 +10,7 @@ synthetic waves of one study.
 
 from __future__ import annotations
 
-import csv
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -21,6 +19,7 @@ from kb.synth import synthesize
 from loaders.wave import tallies
 from loaders.wave.api import load_package, unload_wave
 from support.demo_graph import demo_graph
+from support.synthetic_waves import second_wave
 
 GUARD = "WHERE x1.tally_labels IS NULL OR x2.tally_labels IS NULL\nWITH w1, w2\n"
 
@@ -85,21 +84,6 @@ def test_wave_changes_on_the_demo_is_what_reading_the_graph_gives(demo):
     assert compared >= 4  # s17's waves differ in what they hold
 
 
-def _second_wave(source: Path, target: Path, keep_tie, wave: str = "syn-england-2") -> Path:
-    """A later wave of the same study: the same entities (so shared), fewer ties and evidence."""
-    shutil.copytree(source, target)
-    manifest = target / "wave.yaml"
-    text = manifest.read_text(encoding="utf-8").replace("id: syn-england-1", f"id: {wave}")
-    manifest.write_text(text.replace("phase: 1", "phase: 3"), encoding="utf-8")
-    for name, keep in (("advice_ties.csv", keep_tie), ("evidence.csv", lambda n: n % 5)):
-        path = target / name
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows([rows[0], *(row for n, row in enumerate(rows[1:]) if keep(n))])
-    return target
-
-
 @pytest.fixture
 def synthetic(tmp_path):
     synthesize(tmp_path / "syn", scale=0.02, seed=1)
@@ -109,7 +93,7 @@ def synthetic(tmp_path):
 def test_two_synthetic_waves_through_load_update_and_unload(store, synthetic, tmp_path):
     for folder in ("00-syn-vocab", "10-syn-england", "20-syn-literature"):
         load_package(store, synthetic / folder)
-    later = _second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 7)
+    later = second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 7)
     assert load_package(store, later).status == "loaded"
     assert_tallies_true(store)
     rows = assert_same_as_reference(store, "syn", "syn-england-1", "syn-england-2")
@@ -120,7 +104,7 @@ def test_two_synthetic_waves_through_load_update_and_unload(store, synthetic, tm
 
     # Reload with changes: fewer ties again; the tallies follow the update.
     shutil.rmtree(later)
-    later = _second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 3)
+    later = second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 3)
     assert load_package(store, later).status == "updated"
     assert_tallies_true(store)
     assert_same_as_reference(store, "syn", "syn-england-1", "syn-england-2")
@@ -136,7 +120,7 @@ def test_two_synthetic_waves_through_load_update_and_unload(store, synthetic, tm
 def test_a_wave_without_tallies_is_counted_from_the_graph(store, synthetic, tmp_path):
     for folder in ("00-syn-vocab", "10-syn-england"):
         load_package(store, synthetic / folder)
-    load_package(store, _second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 4))
+    load_package(store, second_wave(synthetic / "10-syn-england", tmp_path / "w2", lambda n: n % 4))
     params = {"study": "syn", "from_wave": "syn-england-1", "to_wave": "syn-england-2"}
     tallied = run_named(store, "wave_changes", params).rows
     # As if the first wave had been loaded before tallies existed.
