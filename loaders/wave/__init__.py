@@ -13,6 +13,7 @@
     reader.py       a CSV file streamed into rows tied to their file's spec (encoding, header, delimiter, cells)
     columns.py      a plainly well-formed CSV file read whole, as text columns, with pyarrow (else the row reader)
     column_records.py  those columns typed at once into the records validate.py makes row by row
+    arrow_memory.py the system pool those columns live in, handed back to the OS after each file
     qualitative.py  coded data (.qdpx, or codebook.csv with coded_segments.csv) turned into rows of the format
     values.py       one cell's text to a typed value by its column type, and back
     validate.py     rows into typed records as they are read, then ids, references and cross-row checks
