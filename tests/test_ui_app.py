@@ -131,7 +131,7 @@ def test_overview_counts_the_two_studies_six_sites_each(app_env):
     assert metrics["Sites"] == "12"
     assert metrics["Studies"] == "2"
     assert metrics["Waves of fieldwork"] == "6"
-    assert [h.value for h in at.header] == ["The studies", "What you can ask"]
+    assert [h.value for h in at.header] == ["The studies", "What you can ask", "Sources"]
 
 
 def test_overview_shows_the_history_of_a_wave(app_env):
@@ -444,3 +444,49 @@ def test_a_console_syntax_error_is_one_line_with_its_position(app_env):
     (message,) = [e.value for e in at.error]
     assert message.startswith("The query has a syntax error at line 1, column 14")
     assert "errMsg" not in message and "errCtx" not in message
+
+
+def test_site_profile_says_where_each_published_figure_comes_from(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="site").set_value("z13:site:B").run()
+    assert not at.exception
+    located = frame_with(at, "Published in")
+    where = dict(zip(located["Figure"], located["Published in"], strict=True))
+    # Study 1 publishes site B's population in Table 2 (Covering, Population) and its board size in Table 3.
+    assert where["Population"] == "BMJ Open 2013 e002112, Table 2, row Site B, column Covering (Population)"
+    assert where["Board members"] == "BMJ Open 2013 e002112, Table 3, row Site B, column Number of board members"
+    values = dict(zip(located["Figure"], located["Value"], strict=True))
+    assert values["Population"] == "550000"
+
+
+def test_compared_sites_name_each_figures_locator(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="sites:compare:study").set_value("z13").run()
+    at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
+    located = next(f.value for f in at.dataframe if {"Site", "Published in"} <= set(f.value.columns))
+    populations = located[located["Figure"] == "Population"]
+    assert sorted(populations["Published in"]) == [
+        "BMJ Open 2013 e002112, Table 2, row Site A, column Covering (Population)",
+        "BMJ Open 2013 e002112, Table 2, row Site E, column Covering (Population)",
+    ]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_ends_with_its_sources(app_env, page):
+    at = open_page(page)
+    assert at.header[-1].value == "Sources"
+    listed = "\n".join(m.value for m in at.markdown)
+    # Study 1's BMJ Open paper and study 2's NIHR report; Themes opens on study 1 alone.
+    assert "Leadership of healthcare commissioning networks in England" in listed
+    assert "https://doi.org/10.1136/bmjopen-2012-002112" in listed
+    study_2 = "Mobilizing Clinical Leadership in and around Clinical Commissioning Groups" in listed
+    assert study_2 == (page != "views/themes.py")
+
+
+def test_the_sources_of_one_study_list_only_its_publications(app_env):
+    at = open_page("views/sites.py")
+    at.selectbox(key="site").set_value("z13:site:B").run()
+    at.selectbox(key="sites:compare:study").set_value("z13").run()
+    listed = "\n".join(m.value for m in at.markdown)
+    assert "Zachariadis M, Oborn E, Barrett M, Zollinger-Read P (2013)" in listed
+    assert "Mobilizing Clinical Leadership" not in listed

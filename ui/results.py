@@ -51,9 +51,19 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+# What a column of locators means, shown when the reader hovers over its title.
+COLUMN_HELP = {
+    "source": "Where this row's figures are published: the publication, and its table, row and column.",
+    "locator": "Where this is published: the publication, and its table, section or page.",
+}
+
+
 def column_config(columns: list[str]) -> dict[str, Any]:
-    """Each column's title in words (`ui.vocabulary`)."""
-    return {column: st.column_config.Column(vocabulary.column_title(column)) for column in columns}
+    """Each column's title in words (`ui.vocabulary`), and what a column of locators means."""
+    return {
+        column: st.column_config.Column(vocabulary.column_title(column), help=COLUMN_HELP.get(column))
+        for column in columns
+    }
 
 
 def shown_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, graph, results
+from ui import charts, data, forms, graph, results, sources
 
 TOP_WORKS = 15
 
@@ -53,8 +53,9 @@ def render() -> None:
     top = pd.DataFrame([{"work": short_title(r), "publications": r["publications"]} for r in rows[:TOP_WORKS]])
     st.altair_chart(charts.bar_chart(top, "work", "publications", title="Most cited works"), width="stretch")
     results.show_table(outcome, key="citations:works")
-    st.subheader("Who cites a work")
+    st.header("Who cites a work")
     show_work_graph(rows)
+    sources.show_sources()
 
 
 render()

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from kb.errors import KBError, QueryTimeout, ReadOnlyViolation
-from ui import data, engine_text, messages, results
+from ui import data, engine_text, messages, results, sources
 
 HISTORY = "console:history"
 HISTORY_LIMIT = 20
@@ -142,6 +142,7 @@ def render() -> None:
     with side:  # filled after the editor so a query just run is already listed
         st.subheader("History")
         show_history()
+    sources.show_sources()
 
 
 render()

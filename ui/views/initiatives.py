@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, gaps, results
+from ui import charts, data, forms, gaps, results, sources
 
 
 def filters(name: str, key: str) -> dict[str, Any]:
@@ -77,6 +77,7 @@ def render() -> None:
         by_area()
     with partner:
         by_partner()
+    sources.show_sources()
 
 
 render()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.queries import get_query, library
-from ui import forms, links, results
+from ui import forms, links, results, sources
 
 LAST = "library:last"
 
@@ -61,6 +61,7 @@ def render() -> None:
                     for p in query.params
                 )
             )
+    sources.show_sources()
 
 
 render()

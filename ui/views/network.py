@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, graph, links, results
+from ui import charts, data, forms, graph, links, results, sources
 
 MODES = ("Around a site", "Advice network", "Around any entity", "Between two entities")
 
@@ -149,6 +149,7 @@ def render() -> None:
         views[mode]()
     except forms.UnknownInLink:
         return  # the page has said which value of its link is unknown
+    sources.show_sources()
 
 
 render()

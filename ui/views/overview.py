@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import data, results, vocabulary
+from ui import data, results, sources, vocabulary
 
 WAVE_COLUMNS = ("study", "wave", "title", "status", "loaded_at", "phase", "started", "ended", "requires")
 
@@ -172,6 +172,7 @@ def render() -> None:
             f"Engine: {report.get('engine')} {report.get('version') or ''} · {data.app_config().describe()} · "
             f"data version {data.data_version()}"
         )
+    sources.show_sources()
 
 
 render()

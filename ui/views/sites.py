@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, downloads, forms, gaps, links, results, vocabulary
+from ui import charts, data, downloads, forms, gaps, links, results, sources, vocabulary
 
 SECTION_TITLES = {
     "site": "About the site",
@@ -77,36 +77,68 @@ def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
     return [s for s in sites if s in measured] + [s for s in sites if s not in measured]
 
 
-def show_profile() -> None:
+def locator_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Each published figure of a profile with where it is published (table, row, column, publication);
+    facts made here (counts of participants and evidence) have no locator and are not listed."""
+    listed = [r for r in rows if r.get("source")]
+    return pd.DataFrame(
+        {
+            "Section": [SECTION_TITLES.get(r["section"], vocabulary.words(r["section"])) for r in listed],
+            "Figure": [
+                vocabulary.column_title(str(r["item"])) if r["section"] in ("site", "wave values") else str(r["item"])
+                for r in listed
+            ],
+            "Value": [str(vocabulary.value_text(results.cell_text(r.get("value")))) for r in listed],
+            "Wave": [str(vocabulary.value_text(r.get("wave")) or "") for r in listed],
+            "Published in": [str(r["source"]) for r in listed],
+        }
+    )
+
+
+def show_profile() -> str | None:
+    """The chosen site's profile; returns the site's study (for the page's sources)."""
     site = forms.choose("site_profile", "site", "Site", key="site", url=True)
     if site is None:
-        return
+        return None
     outcome = results.run_or_report("site_profile", {"site": site})
     if outcome is None:
-        return
+        return None
     rows = outcome.rows
     if not rows:
         st.info("Nothing is recorded about this site yet.")
-        return
+        return None
     sections = [s for s in SECTION_TITLES if any(r["section"] == s for r in rows)]
     left, right = st.columns(2)
     for index, section in enumerate(sections):
         target = left if index % 2 == 0 else right
         target.markdown(f"**{SECTION_TITLES[section]}**")
         target.dataframe(section_frame(rows, section), hide_index=True, key=f"sites:profile:{section}")
+    with st.expander("Where these numbers come from", icon=":material/find_in_page:"):
+        located = locator_frame(rows)
+        if located.empty:
+            st.caption("No figure of this site has a published locator.")
+        else:
+            st.dataframe(located, hide_index=True, key="sites:profile:locators")
+            st.caption(
+                "Counts of interviews, board members and evidence are made here from the loaded participants "
+                "and evidence, so they have no locator of their own; the study's tables give the published ones."
+            )
     downloads.download_buttons(outcome, key="sites:profile")
+    return next((str(r["value"]) for r in rows if r["section"] == "site" and r["item"] == "study"), None)
 
 
-def show_comparison() -> None:
+def show_comparison() -> str | None:
+    """Chosen sites side by side; returns the study compared (None for every study)."""
     query = get_query("compare_sites")
     filters = st.columns(2)
     values = {
         p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2])
         for i, p in enumerate(query.params)
     }
+    study = values.get("study") or None
     outcome = results.run_or_report("compare_sites", values)
     if outcome is None:
-        return
+        return study
     columns, rows = outcome.columns, outcome.rows
     labels = {r["site"]: site_label(r) for r in rows}
     earlier = st.session_state.get("sites:compare:chosen")
@@ -124,7 +156,7 @@ def show_comparison() -> None:
     rows = [r for r in rows if r["site"] in chosen]
     if not chosen:
         st.info("Choose one or more sites above to compare them.")
-        return
+        return study
     results.show_table(replace(outcome, rows=rows), key="sites:compare")
     measures = charts.numeric_columns(columns, rows)
     if rows and measures:
@@ -155,6 +187,26 @@ def show_comparison() -> None:
         if missing:
             st.caption(gaps.no_value_note(missing, measure))
     show_site_tables(values.get("study") or "", chosen)
+    show_compared_locators(chosen, labels)
+    return study
+
+
+def show_compared_locators(chosen: list[str], labels: dict[str, str]) -> None:
+    """Each chosen site's published figures with their locators (the comparison table's Source
+    column names the row; this names each figure)."""
+    with st.expander("Where these numbers come from", icon=":material/find_in_page:"):
+        frames = []
+        for site in chosen:
+            outcome = results.run_or_report("site_profile", {"site": site})
+            if outcome is not None:
+                located = locator_frame([r for r in outcome.rows if r["section"] == "wave values"])
+                frames.append(located.assign(Site=labels.get(site, site)))
+        located = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if located.empty:
+            st.caption("No figure of the chosen sites has a published locator.")
+            return
+        columns = ["Site", *[c for c in located.columns if c not in ("Site", "Section")]]
+        st.dataframe(located[columns], hide_index=True, key="sites:compare:locators")
 
 
 def show_site_tables(study: str, chosen: list[str]) -> None:
@@ -165,7 +217,7 @@ def show_site_tables(study: str, chosen: list[str]) -> None:
     ):
         if not data.has_query(name):
             continue
-        st.subheader(title)
+        st.header(title)
         fixed = {p.name: (study if p.name == "study" else p.default) for p in get_query(name).params}
         outcome = results.run_or_report(name, fixed)
         if outcome is not None:
@@ -198,11 +250,13 @@ def render() -> None:
     profile, compare = st.tabs(list(VIEWS), key="view", bind=links.BIND)
     try:
         with profile:
-            show_profile()
+            profiled = show_profile()
         with compare:
-            show_comparison()
+            compared = show_comparison()
     except forms.UnknownInLink:
         return  # the page has said which value of its link is unknown
+    # Both tabs are on the page: one study's publications when both show that study, else every study's.
+    sources.show_sources(profiled if profiled == compared else None)
 
 
 render()

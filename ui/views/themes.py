@@ -17,7 +17,7 @@ import streamlit as st
 from kb.agreement import agreement_result, coded_studies
 from kb.queries import NamedQuery, get_query
 from kb.store.base import Result
-from ui import charts, data, downloads, forms, links, results, vocabulary
+from ui import charts, data, downloads, forms, links, results, sources, vocabulary
 
 MATRIX_KEY = "themes:matrix"
 THEME_KEY, SITE_KEY = "themes:theme", "themes:site"
@@ -234,6 +234,7 @@ def render() -> None:
         results.query_section("cross_study_themes", key="themes:across")
     with coders:
         show_agreement()
+    sources.show_sources(st.session_state.get(STUDY_KEY) or None)
 
 
 render()
