@@ -490,3 +490,69 @@ def test_the_sources_of_one_study_list_only_its_publications(app_env):
     listed = "\n".join(m.value for m in at.markdown)
     assert "Zachariadis M, Oborn E, Barrett M, Zollinger-Read P (2013)" in listed
     assert "Mobilizing Clinical Leadership" not in listed
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    """A page opened from a link whose address holds `params`."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page(page)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    return at
+
+
+def address(at: AppTest) -> dict[str, str]:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def test_a_link_to_compared_sites_opens_exactly_those(app_env):
+    at = open_link("views/sites.py", view="Compare", study="z13", sites="z13:site:B,z13:site:D")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    compared = frame_with(at, "population")
+    # Table 2: site B covers 550 000 people and site D 325 000.
+    assert dict(zip(compared["name"], compared["population"], strict=True)) == {"Site B": 550000, "Site D": 325000}
+    at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A"]).run()
+    assert address(at)["sites"] == "z13:site:A" and address(at)["study"] == "z13"
+
+
+def test_a_link_naming_a_site_not_loaded_says_so_and_compares_nothing(app_env):
+    at = open_link("views/sites.py", view="Compare", sites="z13:site:B,z13:site:Q")
+    assert any('"z13:site:Q"' in e.value for e in at.error)
+    assert not any("population" in f.value.columns for f in at.dataframe)
+
+
+def test_initiatives_keep_each_tabs_choices_in_the_address(app_env):
+    at = open_link("views/initiatives.py", area_study="s17")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="initiatives:area:study").value == "s17"
+    listed = frame_with(at, "area_name")
+    assert set(listed["study"]) == {"s17"}
+    at.selectbox(key="initiatives:partner:study").set_value("z13").run()
+    assert address(at)["partner_study"] == "z13" and address(at)["area_study"] == "s17"
+    bad = open_link("views/initiatives.py", partner="vocab:orgtype:nowhere")
+    assert any('"vocab:orgtype:nowhere"' in e.value for e in bad.error)
+
+
+def test_citations_thresholds_and_work_live_in_the_address(app_env):
+    at = open_link("views/citations.py", min_studies="2", work="uitest:work:shared")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.number_input(key="citations:min_studies").value == 2
+    assert at.selectbox(key="citations:work").value == "uitest:work:shared"
+    # At least two studies cite every work listed, the test's shared work among them.
+    works = frame_with(at, "publications")
+    assert "uitest:work:shared" in set(works["work"]) and all(len(str(n).split("; ")) >= 2 for n in works["studies"])
+    bad = open_link("views/citations.py", min_studies="two")
+    assert any('"two"' in e.value for e in bad.error)
+    assert not any("publications" in f.value.columns for f in bad.dataframe)
+
+
+def test_a_library_link_with_parameters_reruns_that_question(app_env):
+    at = open_link("views/library.py", q="interviews_by_site", study="z13")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    rows = frame_with(at, "site")
+    assert set(rows["study"]) == {"z13"} and len(rows) == 6  # Table 3: study 1's six sites
+    at.selectbox(key="library:query").set_value("site_profile").run()
+    assert "study" not in address(at)
+    bad = open_link("views/library.py", q="interviews_by_site", study="nostudy")
+    assert any('"nostudy"' in e.value for e in bad.error)

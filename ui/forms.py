@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from kb.errors import KBError
 from kb.queries import NamedQuery, Param
 from ui import data, links
 
@@ -37,22 +38,63 @@ def param_widget(
     target: WidgetTarget = st,
     start_at_any: bool = False,
     url: bool = False,
+    url_name: str | None = None,
 ) -> Any:
     """The widget for one parameter; its value in the declared type. `start_at_any` starts an
     optional picker at "(any)" rather than at the header's default (a page that browses everything).
-    With `url`, a picker's choice lives in the page's address under `key` (see `choose`)."""
+    With `url`, the value lives in the page's address under `key` (see `choose`); with `url_name`,
+    under that name. An address value the parameter cannot take says so and raises UnknownInLink."""
+    name = url_name or (key if url else None)
     options = data.choices(query, param)
     label, help_text = param_label(param), param.help or None
     if options:
         values = [value for value, _ in options]
-        if url and not links.known(key, values, f"the {label.lower()}"):
-            raise UnknownInLink(key)
-        if url:
-            links.seed(key, [None, "", *values])
+        if name and param.type == "list":
+            if not links.known_many(name, values, f"the {label.lower()}"):
+                raise UnknownInLink(name)
+            links.seed_many(name, values, key)
+        elif name:
+            if not links.known(name, values, f"the {label.lower()}"):
+                raise UnknownInLink(name)
+            links.seed(name, [None, "", *values], key)
         chosen = _choice_widget(param, options, label, help_text, key, target, start_at_any)
-        if url:
-            links.write(key, chosen, None if start_at_any else param.default)
+        if name:
+            default = None if start_at_any else param.default
+            if param.type == "list":
+                chosen_text, default = ",".join(map(str, chosen)), ",".join(map(str, default or []))
+                links.write(name, chosen_text, default)
+            else:
+                links.write(name, chosen, default)
         return chosen
+    if name:
+        seed_typed(param, name, key)
+    value = _free_widget(param, label, help_text, key, target)
+    if name:
+        default = ",".join(map(str, param.default or [])) if param.type == "list" else param.default
+        links.write(name, ",".join(map(str, value)) if isinstance(value, list) else value, default)
+    return value
+
+
+def seed_typed(param: Param, name: str, key: str) -> None:
+    """Put a link's value of a free parameter (number, flag, text) into its widget; a value of the
+    wrong type says so and raises UnknownInLink."""
+    raw = links.from_link(name)
+    if raw is None:
+        return
+    try:
+        value = param.coerce(raw)
+    except (KBError, ValueError, TypeError):
+        st.error(
+            f'This link gives {param_label(param).lower()} the value "{raw}", which is not a {param.type}, so the '
+            "view it meant cannot be shown. Check the link, or fill in the form on a fresh page.",
+            icon=":material/link_off:",
+        )
+        raise UnknownInLink(name) from None
+    # A list's widget is a text box of comma-separated values.
+    links.put(name, raw, ", ".join(map(str, value)) if isinstance(value, list) else value, key)
+
+
+def _free_widget(param: Param, label: str, help_text: str | None, key: str, target: WidgetTarget) -> Any:
     if param.type == "bool":
         return target.checkbox(label, value=bool(param.default), help=help_text, key=key)
     if param.type in ("int", "float"):

@@ -50,17 +50,58 @@ def _written(name: str) -> str:
     return f"links:written:{name}"
 
 
-def seed(name: str, allowed: Iterable[Any]) -> None:
-    """Before drawing the picker `name`: when the address names a value the app did not write there
-    itself (a link was opened), make it the picker's value."""
+def from_link(name: str) -> str | None:
+    """The address's value of `name` when a link put it there (not the app itself), else None."""
     raw = st.query_params.get(name)
-    if raw is None or raw == st.session_state.get(_written(name)):
-        return
+    return None if raw is None or raw == st.session_state.get(_written(name)) else raw
+
+
+def seed(name: str, allowed: Iterable[Any], state_key: str | None = None) -> bool:
+    """Before drawing the picker `name` (its widget key `state_key`, `name` unless given): when the
+    address names a value the app did not write there itself (a link was opened), make it the
+    picker's value. True when it did."""
+    raw = from_link(name)
+    if raw is None:
+        return False
     for value in allowed:
         if ("" if value is None else str(value)) == raw:
-            st.session_state[name] = value
-            st.session_state[_written(name)] = raw
-            return
+            return put(name, raw, value, state_key)
+    return False
+
+
+def put(name: str, raw: str, value: Any, state_key: str | None = None) -> bool:
+    """Make `value` (read from the address's `raw`) the value of the picker `name`."""
+    st.session_state[state_key or name] = value
+    st.session_state[_written(name)] = raw
+    return True
+
+
+def seed_many(name: str, allowed: Iterable[Any], state_key: str | None = None) -> bool:
+    """`seed` for a multi-select: the address holds its ids separated by commas."""
+    raw = from_link(name)
+    if raw is None:
+        return False
+    known_values = {str(v): v for v in allowed}
+    return put(name, raw, [known_values[part] for part in split(raw) if part in known_values], state_key)
+
+
+def split(raw: str | None) -> list[str]:
+    """The ids of a multi-select's address value (comma-separated)."""
+    return [part for part in (raw or "").split(",") if part]
+
+
+def known_many(name: str, allowed: Iterable[Any], what: str) -> bool:
+    """`known` for a multi-select: every id in the address's value must be one of `allowed`."""
+    raw = st.query_params.get(name)
+    allowed_text = {str(v) for v in allowed}
+    unknown = [part for part in split(raw) if part not in allowed_text]
+    if not unknown or raw == st.session_state.get(_written(name)):
+        return True
+    st.error(unknown_message(name, ", ".join(unknown), what), icon=":material/link_off:")
+    if st.button("Open this page without the link's choices", key=f"links:clear:{name}"):
+        st.query_params.clear()
+        st.rerun()
+    return False
 
 
 def write(name: str, value: Any, default: Any = None) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, graph, results, sources
+from ui import charts, data, forms, graph, links, results, sources
 
 TOP_WORKS = 15
 
@@ -23,7 +23,11 @@ def short_title(row: dict[str, Any]) -> str:
 def show_work_graph(rows: list[dict[str, Any]]) -> None:
     """The chosen work with the publications that cite it and its authors."""
     works = {r["work"]: short_title(r) for r in rows}
+    if not links.known("work", works, "the work"):
+        raise forms.UnknownInLink("work")
+    links.seed("work", works, "citations:work")
     work = st.selectbox("Work", list(works), format_func=lambda v: works.get(v, str(v)), key="citations:work")
+    links.write("work", work, next(iter(works), None))
     outcome = results.run_or_report("neighbourhood", {"id": work, "hops": 1, "limit": 200})
     if outcome is not None and outcome.rows:
         graph.show_graph(outcome.rows, key="citations:work-graph", height=420)
@@ -31,11 +35,19 @@ def show_work_graph(rows: list[dict[str, Any]]) -> None:
 
 def render() -> None:
     st.title("Citations")
+    try:
+        show_citations()
+    except forms.UnknownInLink:
+        return  # the page has said which value of its link is unknown
+    sources.show_sources()
+
+
+def show_citations() -> None:
     st.caption("Reference lists of the studies' publications, with the same work merged across lists.")
     query = get_query("co_cited_works")
     cells = st.columns(len(query.params))
     values = {
-        p.name: forms.param_widget(query, p, f"citations:{p.name}", cell)
+        p.name: forms.param_widget(query, p, f"citations:{p.name}", cell, url_name=p.name)
         for p, cell in zip(query.params, cells, strict=True)
     }
     outcome = results.run_or_report("co_cited_works", values)
@@ -55,7 +67,6 @@ def render() -> None:
     results.show_table(outcome, key="citations:works")
     st.header("Who cites a work")
     show_work_graph(rows)
-    sources.show_sources()
 
 
 render()

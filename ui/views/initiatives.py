@@ -9,16 +9,26 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, forms, gaps, results, sources
+from ui import charts, data, forms, gaps, links, results, sources
+
+VIEWS = ("By clinical area", "By kind of partner")
+
+# Each tab's pickers in the page's address: both tabs have a study, so each tab names its own.
+URL_NAMES = {
+    "initiatives:area": {"clinical_area": "area", "study": "area_study"},
+    "initiatives:partner": {"organisation_type": "partner", "study": "partner_study"},
+}
 
 
 def filters(name: str, key: str) -> dict[str, Any]:
-    """The query's parameters as pickers side by side."""
+    """The query's parameters as pickers side by side, each kept in the address."""
     query = get_query(name)
     cells = st.columns(len(query.params))
     # The page browses every initiative until a picker narrows it, whatever a header's default.
     return {
-        p.name: forms.param_widget(query, p, f"{key}:{p.name}", cell, start_at_any=True)
+        p.name: forms.param_widget(
+            query, p, f"{key}:{p.name}", cell, start_at_any=True, url_name=URL_NAMES[key].get(p.name, p.name)
+        )
         for p, cell in zip(query.params, cells, strict=True)
     }
 
@@ -72,11 +82,16 @@ def render() -> None:
         "Service redesigns and commissioning initiatives the studies describe, with where they ran, "
         "the levels at which GPs led them and the partners involved."
     )
-    area, partner = st.tabs(["By clinical area", "By kind of partner"])
-    with area:
-        by_area()
-    with partner:
-        by_partner()
+    if not links.known("view", VIEWS, "the view"):
+        return
+    area, partner = st.tabs(list(VIEWS), key="view", bind=links.BIND)
+    try:
+        with area:
+            by_area()
+        with partner:
+            by_partner()
+    except forms.UnknownInLink:
+        return  # the page has said which value of its link is unknown
     sources.show_sources()
 
 

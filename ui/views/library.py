@@ -27,6 +27,9 @@ def pick_query() -> str | None:
     name = st.selectbox(
         "Question", names, index=index, key="library:query", format_func=lambda n: f"{queries[n].title} ({n})"
     )
+    if st.query_params.get("q") != name:
+        # Another question: the address's parameters were the last one's.
+        st.query_params.clear()
     st.query_params["q"] = name
     return name
 
@@ -42,10 +45,17 @@ def render() -> None:
         return
     query = get_query(name)
     st.markdown(f"**{query.question}**")
-    with st.form(f"library:form:{name}"):
-        values = forms.param_values(query, f"library:{name}")
-        submitted = st.form_submit_button("Run query", type="primary", icon=":material/play_arrow:")
-    if submitted:
+    # A link that gives parameters is a question someone ran: it runs again when opened.
+    from_link = any(links.from_link(p.name) is not None for p in query.params)
+    try:
+        with st.form(f"library:form:{name}"):
+            values = {
+                p.name: forms.param_widget(query, p, f"library:{name}:{p.name}", url_name=p.name) for p in query.params
+            }
+            submitted = st.form_submit_button("Run query", type="primary", icon=":material/play_arrow:")
+    except forms.UnknownInLink:
+        return  # the page has said which value of its link is unknown
+    if submitted or from_link:
         outcome = results.run_or_report(name, values)
         st.session_state[LAST] = None if outcome is None else (name, outcome)
     last = st.session_state.get(LAST)

@@ -27,6 +27,7 @@ SECTION_TITLES = {
 
 
 VIEWS = ("Profile", "Compare")
+SITES_KEY = "sites"  # the compared sites' ids in the address, comma-separated
 ROLE_SECTIONS = ("interviews", "board")
 SECTION_COLUMNS = {  # the titles of a section's columns: what its items are and what its values count
     "site": ("About", "Value"),
@@ -132,7 +133,7 @@ def show_comparison() -> str | None:
     query = get_query("compare_sites")
     filters = st.columns(2)
     values = {
-        p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2])
+        p.name: forms.param_widget(query, p, f"sites:compare:{p.name}", filters[i % 2], url_name=p.name)
         for i, p in enumerate(query.params)
     }
     study = values.get("study") or None
@@ -146,6 +147,9 @@ def show_comparison() -> str | None:
         # Other filters left none of the earlier choices: start again from the first sites. An
         # empty choice (after "Clear all") is kept: it means no site, not every site.
         st.session_state.pop("sites:compare:chosen", None)
+    if not links.known_many(SITES_KEY, labels, "the sites"):
+        raise forms.UnknownInLink(SITES_KEY)
+    links.seed_many(SITES_KEY, labels, "sites:compare:chosen")
     chosen = st.multiselect(
         "Sites to compare",
         list(labels),
@@ -153,6 +157,7 @@ def show_comparison() -> str | None:
         key="sites:compare:chosen",
         format_func=lambda v: labels.get(v, str(v)),
     )
+    links.write(SITES_KEY, ",".join(chosen), ",".join(measured_sites(columns, outcome.rows)[:6]))
     rows = [r for r in rows if r["site"] in chosen]
     if not chosen:
         st.info("Choose one or more sites above to compare them.")
