@@ -556,3 +556,22 @@ def test_a_library_link_with_parameters_reruns_that_question(app_env):
     assert "study" not in address(at)
     bad = open_link("views/library.py", q="interviews_by_site", study="nostudy")
     assert any('"nostudy"' in e.value for e in bad.error)
+
+
+HEADING_LEVELS = {"Title": 1, "Header": 2, "Subheader": 3}
+
+
+def headings(node) -> list[tuple[int, str]]:
+    """The page's headings in the order it draws them, with their levels (h1-h3)."""
+    found = [(HEADING_LEVELS[type(node).__name__], node.value)] if type(node).__name__ in HEADING_LEVELS else []
+    for child in getattr(node, "children", {}).values():
+        found += headings(child)
+    return found
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_pages_headings_go_down_one_level_at_a_time(app_env, page):
+    levels = headings(open_page(page).main)
+    assert levels[0][0] == 1
+    jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b[0] > a[0] + 1]
+    assert not jumps, jumps

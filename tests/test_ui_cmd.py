@@ -38,6 +38,8 @@ def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_expo
     assert options["--client.disableDataExport"] == "true"
     assert options["--server.maxUploadSize"] == "20"
     assert options["--browser.gatherUsageStats"] == "false"
+    # A selected option is drawn in this colour on a tint of it; Streamlit's own red gave 4.47:1.
+    assert options["--theme.primaryColor"] == "#c0263a"
 
 
 def test_help_names_port_address_and_the_common_options():

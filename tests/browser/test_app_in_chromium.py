@@ -417,6 +417,17 @@ def test_a_runaway_console_query_stops_at_the_limit_and_the_page_stays_responsiv
 
 AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
+# Streamlit's built-in sidebar navigation puts <div>s between its <ul data-testid="stSidebarNavItems">
+# and the <li> of each page (axe's `list` and `listitem`); the app has no say in that markup.
+STREAMLIT_NAV_RULES = ("list", "listitem")
+STREAMLIT_NAV_MARKUP = ('data-testid="stSidebarNavItems"', '<li class="st-emotion-cache')
+
+
+def streamlits_own(violation: dict) -> bool:
+    """A violation only in Streamlit's sidebar navigation list."""
+    return violation["id"] in STREAMLIT_NAV_RULES and all(
+        any(marker in node.get("html", "") for marker in STREAMLIT_NAV_MARKUP) for node in violation["nodes"]
+    )
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -430,9 +441,16 @@ def test_axe_finds_no_serious_accessibility_violation(page, app_url, path):
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']}"
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']} "
+        f"{v['nodes'][0].get('failureSummary', '')!r} {v['nodes'][0].get('html', '')[:200]!r}"
         for v in found
         if v["impact"] in SERIOUS
     ]
-    if serious:  # recorded in docs/app.md as open work: Streamlit's own navigation and captions
+    ours = [
+        line
+        for line, v in zip(serious, (v for v in found if v["impact"] in SERIOUS), strict=True)
+        if not streamlits_own(v)
+    ]
+    assert not ours, "\n".join(ours)
+    if serious:  # recorded in docs/app.md: Streamlit's sidebar navigation, which the app cannot change
         pytest.xfail("\n".join(serious))

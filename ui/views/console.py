@@ -140,7 +140,7 @@ def render() -> None:
                 )
             results.show_table(last, key="console:result")
     with side:  # filled after the editor so a query just run is already listed
-        st.subheader("History")
+        st.header("History")
         show_history()
     sources.show_sources()
 

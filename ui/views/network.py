@@ -77,7 +77,7 @@ def advice_network() -> None:
             f"The site's {limit} strongest ties (by weight) are drawn; the knowledge brokers below are "
             "ranked on its whole network."
         )
-    st.subheader("Knowledge brokers")
+    st.header("Knowledge brokers")
     outcome = results.run_or_report("knowledge_brokers", {"site": site, "wave": survey, "limit": 10})
     if outcome is not None and outcome.rows:
         rows = outcome.rows

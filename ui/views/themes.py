@@ -173,7 +173,7 @@ def show_framework() -> None:
     frame = show_matrix(rows, study)
     with st.expander("Matrix as a table, and downloads"):
         results.show_table(outcome, key="themes:matrix-table", draw_graph=False)
-    st.subheader("Evidence")
+    st.header("Evidence")
     cell_theme, cell_site = pick_cell(frame, study)
     if cell_theme:
         show_evidence(cell_theme, cell_site, subthemes)
