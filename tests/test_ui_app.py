@@ -266,7 +266,7 @@ def test_advice_network_without_a_survey_says_so_and_ranks_nobody(app_env):
     at.button_group(key="show").set_value("Advice network").run()
     assert not at.exception
     assert any(i.value.startswith("No survey network is loaded for this site") for i in at.info)
-    assert not any(t.value == "Knowledge brokers" for t in at.subheader)
+    assert not any(t.value == "Knowledge brokers" for t in at.header)
     assert not at.dataframe
 
 
@@ -395,7 +395,7 @@ def test_advice_network_of_a_surveyed_site_draws_it_and_ranks_its_people(tmp_pat
         at.selectbox(key="site").set_value("t01:site:a").run()
         assert not at.exception
         assert not any(i.value.startswith("No survey network") for i in at.info)
-        assert any(t.value == "Knowledge brokers" for t in at.subheader)
+        assert any(t.value == "Knowledge brokers" for t in at.header)
         names = set(frame_with(at, "name")["name"])
         assert {"GP chair at site A", "Nurse member at site A"} <= names
     finally:
