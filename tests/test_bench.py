@@ -104,7 +104,8 @@ def test_every_page_of_the_app_is_rendered(figures):
     assert [p["page"] for p in figures["ui"]] == [str(p.relative_to(UI_DIR)) for p in ui_pages()]
     assert len(figures["ui"]) >= 1
     for page in figures["ui"]:
-        assert isinstance(page["errors"], list) and page["cold_s"] > 0 and page["warm_s"] > 0
+        assert page["errors"] == [], page  # a page that fails to render is not a timing
+        assert page["cold_s"] > 0 and page["warm_s"] > 0
 
 
 def test_growth_series_and_targets(figures):
