@@ -14,10 +14,10 @@ from falkordb.query_result import QueryResult
 
 from kb.bench.latency import synthetic_values
 from kb.queries import get_query, library
-from kb.store import open_store
 from kb.store.falkor import _result
 from kb.synth import synthesize
-from loaders.wave.api import load_demo, load_package
+from loaders.wave.api import load_package
+from support.demo_graph import demo_graph
 
 
 def client_read(store, cypher: str, params: dict):
@@ -41,17 +41,12 @@ def assert_reads_alike(store, cypher: str, params: dict | None = None) -> int:
 
 @pytest.fixture(scope="module")
 def loaded(kb_config, tmp_path_factory):
-    store = open_store(kb_config, graph="test-falkor-reply")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    root = tmp_path_factory.mktemp("syn")
-    synthesize(root, scale=0.02, seed=1)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        load_package(store, folder)
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="test-falkor-reply") as store:
+        root = tmp_path_factory.mktemp("syn")
+        synthesize(root, scale=0.02, seed=1)
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            load_package(store, folder)
+        yield store
 
 
 def test_every_library_query_reads_as_the_client_read_it(loaded):

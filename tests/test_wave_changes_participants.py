@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from kb.queries import get_query
-from kb.store import open_store
 from kb.synth import synthesize
-from loaders.wave.api import load_demo, load_package
+from loaders.wave.api import load_package
+from support.demo_graph import demo_graph
 from support.synthetic_waves import second_wave
 
 FROM_THE_WAVES = """MATCH (x1:Wave {id: w1})
@@ -54,18 +54,13 @@ def assert_alike(store, study: str, w1: str | None, w2: str | None) -> int:
 
 @pytest.fixture(scope="module")
 def loaded(kb_config, tmp_path_factory):
-    store = open_store(kb_config, graph="test-wave-changes-participants")
-    store.drop()
-    store.apply_schema()
-    load_demo(store)
-    root = tmp_path_factory.mktemp("syn")
-    synthesize(root / "syn", scale=0.02, seed=1)
-    for folder in ("00-syn-vocab", "10-syn-england", "20-syn-literature"):
-        load_package(store, root / "syn" / folder)
-    load_package(store, second_wave(root / "syn" / "10-syn-england", root / "w2", lambda n: n % 3))
-    yield store
-    store.drop()
-    store.close()
+    with demo_graph(kb_config, graph="test-wave-changes-participants") as store:
+        root = tmp_path_factory.mktemp("syn")
+        synthesize(root / "syn", scale=0.02, seed=1)
+        for folder in ("00-syn-vocab", "10-syn-england", "20-syn-literature"):
+            load_package(store, root / "syn" / folder)
+        load_package(store, second_wave(root / "syn" / "10-syn-england", root / "w2", lambda n: n % 3))
+        yield store
 
 
 def test_the_demo_waves(loaded):
