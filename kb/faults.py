@@ -24,7 +24,10 @@ from typing import Any
 START_MARKER = "Redis is starting"
 LOG_TAIL_BYTES = 4 * 1024 * 1024  # the end of the log holds the runs that matter
 FULL_BYTES = 1024 * 1024  # less than this free on the data directory's disk counts as full
-SPACE_FACTOR = 2  # a load warns when the disk has less than this many times the wave's size free
+# A load warns when the disk has less than this many times the wave's size plus the engine's files
+# free: the atomic unit stages a copy of the graph, which the engine appends to its log, and a log
+# rewrite writes a whole new base file before it drops the old one.
+SPACE_FACTOR = 2
 NOTHING_CHANGED = "nothing was changed"
 
 # (kind, patterns of the engine's own log lines); order only breaks ties within one line.
@@ -179,15 +182,33 @@ def check_writable(data_dir: Path) -> Fault | None:
 
 
 def space_warning(data_dir: Path, wave_bytes: int) -> str | None:
-    """A warning when the disk holding `data_dir` has less than SPACE_FACTOR times `wave_bytes` free."""
+    """A warning when the disk holding `data_dir` has less than SPACE_FACTOR times the wave's size
+    plus the engine's files free (see SPACE_FACTOR for why the knowledge base's size counts)."""
     free = free_bytes(data_dir)
-    needed = SPACE_FACTOR * wave_bytes
+    engine_files = engine_bytes(data_dir)
+    needed = SPACE_FACTOR * (wave_bytes + engine_files)
     if free is None or free >= needed:
         return None
     return (
-        f"only {_size(free)} free on the disk holding {data_dir}, less than twice this wave's {_size(wave_bytes)}; "
+        f"only {_size(free)} free on the disk holding {data_dir}, less than the {_size(needed)} a load may need "
+        f"(twice this wave's {_size(wave_bytes)} and the engine's {_size(engine_files)} of files); "
         "a load that fills the disk stops the engine (it keeps what it had), so free space first"
     )
+
+
+def engine_bytes(data_dir: Path) -> int:
+    """The bytes of the embedded engine's files (its snapshot and log) under `data_dir`."""
+    folder = Path(data_dir) / "db"
+    if not folder.is_dir():
+        return 0
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                total += path.stat().st_size
+        except OSError:
+            continue  # a log file the engine removed while we counted
+    return total
 
 
 def _size(count: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -190,7 +191,7 @@ def load(path: Path, cited_by: str | None, study: str | None, wave_id: str | Non
     from loaders.dispatch import load_path
 
     with json_errors(fmt), progress_bar() as on_progress:
-        _warn_if_disk_is_low(_existing(path))
+        disk_warning = _warn_if_disk_is_low(_existing(path))
         report = load_path(
             store(),
             _existing(path),
@@ -201,21 +202,25 @@ def load(path: Path, cited_by: str | None, study: str | None, wave_id: str | Non
             replace=replace,
         )
     if fmt == "json":
+        if disk_warning:  # stderr had it before the load; a program reading the report gets it too
+            report = dataclasses.replace(report, warnings=(LoadWarning(disk_warning), *report.warnings))
         print_json(report.as_dict())
     else:
         _print_report(report)
 
 
-def _warn_if_disk_is_low(path: Path) -> None:
-    """Pre-flight: warn when the embedded engine's disk has less than about twice the package's size free."""
+def _warn_if_disk_is_low(path: Path) -> str | None:
+    """Pre-flight: warn on stderr, before anything is read, when the embedded engine's disk may not
+    hold this load (kb.faults.space_warning); the warning, or None."""
     from kb import faults
 
     cfg = config()
     if cfg.uri:
-        return
+        return None
     warning = faults.space_warning(cfg.data_dir, faults.package_bytes(path))
     if warning:
         click.echo(f"warning: {warning}", err=True)
+    return warning
 
 
 @click.command()

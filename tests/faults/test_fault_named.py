@@ -206,3 +206,37 @@ def test_the_free_space_warning_says_how_much_is_needed(tmp_path):
     assert warning is not None and warning.startswith("only ") and str(tmp_path) in warning
     assert json.dumps(warning)  # one line of text
     assert "\n" not in warning
+
+
+def free_space_needed(data_dir: Path, package: Path) -> int:
+    """What the pre-flight check asks for: twice the package and the engine's files."""
+    return faults.SPACE_FACTOR * (faults.package_bytes(package) + faults.engine_bytes(data_dir))
+
+
+def test_a_load_with_the_space_the_check_asks_for_succeeds_without_a_warning(mounted):
+    """The threshold is enough: a disk left with just what the check asks for takes the load."""
+    mount_tmpfs(mounted)
+    data_dir = mounted / "kb"
+    assert run_kb("load", VOCAB, data_dir=data_dir).exit_code == 0
+    filler = fill(mounted, leave=free_space_needed(data_dir, Z13) + 64 * 1024)
+    done = run_kb("load", Z13, "--format", "json", data_dir=data_dir)
+    assert done.exit_code == 0, str(done)
+    assert "warning: only" not in done.stderr
+    assert not any("free on the disk" in w["message"] for w in done.json()["warnings"])
+    filler.unlink()
+    assert waves(data_dir) == ["vocab-1", "z13-2011"]
+
+
+def test_the_free_space_warning_reaches_the_json_report(mounted):
+    """Just below what the check asks for (the load itself fits: the check keeps a margin), the
+    warning is on stderr before the load and among the JSON report's warnings after it."""
+    mount_tmpfs(mounted)
+    data_dir = mounted / "kb"
+    assert run_kb("load", VOCAB, data_dir=data_dir).exit_code == 0
+    filler = fill(mounted, leave=free_space_needed(data_dir, Z13) - 8 * 1024)
+    done = run_kb("load", Z13, "--format", "json", data_dir=data_dir)
+    filler.unlink()
+    assert done.exit_code == 0, str(done)
+    assert "warning: only" in done.stderr
+    messages = [w["message"] for w in done.json()["warnings"]]
+    assert any(m.startswith("only ") and "free on the disk holding" in m for m in messages), messages
