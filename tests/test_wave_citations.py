@@ -37,7 +37,23 @@ def test_an_unreadable_reference_list_refuses_the_package(tmp_path):
     broken = tmp_path / "z13"
     shutil.copytree(Z13, broken)
     refs = broken / "references" / "bmjopen-2013-pmc-refs.txt"
-    refs.write_bytes(b"\xff\xfe not utf-8 \xff")
+    refs.write_bytes(b"not utf-8 \xff")  # no byte-order mark or encoding header, and byte 10 is not UTF-8
     with pytest.raises(ValidationError) as refused:
         validate_package(broken)
-    assert str(refused.value) == ("references/bmjopen-2013-pmc-refs.txt: is not UTF-8 text (byte 0); save it as UTF-8")
+    assert str(refused.value) == (
+        "references/bmjopen-2013-pmc-refs.txt: not UTF-8 text (byte 10); save the file as UTF-8 and load it again"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_a_reference_list_saved_as_utf16_or_with_a_mark_loads_as_its_utf8_self(store, tmp_path, encoding):
+    """Reference managers on Windows save UTF-16 (with its byte-order mark) or UTF-8 with a mark;
+    either reads as the UTF-8 file does: study 1's 25 + 28 entries."""
+    package = tmp_path / "z13"
+    shutil.copytree(Z13, package)
+    for refs in (package / "references").iterdir():
+        refs.write_bytes(refs.read_text(encoding="utf-8").encode(encoding))
+    load_package(store, VOCAB)
+    report = load_package(store, package)
+    assert report.changes.created["CITES"] == 25 + 28
+    assert cites(store) == 53

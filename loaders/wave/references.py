@@ -15,6 +15,7 @@ from kb.errors import KBError, Problem, ValidationError, shorten
 from kb.store.base import Writer
 from loaders.citations import load_reference_lists, read_citations_text, remove_wave_citations
 from loaders.citations.model import ReadResult
+from loaders.citations.read import decode_reference_list
 from loaders.citations.write import created_by_lists, list_warnings
 from loaders.report import CitationGraph, Counts, LoadWarning, ReferenceList
 from loaders.wave.records import ReferenceLists, ValidatedPackage
@@ -34,10 +35,14 @@ def _read_one(pkg: ValidatedPackage, file: str, fmt: str | None, problems: list[
     if raw is None:
         return None  # validation has already reported the missing file
     try:
-        result = read_citations_text(raw.decode("utf-8-sig"), file, fmt)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(shorten(file), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+        # The same decoding as a list loaded on its own: UTF-8, UTF-16 with its mark, or the
+        # encoding a JabRef `% Encoding:` header declares.
+        text = decode_reference_list(raw, file)
+    except KBError as exc:
+        problems.append(Problem(shorten(file), str(exc).removeprefix(f"{file}: ")))
         return None
+    try:
+        result = read_citations_text(text, file, fmt)
     except ValidationError as exc:  # already located in the file
         problems.extend(exc.problems)
         return None
