@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -99,6 +100,20 @@ def test_unload_removes_one_wave_and_leaves_the_others(data_dir):
         "error: cannot unload wave 'vocab-1': loaded waves 's17-cases', 's17-scoping', 's17-survey-2014', "
         "'s17-survey-2016', 'z13-2011' require it; unload them first\n"
     )
+    assert kb(data_dir, "demo").exit_code == 0
+
+
+def test_unload_reports_what_it_kept_as_json(data_dir):
+    """s17-international defines only its publication (Publication, REPORTED_IN) and its Wave."""
+    done = kb(data_dir, "unload", "s17-international", "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    report = done.json()
+    assert (report["wave"], report["status"]) == ("s17-international", "unloaded")
+    assert report["changes"]["removed"]["Wave"] == 1
+    assert report["changes"]["created"] == {}
+    missing = kb(data_dir, "unload", "s17-international", "--format", "json")
+    assert missing.exit_code != 0
+    assert "is not loaded" in json.dumps(missing.json())
     assert kb(data_dir, "demo").exit_code == 0
 
 

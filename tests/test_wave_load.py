@@ -13,7 +13,7 @@ import pytest
 
 from kb.errors import NotFound, UsageError, ValidationError
 from loaders.report import Changes
-from loaders.wave.api import demo_packages, list_waves, load_demo, load_package, unload_wave, validate_package
+from loaders.wave.api import demo_packages, list_waves, load_demo, load_package, unload, unload_wave, validate_package
 from support.paths import WAVE_FIXTURES as FIXTURES
 
 # t01-w1: 1 publication, 2 regions, 2 organisation types, 2 sites, 2 organisations, 3 participants,
@@ -201,6 +201,19 @@ def test_unload_leaves_another_wave_that_shares_entities_intact(store):
     assert store.read("MATCH (n) WHERE n.waves <> ['t01-w3'] RETURN count(n) AS n").single_value() == 0
     unload_wave(store, "t01-w3")
     assert graph_counts(store) == {}
+
+
+def test_unload_reports_what_stays_shared_as_updated(store):
+    """Nothing an unload changes goes unsaid: the entities another wave also defines stay without
+    this wave's name, and their defining relationships pass to that wave; both are `updated`."""
+    load_package(store, FIXTURES / "t01-w1")
+    load_package(store, FIXTURES / "t01-w3")
+    changes = unload(store, "t01-w1")
+    kept = {"Study": 1, "Region": 1, "Site": 1, "STUDIED": 1, "IN_REGION": 1}  # as in the test above
+    assert dict(changes.updated) == dict(sorted(kept.items()))
+    assert dict(changes.removed) == dict(sorted(combined(W1, minus=kept).items()))
+    assert dict(changes.created) == {}
+    assert dict(unload(store, "t01-w3").updated) == {}  # the last wave shares nothing
 
 
 def test_unloading_the_later_wave_restores_the_first(store):

@@ -226,13 +226,24 @@ def _warn_if_disk_is_low(path: Path) -> str | None:
 @click.command()
 @common_options
 @click.argument("wave_id")
-def unload(wave_id: str) -> None:
-    """Remove one wave's facts, leaving every other wave intact."""
-    from loaders.wave.api import unload_wave
+@FORMAT
+def unload(wave_id: str, fmt: str) -> None:
+    """Remove one wave's facts, leaving every other wave intact.
 
-    removed = unload_wave(store(), wave_id)
+    The report lists what was removed and, as updated, what stays because another wave also
+    defines it (the entity without this wave's name, its defining relationships passed on)."""
+    from loaders.wave.api import unload as unload_changes
+
+    with json_errors(fmt):
+        changes = unload_changes(store(), wave_id)
+    if fmt == "json":
+        print_json({"wave": wave_id, "status": "unloaded", "changes": changes.as_dict()})
+        return
     click.echo(f"wave {wave_id} unloaded")
-    print_table(["kind", "removed"], [{"kind": k, "removed": v} for k, v in sorted(removed.items()) if v])
+    columns, rows = _change_rows(changes)
+    columns.remove("created")
+    if rows:
+        print_table(columns, [{k: v for k, v in row.items() if k != "created"} for row in rows])
 
 
 def _history_rows(loads: list[dict[str, Any]]) -> list[dict[str, Any]]:

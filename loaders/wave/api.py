@@ -3,6 +3,7 @@
     validate_package(path, store=None) -> ValidatedPackage      raises ValidationError
     load_package(store, path, on_progress=None) -> LoadReport    'loaded' | 'unchanged' | 'updated' (load.py)
     unload_wave(store, wave_id) -> {label or type: removed}      raises NotFound, UsageError
+    unload(store, wave_id) -> Changes                            removed, and updated: what stays shared
     list_waves(store) -> [{study, wave, title, status, loaded_at, counts, source_hash, ...}]
     wave_history(store, wave_id) -> [{loaded_at, status, source_hash, changes}]  newest first (history.py)
     demo_packages() -> [Path]                                    the curated packages, in load order
@@ -25,13 +26,13 @@ from typing import Any
 from kb.errors import NotFound
 from kb.schema import label
 from kb.store.base import Store
-from loaders.report import LoadReport
+from loaders.report import Changes, LoadReport
 from loaders.wave.history import past, wave_history
 from loaders.wave.load import load_package
 from loaders.wave.manifest import FIGURE_PREFIX
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import read_reference_lists
-from loaders.wave.remove import refuse_if_required, remove_wave
+from loaders.wave.remove import refuse_if_required, removal
 from loaders.wave.storecheck import check_against_store, loaded_definers, wave_props
 from loaders.wave.validate import read_and_validate
 
@@ -44,6 +45,7 @@ __all__ = [
     "validate_package",
     "load_package",
     "unload_wave",
+    "unload",
     "list_waves",
     "wave_history",
     "demo_packages",
@@ -73,11 +75,18 @@ def unload_wave(store: Store, wave_id: str) -> dict[str, int]:
     Entities other waves also define stay (owned by those waves). Raises NotFound when the wave is
     not loaded and UsageError, naming them, when other loaded waves require it.
     """
+    return dict(unload(store, wave_id).removed)
+
+
+def unload(store: Store, wave_id: str) -> Changes:
+    """Unload a wave as unload_wave does, and report everything it changed: `removed` per label and
+    type, and `updated`: entities other waves also define, which stay without this wave's name, and
+    the relationships that pass to one of those waves (per label and type)."""
     with store.atomic() as w:
         if wave_props(w, wave_id) is None:
             raise NotFound(f"wave '{wave_id}' is not loaded; `kb waves` lists the loaded waves")
         refuse_if_required(w, wave_id, "unload")
-        return remove_wave(w, wave_id)
+        return removal(w, wave_id)
 
 
 def _wave_row(props: dict[str, Any]) -> dict[str, Any]:

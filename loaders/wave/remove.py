@@ -18,6 +18,7 @@ from typing import Any
 from kb.errors import UsageError, ValidationError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
+from loaders.report import Changes
 from loaders.wave import tallies
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import remove_reference_lists as remove_lists
@@ -80,7 +81,7 @@ def _delete_relationships(w: Writer, wave_id: str, removed: dict[str, int]) -> N
             removed[name] = result.counters["relationships_deleted"]
 
 
-def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
+def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int], kept: dict[str, int]) -> None:
     for name in label_names():
         node = f"(n:{label(name)})"
         result = w.run(f"MATCH {node} WHERE $wave IN n.waves AND size(n.waves) = 1 DETACH DELETE n", {"wave": wave_id})
@@ -88,7 +89,13 @@ def _delete_nodes(w: Writer, wave_id: str, removed: dict[str, int]) -> None:
             removed[name] = result.counters["nodes_deleted"]
         if result.counters["relationships_deleted"]:
             removed[DETACHED] = removed.get(DETACHED, 0) + result.counters["relationships_deleted"]
-        w.run(f"MATCH {node} WHERE $wave IN n.waves SET n.waves = [x IN n.waves WHERE x <> $wave]", {"wave": wave_id})
+        shared = w.run(
+            f"MATCH {node} WHERE $wave IN n.waves SET n.waves = [x IN n.waves WHERE x <> $wave] "
+            "RETURN count(n) AS kept",
+            {"wave": wave_id},
+        ).single_value()
+        if shared:
+            kept[name] = int(shared)
 
 
 def remove_reference_lists(w: Writer, wave_id: str) -> int:
@@ -103,7 +110,15 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     """Remove the wave's facts inside the unit `w`; removed counts per label and relationship type.
 
     Its per-wave values (OBSERVED_IN, with the survey measures) go with its relationships."""
+    return dict(removal(w, wave_id, on_progress).removed)
+
+
+def removal(w: Writer, wave_id: str, on_progress: Progress | None = None) -> Changes:
+    """Remove the wave's facts inside the unit `w`, as remove_wave does, and say what else changed:
+    `removed` per label and type; `updated` the entities other waves also define, which stay without
+    this wave's name (per label), and the relationships handed over to one of those waves (per type)."""
     removed: dict[str, int] = {}
+    kept: dict[str, int] = {}
     cites = remove_reference_lists(w, wave_id)
     if cites:
         removed["CITES"] = cites
@@ -118,10 +133,13 @@ def remove_wave(w: Writer, wave_id: str, on_progress: Progress | None = None) ->
     _delete_relationships(w, wave_id, removed)
     if on_progress:
         on_progress(total - 1, total, "removing")
-    _delete_nodes(w, wave_id, removed)
+    _delete_nodes(w, wave_id, removed, kept)
     if on_progress:
         on_progress(total, total, "removing")
-    return dict(sorted(removed.items()))
+    for row in moved:
+        if row["moved"]:
+            kept[row["rel"]] = kept.get(row["rel"], 0) + int(row["moved"])
+    return Changes(removed=dict(sorted(removed.items())), updated=dict(sorted(kept.items())))
 
 
 def remove_previous_version(
