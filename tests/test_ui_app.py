@@ -134,6 +134,20 @@ def test_overview_counts_the_two_studies_six_sites_each(app_env):
     assert [h.value for h in at.header] == ["The studies", "What you can ask", "Sources"]
 
 
+def test_overview_says_a_wave_reported_only_as_totals_holds_no_records(app_env):
+    """Study 2's scoping study covered 15 CCGs but publishes no site's values: its wave holds no
+    Site record, and the page says why a 0 stands there rather than leaving it to be read as none."""
+    at = open_page()
+    scoping = next(
+        frame
+        for frame in (d.value for d in at.dataframe)
+        if "Sites on record" in frame.columns and any("scoping" in str(w) for w in frame["Wave"])
+    )
+    row = scoping[scoping["Wave"].str.contains("scoping")].iloc[0]
+    assert row["Sites on record"] == 0
+    assert any("only as totals" in c.value for c in at.caption)
+
+
 def test_overview_shows_the_history_of_a_wave(app_env):
     at = open_page()
     at.selectbox(key="overview:history:wave").set_value("z13-2011").run()

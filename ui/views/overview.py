@@ -51,6 +51,11 @@ def show_studies(report: dict[str, Any]) -> None:
         st.info("No study is loaded yet. Load the demo with `kb demo`, or a wave package with `kb load PATH`.")
         return
     st.header("The studies")
+    st.caption(
+        "Each wave's counts are the records this knowledge base holds for it. A wave its publications "
+        "report only as totals (a national survey's responses, a scoping study's sites) holds no record "
+        "of each site or person, so its count is 0 here; the Sources below give the published totals."
+    )
     for study in dict.fromkeys(r["study"] for r in rows):
         waves = [r for r in rows if r["study"] == study]
         st.subheader(str(waves[0].get("title") or study))
@@ -59,8 +64,8 @@ def show_studies(report: dict[str, Any]) -> None:
                 {
                     "Wave": w.get("wave_title") or w["wave"],
                     "When": " to ".join(dict.fromkeys(str(v) for v in (w.get("started"), w.get("ended")) if v)),
-                    "Sites": w.get("sites"),
-                    "People": w.get("participants"),
+                    "Sites on record": w.get("sites"),
+                    "People on record": w.get("participants"),
                     "Pieces of evidence": w.get("evidence"),
                     "Publications": w.get("publications"),
                 }
