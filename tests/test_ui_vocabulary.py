@@ -33,6 +33,11 @@ def test_ids_are_recognised_and_id_only_columns_are_left_out_while_something_els
     assert vocabulary.looks_like_id("vocab:orgtype:pct")
     assert not vocabulary.looks_like_id("Site B")
     assert not vocabulary.looks_like_id("10:30")
+    # the citations loader's two-part keys: a work's 16-hex-digit hash, an author's name key
+    assert vocabulary.looks_like_id("work:12476763b4891aff")
+    assert vocabulary.looks_like_id("author:marshall-m")
+    assert not vocabulary.looks_like_id("work: a title that starts with a word and a colon")
+    assert vocabulary.column_title("doi") == "DOI"
     rows = [{"site": "z13:site:B", "name": "Site B", "type": None}, {"site": "z13:site:A", "name": "Site A"}]
     assert vocabulary.id_columns(["site", "name", "type"], rows) == ["site"]
     assert vocabulary.id_columns(["site"], rows) == []  # an id is better than an empty table

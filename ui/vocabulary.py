@@ -24,6 +24,7 @@ ABBREVIATIONS: Final = {
     "pbc": "PBC",
     "sna": "SNA",
     "id": "ID",
+    "doi": "DOI",
 }
 
 COLUMN_TITLES: Final = {
@@ -137,6 +138,9 @@ CODED_COLUMNS: Final = frozenset({"role", "speaker_role", "partner_role", "kind"
 
 EMPTY: Final = ""  # what an unknown (null) value shows as: nothing, never "None" or 0
 ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:\S+$")
+# The citations loader's keys have two parts: a work's hash (`work:12476763b4891aff`) and an
+# author's family name and initials (`author:marshall-m`).
+DERIVED_ID_PATTERN: Final = re.compile(r"^(?:work:[0-9a-f]{16}|author:\S+)$")
 
 
 def words(name: str) -> str:
@@ -167,7 +171,7 @@ def relationship_words(rel_type: str) -> str:
 
 def looks_like_id(value: Any) -> bool:
     """An identifier such as `z13:site:B` or `vocab:orgtype:pct` (study or vocabulary, kind, key)."""
-    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+    return isinstance(value, str) and bool(ID_PATTERN.match(value) or DERIVED_ID_PATTERN.match(value))
 
 
 def id_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
