@@ -183,7 +183,10 @@ RULES = f"""## What loading writes
   loaded wave requires it.
 - Unloading deletes the wave's relationships (its per-wave values and measures with them) and the
   entities only it defines; shared entities stay with their other waves. It is refused while
-  another loaded wave requires the wave.
+  another loaded wave requires the wave. `kb unload` reports both sides (`--format json` as
+  `changes`): what was removed, and as updated the shared entities that stay without the wave's
+  name and the defining relationships (a site's `STUDIED`, `IN_REGION`) that pass to one of
+  their other waves.
 
 ## Zip packages
 

@@ -65,7 +65,9 @@ FIELDS: tuple[ManifestField, ...] = (
         "citations",
         "list of {file, format, cited_by}",
         False,
-        "reference lists in the package for the citations loader; `cited_by` is a publication id",
+        "reference lists in the package for the citations loader; `cited_by` is a publication id; "
+        "each file is read as `kb load FILE` reads one (UTF-8, UTF-16 with its byte-order mark, "
+        "or a JabRef `% Encoding:` header's encoding: docs/citations.md)",
     ),
     ManifestField(
         "figures",
