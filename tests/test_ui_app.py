@@ -164,8 +164,10 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     about = frame_with(at, "About")
     assert dict(zip(about["About"], about["Value"], strict=True))["Name"] == "Site B"
     waves = frame_with(at, "Measure")
-    values = dict(zip(waves["Measure"], waves["z13-2011"], strict=True))
-    assert values["Population"] == "550000"  # Table 2: site B covers 550 000 people
+    # The column is the wave as its package titles it (data/studies/10-z13-2011/wave.yaml).
+    fieldwork = "2010-11 fieldwork: interviews, board observations and board survey"
+    values = dict(zip(waves["Measure"], waves[fieldwork], strict=True))
+    assert values["Population"] == "550,000"  # Table 2: site B covers 550 000 people
     assert values["Pathfinder wave"] == "2"
     # Table 3, site B: 6 GPs, 5 PCT employees, 3 practice managers, 1 hospital, 1 other; 16 in all.
     interviewed = frame_with(at, "Interviewed")

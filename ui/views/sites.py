@@ -39,15 +39,26 @@ SECTION_COLUMNS = {  # the titles of a section's columns: what its items are and
 }
 
 
-def section_frame(rows: list[dict[str, Any]], section: str) -> pd.DataFrame:
+def profile_value(value: Any) -> Any:
+    """A value as a profile shows it: large whole numbers with thousands separators (a population
+    of 550,000), the rest as `vocabulary.value_text` shows it."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return vocabulary.value_text(value)
+
+
+def section_frame(rows: list[dict[str, Any]], section: str, titles: dict[str, str] | None = None) -> pd.DataFrame:
     """One section of a profile as a table in words: roles in the paper's order with a Total row,
-    measures per wave side by side, unknown values empty."""
+    measures per wave side by side under the waves' titles (`titles`, wave id to title), codes
+    such as a site's kind in words, unknown values empty."""
+    titles = titles or {}
     chosen = [r for r in rows if r["section"] == section]
     if section == "wave values":
         frame = pd.DataFrame(chosen)
         table = frame.pivot_table(index="item", columns="wave", values="value", aggfunc="first", sort=False)
-        table = table.astype(object).where(table.notna(), None).map(vocabulary.value_text).astype(str)
+        table = table.astype(object).where(table.notna(), None).map(profile_value).astype(str)
         table.index = [vocabulary.column_title(str(item)) for item in table.index]
+        table.columns = [titles.get(str(wave), str(wave)) for wave in table.columns]
         return table.rename_axis("Measure").reset_index()
     item_title, value_title = SECTION_COLUMNS.get(section, ("Item", "Value"))
     if section in ROLE_SECTIONS:
@@ -55,7 +66,12 @@ def section_frame(rows: list[dict[str, Any]], section: str) -> pd.DataFrame:
         items = [vocabulary.role_words(str(r["item"])) for r in chosen]
     else:
         items = [vocabulary.words(str(r["item"])) if section == "site" else str(r["item"]) for r in chosen]
-    values = [vocabulary.value_text(results.cell_text(r.get("value"))) for r in chosen]
+    values = [
+        vocabulary.coded_value(str(r["item"]), results.cell_text(r.get("value")))
+        if section == "site"
+        else vocabulary.value_text(results.cell_text(r.get("value")))
+        for r in chosen
+    ]
     frame = pd.DataFrame({item_title: items, value_title: values})
     if any(r.get("wave") for r in chosen):
         frame["Wave"] = [vocabulary.value_text(r.get("wave")) for r in chosen]
@@ -63,6 +79,11 @@ def section_frame(rows: list[dict[str, Any]], section: str) -> pd.DataFrame:
         total = {item_title: "Total", value_title: sum(values)}
         frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True).fillna("")
     return frame.astype(str) if section == "site" else frame
+
+
+def wave_titles() -> dict[str, str]:
+    """Each loaded wave's title by its id, for column headers a manager can read."""
+    return {str(w["wave"]): str(w["title"]) for w in data.waves() or [] if w.get("title")}
 
 
 def site_label(row: dict[str, Any]) -> str:
@@ -113,7 +134,8 @@ def show_profile() -> str | None:
     for index, section in enumerate(sections):
         target = left if index % 2 == 0 else right
         target.markdown(f"**{SECTION_TITLES[section]}**")
-        target.dataframe(section_frame(rows, section), hide_index=True, key=f"sites:profile:{section}")
+        frame = section_frame(rows, section, wave_titles())
+        target.dataframe(frame, hide_index=True, key=f"sites:profile:{section}")
     with st.expander("Where these numbers come from", icon=":material/find_in_page:"):
         located = locator_frame(rows)
         if located.empty:
