@@ -155,6 +155,16 @@ def test_table_frame_turns_a_column_of_mixed_types_into_text():
     assert list(frame["value"]) == ["1", "strong", ""]
 
 
+def test_table_frame_keeps_numbers_with_unknowns_as_numbers():
+    rows = [{"total": 16, "share": 0.5}, {"total": None, "share": None}, {"total": 9, "share": 2}]
+    frame = results.table_frame(["total", "share"], rows)
+    # Whole numbers stay integers (not 16.0), fractions floats; the unknown is missing, not 0 or "".
+    assert frame["total"].dtype == "Int64" and frame["share"].dtype == "Float64"
+    assert frame["total"].isna().tolist() == [False, True, False]
+    assert frame["total"].sort_values().dropna().tolist() == [9, 16]  # sorted as numbers: "16" < "9" as text
+    assert frame["total"].sum() == 25 and frame["share"].sum() == 2.5
+
+
 def test_password_matches_only_the_exact_password():
     assert auth.password_matches("s3cret ünïcode", "s3cret ünïcode")
     assert not auth.password_matches("s3cret", "s3cret ")

@@ -36,19 +36,36 @@ def _graph_text(value: dict[str, Any]) -> str:
     return " → ".join(_graph_text(node) for node in value["nodes"])
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_unknown(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def typed_column(column: str, values: pd.Series) -> pd.Series:
+    """A column as the browser gets it. Numbers stay numbers, with unknown values as missing (shown
+    empty by `vocabulary.PLACEHOLDER`, never as 0), so the table sorts them as numbers: a column of whole numbers
+    as nullable integers, one with fractions as nullable floats. Other columns show codes in words
+    and unknowns as empty text; a column mixing numbers and text goes as text."""
+    known = [v for v in values if not _is_unknown(v)]
+    if known and all(_is_number(v) for v in known):
+        whole = all(isinstance(v, int) for v in known)
+        typed = [pd.NA if _is_unknown(v) else v for v in values]
+        return pd.Series(typed, index=values.index, dtype="Int64" if whole else "Float64")
+    shown = values.map(lambda v: vocabulary.coded_value(column, v))
+    if len({type(v) for v in shown}) > 1:
+        return shown.map(str)
+    return shown
+
+
 def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The rows as the screen shows them: codes in words, unknown as an empty cell (never "None"
-    and never 0). The column names stay the query's; `column_config` gives their titles."""
-    frame = pd.DataFrame(
-        [[vocabulary.coded_value(c, cell_text(row.get(c))) for c in columns] for row in rows], columns=columns
-    )
-    for column in frame.columns:
-        values = frame[column]
-        # A column mixing numbers and text, or numbers with unknowns, cannot go to the browser as
-        # one typed column with empty cells: it goes as text.
-        if values.isna().any() or (values.dtype == object and values.map(type).nunique() > 1):
-            frame[column] = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-    return frame
+    and never 0), numbers sortable as numbers. The column names stay the query's; `column_config`
+    gives their titles."""
+    cells = pd.DataFrame([[cell_text(row.get(c)) for c in columns] for row in rows], columns=columns, dtype=object)
+    return pd.DataFrame({column: typed_column(column, cells[column]) for column in columns}, columns=columns)
 
 
 # What a column of locators means, shown when the reader hovers over its title.
@@ -85,6 +102,7 @@ def show_table(result: Result, key: str, draw_graph: bool = True, height: int | 
         key=f"{key}:table",
         column_config=column_config(result.columns),
         column_order=shown_columns(result.columns, rows),
+        placeholder=vocabulary.PLACEHOLDER,
     )
     is_graph = graph.has_graph_values(rows)
     st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")

@@ -143,6 +143,11 @@ ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:\S+$")
 DERIVED_ID_PATTERN: Final = re.compile(r"^(?:work:[0-9a-f]{16}|author:\S+)$")
 
 
+# What a table shows for a missing value: an empty cell, as the published tables do (Streamlit's
+# default is the word "None"). Pass it as `placeholder` to every st.dataframe.
+PLACEHOLDER = ""
+
+
 def words(name: str) -> str:
     """A code name in words: `pct_employees` → "PCT employees", `boardDensity` → "Board density"."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ").strip()

@@ -72,7 +72,7 @@ def show_studies(report: dict[str, Any]) -> None:
                 for w in waves
             ]
         )
-        st.dataframe(table, hide_index=True, key=f"overview:study:{study}")
+        st.dataframe(table, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key=f"overview:study:{study}")
 
 
 def show_questions() -> None:
@@ -87,10 +87,16 @@ def show_counts(report: dict[str, Any]) -> None:
     st.markdown(f"{report['total_nodes']:,} entities and {report['total_relationships']:,} relationships.")
     left, right = st.columns(2)
     left.dataframe(
-        _count_frame(nodes, "Kind of entity", vocabulary.label_words), hide_index=True, key="overview:labels"
+        _count_frame(nodes, "Kind of entity", vocabulary.label_words),
+        hide_index=True,
+        placeholder=vocabulary.PLACEHOLDER,
+        key="overview:labels",
     )
     right.dataframe(
-        _count_frame(rels, "Relationship", vocabulary.relationship_words), hide_index=True, key="overview:types"
+        _count_frame(rels, "Relationship", vocabulary.relationship_words),
+        hide_index=True,
+        placeholder=vocabulary.PLACEHOLDER,
+        key="overview:types",
     )
 
 
@@ -109,7 +115,13 @@ def show_waves() -> None:
         st.info("No wave is loaded yet. Load the demo with `kb demo`, or a wave package with `kb load PATH`.")
         return
     frame = pd.DataFrame([{c: _cell(w.get(c)) for c in WAVE_COLUMNS} for w in waves])
-    st.dataframe(frame, hide_index=True, key="overview:waves", column_config=results.column_config(list(frame.columns)))
+    st.dataframe(
+        frame,
+        hide_index=True,
+        placeholder=vocabulary.PLACEHOLDER,
+        key="overview:waves",
+        column_config=results.column_config(list(frame.columns)),
+    )
     show_last_load(waves)
 
 
@@ -149,14 +161,18 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
     changed = [(what, name, count) for what, counts in latest.items() for name, count in sorted(counts.items())]
     if changed:
         frame = pd.DataFrame(changed, columns=["Change", "Label or type", "Count"])
-        st.dataframe(frame, hide_index=True, key="overview:last-load")
+        st.dataframe(frame, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key="overview:last-load")
     st.subheader("History of a wave")
     names = [w["wave"] for w in waves]
     chosen = st.selectbox("Wave", names, index=names.index(last["wave"]), key="overview:history:wave")
     loads = next((w.get("history") or [] for w in waves if w["wave"] == chosen), [])
     history = _history_frame(loads)
     st.dataframe(
-        history, hide_index=True, key="overview:history", column_config=results.column_config(list(history.columns))
+        history,
+        hide_index=True,
+        placeholder=vocabulary.PLACEHOLDER,
+        key="overview:history",
+        column_config=results.column_config(list(history.columns)),
     )
 
 
