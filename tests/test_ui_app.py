@@ -544,6 +544,18 @@ def test_a_link_to_compared_sites_opens_exactly_those(app_env):
     assert address(at)["sites"] == "z13:site:A" and address(at)["study"] == "z13"
 
 
+def test_a_link_copied_after_clear_all_reopens_with_no_site_chosen(app_env):
+    at = open_link("views/sites.py", view="Compare", study="z13")
+    assert len(at.multiselect(key="sites:compare:chosen").value) == 6  # study 1's six sites by default
+    at.multiselect(key="sites:compare:chosen").set_value([]).run()
+    assert address(at)["sites"] == ""  # said, not left out: left out means the default six
+    again = open_link("views/sites.py", **address(at))
+    assert not again.exception and not again.error, [e.value for e in again.error]
+    assert again.multiselect(key="sites:compare:chosen").value == []
+    assert any("Choose one or more sites" in i.value for i in again.info)
+    assert not any("population" in f.value.columns for f in again.dataframe)
+
+
 def test_a_link_naming_a_site_not_loaded_says_so_and_compares_nothing(app_env):
     at = open_link("views/sites.py", view="Compare", sites="z13:site:B,z13:site:Q")
     assert any('"z13:site:Q"' in e.value for e in at.error)

@@ -115,3 +115,16 @@ def write(name: str, value: Any, default: Any = None) -> None:
     if st.query_params.get(name) != text:
         st.query_params[name] = text
     st.session_state[_written(name)] = text
+
+
+def write_many(name: str, values: list[Any], default: list[Any]) -> None:
+    """`write` for a multi-select. An empty choice is written as an empty value (`?sites=`), not
+    left out: left out means the default choice, so a link copied after "Clear all" would reopen
+    with the default sites chosen."""
+    if list(values) == list(default):
+        write(name, None)
+        return
+    text = ",".join(str(v) for v in values)
+    if st.query_params.get(name) != text:
+        st.query_params[name] = text
+    st.session_state[_written(name)] = text

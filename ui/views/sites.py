@@ -179,7 +179,7 @@ def show_comparison() -> str | None:
         key="sites:compare:chosen",
         format_func=lambda v: labels.get(v, str(v)),
     )
-    links.write(SITES_KEY, ",".join(chosen), ",".join(measured_sites(columns, outcome.rows)[:6]))
+    links.write_many(SITES_KEY, chosen, measured_sites(columns, outcome.rows)[:6])
     rows = [r for r in rows if r["site"] in chosen]
     if not chosen:
         st.info("Choose one or more sites above to compare them.")
