@@ -232,6 +232,13 @@ def test_console_runs_a_read_query_with_parameters(app_env):
     assert list(frame_with(at, "name")["name"]) == ["Site C"]
 
 
+def test_the_console_starts_from_its_own_configured_time_limit(app_env, monkeypatch):
+    assert open_page("views/console.py").number_input(key="console:timeout").value == 5.0  # docs/reliability.md
+    monkeypatch.setenv("KB_CONSOLE_TIMEOUT", "3")
+    monkeypatch.setenv("KB_QUERY_TIMEOUT", "30")  # the library's limit, not the console's
+    assert open_page("views/console.py").number_input(key="console:timeout").value == 3.0
+
+
 def test_console_refuses_a_write_and_nothing_changes(app_env):
     at = open_page("views/console.py")
     at.text_area(key="console:cypher").set_value("CREATE (s:Site {id: 'ui:site:X', name: 'Intruder'}) RETURN s")

@@ -12,6 +12,7 @@ Everything here reads through `Store.read`, which the engine refuses to let writ
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -80,14 +81,22 @@ def run_query(name: str, values: dict[str, Any]) -> Result:
     return _run_named(config_key(app_config()), data_version(), name, params_json, store())
 
 
-def run_cypher(cypher: str, params: dict[str, Any], timeout: float | None = None) -> Result:
-    """Run free Cypher on the read path (never cached: the console shows what the engine says now).
+def cypher_call(cypher: str, params: dict[str, Any], timeout: float | None = None) -> Callable[[], Result]:
+    """Free Cypher on the read path, ready to run (in the script's thread or another): the store
+    and the settings are read here, where the page's context is, so the call itself touches no
+    Streamlit state. Never cached: the console shows what the engine says now.
 
-    The engine stops it after `timeout` seconds (the configured limit when None) and keeps at most
-    the configured number of rows (`truncated` says when there were more)."""
+    The engine stops it after `timeout` seconds (the console's configured limit when None) and keeps
+    at most the configured number of rows (`truncated` says when there were more)."""
     config = app_config()
-    limit = config.query_timeout if timeout is None else timeout
-    return _ran_now(run_text(store(), cypher, params, timeout=limit, max_rows=config.max_rows))
+    limit = config.console_timeout if timeout is None else timeout
+    target = store()
+    return lambda: _ran_now(run_text(target, cypher, params, timeout=limit, max_rows=config.max_rows))
+
+
+def run_cypher(cypher: str, params: dict[str, Any], timeout: float | None = None) -> Result:
+    """`cypher_call`, run now."""
+    return cypher_call(cypher, params, timeout)()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

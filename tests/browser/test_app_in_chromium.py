@@ -415,6 +415,28 @@ def test_a_runaway_console_query_stops_at_the_limit_and_the_page_stays_responsiv
     assert page.get_by_text("stopped at 2 s", exact=False).count() >= 1  # the history keeps it
 
 
+def test_stop_ends_the_wait_for_a_running_query_at_once(page, app_url):
+    page.goto(f"{app_url}/console")
+    settle(page, "Cypher console")
+    page.get_by_role("textbox", name="Cypher", exact=True).fill("MATCH (a), (b), (c), (d) RETURN count(*) AS n")
+    limit = page.get_by_label("Time limit (seconds)", exact=True)
+    limit.fill("8")  # the engine ends the stopped query at this limit, so it cannot run on
+    limit.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("Running for", exact=False).wait_for(timeout=15_000)
+    page.wait_for_timeout(1_000)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Stopped after", exact=False).wait_for(timeout=5_000)
+    assert time.perf_counter() - started < 5  # not after the 8 s the engine would take
+    page.screenshot(path=str(SCREENSHOTS / "console-stopped-by-hand.png"), full_page=True)
+    assert page.get_by_text("stopped by you after", exact=False).count() >= 1  # the history keeps it
+    page.get_by_role("textbox", name="Cypher", exact=True).fill("MATCH (s:Site) RETURN count(s) AS sites")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("1 row", exact=True).wait_for(timeout=30_000)
+
+
 AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
 # Streamlit's built-in sidebar navigation puts <div>s between its <ul data-testid="stSidebarNavItems">

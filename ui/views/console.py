@@ -8,15 +8,22 @@ decides what counts as a write.
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import Future
 from typing import Any
 
 import streamlit as st
 
 from kb.errors import KBError, QueryTimeout, ReadOnlyViolation
-from ui import data, engine_text, messages, results, sources
+from kb.store import Result
+from ui import background, data, engine_text, messages, results, sources
 
 HISTORY = "console:history"
 HISTORY_LIMIT = 20
+RUNNING = "console:running"  # the query being waited for: its Future, text, limit and start
+POLL_S = 0.2  # how often the elapsed time is redrawn, and so how soon Stop is answered
+LONGEST_S = 600.0  # the longest time limit the console offers (and its limit when none is configured)
+STOP_HELP = "Stop waiting for this query. The engine still ends it within its time limit; it changes nothing."
 EXAMPLE = "MATCH (s:Site) RETURN s.id AS id, s.name AS name ORDER BY id LIMIT 25"
 REFUSAL = (
     "Refused: this app only reads. The engine would not run this query because it would change "
@@ -53,17 +60,67 @@ def recall(index: int) -> None:
     st.session_state["console:params"] = entry["params"]
 
 
-def run(cypher: str, params_text: str, timeout: float) -> None:
+def start(cypher: str, params_text: str, timeout: float) -> None:
+    """Hand the query to a thread of its own (`ui.background`) and note it as running."""
     try:
         params = parse_parameters(params_text)
-        with st.spinner(f"Running (the engine stops it after {timeout:g} s)…", show_time=True):
-            result = data.run_cypher(cypher, params, timeout=timeout)
     except ValueError as exc:
         st.error(str(exc))
         return
+    call = data.cypher_call(cypher, params, timeout=timeout)
+    st.session_state[RUNNING] = {
+        "future": background.start(call, name="kb-console-query"),
+        "cypher": cypher,
+        "params": params_text,
+        "timeout": timeout,
+        "started": time.monotonic(),
+    }
+    st.session_state.pop("console:last", None)
+
+
+def follow() -> None:
+    """While a query runs: its elapsed time and a Stop button, until it ends or Stop is pressed.
+
+    Each redraw of the elapsed time is a point where Streamlit can end this run of the script, so a
+    click on Stop (or on anything else) is answered at once; the next run finds the query still
+    noted as running and either stops waiting (Stop) or goes on following it."""
+    running = st.session_state.get(RUNNING)
+    if running is None:
+        return
+    future = running["future"]
+    button = st.empty()  # emptied once the wait is over, so no Stop is offered for nothing
+    stop = button.button("Stop", key="console:stop", icon=":material/stop_circle:", help=STOP_HELP)
+    if stop and not future.done():
+        button.empty()
+        st.session_state.pop(RUNNING, None)
+        waited = time.monotonic() - running["started"]
+        remember(running["cypher"], running["params"], f"stopped by you after {waited:.1f} s")
+        st.info(
+            f"Stopped after {waited:.1f} s: the page no longer waits for this query. The engine ends it "
+            f"within its time limit ({running['timeout']:g} s); it changes nothing.",
+            icon=":material/stop_circle:",
+        )
+        return
+    clock = st.empty()
+    while not future.done():
+        clock.caption(
+            f":material/hourglass_top: Running for {time.monotonic() - running['started']:.1f} s "
+            f"(the engine stops it after {running['timeout']:g} s; Stop stops waiting now)"
+        )
+        time.sleep(POLL_S)
+    clock.empty()
+    button.empty()
+    st.session_state.pop(RUNNING, None)
+    show_outcome(running, future)
+
+
+def show_outcome(running: dict[str, Any], future: Future[Result]) -> None:
+    """What the engine said: the rows (kept for the page), or why there are none, in words."""
+    cypher, params_text, timeout = running["cypher"], running["params"], running["timeout"]
+    try:
+        result = future.result()
     except QueryTimeout:
         remember(cypher, params_text, f"stopped at {timeout:g} s")
-        st.session_state.pop("console:last", None)
         st.error(
             f"Stopped: the query was still running after {timeout:g} s, so the engine stopped it and nothing "
             "changed. Narrow it (a LIMIT, a label, fewer patterns) or raise the time limit.",
@@ -72,12 +129,10 @@ def run(cypher: str, params_text: str, timeout: float) -> None:
         return
     except ReadOnlyViolation:
         remember(cypher, params_text, "refused: would write")
-        st.session_state.pop("console:last", None)
         st.error(REFUSAL, icon=":material/block:")
         return
     except KBError as exc:
         remember(cypher, params_text, "failed")
-        st.session_state.pop("console:last", None)
         problem = engine_text.syntax_problem(str(exc), cypher)
         st.error(problem.as_markdown() if problem else messages.error_words(exc, "The query"))
         return
@@ -115,21 +170,22 @@ def render() -> None:
         params_text = st.text_area(
             "Parameters (JSON)", key="console:params", height=68, placeholder='{"site": "z13:site:A"}'
         )
-        configured = data.app_config().query_timeout
+        configured = data.app_config().console_timeout
         timeout = st.number_input(
             "Time limit (seconds)",
             min_value=0.5,
-            max_value=600.0,
-            value=float(configured or 10.0),
+            max_value=LONGEST_S,
+            value=float(configured or LONGEST_S),
             step=1.0,
             key="console:timeout",
             help="The engine stops a query still running after this long; nothing is changed.",
         )
         if st.button("Run", type="primary", key="console:run", icon=":material/play_arrow:"):
             if cypher.strip():
-                run(cypher, params_text, float(timeout))
+                start(cypher, params_text, float(timeout))
             else:
                 st.warning("Type a query first.")
+        follow()
         last = st.session_state.get("console:last")
         if last is not None:
             if last.truncated:
