@@ -27,15 +27,15 @@ def test_a_percentile_is_a_sample_with_enough_samples_at_or_below_it(samples, sh
 GOOD = {
     "scale": 1.0,
     "load": {
-        "fresh": {"seconds": 10.0, "created_total": 700_000, "vmhwm_mb": 300.0},
-        "reload": {"seconds": 4.0, "changed_nothing": True},
+        "fresh": {"seconds": 10.0, "created_total": 700_000, "vmhwm_mb": 240.0},
+        "reload": {"seconds": 0.3, "changed_nothing": True},
         "bulk": {"elements_per_s": 60_000.0},
         "fresh_vs_bulk": 1.1,
     },
     "scales": [
-        {"share": 0.25, "seconds": 2.6, "vmhwm_mb": 270.0},
-        {"share": 0.5, "seconds": 5.0, "vmhwm_mb": 280.0},
-        {"share": 1.0, "seconds": 10.0, "vmhwm_mb": 300.0},
+        {"share": 0.25, "seconds": 2.6, "vmhwm_mb": 200.0},
+        {"share": 0.5, "seconds": 5.0, "vmhwm_mb": 220.0},
+        {"share": 1.0, "seconds": 10.0, "vmhwm_mb": 240.0},
     ],
     "queries": [
         {"query": "a", "params": "defaults", "p95_ms": 40.0},
@@ -54,7 +54,7 @@ def test_figures_inside_every_limit_meet_every_target():
         "fresh load vs bulk loader": True,
         "unchanged reload": True,
         "loader peak RSS": True,
-        "loader RSS growth": True,  # 300 / 280 = 1.07
+        "loader RSS growth": True,  # 240 / 220 = 1.09
         "load time growth": True,  # 10 / 5 = 2.0
         "query p95 (defaults parameters)": True,
         "query p95 (synthetic parameters)": True,
@@ -82,11 +82,19 @@ def test_each_limit_crossed_fails_its_own_target_only():
 
 def test_memory_targets_use_vmhwm_and_judge_growth_between_half_and_full_scale():
     bad = copy.deepcopy(GOOD)
-    bad["load"]["fresh"]["vmhwm_mb"] = 777.0
-    bad["scales"][1]["vmhwm_mb"], bad["scales"][2]["vmhwm_mb"] = 400.0, 777.0  # 1.94 x
+    bad["load"]["fresh"]["vmhwm_mb"] = 251.0  # just over 250 MB
+    bad["scales"][1]["vmhwm_mb"], bad["scales"][2]["vmhwm_mb"] = 200.0, 251.0  # 1.255 x
     result = {t["target"]: (t["measured"], t["met"]) for t in evaluate(bad)}
-    assert result["loader peak RSS"] == (777.0, False)
-    assert result["loader RSS growth"] == (1.942, False)
+    assert result["loader peak RSS"] == (251.0, False)
+    assert result["loader RSS growth"] == (1.255, False)
+
+
+def test_an_unchanged_reload_is_judged_by_its_own_seconds():
+    slow = copy.deepcopy(GOOD)
+    slow["load"]["reload"]["seconds"] = 0.6  # changes nothing, but takes longer than 0.5 s
+    assert judged(slow)["unchanged reload"] is False
+    slow["load"]["reload"]["seconds"] = 0.5
+    assert judged(slow)["unchanged reload"] is True
 
 
 def test_what_was_not_measured_is_neither_met_nor_failed():
