@@ -337,6 +337,18 @@ def list_queries() -> list[dict[str, Any]]:
     return [q.summary() for q in library().values()]
 
 
+@dataclass(frozen=True)
+class _Timed:
+    """A store whose reads are all stopped by the engine after `timeout` seconds: the checks a
+    library query makes before it runs are held to the query's own time limit."""
+
+    store: Store
+    timeout: float | None
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        return self.store.read(cypher, params, timeout=self.timeout)
+
+
 def run_named(store: Store, name: str, values: Mapping[str, Any], *, timeout: float | None = QUERY_TIMEOUT_S) -> Result:
     """Run a library query through the read path, stopped by the engine after `timeout` seconds
     (QueryTimeout; None: no limit); the result's provenance names the query, its Cypher, the
@@ -350,7 +362,7 @@ def run_named(store: Store, name: str, values: Mapping[str, Any], *, timeout: fl
     if "survey_network" in query.requires:
         from kb.network import require_survey_network
 
-        require_survey_network(store, params["site"], params["wave"])
+        require_survey_network(_Timed(store, timeout), params["site"], params["wave"])
     cypher, params = query.for_store(store, params)
     result = store.read(cypher, params, timeout=timeout)
     return replace(result, provenance=Provenance(cypher, params, store.kind, query=name))

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from kb.config import CONSOLE_TIMEOUT_S, MAX_ROWS, QUERY_TIMEOUT_S, load_config
-from kb.errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation
+from kb.errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation
 from kb.queries import run_cypher, run_named
 from kb.store import open_store
 from support.cli import run_kb
@@ -82,6 +82,26 @@ def test_the_library_paths_take_a_limit_and_default_to_ten_seconds(demo):
         run_cypher(demo, RUNAWAY, {}, timeout=0.3)
     rows = run_named(demo, "compare_sites", {"study": "z13"}, timeout=QUERY_TIMEOUT_S).rows
     assert {row["site"]: row["population"] for row in rows}["z13:site:A"] == 300000
+
+
+class RecordedLimits:
+    """The demo store, noting the time limit of every read it is asked for (the engine answers)."""
+
+    def __init__(self, store):
+        self.store, self.kind, self.limits = store, store.kind, []
+
+    def read(self, cypher, params=None, **options):
+        self.limits.append(options.get("timeout"))
+        return self.store.read(cypher, params, **options)
+
+
+def test_every_read_of_a_survey_network_question_is_held_to_its_limit(demo):
+    recorded = RecordedLimits(demo)
+    # The demo holds no survey ties (neither study published who advises whom), so the check
+    # before the query refuses it: that check's read, too, ran under the query's limit.
+    with pytest.raises(NotFound, match="no survey network is loaded for z13:site:A"):
+        run_named(recorded, "knowledge_brokers", {"site": "z13:site:A"}, timeout=3.0)
+    assert recorded.limits and set(recorded.limits) == {3.0}  # every read, the survey-network check's too
 
 
 @pytest.mark.parametrize("timeout,max_rows", [(0, None), (-1, None), (None, 0), (None, -5), (None, 2.5)])
