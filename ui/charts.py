@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import vocabulary
+from ui import tables, vocabulary
 
 HEAT_SCHEME: Final = "blues"
 
@@ -101,6 +101,6 @@ def chart_with_table(chart: Any, table: pd.DataFrame, key: str, description: str
     st.caption(description)
     picture, numbers = st.tabs(["Chart", "Table"])
     with numbers:
-        st.dataframe(table, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key=f"{key}:table")
+        tables.show(table, key=f"{key}:table")
     with picture:
         return st.altair_chart(chart.properties(description=description), key=key, **chart_args)

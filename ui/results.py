@@ -12,7 +12,7 @@ from kb.errors import KBError
 from kb.queries import get_query
 from kb.store import Result
 from kb.store.base import is_graph_value
-from ui import data, downloads, forms, graph, messages, vocabulary
+from ui import data, downloads, forms, graph, messages, tables, vocabulary
 
 
 def cell_text(value: Any) -> Any:
@@ -68,21 +68,6 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame({column: typed_column(column, cells[column]) for column in columns}, columns=columns)
 
 
-# What a column of locators means, shown when the reader hovers over its title.
-COLUMN_HELP = {
-    "source": "Where this row's figures are published: the publication, and its table, row and column.",
-    "locator": "Where this is published: the publication, and its table, section or page.",
-}
-
-
-def column_config(columns: list[str]) -> dict[str, Any]:
-    """Each column's title in words (`ui.vocabulary`), and what a column of locators means."""
-    return {
-        column: st.column_config.Column(vocabulary.column_title(column), help=COLUMN_HELP.get(column))
-        for column in columns
-    }
-
-
 def shown_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
     """The columns a table shows: all but those holding only ids (the downloads keep them)."""
     hidden = set(vocabulary.id_columns(columns, rows))
@@ -95,14 +80,12 @@ def show_table(result: Result, key: str, draw_graph: bool = True, height: int | 
     if not rows:
         st.info("No rows: nothing matches these choices in the loaded data.")
         return
-    st.dataframe(
+    tables.show(
         table_frame(result.columns, rows),
-        hide_index=True,
-        height=height,
         key=f"{key}:table",
-        column_config=column_config(result.columns),
+        height=height,
+        column_config=tables.column_config(result.columns),
         column_order=shown_columns(result.columns, rows),
-        placeholder=vocabulary.PLACEHOLDER,
     )
     is_graph = graph.has_graph_values(rows)
     st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")

@@ -144,7 +144,7 @@ DERIVED_ID_PATTERN: Final = re.compile(r"^(?:work:[0-9a-f]{16}|author:\S+)$")
 
 
 # What a table shows for a missing value: an empty cell, as the published tables do (Streamlit's
-# default is the word "None"). Pass it as `placeholder` to every st.dataframe.
+# default is the word "None"). `ui.tables.show` gives it to every table.
 PLACEHOLDER = ""
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import data, results, sources, vocabulary
+from ui import data, results, sources, tables, vocabulary
 
 WAVE_COLUMNS = ("study", "wave", "title", "status", "loaded_at", "phase", "started", "ended", "requires")
 
@@ -72,7 +72,7 @@ def show_studies(report: dict[str, Any]) -> None:
                 for w in waves
             ]
         )
-        st.dataframe(table, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key=f"overview:study:{study}")
+        tables.show(table, key=f"overview:study:{study}")
 
 
 def show_questions() -> None:
@@ -86,18 +86,8 @@ def show_counts(report: dict[str, Any]) -> None:
     nodes, rels = report["nodes"], report["relationships"]
     st.markdown(f"{report['total_nodes']:,} entities and {report['total_relationships']:,} relationships.")
     left, right = st.columns(2)
-    left.dataframe(
-        _count_frame(nodes, "Kind of entity", vocabulary.label_words),
-        hide_index=True,
-        placeholder=vocabulary.PLACEHOLDER,
-        key="overview:labels",
-    )
-    right.dataframe(
-        _count_frame(rels, "Relationship", vocabulary.relationship_words),
-        hide_index=True,
-        placeholder=vocabulary.PLACEHOLDER,
-        key="overview:types",
-    )
+    tables.show(_count_frame(nodes, "Kind of entity", vocabulary.label_words), key="overview:labels", target=left)
+    tables.show(_count_frame(rels, "Relationship", vocabulary.relationship_words), key="overview:types", target=right)
 
 
 def _count_frame(counts: dict[str, int], name: str, words: Callable[[str], str]) -> pd.DataFrame:
@@ -115,13 +105,7 @@ def show_waves() -> None:
         st.info("No wave is loaded yet. Load the demo with `kb demo`, or a wave package with `kb load PATH`.")
         return
     frame = pd.DataFrame([{c: _cell(w.get(c)) for c in WAVE_COLUMNS} for w in waves])
-    st.dataframe(
-        frame,
-        hide_index=True,
-        placeholder=vocabulary.PLACEHOLDER,
-        key="overview:waves",
-        column_config=results.column_config(list(frame.columns)),
-    )
+    tables.show(frame, key="overview:waves", titled=True)
     show_last_load(waves)
 
 
@@ -161,19 +145,13 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
     changed = [(what, name, count) for what, counts in latest.items() for name, count in sorted(counts.items())]
     if changed:
         frame = pd.DataFrame(changed, columns=["Change", "Label or type", "Count"])
-        st.dataframe(frame, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key="overview:last-load")
+        tables.show(frame, key="overview:last-load")
     st.subheader("History of a wave")
     names = [w["wave"] for w in waves]
     chosen = st.selectbox("Wave", names, index=names.index(last["wave"]), key="overview:history:wave")
     loads = next((w.get("history") or [] for w in waves if w["wave"] == chosen), [])
     history = _history_frame(loads)
-    st.dataframe(
-        history,
-        hide_index=True,
-        placeholder=vocabulary.PLACEHOLDER,
-        key="overview:history",
-        column_config=results.column_config(list(history.columns)),
-    )
+    tables.show(history, key="overview:history", titled=True)
 
 
 def render() -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.queries import get_query
-from ui import charts, data, downloads, forms, gaps, links, results, sources, vocabulary
+from ui import charts, data, downloads, forms, gaps, links, results, sources, tables, vocabulary
 
 SECTION_TITLES = {
     "site": "About the site",
@@ -135,13 +135,13 @@ def show_profile() -> str | None:
         target = left if index % 2 == 0 else right
         target.markdown(f"**{SECTION_TITLES[section]}**")
         frame = section_frame(rows, section, wave_titles())
-        target.dataframe(frame, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key=f"sites:profile:{section}")
+        tables.show(frame, key=f"sites:profile:{section}", target=target)
     with st.expander("Where these numbers come from", icon=":material/find_in_page:"):
         located = locator_frame(rows)
         if located.empty:
             st.caption("No figure of this site has a published locator.")
         else:
-            st.dataframe(located, hide_index=True, placeholder=vocabulary.PLACEHOLDER, key="sites:profile:locators")
+            tables.show(located, key="sites:profile:locators")
             st.caption(
                 "Counts of interviews, board members and evidence are made here from the loaded participants "
                 "and evidence, so they have no locator of their own; the study's tables give the published ones."
@@ -233,9 +233,7 @@ def show_compared_locators(chosen: list[str], labels: dict[str, str]) -> None:
             st.caption("No figure of the chosen sites has a published locator.")
             return
         columns = ["Site", *[c for c in located.columns if c not in ("Site", "Section")]]
-        st.dataframe(
-            located[columns], hide_index=True, placeholder=vocabulary.PLACEHOLDER, key="sites:compare:locators"
-        )
+        tables.show(located[columns], key="sites:compare:locators")
 
 
 def show_site_tables(study: str, chosen: list[str]) -> None:
