@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kb import schema
 from kb.store.base import node_value, path_value, relationship_value
-from ui import auth, downloads, graph, results
+from ui import auth, downloads, graph, results, tables
 
 SITE = node_value(1, ["Site"], {"id": "z13:site:A", "name": "Site A"})
 ORG = node_value(2, ["Organisation"], {"id": "z13:org:pct", "name": "The PCT"})
@@ -169,3 +169,14 @@ def test_password_matches_only_the_exact_password():
     assert auth.password_matches("s3cret ünïcode", "s3cret ünïcode")
     assert not auth.password_matches("s3cret", "s3cret ")
     assert not auth.password_matches("", "s3cret")
+
+
+def test_the_column_naming_the_rows_comes_first_and_stays_pinned():
+    columns = ["study", "site", "wave", "name", "gps", "total"]
+    rows = [{"study": "z13", "site": "z13:site:B", "wave": "z13-2011", "name": "Site B", "gps": 6, "total": 16}]
+    shown = results.shown_columns(columns, rows)
+    assert shown[0] == "name" and "site" not in shown  # the site's id column is hidden, its name leads
+    config = tables.column_config(columns)
+    assert [c for c in columns if config[c].get("pinned")] == ["name"]
+    assert tables.row_name(["work", "title", "year"]) == "title"
+    assert tables.row_name(["gps", "total"]) is None

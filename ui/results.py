@@ -69,9 +69,12 @@ def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def shown_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
-    """The columns a table shows: all but those holding only ids (the downloads keep them)."""
+    """The columns a table shows: all but those holding only ids (the downloads keep them), the
+    column naming the rows first (`tables.row_name`: it stays pinned there)."""
     hidden = set(vocabulary.id_columns(columns, rows))
-    return [c for c in columns if c not in hidden]
+    shown = [c for c in columns if c not in hidden]
+    first = tables.row_name(shown)
+    return shown if first is None else [first, *(c for c in shown if c != first)]
 
 
 def show_table(result: Result, key: str, draw_graph: bool = True, height: int | Literal["auto"] = "auto") -> None:

@@ -17,10 +17,24 @@ COLUMN_HELP = {
 }
 
 
+# The columns that say which row is which, most telling first: the one a table has stays pinned at
+# its left edge, so on a phone the row's name stays in view while the rest scrolls sideways.
+ROW_NAMES = ("name", "site_name", "initiative_name", "theme_name", "area_name", "type_name", "title")
+
+
+def row_name(columns: list[str]) -> str | None:
+    """The column that names a table's rows (`ROW_NAMES`), if it has one."""
+    return next((c for c in ROW_NAMES if c in columns), None)
+
+
 def column_config(columns: list[str]) -> dict[str, Any]:
-    """Each column's title in words (`ui.vocabulary`), and what a column of locators means."""
+    """Each column's title in words (`ui.vocabulary`), what a column of locators means, and the
+    column naming the rows pinned."""
+    pinned = row_name(columns)
     return {
-        column: st.column_config.Column(vocabulary.column_title(column), help=COLUMN_HELP.get(column))
+        column: st.column_config.Column(
+            vocabulary.column_title(column), help=COLUMN_HELP.get(column), pinned=True if column == pinned else None
+        )
         for column in columns
     }
 
