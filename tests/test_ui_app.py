@@ -21,6 +21,10 @@ from support.paths import WAVE_FIXTURES as WAVES
 from ui.data import VERSION_TTL_S
 
 APP = REPO / "ui" / "app.py"
+# The studies as the app names them: the first author and year of each one's earliest publication
+# (study 1: Zachariadis, Oborn, Barrett, Zollinger-Read, BMJ Open 2013; study 2: Storey, Holti,
+# Hartley, Marshall, Matharu, NIHR Journal Library 2017).
+Z13_CITED, S17_CITED = "Zachariadis et al. 2013", "Storey et al. 2017"
 PAGES = {
     "views/overview.py": "Commissioning research knowledge base",
     "views/sites.py": "Sites",
@@ -170,8 +174,9 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
     at = open_page("views/sites.py")
     at.selectbox(key="site").set_value("z13:site:B").run()
     assert not at.exception
-    about = frame_with(at, "About")
-    assert dict(zip(about["About"], about["Value"], strict=True))["Name"] == "Site B"
+    assert f"Site B ({Z13_CITED})" in at.selectbox(key="site").options  # not "Site B (z13)"
+    about = dict(zip(frame_with(at, "About")["About"], frame_with(at, "About")["Value"], strict=True))
+    assert (about["Name"], about["Study"]) == ("Site B", Z13_CITED)
     waves = frame_with(at, "Measure")
     # The column is the wave as its package titles it (data/studies/10-z13-2011/wave.yaml).
     fieldwork = "2010-11 fieldwork: interviews, board observations and board survey"
@@ -281,8 +286,9 @@ def test_themes_picking_a_cell_shows_evidence_with_its_locator(app_env):
 def test_themes_rows_narrow_the_matrix_to_one_theme_and_its_subthemes(app_env):
     at = open_page("views/themes.py")
     assert at.selectbox(key="study").value == "z13"  # study 1's framework until another is chosen
-    rows = at.selectbox(key="theme").options  # the study's themes, labelled "name (study)"
-    assert rows[0] == "(every theme)" and len(rows) > 1 and all(label.endswith("(z13)") for label in rows[1:])
+    rows = at.selectbox(key="theme").options  # the study's themes, labelled "name (study as cited)"
+    assert rows[0] == "(every theme)" and len(rows) > 1
+    assert all(label.endswith(f"({Z13_CITED})") for label in rows[1:])
     at.selectbox(key="theme").set_value("z13:theme:network-stability").run()
     assert not at.exception
     # Study 1 files policy and PCT uncertainty, network size and incentives under network stability;
@@ -325,7 +331,7 @@ def test_citations_lists_a_work_two_studies_cite(app_env):
     shared = works[works["work"] == "uitest:work:shared"].to_dict("records")
     assert len(shared) == 1
     assert shared[0]["publications"] == 2
-    assert set(shared[0]["studies"].split("; ")) == {"z13", "s17"}
+    assert set(shared[0]["studies"].split("; ")) == {Z13_CITED, S17_CITED}
 
 
 def test_a_new_wave_shows_without_restarting_the_app(tmp_path, monkeypatch):
@@ -574,7 +580,7 @@ def test_initiatives_keep_each_tabs_choices_in_the_address(app_env):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.selectbox(key="initiatives:area:study").value == "s17"
     listed = frame_with(at, "area_name")
-    assert set(listed["study"]) == {"s17"}
+    assert set(listed["study"]) == {S17_CITED}
     at.selectbox(key="initiatives:partner:study").set_value("z13").run()
     assert address(at)["partner_study"] == "z13" and address(at)["area_study"] == "s17"
     bad = open_link("views/initiatives.py", partner="vocab:orgtype:nowhere")
@@ -598,7 +604,7 @@ def test_a_library_link_with_parameters_reruns_that_question(app_env):
     at = open_link("views/library.py", q="interviews_by_site", study="z13")
     assert not at.exception and not at.error, [e.value for e in at.error]
     rows = frame_with(at, "site")
-    assert set(rows["study"]) == {"z13"} and len(rows) == 6  # Table 3: study 1's six sites
+    assert set(rows["study"]) == {Z13_CITED} and len(rows) == 6  # Table 3: study 1's six sites
     at.selectbox(key="library:query").set_value("site_profile").run()
     assert "study" not in address(at)
     bad = open_link("views/library.py", q="interviews_by_site", study="nostudy")

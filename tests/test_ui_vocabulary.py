@@ -57,3 +57,23 @@ def test_roles_follow_the_papers_order_and_read_as_words():
     assert vocabulary.coded_value("speaker_role", "practice_manager") == "Practice manager"
     assert vocabulary.coded_value("kind", "paraphrase") == "Paraphrase"
     assert vocabulary.coded_value("name", "gp") == "gp"  # only coded columns are translated
+
+
+def test_a_study_is_named_as_its_earliest_dated_publication_is_cited():
+    # Study 2's report (2017) has five authors; its manuscript has no year, so it cannot be the earliest.
+    report = {"year": 2017, "authors": ["Storey J", "Holti R", "Hartley J", "Marshall M", "Matharu T"], "title": "R"}
+    manuscript = {"year": None, "authors": ["Marshall M", "Holti R"], "title": "M"}
+    assert vocabulary.study_label([manuscript, report]) == "Storey et al. 2017"
+    assert (
+        vocabulary.study_label([{"year": 2013, "authors": ["Zollinger-Read P", "Oborn E"]}])
+        == "Zollinger-Read and Oborn 2013"
+    )
+    assert vocabulary.study_label([{"year": 2020, "authors": ["NHS England"]}]) == "NHS England 2020"
+    assert vocabulary.study_label([manuscript]) is None  # no dated publication: the app shows the id
+
+
+def test_a_site_choice_names_its_study_as_cited():
+    names = {"z13": "Zachariadis et al. 2013"}
+    assert vocabulary.with_study_name("Site A (z13)", names) == "Site A (Zachariadis et al. 2013)"
+    assert vocabulary.with_study_name("Site A (q99)", names) == "Site A (q99)"  # an unknown study stays
+    assert vocabulary.with_study_name("Site (A) north", names) == "Site (A) north"

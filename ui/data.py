@@ -24,6 +24,7 @@ from kb.config import Config, load_config
 from kb.queries import NamedQuery, Param, get_query, library, run_named
 from kb.queries import run_cypher as run_text
 from kb.store import Result, Store, open_store
+from ui import vocabulary
 
 VERSION_TTL_S = 2.0
 
@@ -112,7 +113,8 @@ def _choices(key: str, version: str, query_name: str, param_name: str, _store: S
     pairs = [(row[value_col], row[label_col]) for row in result.rows]
     labels = [label for _, label in pairs]
     unique = len(set(labels)) == len(labels)
-    return [(value, _choice_label(value, label, unique)) for value, label in pairs]
+    names = study_labels()
+    return [(value, vocabulary.with_study_name(_choice_label(value, label, unique), names)) for value, label in pairs]
 
 
 def _choice_label(value: Any, label: Any, unique: bool) -> str:
@@ -173,6 +175,25 @@ def survey_wave(site: str, wave: str | None) -> tuple[str | None, str]:
     """The wave whose survey network a question about `site` answers for (`wave`, or the latest with
     ties there) and its title; (None, why not) when no survey network is loaded for it."""
     return _survey_wave(config_key(app_config()), data_version(), site, wave or "", store())
+
+
+def study_labels() -> dict[str, str]:
+    """Each loaded study as researchers cite it ("Zachariadis et al. 2013"), by its id: from the
+    publications that report it (`vocabulary.study_label`). A study without a dated, authored
+    publication is left out; the app then shows its id."""
+    if not has_query("publications"):
+        return {}
+    reported: dict[str, list[dict[str, Any]]] = {}
+    for row in run_query("publications", {"study": ""}).rows:
+        for study in row.get("studies") or []:
+            reported.setdefault(str(study), []).append(row)
+    labels = {study: vocabulary.study_label(rows) for study, rows in reported.items()}
+    return {study: label for study, label in labels.items() if label}
+
+
+def study_name(study: Any) -> Any:
+    """A study id as the screen shows it: its citation label when it has one."""
+    return study_labels().get(str(study), study) if study else study
 
 
 def has_query(name: str) -> bool:

@@ -60,12 +60,21 @@ def typed_column(column: str, values: pd.Series) -> pd.Series:
     return shown
 
 
-def table_frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The rows as the screen shows them: codes in words, unknown as an empty cell (never "None"
-    and never 0), numbers sortable as numbers. The column names stay the query's; `column_config`
-    gives their titles."""
-    cells = pd.DataFrame([[cell_text(row.get(c)) for c in columns] for row in rows], columns=columns, dtype=object)
-    return pd.DataFrame({column: typed_column(column, cells[column]) for column in columns}, columns=columns)
+def table_frame(
+    columns: list[str], rows: list[dict[str, Any]], study_names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The rows as the screen shows them: codes in words, studies as people cite them (`study_names`,
+    id to label), unknown as an empty cell (never "None" and never 0), numbers sortable as numbers.
+    The column names stay the query's; `column_config` gives their titles."""
+    names = study_names or {}
+
+    def cell(column: str, value: Any) -> Any:
+        if column in vocabulary.STUDY_COLUMNS and names:
+            value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
+        return cell_text(value)
+
+    cells = pd.DataFrame([[cell(c, row.get(c)) for c in columns] for row in rows], columns=columns, dtype=object)
+    return pd.DataFrame({c: typed_column(c, cells[c]) for c in columns}, columns=columns)
 
 
 def shown_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -84,7 +93,7 @@ def show_table(result: Result, key: str, draw_graph: bool = True, height: int | 
         st.info("No rows: nothing matches these choices in the loaded data.")
         return
     tables.show(
-        table_frame(result.columns, rows),
+        table_frame(result.columns, rows, data.study_labels()),
         key=f"{key}:table",
         height=height,
         column_config=tables.column_config(result.columns),

@@ -213,3 +213,37 @@ def coded_value(column: str, value: Any) -> Any:
     if column in CODED_COLUMNS and isinstance(value, str) and value:
         return role_words(value) if "role" in column else words(value)
     return value_text(value)
+
+
+def surname(author: str) -> str:
+    """An author's family name from "Zollinger-Read P" (family name, then initials)."""
+    parts = author.split()
+    if len(parts) > 1 and parts[-1].replace(".", "").isupper() and len(parts[-1].replace(".", "")) <= 3:
+        return " ".join(parts[:-1])
+    return author
+
+
+def study_label(publications: list[dict[str, Any]]) -> str | None:
+    """A study as researchers cite it: its earliest dated publication's first author and year
+    ("Zachariadis et al. 2013"); None when no publication of it has both."""
+    dated = [p for p in publications if p.get("year") and p.get("authors")]
+    if not dated:
+        return None
+    first = min(dated, key=lambda p: (int(p["year"]), str(p.get("title") or "")))
+    authors = first["authors"] if isinstance(first["authors"], list) else [first["authors"]]
+    names = [surname(str(a)) for a in authors]
+    who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} {first['year']}"
+
+
+STUDY_COLUMNS: Final = frozenset({"study", "related_study", "studies"})  # query columns of study ids
+_STUDY_IN_LABEL = re.compile(r"^(?P<name>.*) \((?P<study>[^()]+)\)$")
+
+
+def with_study_name(label: str, names: dict[str, str]) -> str:
+    """A choice label that ends with a study's id in brackets, as the library's site lists give
+    them ("Site A (z13)"), with the study as people cite it ("Site A (Zachariadis et al. 2013)")."""
+    found = _STUDY_IN_LABEL.match(label)
+    if found and found["study"] in names:
+        return f"{found['name']} ({names[found['study']]})"
+    return label

@@ -208,7 +208,9 @@ def test_clicking_a_matrix_cell_lists_the_evidence_of_that_site(page, app_url):
     labels = [cells.nth(i).get_attribute("aria-label") or "" for i in range(cells.count())]
     counts = [re.search(r"Pieces of evidence: (\d+)", label) for label in labels]
     values = [int(found[1]) if found else -1 for found in counts]
-    clicked = labels[values.index(max(values))]  # "…; Pieces of evidence: 7; Theme: …; Site: Site B (z13)"
+    clicked = labels[
+        values.index(max(values))
+    ]  # "…; Pieces of evidence: 7; Theme: …; Site: Site B (Zachariadis et al. 2013)"
     cells.nth(values.index(max(values))).click()  # the cell with the most evidence
     page.wait_for_timeout(500)
     settle(page, "Themes")
@@ -257,7 +259,7 @@ def test_after_switching_site_every_node_of_the_network_lies_inside_the_canvas(p
     page.goto(f"{app_url}/network")
     settle(page, "Network")
     assert_every_node_inside_the_canvas(page)
-    for site in ("Site B (z13)", "Case E (s17)"):
+    for site in ("Site B (Zachariadis et al. 2013)", "Case E (Storey et al. 2017)"):
         choose(page, "Site", site)
         settle(page, "Network")
         count = assert_every_node_inside_the_canvas(page)
@@ -304,28 +306,33 @@ def test_every_heatmap_row_and_column_label_is_drawn(browser, app_url, width):
 def test_changing_the_study_resets_the_theme(page, app_url):
     page.goto(f"{app_url}/themes")
     settle(page, "Themes")
-    choose(page, "Rows", "Managing network stability (z13)")
+    choose(page, "Rows", "Managing network stability (Zachariadis et al. 2013)")
     settle(page, "Themes")
-    assert page.get_by_role("combobox", name="Rows").first.input_value() == "Managing network stability (z13)"
+    assert (
+        page.get_by_role("combobox", name="Rows").first.input_value()
+        == "Managing network stability (Zachariadis et al. 2013)"
+    )
     choose(page, "Study", "Mobilising clinical leadership in and around CCGs (England, NIHR project 12/136/104)")
     settle(page, "Themes")
     assert page.get_by_role("combobox", name="Rows").first.input_value() == "(every theme)"
     # The evidence under the matrix is of the new study's themes, never the old one's.
     theme = page.get_by_role("combobox", name="Theme", exact=True).first.input_value()
-    assert theme and "(z13)" not in theme
+    assert theme and "(Zachariadis et al. 2013)" not in theme
     assert page.get_by_text("Managing network stability").count() == 0
 
 
 def test_a_link_with_a_site_opens_that_site(page, app_url):
     page.goto(f"{app_url}/sites?site=z13:site:B")
     settle(page, "Sites")
-    assert page.get_by_role("combobox", name="Site", exact=True).first.input_value() == "Site B (z13)"
+    assert (
+        page.get_by_role("combobox", name="Site", exact=True).first.input_value() == "Site B (Zachariadis et al. 2013)"
+    )
     # Study 1 Table 3: 16 interviews at site B; the Total row says so.
     table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Interviewed").first
     table.wait_for(timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / "sites-from-link.png"), full_page=True)
     # Choosing another site puts it in the address, so the address can be shared.
-    choose(page, "Site", "Site D (z13)")
+    choose(page, "Site", "Site D (Zachariadis et al. 2013)")
     page.wait_for_function(
         "() => location.search.includes('site=z13%3Asite%3AD') || location.search.includes('site=z13:site:D')"
     )

@@ -67,10 +67,7 @@ def section_frame(rows: list[dict[str, Any]], section: str, titles: dict[str, st
     else:
         items = [vocabulary.words(str(r["item"])) if section == "site" else str(r["item"]) for r in chosen]
     values = [
-        vocabulary.coded_value(str(r["item"]), results.cell_text(r.get("value")))
-        if section == "site"
-        else vocabulary.value_text(results.cell_text(r.get("value")))
-        for r in chosen
+        site_value(r) if section == "site" else vocabulary.value_text(results.cell_text(r.get("value"))) for r in chosen
     ]
     frame = pd.DataFrame({item_title: items, value_title: values})
     if any(r.get("wave") for r in chosen):
@@ -81,6 +78,12 @@ def section_frame(rows: list[dict[str, Any]], section: str, titles: dict[str, st
     return frame.astype(str) if section == "site" else frame
 
 
+def site_value(row: dict[str, Any]) -> Any:
+    """A value of the About section in words: a code such as the site's kind, its study as cited."""
+    value = results.cell_text(row.get("value"))
+    return data.study_name(value) if row["item"] == "study" else vocabulary.coded_value(str(row["item"]), value)
+
+
 def wave_titles() -> dict[str, str]:
     """Each loaded wave's title by its id, for column headers a manager can read."""
     return {str(w["wave"]): str(w["title"]) for w in data.waves() or [] if w.get("title")}
@@ -88,7 +91,7 @@ def wave_titles() -> dict[str, str]:
 
 def site_label(row: dict[str, Any]) -> str:
     """A site as people name it, with its study, since two studies may both have a "Site A"."""
-    return f"{row.get('name') or row['site']} ({row.get('study')})"
+    return f"{row.get('name') or row['site']} ({data.study_name(row.get('study'))})"
 
 
 def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:

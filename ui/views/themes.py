@@ -29,7 +29,8 @@ ROW_HEIGHT_PX = 24
 
 def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    frame["site_label"] = frame["site_name"].fillna(frame["site"]) + " (" + frame["study"].fillna("") + ")"
+    studies = frame["study"].map(data.study_name).fillna("")
+    frame["site_label"] = frame["site_name"].fillna(frame["site"]) + " (" + studies + ")"
     return frame
 
 
