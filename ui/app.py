@@ -7,26 +7,9 @@ KB_URI, which `kb ui` sets from its own options.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.navigation.page import StreamlitPage
 
 from kb.errors import KBError
-from ui import auth, data, messages
-
-PAGES = {
-    "Browse": [
-        ("views/overview.py", "Overview"),
-        ("views/sites.py", "Sites"),
-        ("views/network.py", "Network"),
-        ("views/themes.py", "Themes"),
-        ("views/initiatives.py", "Initiatives"),
-        ("views/citations.py", "Citations"),
-    ],
-    "Query": [
-        ("views/library.py", "Query library"),
-        ("views/console.py", "Cypher console"),
-    ],
-}
-
+from ui import auth, data, messages, nav
 
 # Streamlit draws captions in its body text at 60 % opacity, #828180 on white: 3.9:1, under WCAG
 # AA's 4.5:1 for text this size. Our captions carry real content (what a chart shows, where its
@@ -36,14 +19,6 @@ CAPTION_CSS = """<style>
 </style>"""
 
 
-def navigation() -> StreamlitPage:
-    sections = {
-        section: [st.Page(path, title=title, default=(path == "views/overview.py")) for path, title in pages]
-        for section, pages in PAGES.items()
-    }
-    return st.navigation(sections)
-
-
 def main() -> None:
     # No Material icon for the page or the pages: the browser tab's icon is drawn from it, and for a
     # Material icon the browser would fetch that from a font CDN. An emoji is drawn locally.
@@ -51,7 +26,7 @@ def main() -> None:
     st.html(CAPTION_CSS)
     if not auth.gate():
         st.stop()
-    page = navigation()
+    page = nav.navigation()
     try:
         st.sidebar.caption(f"Reading {data.app_config().describe()} (read-only)")
         page.run()
