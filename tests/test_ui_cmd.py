@@ -38,6 +38,8 @@ def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_expo
     assert options["--client.disableDataExport"] == "true"
     assert options["--server.maxUploadSize"] == "20"
     assert options["--browser.gatherUsageStats"] == "false"
+    # Pages never write by bare expression, so a new browser's first run skips rewriting them for it.
+    assert options["--runner.magicEnabled"] == "false"
     # A selected option is drawn in this colour on a tint of it; Streamlit's own red gave 4.47:1.
     assert options["--theme.primaryColor"] == "#c0263a"
 
