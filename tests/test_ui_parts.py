@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import networkx as nx
 import pytest
@@ -180,3 +181,27 @@ def test_the_column_naming_the_rows_comes_first_and_stays_pinned():
     assert [c for c in columns if config[c].get("pinned")] == ["name"]
     assert tables.row_name(["work", "title", "year"]) == "title"
     assert tables.row_name(["gps", "total"]) is None
+
+
+def test_the_apps_config_follows_its_environment_and_config_file(tmp_path, monkeypatch):
+    from ui import data
+
+    for variable in ("KB_CONFIG", "KB_URI", "NEO4J_URI", "KB_MAX_ROWS"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "one"))
+    assert data.app_config().data_dir == (tmp_path / "one").resolve()
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "two"))
+    assert data.app_config().data_dir == (tmp_path / "two").resolve()
+    # A relative data directory is resolved in the working directory of the run.
+    monkeypatch.setenv("KB_DATA_DIR", "kb")
+    monkeypatch.chdir(tmp_path)
+    assert data.app_config().data_dir == (tmp_path / "kb").resolve()
+    # An edited config file is read again (its modification time changed).
+    config_file = tmp_path / "kb.toml"
+    config_file.write_text("[kb]\nmax_rows = 10\n")
+    os.utime(config_file, (1_000_000, 1_000_000))
+    monkeypatch.setenv("KB_CONFIG", str(config_file))
+    assert data.app_config().max_rows == 10
+    config_file.write_text("[kb]\nmax_rows = 20\n")
+    os.utime(config_file, (2_000_000, 2_000_000))
+    assert data.app_config().max_rows == 20

@@ -11,7 +11,9 @@ Everything here reads through `Store.read`, which the engine refuses to let writ
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,9 +31,33 @@ from ui import vocabulary
 VERSION_TTL_S = 2.0
 
 
+# What `load_config` reads besides the KB_CONFIG file: the KB_* variables and these three.
+CONFIG_VARIABLES = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_DATABASE")
+
+
 def app_config() -> Config:
-    """The Config that `kb ui` hands over through KB_DATA_DIR / KB_URI (read on each run, not at import)."""
-    return load_config()
+    """The Config that `kb ui` hands over through KB_DATA_DIR / KB_URI.
+
+    Not read at import: it is built again whenever what it comes from changes (those variables, the
+    working directory a relative data directory is resolved in, the KB_CONFIG file's modification
+    time). A page asks for it a few dozen times per run, and building it each time cost more than
+    the cached results it keys."""
+    return _config_from(_config_sources())
+
+
+def _config_sources() -> tuple[tuple[tuple[str, str], ...], str, float | None]:
+    variables = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("KB_") or k in CONFIG_VARIABLES))
+    file = os.environ.get("KB_CONFIG")
+    try:
+        stamp = os.stat(os.path.expanduser(file)).st_mtime if file else None
+    except OSError:
+        stamp = None  # load_config says what is wrong with the file
+    return variables, os.getcwd(), stamp
+
+
+@functools.lru_cache(maxsize=8)
+def _config_from(sources: tuple[tuple[tuple[str, str], ...], str, float | None]) -> Config:
+    return load_config()  # `sources` is what it reads now; it only keys the cache
 
 
 def config_key(config: Config) -> str:
