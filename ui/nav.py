@@ -3,10 +3,11 @@
 Streamlit's own sidebar navigation puts `<div>`s between its list and the list's items, which
 screen readers then cannot count as a list (axe: `list`, `listitem`). So `st.navigation` only
 routes (`position="hidden"`: every page keeps its address, `/` for the Overview, `/sites`, …) and
-the sidebar shows one `st.page_link` per page under its section's name. A page link is a real link:
-reachable with Tab, followed with Enter, opened in a new tab with a middle click, and Streamlit
-marks the link of the page being shown. Following one opens the page without its address's
-choices, as the built-in navigation did; a shared link keeps them (`ui/links.py`).
+the sidebar shows one `st.page_link` per page under its section's name. A page link is a link:
+reached with Tab, followed with Enter in the same session, and drawn bold on a tint for the page
+being shown. (Streamlit gives the default page's link an empty `href`, so only clicking it, not
+opening it in a new tab, leads to the Overview.) Following one opens the page without its
+address's choices, as the built-in navigation did; a shared link keeps them (`ui/links.py`).
 """
 
 from __future__ import annotations
