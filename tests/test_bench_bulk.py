@@ -19,7 +19,11 @@ ONE_TIE = (
     "RETURN b.id AS alter, properties(r) AS props ORDER BY alter LIMIT 1"
 )
 ONE_PERSON = "MATCH (p:Participant {id: 'syn:person:0000003'}) RETURN properties(p) AS props"
-MEASURED = "MATCH (p:Participant)-[o:OBSERVED_IN]->(w:Wave) RETURN count(o) AS n"
+# what the loader's network measures wrote: on a participant's OBSERVED_IN it created, and on a site's the package made
+MEASURED = (
+    "MATCH (n)-[o:OBSERVED_IN]->(w:Wave) WHERE n.id IN ['syn:person:0000001', 'syn:site:0001'] "
+    "RETURN n.id AS id, properties(o) AS props ORDER BY id"
+)
 
 
 def _counts(store, cypher):
@@ -47,10 +51,12 @@ def test_bulk_loader_builds_the_same_nodes_relationships_and_properties(packages
             "relationships": sum(_counts(bulk, TYPES).values()),
         }
         assert _counts(bulk, LABELS) == _counts(embedded_store, LABELS)
-        # the loader also writes the survey measures it computes, on an OBSERVED_IN per participant in a network
-        loaded_types = _counts(embedded_store, TYPES)
-        loaded_types["OBSERVED_IN"] -= embedded_store.read(MEASURED).single_value()
-        assert _counts(bulk, TYPES) == loaded_types
+        # the same relationships, the OBSERVED_IN the loader creates for each participant it measures among them
+        assert _counts(bulk, TYPES) == _counts(embedded_store, TYPES)
+        measured = embedded_store.read(MEASURED).rows
+        assert [row["id"] for row in measured] == ["syn:person:0000001", "syn:site:0001"]
+        assert {"degree", "betweenness", "survey_ties"} <= {key for row in measured for key in row["props"]}
+        assert bulk.read(MEASURED).rows == measured
         assert bulk.read(ONE_TIE).rows == embedded_store.read(ONE_TIE).rows
         [bulk_person], [loaded_person] = (
             bulk.read(ONE_PERSON).values("props"),

@@ -2,10 +2,12 @@
 
 The reference measurement must build the same graph as `kb load`: the same nodes with the same
 properties (the package's own values plus the provenance `study`, `waves`, `source`, `locator`),
-the same relationships with `wave`, `source`, `locator` and their own properties, and the Study
+the same relationships with `wave`, `source`, `locator` and their own properties, the Study
 and Wave nodes with their implicit relationships (the Wave with its main fields only: the load
-time, counts and hash the loader adds are a handful of properties on one node). Files are
-streamed row by row.
+time, counts and hash the loader adds are a handful of properties on one node), and the survey
+network measures the loader writes on OBSERVED_IN relationships, with the relationship the
+loader creates for every participant and site in a network that the package gave none
+(bulk_measures.py). Files are streamed row by row.
 
 Header types follow the bulk loader's --enforce-schema syntax: `id:ID`, `name:STRING`,
 `year:INT`, `board_density:DOUBLE`, `board_member:BOOL`, `waves:ARRAY`; relationship files start
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kb.bench.bulk_measures import Measured, package_measures
 from kb.synth.sink import SPECS
+from loaders.wave.measures import MEASURE_DOCS, SUMMARY_DOCS, SUMMARY_LOCATOR, SUMMARY_SOURCE
 from loaders.wave.reader import file_columns
 from loaders.wave.spec import FILE_ORDER, NodeFile, RelFile
 from loaders.wave.values import parse_cell
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 BULK_TYPES = {"int": "INT", "float": "DOUBLE", "bool": "BOOL", "list": "ARRAY"}  # everything else: STRING
 REL_PROVENANCE = ("wave", "source", "locator")
+OBSERVED_IN = "OBSERVED_IN"
 
 
 def _bulk_cell(value: Any) -> str:
@@ -112,14 +117,38 @@ def _node_file(out: BulkFiles, spec: NodeFile, path: Path, study: str, wave: str
                 out.rel(link.rel, *ends, {**provenance, **link.props}, _rel_types(tuple(link.props)))
 
 
-def _rel_file(out: BulkFiles, spec: RelFile, path: Path, wave: str) -> None:
+def _observed_types() -> dict[str, str]:
+    """Every property an OBSERVED_IN may hold, whichever file or measure made it: one file takes them all."""
+    types = _rel_types()
+    for spec in SPECS.values():
+        if isinstance(spec, RelFile) and spec.rel == OBSERVED_IN:
+            types.update({c.name: BULK_TYPES.get(c.type, "STRING") for c in spec.columns if c.name != "locator"})
+    for name, doc in {**MEASURE_DOCS, **SUMMARY_DOCS}.items():  # each doc starts with its type: "int: ..."
+        types[name] = BULK_TYPES.get(doc.split(":", 1)[0], "STRING")
+    return types
+
+
+def _rel_file(out: BulkFiles, spec: RelFile, path: Path, wave: str, measured: Measured) -> None:
     own = tuple(c.name for c in spec.columns if c.name != "locator")
     types = {**_rel_types(), **{c.name: BULK_TYPES.get(c.type, "STRING") for c in spec.columns if c.name != "locator"}}
+    to_wave = spec.end.type == "wave"
+    if spec.rel == OBSERVED_IN:
+        types = _observed_types()
+    start_label = spec.start.ref[0] if spec.start.ref else ""
     for number, values in _rows(path, spec):
-        end = values[spec.end.name] if spec.end.type != "wave" else wave
+        end = wave if to_wave else values[spec.end.name]
         props = {name: values.get(name) for name in own}
         props.update(wave=wave, source=f"{spec.file} row {number}", locator=values.get("locator"))
+        if to_wave:  # the measures go on the package's own observation of the wave, as the loader sets them
+            props.update(measured.pop((start_label, values[spec.start.name]), {}))
         out.rel(spec.rel, values[spec.start.name], end, props, types)
+
+
+def _measured_observations(out: BulkFiles, measured: Measured, wave: str) -> None:
+    """The OBSERVED_IN the loader creates for what it measured and the package did not observe."""
+    provenance, types = {"wave": wave, "source": SUMMARY_SOURCE, "locator": SUMMARY_LOCATOR}, _observed_types()
+    for (_, entity), values in measured.items():
+        out.rel(OBSERVED_IN, entity, wave, {**provenance, **values}, types)
 
 
 def export_package(out: BulkFiles, package: Path, with_study: bool) -> None:
@@ -147,6 +176,7 @@ def export_package(out: BulkFiles, package: Path, with_study: bool) -> None:
     out.rel("HAS_WAVE", study, wave, {"wave": wave, "source": "wave.yaml"}, _rel_types())
     for publication in manifest.get("publications") or []:
         out.rel("REPORTED_IN", wave, publication, {"wave": wave, "source": "wave.yaml"}, _rel_types())
+    measured = package_measures(package, wave)
     for file in FILE_ORDER:
         path = package / file
         if path.is_file():
@@ -154,4 +184,5 @@ def export_package(out: BulkFiles, package: Path, with_study: bool) -> None:
             if isinstance(spec, NodeFile):
                 _node_file(out, spec, path, study, wave)
             else:
-                _rel_file(out, spec, path, wave)
+                _rel_file(out, spec, path, wave, measured)
+    _measured_observations(out, measured, wave)

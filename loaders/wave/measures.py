@@ -147,7 +147,25 @@ def _summary_row(summary: SiteNetwork, wave: str, ties: int, size: int) -> Row:
     )
 
 
-def _values(rows: list[Row], start: str, properties: tuple[str, ...]) -> dict[tuple[str, str], dict[str, Any]]:
+def measure_networks(networks: WaveNetworks, on_progress: Progress | None = None) -> tuple[list[Row], list[Row]]:
+    """The measures of every participant in a site's network and each site's summary, as the rows
+    measure_wave writes (`id`, `wave`, provenance and the values); `on_progress(done, total,
+    'measures')` after each site. The benchmark's bulk-loader files take the same rows."""
+    sites = sorted(networks.ties)
+    people: list[Row] = []
+    summaries: list[Row] = []
+    for done, site in enumerate(sites, start=1):
+        site_people, summary = _site_rows(site, networks.wave, networks)
+        people += site_people
+        summaries.append(summary)
+        if on_progress:
+            on_progress(done, len(sites), "measures")
+    return people, summaries
+
+
+def measured_values(rows: list[Row], start: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(start label, id) -> the values a row of measure_networks sets, those that are known."""
+    properties = MEASURE_PROPERTIES if start == "Participant" else SUMMARY_PROPERTIES
     return {(start, row["id"]): {k: row[k] for k in properties if row[k] is not None} for row in rows}
 
 
@@ -161,18 +179,9 @@ def measure_wave(
     `ties`: the wave's ADVISED_BY ties as (respondent, alter) ids, all of them, when the caller has
     them in memory; they are then not read back (at national scale, about 1.5 s of 6).
     """
-    networks = read_wave_networks(w, wave_id, ties=ties)
-    sites = sorted(networks.ties)
-    people: list[Row] = []
-    summaries: list[Row] = []
-    for done, site in enumerate(sites, start=1):
-        site_people, summary = _site_rows(site, wave_id, networks)
-        people += site_people
-        summaries.append(summary)
-        if on_progress:
-            on_progress(done, len(sites), "measures")
+    people, summaries = measure_networks(read_wave_networks(w, wave_id, ties=ties), on_progress)
     created = w.run_batches(WRITE_MEASURES, people, BATCH_SIZE)["relationships_created"]
     created += w.run_batches(WRITE_SUMMARY, summaries, BATCH_SIZE)["relationships_created"]
-    values = _values(people, "Participant", MEASURE_PROPERTIES)
-    values.update(_values(summaries, "Site", SUMMARY_PROPERTIES))
+    values = measured_values(people, "Participant")
+    values.update(measured_values(summaries, "Site"))
     return Measured(len(people), len(summaries), created, values)
