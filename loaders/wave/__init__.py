@@ -11,8 +11,10 @@
     yaml_check.py   YAML read with line numbers and typed getters, for manifest.py
     spec.py         the format as data: its files, their columns and types, what each row becomes
     reader.py       a CSV file streamed into rows tied to their file's spec (encoding, header, delimiter, cells)
-    columns.py      a plainly well-formed CSV file read whole, as text columns, with pyarrow (else the row reader)
+    columns.py      a plainly well-formed CSV file read as text columns, a batch of rows at a time, with pyarrow
+                    (else the row reader)
     column_records.py  those columns typed at once into the records validate.py makes row by row
+    record_blocks.py a relationship file's records kept as columns, and sequences joining blocks and records
     arrow_memory.py the system pool those columns live in, handed back to the OS after each file
     qualitative.py  coded data (.qdpx, or codebook.csv with coded_segments.csv) turned into rows of the format
     values.py       one cell's text to a typed value by its column type, and back

@@ -11,6 +11,7 @@ problem is named by the row path, with its row and column, exactly as ever.
 from __future__ import annotations
 
 import sys
+from array import array
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,7 +21,8 @@ import pyarrow.compute as pc
 
 from loaders.wave.columns import ColumnTable
 from loaders.wave.reader import REPEATING_TYPES, file_columns
-from loaders.wave.records import NodeRecord, RelRecord
+from loaders.wave.record_blocks import RelBlock
+from loaders.wave.records import NodeRecord
 from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
 from loaders.wave.values import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, is_iso_date
 
@@ -193,17 +195,17 @@ def node_records(table: ColumnTable, spec: NodeFile, study_id: str | None) -> li
     ]
 
 
-def rel_records(table: ColumnTable, spec: RelFile) -> list[RelRecord]:
-    """validate._rel of every row, or NotPlain."""
+def rel_records(table: ColumnTable, spec: RelFile) -> RelBlock:
+    """validate._rel of every row, or NotPlain: the records as one block of columns (record_blocks.py)."""
     typed = _typed(table, file_columns(spec))
     starts = typed.pop(spec.start.name)
     ends = typed.pop(spec.end.name) if spec.end.type != "wave" else [None] * len(table)
     if spec.distinct_ends and any(s == e and s is not None for s, e in zip(starts, ends, strict=True)):
         raise NotPlain
-    names = list(typed)
     to_wave = spec.end.type == "wave"
-    return [
-        RelRecord(spec, row, start, end, dict(zip(names, values, strict=True)))
-        for row, start, end, values in zip(table.rows.tolist(), starts, ends, _rows(typed, len(table)), strict=True)
-        if start is not None and (to_wave or end is not None)
-    ]
+    block = RelBlock(spec, array("q", table.rows.tolist()), starts, ends, typed)
+    pairs = zip(starts, ends, strict=True)
+    if all(s is not None and (to_wave or e is not None) for s, e in pairs):
+        return block
+    pairs = zip(starts, ends, strict=True)
+    return block.take([i for i, (s, e) in enumerate(pairs) if s is not None and (to_wave or e is not None)])

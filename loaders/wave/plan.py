@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
-from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
+from loaders.wave.record_blocks import Parts, RelBlock, item_ends, records_of
+from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
 from loaders.wave.spec import Link
 
 PROVENANCE = ("study", "waves", "source", "locator")
@@ -80,24 +81,32 @@ class Rows(Sequence[Row], Generic[Item]):
 
     def __init__(
         self,
-        items: list[Item],
+        items: Sequence[Item],
         make: Callable[[Item], Row],
-        columns: Callable[[list[Item]], RelColumns | None] | None = None,
+        columns: Callable[[Sequence[Item]], RelColumns | None] | None = None,
     ):
         self._items, self._make, self._columns = items, make, columns
 
     def relationship_columns(self, start: int, stop: int) -> RelColumns | None:
         """Rows start..stop as columns, the very values the rows hold; None when they cannot be
         given so (rows a node row or the manifest implies, or rows of several files)."""
-        return self._columns(self._items[start:stop]) if self._columns else None
+        if not self._columns:
+            return None
+        window = self._items.window(start, stop) if isinstance(self._items, Parts) else self._items[start:stop]
+        return self._columns(window)
 
     def __len__(self) -> int:
         return len(self._items)
 
     @property
-    def items(self) -> list[Item]:
-        """What the rows are made from (records, or relationship items that start with both ends' ids)."""
+    def items(self) -> Sequence[Item]:
+        """What the rows are made from (records, or relationship items that start with both ends' ids;
+        a block's rows are made as records when asked for: see `ends`)."""
         return self._items
+
+    def ends(self, wave: str) -> Iterator[tuple[str, str]]:
+        """(start id, end id) of each relationship row, without making rows or records."""
+        return item_ends(self._items, wave)
 
     @overload
     def __getitem__(self, index: int) -> Row: ...
@@ -128,11 +137,7 @@ class WritePlan:
         """(start id, end id) of every planned `rel` relationship, without making their rows."""
         for (name, _, _), rows in self.relationships.items():
             if name == rel:
-                for item in rows.items:
-                    if isinstance(item, RelRecord):
-                        yield item.start, self.wave_id if item.end is None else item.end
-                    else:
-                        yield item[0], item[1]
+                yield from rows.ends(self.wave_id)
 
     def total(self) -> int:
         """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""
@@ -185,9 +190,10 @@ class _Planner:
         self.wave, self.study = pkg.wave_id, pkg.study_id
         self.nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         self.shared: dict[str, list[str]] = defaultdict(list)
-        self.rels: dict[RelKey, list[RelItem]] = defaultdict(list)
+        self.rels: dict[RelKey, Parts[RelItem]] = defaultdict(Parts)
         # participants with an OBSERVED_IN of their own in the package (participant_observations.csv)
-        self.observed = {r.start for r in pkg.relationships if (r.spec.rel, r.spec.end.type) == ("OBSERVED_IN", "wave")}
+        to_wave = records_of(pkg.relationships, lambda spec: (spec.rel, spec.end.type) == ("OBSERVED_IN", "wave"))
+        self.observed = {r.start for r in to_wave}
 
     def label_of(self, entity_id: str) -> str:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
@@ -222,11 +228,13 @@ class _Planner:
             return {"start": start, "end": end, "props": {"wave": self.wave, "source": MANIFEST}}
         return {"start": start, "end": end, "props": self._props(extra or {}, record)}
 
-    def rel_columns(self, items: list[RelItem]) -> RelColumns | None:
+    def rel_columns(self, items: Sequence[RelItem]) -> RelColumns | None:
         """rel_row's rows as columns, for rows of one relationship file (see Rows.relationship_columns)."""
+        if isinstance(items, RelBlock):
+            return self._block_columns(items)
         if not items or not all(isinstance(item, RelRecord) for item in items):
             return None
-        records: list[RelRecord] = items  # type: ignore[assignment]  # checked just above
+        records: Sequence[RelRecord] = items  # type: ignore[assignment]  # checked just above
         spec = records[0].spec
         if any(record.spec is not spec for record in records):
             return None
@@ -235,6 +243,29 @@ class _Planner:
             return None  # rel_row's provenance would replace them: leave that to rel_row
         values = {name: [record.typed.get(name) for record in records] for name in own}
         values["locator"] = [record.typed.get("locator") for record in records]
+        starts, ends = [record.start for record in records], [record.end for record in records]
+        sources = [record.source for record in records]
+        return self._columns(own, values, starts, ends, sources)
+
+    def _block_columns(self, block: RelBlock) -> RelColumns | None:
+        """rel_columns of a block's rows, straight from its columns."""
+        own = [name for name in block.typed if name != "locator"]
+        if not len(block) or "wave" in own or "source" in own:
+            return None
+        values = {name: block.typed[name] for name in own}
+        values["locator"] = block.typed.get("locator") or [None] * len(block)
+        file = block.spec.file
+        sources = [row_source(file, row) for row in block.rows]
+        return self._columns(own, values, block.starts, block.ends, sources)
+
+    def _columns(
+        self,
+        own: list[str],
+        values: dict[str, list[Any]],
+        starts: list[str],
+        ends: Sequence[str | None],
+        sources: list[str],
+    ) -> RelColumns:
         # rel_row's key order: the row's own values that are set, then wave and source, then the locator.
         rank = {name: place for place, name in enumerate([*own, "wave", "source", "locator"])}
         first = {
@@ -242,10 +273,10 @@ class _Planner:
         }
         first.update(wave=0, source=0)
         keys = sorted((name for name in rank if first[name] is not None), key=lambda name: (first[name], rank[name]))
-        values["wave"] = [self.wave] * len(records)
-        values["source"] = [record.source for record in records]
-        ends = [self.wave if record.end is None else record.end for record in records]
-        return [record.start for record in records], ends, keys, {name: values[name] for name in keys}
+        values["wave"] = [self.wave] * len(starts)
+        values["source"] = sources
+        to = [self.wave if end is None else end for end in ends]
+        return list(starts), to, keys, {name: values[name] for name in keys}
 
     def attach(self, record: NodeRecord) -> None:
         """A converted row naming a participant or site defined elsewhere: nothing to define; a
@@ -280,6 +311,15 @@ class _Planner:
         key = (record.spec.rel, self.label_of(record.start), end_label)
         self.rels[key].append(record)
 
+    def block(self, block: RelBlock) -> None:
+        """A block's rows grouped by key as `relationship` groups records, each group kept as columns."""
+        rel, label_of = block.spec.rel, self.label_of
+        groups: dict[RelKey, list[int]] = defaultdict(list)
+        for i, (start, end) in enumerate(zip(block.starts, block.ends, strict=True)):
+            groups[(rel, label_of(start), "Wave" if end is None else label_of(end))].append(i)
+        for key, indexes in groups.items():
+            self.rels[key].add_block(block.take(indexes))
+
     def manifest_rels(self) -> None:
         self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None))
         for publication in self.pkg.manifest.publications:
@@ -295,8 +335,12 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
     for record in pkg.attached:
         planner.attach(record)
     planner.manifest_rels()
-    for rel in pkg.relationships:
-        planner.relationship(rel)
+    for part in pkg.relationships.parts if isinstance(pkg.relationships, Parts) else [pkg.relationships]:
+        if isinstance(part, RelBlock):
+            planner.block(part)
+        else:
+            for rel in part:
+                planner.relationship(rel)
     study = None
     if facts.study_exists:
         planner.shared["Study"].append(pkg.study_id)

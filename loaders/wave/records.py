@@ -5,8 +5,9 @@ A record's kind comes from the file it was read from (its `spec`), never from th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -121,7 +122,8 @@ class ValidatedPackage:
     path: Path
     manifest: Manifest
     nodes: tuple[NodeRecord, ...]
-    relationships: tuple[RelRecord, ...]
+    # in file order; a file read column by column is held as columns (loaders.wave.record_blocks)
+    relationships: Sequence[RelRecord]
     labels: Mapping[str, str]  # id -> label of every entity the package defines
     external_refs: tuple[RefUse, ...]  # references into required waves, checked against a store
     citation_files: Mapping[str, bytes]  # reference lists named under `citations`, for the citations loader
@@ -147,7 +149,7 @@ class ValidatedPackage:
     def counts(self) -> dict[str, int]:
         """Rows per file, for reports."""
         out: dict[str, int] = {}
-        records: tuple[NodeRecord | RelRecord, ...] = self.nodes + self.relationships
+        records: Iterable[NodeRecord | RelRecord] = chain(self.nodes, self.relationships)
         for record in records:
             out[record.file] = out.get(record.file, 0) + 1
         return out

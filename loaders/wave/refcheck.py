@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from kb.errors import Problem, shorten
 from loaders.wave.causes import Definers, Tally, defined_elsewhere
 from loaders.wave.manifest import MANIFEST, Manifest
+from loaders.wave.record_blocks import Parts, RelBlock
 from loaders.wave.records import NodeRecord, RefUse, RelRecord
-from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column
+from loaders.wave.spec import MAX_ID_LENGTH, NODE_FILES, Column, RelFile
 
 FILE_OF_LABEL = {spec.label: spec.file for spec in NODE_FILES}
 Record = TypeVar("Record", NodeRecord, RelRecord)
@@ -144,14 +145,28 @@ def _node_run_defined(refs: RefChecker, run: Sequence[NodeRecord]) -> bool:
     return all(_all_defined(refs, _targets(r.typed[c.name] for r in run), c.ref) for c in columns)
 
 
-def _rel_run_defined(refs: RefChecker, run: Sequence[RelRecord]) -> bool:
-    spec = run[0].spec
-    if not _all_defined(refs, {rel.start for rel in run}, spec.start.ref):
+def _rel_run_defined(refs: RefChecker, spec: RelFile, starts: Iterable[str], ends: Iterable[str | None]) -> bool:
+    if not _all_defined(refs, set(starts), spec.start.ref):
         return False
-    return spec.end.type == "wave" or _all_defined(refs, {rel.end for rel in run if rel.end is not None}, spec.end.ref)
+    return spec.end.type == "wave" or _all_defined(refs, {end for end in ends if end is not None}, spec.end.ref)
 
 
-def check_refs(refs: RefChecker, nodes: list[NodeRecord], rels: list[RelRecord], manifest: Manifest) -> None:
+def _rel_runs(rels: Sequence[RelRecord]) -> Iterator[Sequence[RelRecord]]:
+    """Runs of one file's relationships: a block (record_blocks.py) is one, kept as columns."""
+    for part in rels.parts if isinstance(rels, Parts) else [rels]:
+        if isinstance(part, RelBlock):
+            yield part
+        else:
+            yield from _runs(part)
+
+
+def _run_defined(refs: RefChecker, run: Sequence[RelRecord]) -> bool:
+    if isinstance(run, RelBlock):
+        return _rel_run_defined(refs, run.spec, run.starts, run.ends)
+    return _rel_run_defined(refs, run[0].spec, (rel.start for rel in run), (rel.end for rel in run))
+
+
+def check_refs(refs: RefChecker, nodes: list[NodeRecord], rels: Sequence[RelRecord], manifest: Manifest) -> None:
     """Check every reference of the package: link columns, relationship ends and the manifest's ids.
 
     A file whose references all name entities the package defines, with the right labels, is
@@ -164,8 +179,8 @@ def check_refs(refs: RefChecker, nodes: list[NodeRecord], rels: list[RelRecord],
             for column in record.spec.columns:
                 if column.type in ("ref", "refs") and record.typed[column.name] is not None:
                     refs.cell(record.file, record.row, column, record.typed[column.name])
-    for rel_run in _runs(rels):
-        if _rel_run_defined(refs, rel_run):
+    for rel_run in _rel_runs(rels):
+        if _run_defined(refs, rel_run):
             continue
         for rel in rel_run:
             refs.cell(rel.file, rel.row, rel.spec.start, rel.start)

@@ -26,7 +26,6 @@ from typing import Any
 from kb.schema import label, rel_type
 from kb.store.base import Writer, chunked
 from loaders.wave.plan import WritePlan
-from loaders.wave.records import RelRecord
 from loaders.wave.storecheck import Reader
 
 PROPERTIES = ("tally_labels", "tally_label_counts", "tally_types", "tally_type_counts")
@@ -58,10 +57,6 @@ def _of_study(reader: Reader, name: str, ids: Iterable[str], study: str) -> set[
     return found
 
 
-def _start(item: Any) -> str:
-    return str(item.start if isinstance(item, RelRecord) else item[0])
-
-
 def of_load(reader: Reader, plan: WritePlan) -> Tallies:
     """The tallies of the wave `plan` has just written (inside its unit, after the measures)."""
     study, wave = plan.study_id, plan.wave_id
@@ -75,14 +70,15 @@ def of_load(reader: Reader, plan: WritePlan) -> Tallies:
     for (_, start, _), rows in plan.relationships.items():
         if start in ("Study", "Wave"):
             continue  # the wave's own study and the wave itself
-        elsewhere.setdefault(start, set()).update(_start(i) for i in rows.items if _start(i) not in new.get(start, ()))
+        defined = new.get(start, set())
+        elsewhere.setdefault(start, set()).update(s for s, _ in rows.ends(wave) if s not in defined)
     foreign = {name: ids - _of_study(reader, name, ids, study) for name, ids in elsewhere.items() if ids}
     rels: Counter[str] = Counter()
     for (rel, start, _), rows in plan.relationships.items():
         if rel in UNTALLIED or rel == "OBSERVED_IN":
             continue
         outside = foreign.get(start)
-        rels[rel] += sum(1 for i in rows.items if _start(i) not in outside) if outside else len(rows)
+        rels[rel] += sum(1 for s, _ in rows.ends(wave) if s not in outside) if outside else len(rows)
     rels["OBSERVED_IN"] = int(reader.read(OBSERVED, {"id": wave, "study": study}).single_value() or 0)
     return {"nodes": dict(sorted((+nodes).items())), "relationships": dict(sorted((+rels).items()))}
 

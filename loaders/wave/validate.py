@@ -12,6 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pyarrow as pa
+
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
 from loaders.wave.arrow_memory import file_pool
@@ -21,6 +23,7 @@ from loaders.wave.columns import read_columns
 from loaders.wave.manifest import Manifest
 from loaders.wave.package import PackageContent, read_package
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
+from loaders.wave.record_blocks import Parts, RelBlock, records_of
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage
 from loaders.wave.refcheck import FILE_OF_LABEL, RefChecker, a_label, check_refs
 from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
@@ -176,12 +179,10 @@ def _indexed_lengths(nodes: list[NodeRecord], problems: list[Problem]) -> None:
                 )
 
 
-def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
+def _one_row_per_start(rels: Parts[RelRecord], problems: list[Problem]) -> None:
     """Files whose rows describe the loading wave (site_observations.csv) take one row per start entity."""
     seen: dict[tuple[str, str], RelRecord] = {}
-    for rel in rels:
-        if rel.spec.end.type != "wave":
-            continue
+    for rel in records_of(rels, lambda spec: spec.end.type == "wave"):
         first = seen.setdefault((rel.spec.file, rel.start), rel)
         if first is not rel:
             problems.append(
@@ -195,25 +196,40 @@ def _one_row_per_start(rels: list[RelRecord], problems: list[Problem]) -> None:
             )
 
 
-def _repeated_rows(rels: list[RelRecord], problems: list[Problem]) -> None:
+def _distinct_block(block: RelBlock) -> bool:
+    """Whether no two rows of the block have the same ends and `unique_by` values, found by
+    pyarrow's grouping (no key per row in Python); False when that cannot be told so."""
+    try:
+        columns = [block.starts, block.ends, *(block.typed[name] for name in block.spec.unique_by)]
+        with file_pool():
+            table = pa.table({f"c{i}": pa.array(column) for i, column in enumerate(columns)})
+            return bool(table.group_by(table.column_names).aggregate([]).num_rows == len(block))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return False
+
+
+def _repeated_rows(rels: Parts[RelRecord], problems: list[Problem]) -> None:
     """Files with `unique_by` (advice_ties.csv) take each tie once: no two rows with the same ends
     and the same values in those columns (a relation)."""
     seen: dict[tuple[Any, ...], RelRecord] = {}
-    for rel in rels:
-        if not rel.spec.unique_by:
-            continue
-        key = (rel.spec.file, rel.start, rel.end, *(rel.typed.get(name) for name in rel.spec.unique_by))
-        first = seen.setdefault(key, rel)
-        if first is not rel:
-            named = ", ".join((rel.spec.start.name, rel.spec.end.name, *rel.spec.unique_by))
-            problems.append(
-                Problem(
-                    rel.file,
-                    f"repeats the tie of row {first.row} (the same {named}); keep one of the two rows",
-                    row=rel.row,
-                    column=rel.spec.end.name,
+    for part in rels.parts:
+        if isinstance(part, RelBlock) and (not part.spec.unique_by or _distinct_block(part)):
+            continue  # a file of ties each given once: nothing to report, and no key made per row
+        for rel in part:
+            if not rel.spec.unique_by:
+                continue
+            key = (rel.spec.file, rel.start, rel.end, *(rel.typed.get(name) for name in rel.spec.unique_by))
+            first = seen.setdefault(key, rel)
+            if first is not rel:
+                named = ", ".join((rel.spec.start.name, rel.spec.end.name, *rel.spec.unique_by))
+                problems.append(
+                    Problem(
+                        rel.file,
+                        f"repeats the tie of row {first.row} (the same {named}); keep one of the two rows",
+                        row=rel.row,
+                        column=rel.spec.end.name,
+                    )
                 )
-            )
 
 
 class _Records:
@@ -221,7 +237,7 @@ class _Records:
 
     def __init__(self) -> None:
         self.nodes: list[NodeRecord] = []
-        self.rels: list[RelRecord] = []
+        self.rels: Parts[RelRecord] = Parts()  # blocks of the files read by columns, records of the others
         self.problems: list[Problem] = []
         self.unreadable: dict[str, Tally] = {}  # label -> why the file defining it could not be read
 
@@ -255,7 +271,7 @@ class _Records:
                 if isinstance(table.spec, NodeFile):
                     self.nodes += node_records(columns, table.spec, study_id)
                 else:
-                    self.rels += rel_records(columns, table.spec)
+                    self.rels.add_block(rel_records(columns, table.spec))
             except NotPlain:
                 return False
             finally:
@@ -310,7 +326,7 @@ def _validated(content: PackageContent, records: _Records, definers: Definers | 
         content.path,
         content.manifest,
         tuple(nodes),
-        tuple(rels),
+        rels,
         labels,
         tuple(refs.external),
         content.citation_files,

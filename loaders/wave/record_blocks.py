@@ -1,0 +1,199 @@
+"""A relationship file's rows kept as columns, and sequences that join such blocks with records.
+
+A national wave's advice ties are most of its rows. As one RelRecord each (an object, a dict of
+its values, a row number) they took about 290 bytes a tie, held from validation to the write; as
+columns (a pointer per value, the values themselves shared or small) they take about 60. A
+`RelBlock` is a file read column by column (column_records.py), and gives each row as the very
+RelRecord the row path makes, made when it is asked for; the checks, the plan and the writer
+read its columns directly where they look at every row (its ends, its values by column).
+
+`Parts` is a sequence of records (or plan items) made of such blocks and of lists, in order:
+what validation collects and the plan groups, without copying a block into records.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
+from typing import Any, Generic, TypeVar, overload
+
+from loaders.wave.records import RelRecord
+from loaders.wave.spec import RelFile
+
+Item = TypeVar("Item")
+
+
+class RelBlock(Sequence[RelRecord]):
+    """Rows of one relationship file as columns: row numbers, start ids, end ids (None: the loading
+    wave) and each other column's typed values, in the order a row's `typed` names them."""
+
+    __slots__ = ("ends", "rows", "spec", "starts", "typed")
+
+    def __init__(
+        self, spec: RelFile, rows: array[int], starts: list[str], ends: list[str | None], typed: dict[str, list[Any]]
+    ):
+        self.spec, self.rows, self.starts, self.ends, self.typed = spec, rows, starts, ends, typed
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def record(self, i: int) -> RelRecord:
+        """Row `i` as the row path's RelRecord."""
+        return RelRecord(
+            self.spec,
+            self.rows[i],
+            self.starts[i],
+            self.ends[i],
+            {name: column[i] for name, column in self.typed.items()},
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> RelRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RelRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> RelRecord | list[RelRecord]:
+        if isinstance(index, slice):
+            return [self.record(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.record(index)
+
+    def __iter__(self) -> Iterator[RelRecord]:
+        return map(self.record, range(len(self)))
+
+    def window(self, start: int, stop: int) -> RelBlock:
+        """Rows start..stop as a block of their own (the columns' pointers copied, not the values)."""
+        return RelBlock(
+            self.spec,
+            self.rows[start:stop],
+            self.starts[start:stop],
+            self.ends[start:stop],
+            {name: column[start:stop] for name, column in self.typed.items()},
+        )
+
+    def take(self, indexes: Sequence[int]) -> RelBlock:
+        """The rows at `indexes` (ascending, each once) as a block of their own; all of them: this block."""
+        if len(indexes) == len(self):
+            return self
+        pick: Callable[[Sequence[Any]], list[Any]] = lambda column: [column[i] for i in indexes]  # noqa: E731
+        return RelBlock(
+            self.spec,
+            array("q", pick(self.rows)),
+            pick(self.starts),
+            pick(self.ends),
+            {name: pick(column) for name, column in self.typed.items()},
+        )
+
+
+class Parts(Sequence[Item], Generic[Item]):
+    """Items in order, held as blocks (RelBlock) and lists: `append` adds one item, `add_block` a
+    whole block; indexing and iteration give items (a block's rows as records)."""
+
+    def __init__(self, items: Iterable[Item] = ()) -> None:
+        self._parts: list[Sequence[Item]] = []
+        self._length = 0
+        for item in items:
+            self.append(item)
+
+    def append(self, item: Item) -> None:
+        last = self._parts[-1] if self._parts else None
+        if not isinstance(last, list):
+            last = []
+            self._parts.append(last)
+        last.append(item)
+        self._length += 1
+
+    def add_block(self, block: Sequence[Item]) -> None:
+        if len(block):
+            self._parts.append(block)
+            self._length += len(block)
+
+    @property
+    def parts(self) -> list[Sequence[Item]]:
+        """The blocks and lists, in order (a list holds the items added one by one)."""
+        return self._parts
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step != 1:
+                return list(self)[index]
+            return [item for part in self._window_parts(start, stop) for item in part]
+        if index < 0:
+            index += self._length
+        for part in self._parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError(index)
+
+    def window(self, start: int, stop: int) -> Sequence[Item]:
+        """Items start..stop: a block when they all lie in one, else a list."""
+        parts = self._window_parts(start, stop)
+        if len(parts) == 1 and isinstance(parts[0], RelBlock):
+            return parts[0]  # type: ignore[return-value]  # a block only ever holds RelRecords
+        return [item for part in parts for item in part]
+
+    def _window_parts(self, start: int, stop: int) -> list[Sequence[Item]]:
+        out: list[Sequence[Item]] = []
+        offset = 0
+        for part in self._parts:
+            size = len(part)
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                out.append(part.window(lo, hi) if isinstance(part, RelBlock) else part[lo:hi])  # type: ignore[arg-type]
+            offset += size
+            if offset >= stop:
+                break
+        return out
+
+    def __iter__(self) -> Iterator[Item]:
+        return chain.from_iterable(self._parts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"Parts({list(self)!r})"
+
+
+def records_of(rels: Sequence[RelRecord], wanted: Callable[[RelFile], bool]) -> Iterator[RelRecord]:
+    """The records of the files `wanted` picks, in order; a block of another file is not looked at."""
+    for part in rels.parts if isinstance(rels, Parts) else [rels]:
+        if isinstance(part, RelBlock):
+            if wanted(part.spec):
+                yield from part
+        else:
+            yield from (rel for rel in part if wanted(rel.spec))
+
+
+def item_ends(items: Sequence[Any], wave: str) -> Iterator[tuple[str, str]]:
+    """(start id, end id) of each relationship item of a plan (a RelRecord, a block's row, or a
+    tuple that starts with both ends' ids), a block's read from its columns."""
+    for part in items.parts if isinstance(items, Parts) else [items]:
+        if isinstance(part, RelBlock):
+            yield from zip(part.starts, (wave if end is None else end for end in part.ends), strict=True)
+            continue
+        for item in part:
+            if isinstance(item, RelRecord):
+                yield item.start, wave if item.end is None else item.end
+            else:
+                yield item[0], item[1]
