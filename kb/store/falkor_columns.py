@@ -1,9 +1,10 @@
 """GRAPH.BULK records packed column by column with numpy: the bytes falkor_bulk.Encoder packs row by row.
 
 A chunk of rows is taken apart (by falkor_bulk) into one column per property; each column is
-encoded at once by the type its values share (text through pyarrow's UTF-8 buffers, numbers and
-booleans as numpy arrays), then the columns are interleaved into records with one scatter per
-column. A column of anything else (lists, a mix of types) is packed value by value with the
+encoded at once by the type its values share (text framed by pyarrow, numbers and booleans as
+numpy arrays), then the columns are joined into records row by row by pyarrow's element-wise
+join, in C: no index array per byte (a chunk of 20,000 evidence texts took about 90 MB that
+way). A column of anything else (lists, a mix of types) is packed value by value with the
 caller's `pack` (falkor_bulk's), each distinct value once; so is a column holding a value the
 command cannot carry, and `pack` refuses it with its message before anything is sent.
 tests/test_bulk_columns.py checks the bytes against Encoder's.
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 # A column: each record's length in it and its bytes, record after record.
 Column = tuple[np.ndarray, np.ndarray]
 _NONE, _BOOL, _DOUBLE, _STRING, _LONG = 0, 1, 2, 3, 4
+_STRING_CODE = chr(_STRING)  # the type byte before a text, as text for pyarrow's join
 Pack = Callable[[Any, str, bool, int], bytes]  # one value, its property's name, indexed, the indexed limit
 
 
@@ -38,22 +40,13 @@ def _fixed(code: int, width: int, present: np.ndarray, payload: np.ndarray) -> C
 
 
 def _strings(array: pa.Array) -> Column:
-    present = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
-    data_buffer = array.buffers()[2]
+    """Each present text as its type byte, its UTF-8 and a NUL, each absent one as the none byte:
+    framed by pyarrow's element-wise join, in C, with no index array per byte of text."""
+    framed = pc.fill_null(pc.binary_join_element_wise(_STRING_CODE, array, "\x00", ""), "\x00")
+    offsets = np.frombuffer(framed.buffers()[1], dtype=np.int32)[framed.offset : framed.offset + len(framed) + 1]
+    data_buffer = framed.buffers()[2]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    sizes = np.diff(offsets).astype(np.int64)
-    lengths = np.where(present, sizes + 2, 1)
-    out = np.zeros(int(lengths.sum()), dtype=np.uint8)  # the terminating NULs and the none bytes are zeros
-    starts = np.cumsum(lengths) - lengths
-    out[starts[present]] = _STRING
-    text = sizes[present]
-    if text.sum():
-        src = offsets[:-1][present].astype(np.int64)
-        shift = np.repeat(starts[present] + 1 - src, text)
-        source = np.repeat(src, text) + (np.arange(int(text.sum())) - np.repeat(np.cumsum(text) - text, text))
-        out[source + shift] = data[source]
-    return lengths, out
+    return np.diff(offsets).astype(np.int64), data[offsets[0] : offsets[-1]]
 
 
 def _packed(values: list[Any], name: str, indexed: bool, limit: int, pack: Pack) -> Column:
@@ -100,18 +93,24 @@ def encode_column(values: list[Any], name: str, indexed: bool, limit: int, pack:
     return _packed(values, name, indexed, limit, pack)
 
 
+def _as_binary(column: Column) -> pa.Array:
+    """A column as a pyarrow binary array, one value per record (its buffers are the column's)."""
+    lengths, data = column
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.Array.from_buffers(pa.large_binary(), len(lengths), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
 def interleave(columns: Sequence[Column], count: int) -> tuple[np.ndarray, np.ndarray]:
-    """The records (every column's bytes of a row, in column order) and each record's length."""
-    sizes = np.zeros(count, dtype=np.int64)
-    for lengths, _ in columns:
-        sizes += lengths
-    out = np.empty(int(sizes.sum()), dtype=np.uint8)
-    at = np.cumsum(sizes) - sizes  # where each record starts
-    for lengths, data in columns:
-        src = np.cumsum(lengths) - lengths
-        out[np.repeat(at - src, lengths) + np.arange(len(data))] = data
-        at = at + lengths
-    return out, sizes
+    """The records (every column's bytes of a row, in column order) and each record's length,
+    joined row by row by pyarrow (no index array per byte: a chunk of long texts stays small)."""
+    if not columns or not count:
+        return np.zeros(0, dtype=np.uint8), np.zeros(count, dtype=np.int64)
+    no_separator = pa.scalar(b"", pa.large_binary())  # made here: a pyarrow scalar imports pandas
+    joined = pc.binary_join_element_wise(*(_as_binary(column) for column in columns), no_separator)
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset : joined.offset + count + 1]
+    data = np.frombuffer(joined.buffers()[2], dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]], np.diff(offsets)
 
 
 def tokens(header: bytes, records: np.ndarray, sizes: np.ndarray, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
