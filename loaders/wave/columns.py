@@ -14,7 +14,7 @@ line break does not shift the rows after it, and a blank record is skipped but c
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +28,7 @@ from loaders.wave.spec import FileSpec
 UTF8_BOM = b"\xef\xbb\xbf"
 _QUOTE, _FIELD_ENDS = ord('"'), (ord(","), ord("\r"), ord("\n"))
 _PARSE = pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+BATCH_BYTES = 4 * 1024 * 1024  # of the file per batch of rows: a few MB of columns at a time
 
 
 @dataclass(frozen=True)
@@ -89,41 +90,86 @@ def _blank(cells: list[pa.Array]) -> np.ndarray:
     return blank
 
 
-def read_columns(spec: FileSpec, data: bytes) -> ColumnTable | None:
-    """The file `data` (its bytes) as text columns, or None: then the row reader must read it."""
+class NotColumnar(Exception):
+    """A later part of a file read in batches turned out not to be plainly well-formed: the row
+    reader must read the whole file (the records made from earlier batches are dropped)."""
+
+
+def _options(width: int) -> dict[str, object]:
+    return {
+        "parse_options": _PARSE,
+        "convert_options": pa_csv.ConvertOptions(
+            column_types={f"f{i}": pa.string() for i in range(width)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    }
+
+
+def _kept(spec: FileSpec, cells: list[pa.Array], names: tuple[str, ...], first_row: int) -> ColumnTable:
+    """A batch's data rows, numbered from `first_row`, blank records left out."""
+    numbers = np.arange(first_row, first_row + len(cells[0]) if cells else first_row, dtype=np.int64)
+    if len(numbers):
+        keep = ~_blank(cells)
+        if not keep.all():
+            mask = pa.array(keep)
+            cells = [pc.filter(array, mask) for array in cells]
+            numbers = numbers[keep]
+    return ColumnTable(spec, names, dict(zip(names, cells, strict=True)), numbers)
+
+
+def _batches(spec: FileSpec, body: bytes, batch_bytes: int) -> Iterator[ColumnTable] | None:
+    width = body.split(b"\n", 1)[0].count(b",") + 1  # at least as many columns as the header has
+    read_options = pa_csv.ReadOptions(autogenerate_column_names=True, block_size=batch_bytes)
+    try:
+        reader = pa_csv.open_csv(pa.BufferReader(body), read_options=read_options, **_options(width))
+        first = reader.read_next_batch()
+    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
+        return None  # a row with another number of cells, text that is not UTF-8: the row reader says where
+    if any(field.type != pa.string() for field in first.schema) or first.num_rows == 0:
+        return None
+    header = [first.column(i)[0].as_py() for i in range(first.num_columns)]
+    names = _header_names(spec, header)
+    if names is None:
+        return None
+
+    def batches() -> Iterator[ColumnTable]:
+        yield _kept(spec, [first.column(i).slice(1) for i in range(first.num_columns)], names, 2)
+        row = first.num_rows  # the last row number so far: the header is row 1, each record counts one
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (pa.ArrowInvalid, UnicodeDecodeError):
+                raise NotColumnar from None
+            yield _kept(spec, [batch.column(i) for i in range(batch.num_columns)], names, row + 1)
+            row += batch.num_rows
+
+    return batches()
+
+
+def read_column_batches(spec: FileSpec, data: bytes, batch_bytes: int | None = None) -> Iterator[ColumnTable] | None:
+    """The file `data` (its bytes) as text columns, a batch of rows (about `batch_bytes` of the
+    file) at a time, so a national file is never held whole as columns; None when the row reader
+    must read it. A batch found malformed raises NotColumnar: then the row reader must, too."""
     if data[:2] in UTF16_BOMS or b"\x00" in data:
         return None
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
     if not body.strip() or not simple_quoting(body):
         return None
+    return _batches(spec, body, batch_bytes or BATCH_BYTES)
+
+
+def read_columns(spec: FileSpec, data: bytes) -> ColumnTable | None:
+    """The file `data` (its bytes) as text columns, whole, or None: then the row reader must read it."""
+    batches = read_column_batches(spec, data)
+    if batches is None:
+        return None
     try:
-        first = body.split(b"\n", 1)[0]
-        width = first.count(b",") + 1  # at least as many columns as the header has
-        table = pa_csv.read_csv(
-            io.BytesIO(body),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
-            parse_options=_PARSE,
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return None  # a row with another number of cells, text that is not UTF-8: the row reader says where
-    if any(field.type != pa.string() for field in table.schema) or table.num_rows == 0:
+        parts = list(batches)
+    except NotColumnar:
         return None
-    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
-    header = [array[0].as_py() for array in columns]
-    names = _header_names(spec, header)
-    if names is None:
-        return None
-    data_cells = [array.slice(1) for array in columns]
-    numbers = np.arange(2, table.num_rows + 1, dtype=np.int64)
-    if len(numbers):
-        keep = ~_blank(data_cells)
-        if not keep.all():
-            mask = pa.array(keep)
-            data_cells = [pc.filter(array, mask) for array in data_cells]
-            numbers = numbers[keep]
-    return ColumnTable(spec, names, dict(zip(names, data_cells, strict=True)), numbers)
+    names = parts[0].names
+    cells = {name: pa.concat_arrays([part.cells[name] for part in parts]) for name in names}
+    return ColumnTable(spec, names, cells, np.concatenate([part.rows for part in parts]))

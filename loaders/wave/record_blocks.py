@@ -66,6 +66,14 @@ class RelBlock(Sequence[RelRecord]):
     def __iter__(self) -> Iterator[RelRecord]:
         return map(self.record, range(len(self)))
 
+    def extend(self, other: RelBlock) -> None:
+        """Add the rows of `other` (a later batch of the same file) after this block's."""
+        self.rows.extend(other.rows)
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
+        for name, column in self.typed.items():
+            column.extend(other.typed[name])
+
     def window(self, start: int, stop: int) -> RelBlock:
         """Rows start..stop as a block of their own (the columns' pointers copied, not the values)."""
         return RelBlock(

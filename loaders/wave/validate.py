@@ -12,14 +12,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pyarrow as pa
+import numpy as np
 
 from kb.errors import Problem, ValidationError, shorten
 from kb.schema import LABELS
 from loaders.wave.arrow_memory import file_pool
 from loaders.wave.causes import Definers, Tally, root_causes_first
 from loaders.wave.column_records import NotPlain, node_records, rel_records
-from loaders.wave.columns import read_columns
+from loaders.wave.columns import NotColumnar, read_column_batches
 from loaders.wave.manifest import Manifest
 from loaders.wave.package import PackageContent, read_package
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
@@ -197,15 +197,16 @@ def _one_row_per_start(rels: Parts[RelRecord], problems: list[Problem]) -> None:
 
 
 def _distinct_block(block: RelBlock) -> bool:
-    """Whether no two rows of the block have the same ends and `unique_by` values, found by
-    pyarrow's grouping (no key per row in Python); False when that cannot be told so."""
+    """Whether no two rows of the block have the same ends and `unique_by` values: told by one
+    hash per row (equal rows hash alike), so no key is kept per row; False when two rows hash
+    alike, and the rows are then compared one by one."""
+    keys = zip(block.starts, block.ends, *(block.typed[name] for name in block.spec.unique_by), strict=True)
     try:
-        columns = [block.starts, block.ends, *(block.typed[name] for name in block.spec.unique_by)]
-        with file_pool():
-            table = pa.table({f"c{i}": pa.array(column) for i, column in enumerate(columns)})
-            return bool(table.group_by(table.column_names).aggregate([]).num_rows == len(block))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(block))
+    except TypeError:  # a value that cannot be hashed: compare the rows
         return False
+    hashes.sort()
+    return not bool((hashes[1:] == hashes[:-1]).any())
 
 
 def _repeated_rows(rels: Parts[RelRecord], problems: list[Problem]) -> None:
@@ -262,20 +263,28 @@ class _Records:
 
     def _add_columns(self, table: CsvTable, study_id: str | None) -> bool:
         """The table's records made column by column, when every cell of it is plain (column_records.py);
-        False when the rows must be read one by one, to name each problem as the row path does."""
+        False when the rows must be read one by one, to name each problem as the row path does.
+        The file is read a batch of rows at a time, so its columns are never all held at once."""
         with file_pool():
-            columns = read_columns(table.spec, table.data or b"")
-            if columns is None:
+            batches = read_column_batches(table.spec, table.data or b"")
+            if batches is None:
                 return False
+            nodes: list[NodeRecord] = []
+            block: RelBlock | None = None
             try:
-                if isinstance(table.spec, NodeFile):
-                    self.nodes += node_records(columns, table.spec, study_id)
-                else:
-                    self.rels.add_block(rel_records(columns, table.spec))
-            except NotPlain:
+                for columns in batches:
+                    if isinstance(table.spec, NodeFile):
+                        nodes += node_records(columns, table.spec, study_id)
+                    elif block is None:
+                        block = rel_records(columns, table.spec)
+                    else:
+                        block.extend(rel_records(columns, table.spec))
+                    del columns  # the batch's Arrow columns, freed before the next is read
+            except (NotPlain, NotColumnar):
                 return False
-            finally:
-                del columns  # the file's Arrow columns, freed before the pool hands memory back
+        self.nodes += nodes
+        if block is not None:
+            self.rels.add_block(block)
         return True
 
 
