@@ -14,6 +14,7 @@ and study relationship already exist, so they are not planned a second time.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -314,11 +315,11 @@ class _Planner:
     def block(self, block: RelBlock) -> None:
         """A block's rows grouped by key as `relationship` groups records, each group kept as columns."""
         rel, label_of = block.spec.rel, self.label_of
-        groups: dict[RelKey, list[int]] = defaultdict(list)
+        groups: dict[RelKey, array[int]] = defaultdict(lambda: array("q"))
         for i, (start, end) in enumerate(zip(block.starts, block.ends, strict=True)):
             groups[(rel, label_of(start), "Wave" if end is None else label_of(end))].append(i)
         for key, indexes in groups.items():
-            self.rels[key].add_block(block.take(indexes))
+            self.rels[key].add_block(block.view(indexes))
 
     def manifest_rels(self) -> None:
         self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None))

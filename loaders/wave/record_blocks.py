@@ -97,6 +97,46 @@ class RelBlock(Sequence[RelRecord]):
             {name: pick(column) for name, column in self.typed.items()},
         )
 
+    def view(self, indexes: array[int]) -> Sequence[RelRecord]:
+        """The rows at `indexes` (ascending, each once), read through this block: all of them, this block."""
+        return self if len(indexes) == len(self) else BlockView(self, indexes)
+
+
+class BlockView(Sequence[RelRecord]):
+    """Some rows of a block, by their indexes (8 bytes a row): what the plan keeps of a file whose
+    rows go to several keys (ties to participants and to organisations), without copying them."""
+
+    __slots__ = ("block", "indexes")
+
+    def __init__(self, block: RelBlock, indexes: array[int]):
+        self.block, self.indexes = block, indexes
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    @overload
+    def __getitem__(self, index: int) -> RelRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RelRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> RelRecord | list[RelRecord]:
+        if isinstance(index, slice):
+            return [self.block.record(i) for i in self.indexes[index]]
+        return self.block.record(self.indexes[index])
+
+    def __iter__(self) -> Iterator[RelRecord]:
+        return map(self.block.record, self.indexes)
+
+    def window(self, start: int, stop: int) -> RelBlock:
+        """Rows start..stop as a block of their own (see RelBlock.window)."""
+        return self.block.take(self.indexes[start:stop])
+
+    def ends(self) -> Iterator[tuple[str, str | None]]:
+        """(start id, end id or None) of each row."""
+        starts, ends = self.block.starts, self.block.ends
+        return ((starts[i], ends[i]) for i in self.indexes)
+
 
 class Parts(Sequence[Item], Generic[Item]):
     """Items in order, held as blocks (RelBlock) and lists: `append` adds one item, `add_block` a
@@ -152,7 +192,7 @@ class Parts(Sequence[Item], Generic[Item]):
     def window(self, start: int, stop: int) -> Sequence[Item]:
         """Items start..stop: a block when they all lie in one, else a list."""
         parts = self._window_parts(start, stop)
-        if len(parts) == 1 and isinstance(parts[0], RelBlock):
+        if len(parts) == 1 and isinstance(parts[0], RelBlock | BlockView):
             return parts[0]  # type: ignore[return-value]  # a block only ever holds RelRecords
         return [item for part in parts for item in part]
 
@@ -163,7 +203,7 @@ class Parts(Sequence[Item], Generic[Item]):
             size = len(part)
             lo, hi = max(start - offset, 0), min(stop - offset, size)
             if lo < hi:
-                out.append(part.window(lo, hi) if isinstance(part, RelBlock) else part[lo:hi])  # type: ignore[arg-type]
+                out.append(part.window(lo, hi) if isinstance(part, RelBlock | BlockView) else part[lo:hi])  # type: ignore[arg-type]
             offset += size
             if offset >= stop:
                 break
@@ -197,8 +237,9 @@ def item_ends(items: Sequence[Any], wave: str) -> Iterator[tuple[str, str]]:
     """(start id, end id) of each relationship item of a plan (a RelRecord, a block's row, or a
     tuple that starts with both ends' ids), a block's read from its columns."""
     for part in items.parts if isinstance(items, Parts) else [items]:
-        if isinstance(part, RelBlock):
-            yield from zip(part.starts, (wave if end is None else end for end in part.ends), strict=True)
+        if isinstance(part, RelBlock | BlockView):
+            pairs = zip(part.starts, part.ends, strict=True) if isinstance(part, RelBlock) else part.ends()
+            yield from ((start, wave if end is None else end) for start, end in pairs)
             continue
         for item in part:
             if isinstance(item, RelRecord):
