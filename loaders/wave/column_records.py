@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ import pyarrow.compute as pc
 from loaders.wave.columns import ColumnTable
 from loaders.wave.reader import REPEATING_TYPES, file_columns
 from loaders.wave.record_blocks import RelBlock
-from loaders.wave.records import NodeRecord
+from loaders.wave.records import ColumnRow, NodeRecord
 from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
 from loaders.wave.values import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, is_iso_date
 
@@ -175,23 +174,16 @@ def _typed(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[An
     return out
 
 
-def _rows(typed: dict[str, list[Any]], count: int) -> Iterable[tuple[Any, ...]]:
-    """The typed values row by row, in column order."""
-    return zip(*typed.values(), strict=True) if typed else iter([()] * count)
-
-
 def node_records(table: ColumnTable, spec: NodeFile, study_id: str | None) -> list[NodeRecord]:
     """validate._node of every row, or NotPlain."""
     typed = _typed(table, spec.columns)
     ids = typed["id"]
     if study_id and not all(i is None or i.startswith(study_id + ":") for i in ids):
         raise NotPlain
-    names = list(typed)
-    at = names.index("id")
     return [
-        NodeRecord(spec, row, dict(zip(names, values, strict=True)))
-        for row, values in zip(table.rows.tolist(), _rows(typed, len(table)), strict=True)
-        if values[at] is not None
+        NodeRecord(spec, row, ColumnRow(typed, i))
+        for i, (row, key) in enumerate(zip(table.rows.tolist(), ids, strict=True))
+        if key is not None
     ]
 
 
