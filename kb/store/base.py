@@ -175,12 +175,18 @@ class Writer(abc.ABC):
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
 
     def run_batches(
-        self, cypher: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000, on_batch: OnBatch | None = None
+        self,
+        cypher: str,
+        rows: Iterable[Any],
+        batch_size: int = 2000,
+        on_batch: OnBatch | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> Counters:
-        """Run an `UNWIND $rows AS row …` statement over `rows` in batches."""
+        """Run an `UNWIND $rows AS row …` statement over `rows` in batches; `params`: the statement's
+        other parameters, the same for every batch."""
         total = Counters()
         for batch in chunked(rows, batch_size):
-            total.add(self.run(cypher, {"rows": batch}).counters)
+            total.add(self.run(cypher, {**(params or {}), "rows": batch}).counters)
             if on_batch:
                 on_batch(len(batch))
         return total
