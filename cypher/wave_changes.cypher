@@ -2,9 +2,9 @@
 // title: What changed between two waves of a study
 // question: >
 //   For a study, what differs between two of its waves: the values measured at each site (survey
-//   network measures included), each participant's values and network measures (a broker's
-//   betweenness in one wave and the next), how many entities of each kind each wave holds, and how
-//   many relationships of each type each wave recorded?
+//   network measures included), how many participants' values and network measures changed,
+//   appeared or went (participant_changes lists them for one site), how many entities of each kind
+//   each wave holds, and how many relationships of each type each wave recorded?
 // params:
 //   - {name: study, type: string, default: "s17", help: "a study's id",
 //      choices_query: "MATCH (w:Wave) RETURN DISTINCT w.study AS value ORDER BY value"}
@@ -16,20 +16,26 @@
 // tags: [waves, network]
 
 // Waves are ordered by `phase`, then start date, then id. Four kinds of rows: `site value` (one per
-// site and property that differs, from the site's OBSERVED_IN to each wave), `participant value`
-// (the same for participants observed in either wave: role, board membership, interview and
+// site and property that differs, from the site's OBSERVED_IN to each wave), `participant values`
+// (per property of the participants observed in either wave: role, board membership, interview and
 // survey response, and the network measures of each wave; where a wave that observed or defined
-// the participant gives no value of its own, participants.csv's holds), `entities` (nodes of
-// a label whose `waves` list names each wave) and `relationships` (relationships of a type whose
-// `wave` is each wave); only differences are listed, so a wave compared with itself, or a wave of
-// another study, lists nothing. An unknown value is null, never 0: a participant the later wave
-// did not measure has betweenness null there. Each kind is a part of its own: carrying one part's
-// rows through another's scan of every node or relationship of the study costs more than the scan.
+// the participant gives no value of its own, participants.csv's holds; `item` says how the value
+// differs, `changed`, `added` (none in the earlier wave) or `removed` (none in the later), and
+// `before` and `after` count the participants with a value in each wave among those, so a national
+// wave's 40,000 participants make 24 rows at most, not one per participant and property),
+// `entities` (nodes of a label whose `waves` list names each wave) and `relationships`
+// (relationships of a type whose `wave` is each wave); only differences are listed, so a wave
+// compared with itself, or a wave of another study, lists nothing. An unknown value is null, never
+// 0: a participant the later wave did not measure has betweenness null there, and counts as
+// removed. Each kind is a part of its own: carrying one part's rows through another's scan of every
+// node or relationship of the study costs more than the scan.
 // The counts come from the tallies each load keeps on its Wave (loaders/wave/tallies.py: nodes by
 // label, relationships by type but CITES, which are counted from the study's publications); for a
 // wave loaded before tallies existed, the parts after each tallied one count them from the graph.
 // The participant part starts from the two Wave nodes, so that each participant's two observations
-// are looked up between known ends rather than among all of its waves.
+// are looked up between known ends rather than among all of its waves, and it groups participants
+// by how each of their values differs (a list of eight codes) before anything is counted per
+// property: few groups, so the counting costs nothing beside the comparison.
 
 MATCH (w:Wave)
 WHERE w.study = $study
@@ -74,17 +80,26 @@ OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1)
 WITH w1, w2, x2, p, o1
 OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2)
 WITH w1, w2, p, o1, o2
-UNWIND ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
-        'brokerage'] AS property
-WITH w1, w2, p, property,
-     CASE WHEN o1 IS NOT NULL AND o1[property] IS NOT NULL THEN o1[property]
-          WHEN o1 IS NOT NULL OR w1 IN p.waves THEN p[property] END AS before,
-     CASE WHEN o2 IS NOT NULL AND o2[property] IS NOT NULL THEN o2[property]
-          WHEN o2 IS NOT NULL OR w2 IN p.waves THEN p[property] END AS after
-WHERE (before IS NULL) <> (after IS NULL) OR before <> after
-RETURN 'participant value' AS change, 'Participant' AS kind, p.id AS id, p.name AS item, property, before,
-       after, w1 AS from_wave, w2 AS to_wave
-ORDER BY id, property
+WITH w1, w2, p, o1, o2, o1 IS NOT NULL OR w1 IN p.waves AS in1, o2 IS NOT NULL OR w2 IN p.waves AS in2
+WITH w1, w2,
+     [property IN ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
+                   'brokerage'] |
+      [CASE WHEN o1 IS NOT NULL AND o1[property] IS NOT NULL THEN o1[property] WHEN in1 THEN p[property] END,
+       CASE WHEN o2 IS NOT NULL AND o2[property] IS NOT NULL THEN o2[property] WHEN in2 THEN p[property] END]] AS pairs
+WITH w1, w2, [pair IN pairs | CASE WHEN pair[0] IS NULL THEN CASE WHEN pair[1] IS NULL THEN 0 ELSE 2 END
+                                   WHEN pair[1] IS NULL THEN 3 WHEN pair[0] <> pair[1] THEN 1 ELSE 0 END] AS how
+WITH w1, w2, how, count(*) AS alike
+UNWIND range(0, size(how) - 1) AS i
+WITH w1, w2, i, how[i] AS difference, alike
+WHERE difference > 0
+WITH w1, w2, i, difference, collect(alike) AS counts
+WITH w1, w2, ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
+              'brokerage'][i] AS property, difference, reduce(total = 0, n IN counts | total + n) AS participants
+RETURN 'participant values' AS change, 'Participant' AS kind, null AS id,
+       CASE difference WHEN 1 THEN 'changed' WHEN 2 THEN 'added' ELSE 'removed' END AS item, property,
+       CASE WHEN difference = 2 THEN 0 ELSE participants END AS before,
+       CASE WHEN difference = 3 THEN 0 ELSE participants END AS after, w1 AS from_wave, w2 AS to_wave
+ORDER BY property, item
 UNION ALL
 MATCH (w:Wave)
 WHERE w.study = $study

@@ -59,6 +59,11 @@ EXAMPLES: dict[str, Example] = {
         refused=True,
     ),
     "network_ties": Example({"site": "z13:site:B"}),
+    "participant_changes": Example(
+        {"site": "z13:site:B"},
+        note="The demo's participants are those of study 1, which has one wave, so this example "
+        "finds nothing; load a second wave of a study to compare its participants.",
+    ),
     "neighbourhood": Example({"id": "s17:case:F"}),
     "recommendations": Example({}, "csv"),
     "search": Example({"text": "wellbeing"}, "csv"),

@@ -93,7 +93,7 @@ def test_help_for_an_unknown_query_says_so(demo_dir):
     done = run_kb("query", "--format", "csv", "no_such_query", "--help", data_dir=demo_dir)
     assert done.exit_code == 0
     assert (
-        done.stdout.splitlines()[-1] == "There is no query named 'no_such_query'; `kb queries` lists the 21 available."
+        done.stdout.splitlines()[-1] == "There is no query named 'no_such_query'; `kb queries` lists the 22 available."
     )
 
 

@@ -82,6 +82,7 @@ TABLE_4 = {
 # A query whose defaults are allowed to find nothing on the demo, and why.
 EMPTY_ON_DEMO = {
     "site_network": "the papers publish no survey edge list, so the demo has no ADVISED_BY ties",
+    "participant_changes": "the demo's participants are study 1's, and study 1 has one wave",
 }
 # A query the demo cannot answer with its defaults, and the refusal that names the fix.
 REFUSED_ON_DEMO = {

@@ -598,16 +598,18 @@ def test_wave_changes_between_two_waves(kb):
         "Organisation": (1, 0),
         "Publication": (1, 0),
     }
-    # W1 observed none of the participants; in W2 P2 (defined by W2) has its role and board seat
-    # from participants.csv and its measures from its observation. P0 was not observed: not listed.
-    people = [(r["id"], r["property"], r["before"], r["after"]) for r in rows if r["change"] == "participant value"]
-    assert [row for row in people if row[0] == "fx1:p:2"] == [
-        ("fx1:p:2", "betweenness", None, pytest.approx(11 / 15)),
-        ("fx1:p:2", "board_member", None, True),
-        ("fx1:p:2", "degree", None, 3),
-        ("fx1:p:2", "role", None, "pct_employee"),
-    ]
-    assert {row[0] for row in people} == {*NETWORK, "fx1:p:b"}
+    # W1 observed and defined none of the participants; W2 observed the six of site A's network and
+    # B1 (P0 was not observed: not counted). All seven have a role and W2's degree and betweenness
+    # (0.0 is a value), the six of the network a board seat (B1 has none); nobody was interviewed.
+    counted = [r for r in rows if r["change"] == "participant values"]
+    people = {(r["item"], r["property"]): (r["before"], r["after"]) for r in counted}
+    assert people == {
+        ("added", "betweenness"): (0, 7),
+        ("added", "board_member"): (0, 6),
+        ("added", "degree"): (0, 7),
+        ("added", "role"): (0, 7),
+    }
+    assert all(r["id"] is None and r["kind"] == "Participant" for r in counted)
     relationships = {r["kind"]: (r["before"], r["after"]) for r in rows if r["change"] == "relationships"}
     assert relationships == {
         "OBSERVED_IN": (2, 1 + 7),  # site A's, and the seven measured participants'
@@ -627,12 +629,62 @@ def test_wave_changes_defaults_to_first_and_last_wave(kb):
 def test_wave_changes_lists_nothing_for_one_wave_or_another_studys_waves(kb):
     assert rows_of(kb, "wave_changes", study="fx1", from_wave=W2, to_wave=W2) == []  # nothing differs from itself
     assert rows_of(kb, "wave_changes", study="fx2", from_wave=W1, to_wave=W2) == []  # fx1's waves, not fx2's
-    # Reversed, every difference swaps sides.
+    # Reversed, every difference swaps sides, and participants added are participants removed.
     forward = rows_of(kb, "wave_changes", study="fx1", from_wave=W1, to_wave=W2)
     backward = rows_of(kb, "wave_changes", study="fx1", from_wave=W2, to_wave=W1)
+    swapped = {"added": "removed", "removed": "added"}
     assert sorted(
         (r["kind"], str(r["item"]), r["property"], str(r["after"]), str(r["before"])) for r in backward
-    ) == sorted((r["kind"], str(r["item"]), r["property"], str(r["before"]), str(r["after"])) for r in forward)
+    ) == sorted(
+        (r["kind"], str(swapped.get(r["item"], r["item"])), r["property"], str(r["before"]), str(r["after"]))
+        for r in forward
+    )
+
+
+def test_participant_changes_lists_one_sites_participants(kb):
+    rows = rows_of(kb, "participant_changes", site=SITE_A, from_wave=W1, to_wave=W2)
+    # P2 (defined by W2) has its role and board seat from participants.csv and its measures from
+    # its W2 observation; W1 gives nothing. P0 was not observed: not listed; B1 is at site B.
+    people = [(r["id"], r["property"], r["before"], r["after"]) for r in rows]
+    assert [row for row in people if row[0] == "fx1:p:2"] == [
+        ("fx1:p:2", "betweenness", None, pytest.approx(11 / 15)),
+        ("fx1:p:2", "board_member", None, True),
+        ("fx1:p:2", "degree", None, 3),
+        ("fx1:p:2", "role", None, "pct_employee"),
+    ]
+    assert {row[0] for row in people} == set(NETWORK)
+    assert {(r["change"], r["kind"], r["from_wave"], r["to_wave"]) for r in rows} == {
+        ("participant value", "Participant", W1, W2)
+    }
+    assert [(r["property"], r["before"], r["after"]) for r in rows_of(kb, "participant_changes", site=SITE_B)] == [
+        ("betweenness", None, pytest.approx(0.9)),
+        ("degree", None, 4),
+        ("role", None, "gp"),
+    ]  # the study's first and last waves by default
+    backward = rows_of(kb, "participant_changes", site=SITE_B, from_wave=W2, to_wave=W1)
+    assert [(r["property"], r["before"], r["after"]) for r in backward] == [
+        ("betweenness", pytest.approx(0.9), None),
+        ("degree", 4, None),
+        ("role", "gp", None),
+    ]
+    assert rows_of(kb, "participant_changes", site=SITE_A, from_wave=W2, to_wave=W2) == []
+    assert rows_of(kb, "participant_changes", site=CASE_C, from_wave=W1, to_wave=W2) == []  # fx1's waves, not fx2's
+
+
+def test_wave_changes_counts_what_participant_changes_lists_site_by_site(kb):
+    for w1, w2 in ((W1, W2), (W2, W1)):
+        counted = {
+            (r["item"], r["property"]): (r["before"], r["after"])
+            for r in rows_of(kb, "wave_changes", study="fx1", from_wave=w1, to_wave=w2)
+            if r["change"] == "participant values"
+        }
+        listed: dict[tuple[str, str], tuple[int, int]] = {}
+        for site in (SITE_A, SITE_B):
+            for r in rows_of(kb, "participant_changes", site=site, from_wave=w1, to_wave=w2):
+                how = "added" if r["before"] is None else "removed" if r["after"] is None else "changed"
+                before, after = listed.get((how, r["property"]), (0, 0))
+                listed[(how, r["property"])] = (before + (r["before"] is not None), after + (r["after"] is not None))
+        assert counted == listed
 
 
 # --- citations, search, overview --------------------------------------------------------------

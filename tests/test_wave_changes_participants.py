@@ -2,14 +2,14 @@
 replaced (every observation of each participant filtered by wave id), row for row: on the demo's
 waves and on two synthetic waves of one study (scale 0.02; the second keeps a third of the ties,
 so every participant's network measures differ), in both directions and against a wave that
-observes no participant.
+observes no participant. Its counts are those of the rows `participant_changes` lists, site by site.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from kb.queries import get_query
+from kb.queries import get_query, run_named
 from kb.synth import synthesize
 from loaders.wave.api import load_package
 from support.demo_graph import demo_graph
@@ -44,12 +44,26 @@ def participant_parts() -> tuple[str, str]:
     return part, part.replace(FROM_THE_WAVES, FILTERING_EVERY_OBSERVATION)
 
 
-def assert_alike(store, study: str, w1: str | None, w2: str | None) -> int:
+def assert_alike(store, study: str, w1: str | None, w2: str | None) -> dict[tuple[str, str], tuple[int, int]]:
+    """The part's counts, (how, property) -> (before, after), the same in both forms."""
     new, old = participant_parts()
     params = {"study": study, "from_wave": w1, "to_wave": w2}
     rows = store.read(new, params).rows
     assert rows == store.read(old, params).rows
-    return len(rows)
+    return {(r["item"], r["property"]): (r["before"], r["after"]) for r in rows}
+
+
+def listed_by_site(store, study: str, w1: str, w2: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """What participant_changes lists at every site of the study, counted as wave_changes counts it."""
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    found = store.read("MATCH (s:Site) WHERE s.study = $study RETURN s.id AS id", {"study": study})
+    sites = [r["id"] for r in found.rows]
+    for site in sites:
+        for r in run_named(store, "participant_changes", {"site": site, "from_wave": w1, "to_wave": w2}).rows:
+            how = "added" if r["before"] is None else "removed" if r["after"] is None else "changed"
+            before, after = counts.get((how, r["property"]), (0, 0))
+            counts[(how, r["property"])] = (before + (r["before"] is not None), after + (r["after"] is not None))
+    return counts
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +87,19 @@ def test_the_demo_waves(loaded):
 
 
 def test_two_synthetic_waves_and_one_without_participants(loaded):
-    changed = assert_alike(loaded, "syn", "syn-england-1", "syn-england-2")
-    assert changed > 100  # the measures of the second wave's smaller network differ
-    assert assert_alike(loaded, "syn", "syn-england-2", "syn-england-1") == changed
-    assert assert_alike(loaded, "syn", "syn-england-1", "syn-literature-1") > changed
+    counts = assert_alike(loaded, "syn", "syn-england-1", "syn-england-2")
+    # The second wave's network keeps a third of the ties: most betweenness values change, and
+    # nobody's role does (the same participants.csv).
+    changed, _ = counts[("changed", "betweenness")]
+    assert changed > 100
+    assert counts[("changed", "betweenness")] == (changed, changed)
+    assert ("changed", "role") not in counts
+    swapped = {"added": "removed", "removed": "added", "changed": "changed"}
+    backward = assert_alike(loaded, "syn", "syn-england-2", "syn-england-1")
+    assert backward == {(swapped[how], prop): (after, before) for (how, prop), (before, after) in counts.items()}
+    # The literature wave observes nobody: every value the England wave holds is removed.
+    gone = assert_alike(loaded, "syn", "syn-england-1", "syn-literature-1")
+    assert {how for how, _ in gone} == {"removed"}
+    assert gone[("removed", "role")][0] > changed  # every participant has a role, fewer a changed betweenness
+    for w1, w2 in (("syn-england-1", "syn-england-2"), ("syn-england-1", "syn-literature-1")):
+        assert listed_by_site(loaded, "syn", w1, w2) == assert_alike(loaded, "syn", w1, w2)

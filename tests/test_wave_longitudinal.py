@@ -117,9 +117,11 @@ def test_panel_participants_hold_their_board_seat_wave_by_wave(store, tmp_path):
     assert _density(store, "n03-w1") == pytest.approx(2 / 3)
     assert _density(store, "n03-w2") == pytest.approx(1.0)
     changes = run_named(store, "wave_changes", {"study": "n03", "from_wave": "n03-w1", "to_wave": "n03-w2"}).rows
-    people = {
-        (r["id"], r["property"]): (r["before"], r["after"]) for r in changes if r["change"] == "participant value"
-    }
+    listed = run_named(store, "participant_changes", {"site": SITE, "from_wave": "n03-w1", "to_wave": "n03-w2"}).rows
+    people = {(r["id"], r["property"]): (r["before"], r["after"]) for r in listed}
+    # wave_changes counts them: three board seats changed, and no participant gained or lost one.
+    counted = {(r["item"], r["property"]): r["after"] for r in changes if r["change"] == "participant values"}
+    assert {key: n for key, n in counted.items() if key[1] == "board_member"} == {("changed", "board_member"): 3}
     assert {key: value for key, value in people.items() if key[1] == "board_member"} == {
         (LEAF1, "board_member"): (True, False),
         (LEAF2, "board_member"): (False, True),

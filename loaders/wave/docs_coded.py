@@ -258,8 +258,9 @@ the published `board_density` of site_observations.csv and never replace it.
 
 `knowledge_brokers` and `site_network` answer for one wave (`wave`, or the latest with ties at the
 site: the last by phase, then start date, then id) and return it in a `wave` column; only that
-wave's ties count. `wave_changes` lists how each site's and each participant's values and measures
-differ between two waves.
+wave's ties count. `wave_changes` lists how each site's values and measures differ between two
+waves and counts, per property, the participants whose values changed, appeared or went;
+`participant_changes` lists those participants' values for one site.
 
 `kb export --site SITE [--wave W] --format gexf|graphml --out FILE` writes a site's survey network
 of one wave (the latest with ties at the site unless `--wave` names one) for Gephi, with these
