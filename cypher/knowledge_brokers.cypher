@@ -5,7 +5,7 @@
 //   then by degree in that wave's network?
 // params:
 //   - {name: site, type: string, default: "z13:site:A", help: "a site's id",
-//      choices_query: "MATCH (p:Participant)-[a:AT]->(s:Site) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
+//      choices_query: "MATCH (s:Site) WHERE (s)<-[:AT]-(:Participant) RETURN s.id AS value, s.name AS label ORDER BY value"}
 //   - {name: wave, type: string, default: "", optional: true,
 //      help: "the survey wave; empty for the latest wave with ties at the site",
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}

@@ -5,7 +5,7 @@
 //   and from what to what (a broker's betweenness in one wave and the next)?
 // params:
 //   - {name: site, type: string, default: "z13:site:A", help: "a site's id",
-//      choices_query: "MATCH (p:Participant)-[a:AT]->(s:Site) RETURN DISTINCT s.id AS value, s.name AS label ORDER BY value"}
+//      choices_query: "MATCH (s:Site) WHERE (s)<-[:AT]-(:Participant) RETURN s.id AS value, s.name AS label ORDER BY value"}
 //   - {name: from_wave, type: string, default: "", optional: true,
 //      help: "the earlier wave's id; empty for the first wave of the site's study",
 //      choices_query: "MATCH (w:Wave) RETURN w.id AS value, w.title AS label ORDER BY value"}
