@@ -32,10 +32,12 @@
 // The counts come from the tallies each load keeps on its Wave (loaders/wave/tallies.py: nodes by
 // label, relationships by type but CITES, which are counted from the study's publications); for a
 // wave loaded before tallies existed, the parts after each tallied one count them from the graph.
-// The participant part starts from the two Wave nodes, so that each participant's two observations
-// are looked up between known ends rather than among all of its waves, and it groups participants
-// by how each of their values differs (a list of eight codes) before anything is counted per
-// property: few groups, so the counting costs nothing beside the comparison.
+// The participant part starts from the two Wave nodes: the participants observed in the first
+// wave, then those observed only in the second, so that no participant's other observations are
+// read, and each participant's two observations are looked up between known ends. It groups the
+// participants by how each of their eight values differs (0 the same, 1 changed, 2 added, 3
+// removed) before anything is counted per property: few groups, so the counting costs nothing
+// beside the comparison, and each value is named, not looked up by a property name in a list.
 
 MATCH (w:Wave)
 WHERE w.study = $study
@@ -73,21 +75,43 @@ WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
 MATCH (x1:Wave {id: w1})
 WITH w1, w2, x1
 MATCH (x2:Wave {id: w2})
-MATCH (p:Participant)-[:OBSERVED_IN]->(x:Wave)
-WHERE x = x1 OR x = x2
-WITH DISTINCT w1, w2, x1, x2, p
+OPTIONAL MATCH (p1:Participant)-[:OBSERVED_IN]->(x1)
+WITH w1, w2, x1, x2, collect(DISTINCT p1) AS first
+OPTIONAL MATCH (p2:Participant)-[:OBSERVED_IN]->(x2)
+WHERE NOT (p2)-[:OBSERVED_IN]->(x1)
+WITH w1, w2, x1, x2, first, collect(DISTINCT p2) AS second
+UNWIND first + second AS p
 OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1)
 WITH w1, w2, x2, p, o1
 OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2)
 WITH w1, w2, p, o1, o2
 WITH w1, w2, p, o1, o2, o1 IS NOT NULL OR w1 IN p.waves AS in1, o2 IS NOT NULL OR w2 IN p.waves AS in2
 WITH w1, w2,
-     [property IN ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
-                   'brokerage'] |
-      [CASE WHEN o1 IS NOT NULL AND o1[property] IS NOT NULL THEN o1[property] WHEN in1 THEN p[property] END,
-       CASE WHEN o2 IS NOT NULL AND o2[property] IS NOT NULL THEN o2[property] WHEN in2 THEN p[property] END]] AS pairs
-WITH w1, w2, [pair IN pairs | CASE WHEN pair[0] IS NULL THEN CASE WHEN pair[1] IS NULL THEN 0 ELSE 2 END
-                                   WHEN pair[1] IS NULL THEN 3 WHEN pair[0] <> pair[1] THEN 1 ELSE 0 END] AS how
+     CASE WHEN in1 THEN coalesce(o1.role, p.role) END AS b0,
+     CASE WHEN in2 THEN coalesce(o2.role, p.role) END AS a0,
+     CASE WHEN in1 THEN coalesce(o1.board_member, p.board_member) END AS b1,
+     CASE WHEN in2 THEN coalesce(o2.board_member, p.board_member) END AS a1,
+     CASE WHEN in1 THEN coalesce(o1.interviewed, p.interviewed) END AS b2,
+     CASE WHEN in2 THEN coalesce(o2.interviewed, p.interviewed) END AS a2,
+     CASE WHEN in1 THEN coalesce(o1.survey_respondent, p.survey_respondent) END AS b3,
+     CASE WHEN in2 THEN coalesce(o2.survey_respondent, p.survey_respondent) END AS a3,
+     CASE WHEN in1 THEN coalesce(o1.degree, p.degree) END AS b4,
+     CASE WHEN in2 THEN coalesce(o2.degree, p.degree) END AS a4,
+     CASE WHEN in1 THEN coalesce(o1.betweenness, p.betweenness) END AS b5,
+     CASE WHEN in2 THEN coalesce(o2.betweenness, p.betweenness) END AS a5,
+     CASE WHEN in1 THEN coalesce(o1.closeness, p.closeness) END AS b6,
+     CASE WHEN in2 THEN coalesce(o2.closeness, p.closeness) END AS a6,
+     CASE WHEN in1 THEN coalesce(o1.brokerage, p.brokerage) END AS b7,
+     CASE WHEN in2 THEN coalesce(o2.brokerage, p.brokerage) END AS a7
+WITH w1, w2,
+     [CASE WHEN b0 IS NULL THEN CASE WHEN a0 IS NULL THEN 0 ELSE 2 END WHEN a0 IS NULL THEN 3 WHEN b0 <> a0 THEN 1 ELSE 0 END,
+      CASE WHEN b1 IS NULL THEN CASE WHEN a1 IS NULL THEN 0 ELSE 2 END WHEN a1 IS NULL THEN 3 WHEN b1 <> a1 THEN 1 ELSE 0 END,
+      CASE WHEN b2 IS NULL THEN CASE WHEN a2 IS NULL THEN 0 ELSE 2 END WHEN a2 IS NULL THEN 3 WHEN b2 <> a2 THEN 1 ELSE 0 END,
+      CASE WHEN b3 IS NULL THEN CASE WHEN a3 IS NULL THEN 0 ELSE 2 END WHEN a3 IS NULL THEN 3 WHEN b3 <> a3 THEN 1 ELSE 0 END,
+      CASE WHEN b4 IS NULL THEN CASE WHEN a4 IS NULL THEN 0 ELSE 2 END WHEN a4 IS NULL THEN 3 WHEN b4 <> a4 THEN 1 ELSE 0 END,
+      CASE WHEN b5 IS NULL THEN CASE WHEN a5 IS NULL THEN 0 ELSE 2 END WHEN a5 IS NULL THEN 3 WHEN b5 <> a5 THEN 1 ELSE 0 END,
+      CASE WHEN b6 IS NULL THEN CASE WHEN a6 IS NULL THEN 0 ELSE 2 END WHEN a6 IS NULL THEN 3 WHEN b6 <> a6 THEN 1 ELSE 0 END,
+      CASE WHEN b7 IS NULL THEN CASE WHEN a7 IS NULL THEN 0 ELSE 2 END WHEN a7 IS NULL THEN 3 WHEN b7 <> a7 THEN 1 ELSE 0 END] AS how
 WITH w1, w2, how, count(*) AS alike
 UNWIND range(0, size(how) - 1) AS i
 WITH w1, w2, i, how[i] AS difference, alike

@@ -1,5 +1,6 @@
-"""The participant part of `wave_changes`, which starts from the two Wave nodes, against the form it
-replaced (every observation of each participant filtered by wave id), row for row: on the demo's
+"""The participant part of `wave_changes`, which starts from the two Wave nodes (the participants
+observed in the first, then those observed only in the second), against a plain form of it (every
+observation of each participant filtered by wave id), row for row: on the demo's
 waves and on two synthetic waves of one study (scale 0.02; the second keeps a third of the ties,
 so every participant's network measures differ), in both directions and against a wave that
 observes no participant. Its counts are those of the rows `participant_changes` lists, site by site.
@@ -18,9 +19,12 @@ from support.synthetic_waves import second_wave
 FROM_THE_WAVES = """MATCH (x1:Wave {id: w1})
 WITH w1, w2, x1
 MATCH (x2:Wave {id: w2})
-MATCH (p:Participant)-[:OBSERVED_IN]->(x:Wave)
-WHERE x = x1 OR x = x2
-WITH DISTINCT w1, w2, x1, x2, p
+OPTIONAL MATCH (p1:Participant)-[:OBSERVED_IN]->(x1)
+WITH w1, w2, x1, x2, collect(DISTINCT p1) AS first
+OPTIONAL MATCH (p2:Participant)-[:OBSERVED_IN]->(x2)
+WHERE NOT (p2)-[:OBSERVED_IN]->(x1)
+WITH w1, w2, x1, x2, first, collect(DISTINCT p2) AS second
+UNWIND first + second AS p
 OPTIONAL MATCH (p)-[o1:OBSERVED_IN]->(x1)
 WITH w1, w2, x2, p, o1
 OPTIONAL MATCH (p)-[o2:OBSERVED_IN]->(x2)
