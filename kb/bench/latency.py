@@ -108,14 +108,15 @@ def time_queries(store: Store, synthetic_prefix: str, runs: int = RUNS) -> list[
 
 
 def ui_pages() -> list[Path]:
-    """The page scripts the app navigates to, read from the `PAGES` mapping of ui/app.py (not run).
+    """The page scripts the app navigates to, read from the `PAGES` mapping of ui/nav.py (not run).
 
-    Each value of PAGES lists (path relative to ui/, title) pairs. No app, or no PAGES: no pages.
+    Each value of PAGES lists (path relative to ui/, title) pairs. No navigation module, or no
+    PAGES: no pages.
     """
-    app = UI_DIR / "app.py"
-    if not app.is_file():
+    nav = UI_DIR / "nav.py"
+    if not nav.is_file():
         return []
-    for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(nav.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets):
             sections = ast.literal_eval(node.value)
             paths = [UI_DIR / path for pages in sections.values() for path, _ in pages]
