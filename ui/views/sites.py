@@ -89,9 +89,11 @@ def wave_titles() -> dict[str, str]:
     return {str(w["wave"]): str(w["title"]) for w in data.waves() or [] if w.get("title")}
 
 
-def site_label(row: dict[str, Any]) -> str:
-    """A site as people name it, with its study, since two studies may both have a "Site A"."""
-    return f"{row.get('name') or row['site']} ({data.study_name(row.get('study'))})"
+def site_label(row: dict[str, Any], studies: dict[str, str]) -> str:
+    """A site as people name it, with its study as cited (`studies`: `data.study_labels()`), since
+    two studies may both have a "Site A"."""
+    study = row.get("study")
+    return f"{row.get('name') or row['site']} ({studies.get(str(study), study)})"
 
 
 def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -166,7 +168,8 @@ def show_comparison() -> str | None:
     if outcome is None:
         return study
     columns, rows = outcome.columns, outcome.rows
-    labels = {r["site"]: site_label(r) for r in rows}
+    studies = data.study_labels()
+    labels = {r["site"]: site_label(r, studies) for r in rows}
     earlier = st.session_state.get("sites:compare:chosen")
     if earlier and not set(earlier) & set(labels):
         # Other filters left none of the earlier choices: start again from the first sites. An
@@ -259,7 +262,8 @@ def show_site_tables(study: str, chosen: list[str]) -> None:
 
 def show_ties_matrix(rows: list[dict[str, Any]]) -> None:
     """Ties per site and stakeholder type as a heatmap (Table 4 read as a picture)."""
-    frame = pd.DataFrame([{**r, "site_label": site_label(r)} for r in rows])
+    studies = data.study_labels()
+    frame = pd.DataFrame([{**r, "site_label": site_label(r, studies)} for r in rows])
     kinds, sites = frame["type_name"].nunique(), frame["site_label"].nunique()
     charts.chart_with_table(
         charts.heatmap(frame, "type_name", "site_label", "ties", selection_name="ties"),

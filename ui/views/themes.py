@@ -29,7 +29,8 @@ ROW_HEIGHT_PX = 24
 
 def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    studies = frame["study"].map(data.study_name).fillna("")
+    names = data.study_labels()
+    studies = frame["study"].map(lambda study: names.get(study, study)).fillna("")
     frame["site_label"] = frame["site_name"].fillna(frame["site"]) + " (" + studies + ")"
     return frame
 
