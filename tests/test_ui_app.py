@@ -198,7 +198,7 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
 
 
 def test_comparing_sites_lists_only_the_chosen_ones(app_env):
-    at = open_page("views/sites.py")
+    at = open_compare()
     at.selectbox(key="sites:compare:study").set_value("z13").run()
     at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
     assert not at.exception
@@ -265,7 +265,7 @@ def test_console_explains_parameters_that_are_not_json(app_env):
 
 
 def test_network_ties_of_site_a_match_table_4(app_env):
-    at = open_page("views/sites.py")
+    at = open_compare()
     at.selectbox(key="sites:compare:study").set_value("z13").run()
     ties = frame_with(at, "type_name")
     site_a = ties[ties["name"] == "Site A"]
@@ -444,7 +444,7 @@ def test_advice_network_of_a_surveyed_site_draws_it_and_ranks_its_people(tmp_pat
 
 
 def test_clearing_the_compared_sites_leaves_no_site_in_any_table(app_env):
-    at = open_page("views/sites.py")
+    at = open_compare()
     assert at.multiselect(key="sites:compare:chosen").value  # a first choice of sites
     at.multiselect(key="sites:compare:chosen").set_value([]).run()
     assert not at.exception
@@ -501,7 +501,7 @@ def test_site_profile_says_where_each_published_figure_comes_from(app_env):
 
 
 def test_compared_sites_name_each_figures_locator(app_env):
-    at = open_page("views/sites.py")
+    at = open_compare()
     at.selectbox(key="sites:compare:study").set_value("z13").run()
     at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
     located = next(f.value for f in at.dataframe if {"Site", "Published in"} <= set(f.value.columns))
@@ -517,20 +517,32 @@ def test_every_page_ends_with_its_sources(app_env, page):
     at = open_page(page)
     assert at.header[-1].value == "Sources"
     listed = "\n".join(m.value for m in at.markdown)
-    # Study 1's BMJ Open paper and study 2's NIHR report; Themes opens on study 1 alone.
+    # Study 1's BMJ Open paper and study 2's NIHR report; Themes opens on study 1 alone, and Sites
+    # on the profile of study 1's Site A.
     assert "Leadership of healthcare commissioning networks in England" in listed
     assert "https://doi.org/10.1136/bmjopen-2012-002112" in listed
     study_2 = "Mobilizing Clinical Leadership in and around Clinical Commissioning Groups" in listed
-    assert study_2 == (page != "views/themes.py")
+    assert study_2 == (page not in ("views/themes.py", "views/sites.py"))
 
 
 def test_the_sources_of_one_study_list_only_its_publications(app_env):
     at = open_page("views/sites.py")
     at.selectbox(key="site").set_value("z13:site:B").run()
-    at.selectbox(key="sites:compare:study").set_value("z13").run()
     listed = "\n".join(m.value for m in at.markdown)
     assert "Zachariadis M, Oborn E, Barrett M, Zollinger-Read P (2013)" in listed
     assert "Mobilizing Clinical Leadership" not in listed
+
+
+def switch_tab(at: AppTest, view: str) -> None:
+    """Click the tab `view` of tabs bound to the address as `view` (their state and the address)."""
+    at.session_state["view"] = view
+    at.query_params["view"] = view
+    at.run()
+
+
+def open_compare() -> AppTest:
+    """Sites with the Compare tab open: only the open tab is drawn."""
+    return open_link("views/sites.py", view="Compare")
 
 
 def open_link(page: str, **params: str) -> AppTest:
@@ -555,6 +567,18 @@ def test_a_link_to_compared_sites_opens_exactly_those(app_env):
     assert dict(zip(compared["name"], compared["population"], strict=True)) == {"Site B": 550000, "Site D": 325000}
     at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A"]).run()
     assert address(at)["sites"] == "z13:site:A" and address(at)["study"] == "z13"
+
+
+def test_compare_keeps_its_choices_while_the_profile_is_open(app_env):
+    at = open_link("views/sites.py", view="Compare", study="z13", sites="z13:site:B,z13:site:D")
+    switch_tab(at, "Profile")
+    # Only the open tab is drawn; the address keeps the comparison's choices meanwhile.
+    assert not [w for w in at.multiselect if w.key == "sites:compare:chosen"]
+    assert address(at)["sites"] == "z13:site:B,z13:site:D"
+    switch_tab(at, "Compare")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.multiselect(key="sites:compare:chosen").value == ["z13:site:B", "z13:site:D"]
+    assert at.selectbox(key="sites:compare:study").value == "z13"
 
 
 def test_a_link_copied_after_clear_all_reopens_with_no_site_chosen(app_env):

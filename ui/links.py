@@ -128,3 +128,11 @@ def write_many(name: str, values: list[Any], default: list[Any]) -> None:
     if st.query_params.get(name) != text:
         st.query_params[name] = text
     st.session_state[_written(name)] = text
+
+
+def forget(names: Iterable[str]) -> None:
+    """Treat the address's values of `names` as a link's again. For pickers not drawn in this run
+    (a closed tab): Streamlit drops their state, so when they are drawn again the address, which
+    still holds their choices, gives them back (`seed`) instead of their defaults replacing it."""
+    for name in names:
+        st.session_state.pop(_written(name), None)

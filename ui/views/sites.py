@@ -155,6 +155,11 @@ def show_profile() -> str | None:
     return next((str(r["value"]) for r in rows if r["section"] == "site" and r["item"] == "study"), None)
 
 
+def compare_link_names() -> list[str]:
+    """The names Compare's choices have in the address: its query's parameters and the sites."""
+    return [*(p.name for p in get_query("compare_sites").params), SITES_KEY]
+
+
 def show_comparison() -> str | None:
     """Chosen sites side by side; returns the study compared (None for every study)."""
     query = get_query("compare_sites")
@@ -282,15 +287,22 @@ def render() -> None:
     if not links.known("view", VIEWS, "the view"):
         return
     profile, compare = st.tabs(list(VIEWS), key="view", bind=links.BIND)
+    # Only the open tab is drawn (its `.open` is known: the tabs are bound to the address), as
+    # Compare's tables and charts are most of the page's work; False means closed, None unknown.
     try:
         with profile:
-            profiled = show_profile()
+            profiled = show_profile() if profile.open is not False else None
         with compare:
-            compared = show_comparison()
+            if compare.open is not False:
+                compared = show_comparison()
+            else:
+                links.forget(compare_link_names())
+                compared = None
     except forms.UnknownInLink:
         return  # the page has said which value of its link is unknown
-    # Both tabs are on the page: one study's publications when both show that study, else every study's.
-    sources.show_sources(profiled if profiled == compared else None)
+    # One study's publications when the open tab shows one study, else every study's.
+    shown = [study for tab, study in ((profile, profiled), (compare, compared)) if tab.open is not False]
+    sources.show_sources(shown[0] if len(set(shown)) == 1 else None)
 
 
 render()
