@@ -24,14 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, overload
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from kb.errors import NotFound
 from kb.schema import label, rel_type
 from kb.sna import NetworkNode, TieRow, build_network, nodes_from_rows
 from kb.store.base import Result
+
+if TYPE_CHECKING:  # networkx only where a graph is built (kb.sna): a wave's load never imports it
+    import networkx as nx
 
 READ_BATCH = 5000  # ids per UNWIND read
 _P, _SITE, _ORG = label("Participant"), label("Site"), label("Organisation")

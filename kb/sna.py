@@ -27,11 +27,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kb.sna_fast import IndexedNetwork, brokerage, centralities, degrees, group_numbers, in_degrees, out_degrees
+
+if TYPE_CHECKING:  # imported where a graph is built or written: a wave's load (board_summary) never needs it
+    import networkx as nx
 
 _YES = {"yes", "y", "true", "1"}
 
@@ -160,6 +161,8 @@ def build_network(
 ) -> nx.DiGraph[str]:
     """A directed graph respondent -> alter; several ties between one pair merge into one edge
     whose `relations` lists them and whose `weight` sums them (an empty weight counts 1)."""
+    import networkx as nx
+
     wanted = set(relations) if relations is not None else None
     graph: nx.DiGraph[str] = nx.DiGraph()
     for node in nodes:
@@ -282,6 +285,8 @@ def annotated(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     brokerage_total and groups_bridged; edges get `relations` as `a;b` text and `weight`.
     Missing text becomes "" so that every node has every attribute, with one type per attribute.
     """
+    import networkx as nx
+
     measures, brokerage, bridged = node_measures(graph), brokerage_roles(graph), groups_bridged(graph)
     out: nx.DiGraph[str] = nx.DiGraph()
     for node, data in graph.nodes(data=True):
@@ -303,11 +308,15 @@ def annotated(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
 
 def write_gexf(graph: nx.DiGraph[str], path: str | Path) -> Path:
     """Write the network with its measures as GEXF 1.2, which Gephi opens directly."""
+    import networkx as nx
+
     nx.write_gexf(annotated(graph), path, version="1.2draft")
     return Path(path)
 
 
 def write_graphml(graph: nx.DiGraph[str], path: str | Path) -> Path:
     """Write the network with its measures as GraphML (Gephi, yEd, igraph, R)."""
+    import networkx as nx
+
     nx.write_graphml(annotated(graph), path)
     return Path(path)
