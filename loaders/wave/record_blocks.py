@@ -13,6 +13,7 @@ what validation collects and the plan groups, without copying a block into recor
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
@@ -24,7 +25,38 @@ from loaders.wave.spec import RelFile
 Item = TypeVar("Item")
 
 
-class RelBlock(Sequence[RelRecord]):
+class RecordRows(Sequence[RelRecord]):
+    """Rows given as RelRecords made when asked for: a subclass says how many (`__len__`) and
+    makes the one at a position from 0 (`at`); indexing, slices and iteration follow from those."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def at(self, position: int) -> RelRecord: ...
+
+    @overload
+    def __getitem__(self, index: int) -> RelRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RelRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> RelRecord | list[RelRecord]:
+        if isinstance(index, slice):
+            return [self.at(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.at(index)
+
+    def __iter__(self) -> Iterator[RelRecord]:
+        return map(self.at, range(len(self)))
+
+
+class RelBlock(RecordRows):
     """Rows of one relationship file as columns: row numbers, start ids, end ids (None: the loading
     wave) and each other column's typed values, in the order a row's `typed` names them."""
 
@@ -48,23 +80,8 @@ class RelBlock(Sequence[RelRecord]):
             {name: column[i] for name, column in self.typed.items()},
         )
 
-    @overload
-    def __getitem__(self, index: int) -> RelRecord: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[RelRecord]: ...
-
-    def __getitem__(self, index: int | slice) -> RelRecord | list[RelRecord]:
-        if isinstance(index, slice):
-            return [self.record(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self.record(index)
-
-    def __iter__(self) -> Iterator[RelRecord]:
-        return map(self.record, range(len(self)))
+    def at(self, position: int) -> RelRecord:
+        return self.record(position)
 
     def extend(self, other: RelBlock) -> None:
         """Add the rows of `other` (a later batch of the same file) after this block's."""
@@ -102,7 +119,7 @@ class RelBlock(Sequence[RelRecord]):
         return self if len(indexes) == len(self) else BlockView(self, indexes)
 
 
-class BlockView(Sequence[RelRecord]):
+class BlockView(RecordRows):
     """Some rows of a block, by their indexes (8 bytes a row): what the plan keeps of a file whose
     rows go to several keys (ties to participants and to organisations), without copying them."""
 
@@ -114,19 +131,8 @@ class BlockView(Sequence[RelRecord]):
     def __len__(self) -> int:
         return len(self.indexes)
 
-    @overload
-    def __getitem__(self, index: int) -> RelRecord: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[RelRecord]: ...
-
-    def __getitem__(self, index: int | slice) -> RelRecord | list[RelRecord]:
-        if isinstance(index, slice):
-            return [self.block.record(i) for i in self.indexes[index]]
-        return self.block.record(self.indexes[index])
-
-    def __iter__(self) -> Iterator[RelRecord]:
-        return map(self.block.record, self.indexes)
+    def at(self, position: int) -> RelRecord:
+        return self.block.record(self.indexes[position])
 
     def window(self, start: int, stop: int) -> RelBlock:
         """Rows start..stop as a block of their own (see RelBlock.window)."""
