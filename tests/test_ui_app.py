@@ -163,7 +163,10 @@ def test_overview_says_a_wave_reported_only_as_totals_holds_no_records(app_env):
 
 def test_overview_shows_the_history_of_a_wave(app_env):
     at = open_page()
-    at.selectbox(key="overview:history:wave").set_value("z13-2011").run()
+    picker = at.selectbox(key="overview:history:wave")
+    # Waves are listed by their titles (data/studies/10-z13-2011/wave.yaml), not their ids.
+    assert "2010-11 fieldwork: interviews, board observations and board survey" in picker.options
+    picker.set_value("z13-2011").run()
     history = frame_with(at, "source_hash")
     # The demo loaded each wave once: one load, status loaded, that created what the wave holds.
     assert list(history["status"]) == ["loaded"] and int(history["created"][0]) > 0

@@ -138,8 +138,8 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
     last = max(dated, key=lambda w: str(w["loaded_at"]))
     st.subheader("Last load")
     st.markdown(
-        f"Wave **{last.get('wave')}** of study **{last.get('study')}** "
-        f"({last.get('title') or 'untitled'}) was loaded at {last['loaded_at']}."
+        f"**{last.get('title') or last.get('wave')}** ({data.study_name(last.get('study'))}) "
+        f"was loaded at {last['loaded_at']}."
     )
     latest = (last.get("history") or [{}])[0].get("changes") or {}
     changed = [(what, name, count) for what, counts in latest.items() for name, count in sorted(counts.items())]
@@ -148,7 +148,14 @@ def show_last_load(waves: list[dict[str, Any]]) -> None:
         tables.show(frame, key="overview:last-load")
     st.subheader("History of a wave")
     names = [w["wave"] for w in waves]
-    chosen = st.selectbox("Wave", names, index=names.index(last["wave"]), key="overview:history:wave")
+    titles = {w["wave"]: w.get("title") or w["wave"] for w in waves}
+    chosen = st.selectbox(
+        "Wave",
+        names,
+        index=names.index(last["wave"]),
+        key="overview:history:wave",
+        format_func=lambda wave: titles.get(wave, wave),
+    )
     loads = next((w.get("history") or [] for w in waves if w["wave"] == chosen), [])
     history = _history_frame(loads)
     tables.show(history, key="overview:history", titled=True)
