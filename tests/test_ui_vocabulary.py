@@ -41,6 +41,10 @@ def test_ids_are_recognised_and_id_only_columns_are_left_out_while_something_els
     rows = [{"site": "z13:site:B", "name": "Site B", "type": None}, {"site": "z13:site:A", "name": "Site A"}]
     assert vocabulary.id_columns(["site", "name", "type"], rows) == ["site"]
     assert vocabulary.id_columns(["site"], rows) == []  # an id is better than an empty table
+    # co_cited_works' `cited_by`: the citing publications' ids, as a list per work
+    cited = [{"title": "Equity and excellence", "cited_by": ["s17:pub:marshall-manuscript", "z13:pub:bmjopen-2013"]}]
+    assert vocabulary.id_columns(["title", "cited_by"], cited) == ["cited_by"]
+    assert vocabulary.id_columns(["title", "cited_by"], [{"title": "T", "cited_by": ["z13:pub:x", "a report"]}]) == []
 
 
 def test_unknown_shows_as_nothing_never_none_or_zero():

@@ -185,7 +185,9 @@ def id_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
     found = []
     for column in columns:
         values = [row.get(column) for row in rows if row.get(column) is not None]
-        if values and all(looks_like_id(value) for value in values):
+        # A list of ids (the publications citing a work) is an id column too.
+        items = [item for value in values for item in (value if isinstance(value, list) else [value])]
+        if items and all(looks_like_id(item) for item in items):
             found.append(column)
     return found if len(found) < len(columns) else []
 
