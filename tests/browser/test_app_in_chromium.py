@@ -209,9 +209,7 @@ def test_clicking_a_matrix_cell_lists_the_evidence_of_that_site(page, app_url):
     labels = [cells.nth(i).get_attribute("aria-label") or "" for i in range(cells.count())]
     counts = [re.search(r"Pieces of evidence: (\d+)", label) for label in labels]
     values = [int(found[1]) if found else -1 for found in counts]
-    clicked = labels[
-        values.index(max(values))
-    ]  # "…; Pieces of evidence: 7; Theme: …; Site: Site B (Zachariadis et al. 2013)"
+    clicked = labels[values.index(max(values))]  # "…; Pieces of evidence: 7; Theme: …; Site: Site B"
     cells.nth(values.index(max(values))).click()  # the cell with the most evidence
     page.wait_for_timeout(500)
     settle(page, "Themes")

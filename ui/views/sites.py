@@ -89,11 +89,20 @@ def wave_titles() -> dict[str, str]:
     return {str(w["wave"]): str(w["title"]) for w in data.waves() or [] if w.get("title")}
 
 
-def site_label(row: dict[str, Any], studies: dict[str, str]) -> str:
+def site_label(row: dict[str, Any], studies: dict[str, str] | None) -> str:
     """A site as people name it, with its study as cited (`studies`: `data.study_labels()`), since
-    two studies may both have a "Site A"."""
+    two studies may both have a "Site A"; None: sites of one study, named alone."""
+    name = row.get("name") or row["site"]
+    if studies is None:
+        return str(name)
     study = row.get("study")
-    return f"{row.get('name') or row['site']} ({studies.get(str(study), study)})"
+    return f"{name} ({studies.get(str(study), study)})"
+
+
+def label_sites(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each row's site by `site_label`: with its study only when the rows hold more than one."""
+    studies = data.study_labels() if len({r.get("study") for r in rows}) > 1 else None
+    return {r["site"]: site_label(r, studies) for r in rows}
 
 
 def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -173,8 +182,7 @@ def show_comparison() -> str | None:
     if outcome is None:
         return study
     columns, rows = outcome.columns, outcome.rows
-    studies = data.study_labels()
-    labels = {r["site"]: site_label(r, studies) for r in rows}
+    labels = label_sites(rows)
     earlier = st.session_state.get("sites:compare:chosen")
     if earlier and not set(earlier) & set(labels):
         # Other filters left none of the earlier choices: start again from the first sites. An
@@ -267,8 +275,8 @@ def show_site_tables(study: str, chosen: list[str]) -> None:
 
 def show_ties_matrix(rows: list[dict[str, Any]]) -> None:
     """Ties per site and stakeholder type as a heatmap (Table 4 read as a picture)."""
-    studies = data.study_labels()
-    frame = pd.DataFrame([{**r, "site_label": site_label(r, studies)} for r in rows])
+    labels = label_sites(rows)
+    frame = pd.DataFrame([{**r, "site_label": labels[r["site"]]} for r in rows])
     kinds, sites = frame["type_name"].nunique(), frame["site_label"].nunique()
     charts.chart_with_table(
         charts.heatmap(frame, "type_name", "site_label", "ties", selection_name="ties"),

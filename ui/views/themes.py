@@ -31,7 +31,9 @@ def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     names = data.study_labels()
     studies = frame["study"].map(lambda study: names.get(study, study)).fillna("")
-    frame["site_label"] = frame["site_name"].fillna(frame["site"]) + " (" + studies + ")"
+    site_names = frame["site_name"].fillna(frame["site"])
+    # The study tells two studies' "Site A" apart; a matrix of one study's sites needs no such note.
+    frame["site_label"] = site_names if frame["study"].nunique() <= 1 else site_names + " (" + studies + ")"
     return frame
 
 
