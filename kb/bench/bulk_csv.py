@@ -17,7 +17,6 @@ with `:START_ID,:END_ID`.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,11 +24,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kb.bench.bulk_measures import Measured, package_measures
+from kb.bench.package_rows import typed_rows
 from kb.synth.sink import SPECS
 from loaders.wave.measures import MEASURE_DOCS, SUMMARY_DOCS, SUMMARY_LOCATOR, SUMMARY_SOURCE
-from loaders.wave.reader import file_columns
 from loaders.wave.spec import FILE_ORDER, NodeFile, RelFile
-from loaders.wave.values import parse_cell
 
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter  # the type of csv.writer(...), named in the stubs only
@@ -83,13 +81,6 @@ class BulkFiles:
         self.counts["relationships"] += 1
 
 
-def _rows(path: Path, spec: NodeFile | RelFile) -> Iterator[tuple[int, dict[str, Any]]]:
-    columns = {column.name: column for column in file_columns(spec)}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        for number, cells in enumerate(csv.DictReader(handle), start=2):
-            yield number, {name: parse_cell(columns[name], text) for name, text in cells.items() if name in columns}
-
-
 def _node_types(spec: NodeFile) -> dict[str, str]:
     types = {"id": "ID"}
     for column in spec.columns:
@@ -104,7 +95,7 @@ def _rel_types(names: tuple[str, ...] = ()) -> dict[str, str]:
 
 def _node_file(out: BulkFiles, spec: NodeFile, path: Path, study: str, wave: str) -> None:
     types = _node_types(spec)
-    for number, values in _rows(path, spec):
+    for number, values in typed_rows(path, spec):
         source, locator = f"{spec.file} row {number}", values.get("locator")
         out.node(spec.label, {**values, "study": study, "waves": [wave], "source": source}, types)
         provenance = {"wave": wave, "source": source, "locator": locator}
@@ -135,7 +126,7 @@ def _rel_file(out: BulkFiles, spec: RelFile, path: Path, wave: str, measured: Me
     if spec.rel == OBSERVED_IN:
         types = _observed_types()
     start_label = spec.start.ref[0] if spec.start.ref else ""
-    for number, values in _rows(path, spec):
+    for number, values in typed_rows(path, spec):
         end = wave if to_wave else values[spec.end.name]
         props = {name: values.get(name) for name in own}
         props.update(wave=wave, source=f"{spec.file} row {number}", locator=values.get("locator"))

@@ -12,28 +12,23 @@ code, so the values are the loader's.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kb.bench.package_rows import typed_rows
 from kb.network import WaveNetworks
 from kb.sna import NetworkNode
 from loaders.wave.measures import measure_networks, measured_values
 from loaders.wave.package import SPECS
-from loaders.wave.reader import file_columns
-from loaders.wave.values import parse_cell
 
 Measured = dict[tuple[str, str], dict[str, Any]]  # (start label, id) -> the values set on its OBSERVED_IN
 
 
 def _typed_rows(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.is_file():
-        return
-    columns = {column.name: column for column in file_columns(SPECS[path.name])}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        for cells in csv.DictReader(handle):
-            yield {name: parse_cell(columns[name], text) for name, text in cells.items() if name in columns}
+    """The file's typed rows; none when the package has no such file."""
+    if path.is_file():
+        yield from (values for _, values in typed_rows(path, SPECS[path.name]))
 
 
 def package_networks(package: Path, wave: str) -> WaveNetworks:
