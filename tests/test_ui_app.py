@@ -202,6 +202,9 @@ def test_choosing_a_site_shows_its_profile_across_waves(app_env):
 
 def test_comparing_sites_lists_only_the_chosen_ones(app_env):
     at = open_compare()
+    at.selectbox(key="sites:compare:study").set_value(None).run()  # (any): both studies' sites
+    options = at.multiselect(key="sites:compare:chosen").options
+    assert f"Site A ({Z13_CITED})" in options and f"Case A ({S17_CITED})" in options
     at.selectbox(key="sites:compare:study").set_value("z13").run()
     at.multiselect(key="sites:compare:chosen").set_value(["z13:site:A", "z13:site:E"]).run()
     assert not at.exception

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from kb import schema
 from kb.store.base import node_value, path_value, relationship_value
-from ui import auth, downloads, graph, results, tables
+from ui import auth, data, downloads, graph, results, tables
 
 SITE = node_value(1, ["Site"], {"id": "z13:site:A", "name": "Site A"})
 ORG = node_value(2, ["Organisation"], {"id": "z13:org:pct", "name": "The PCT"})
@@ -205,3 +205,9 @@ def test_the_apps_config_follows_its_environment_and_config_file(tmp_path, monke
     config_file.write_text("[kb]\nmax_rows = 20\n")
     os.utime(config_file, (2_000_000, 2_000_000))
     assert data.app_config().max_rows == 20
+
+
+def test_sites_of_one_study_are_named_alone():
+    # One study's sites need no study to tell them apart; a site without a name shows its id.
+    sites = [("z13:site:A", "Site A", "z13"), ("z13:site:B", None, "z13"), ("z13:site:C", float("nan"), "z13")]
+    assert data.site_labels(sites) == {"z13:site:A": "Site A", "z13:site:B": "z13:site:B", "z13:site:C": "z13:site:C"}

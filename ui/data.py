@@ -217,6 +217,17 @@ def study_labels() -> dict[str, str]:
     return {study: label for study, label in labels.items() if label}
 
 
+def site_labels(sites: list[tuple[str, Any, Any]]) -> dict[str, str]:
+    """(site id, name, study id) triples as people name the sites: by name, with the study as cited
+    only when they come from more than one study (two studies may both have a "Site A")."""
+    studies = study_labels() if len({study for _, _, study in sites}) > 1 else None
+    labels = {}
+    for site, name, study in sites:
+        named = name if isinstance(name, str) and name else str(site)  # no name (None, or NaN from a frame)
+        labels[site] = named if studies is None else f"{named} ({studies.get(str(study), study)})"
+    return labels
+
+
 def study_name(study: Any) -> Any:
     """A study id as the screen shows it: its citation label when it has one."""
     return study_labels().get(str(study), study) if study else study

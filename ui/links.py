@@ -112,6 +112,10 @@ def write(name: str, value: Any, default: Any = None) -> None:
             del st.query_params[name]
         st.session_state[_written(name)] = None
         return
+    _put_in_address(name, text)
+
+
+def _put_in_address(name: str, text: str) -> None:
     if st.query_params.get(name) != text:
         st.query_params[name] = text
     st.session_state[_written(name)] = text
@@ -123,11 +127,8 @@ def write_many(name: str, values: list[Any], default: list[Any]) -> None:
     with the default sites chosen."""
     if list(values) == list(default):
         write(name, None)
-        return
-    text = ",".join(str(v) for v in values)
-    if st.query_params.get(name) != text:
-        st.query_params[name] = text
-    st.session_state[_written(name)] = text
+    else:
+        _put_in_address(name, ",".join(str(v) for v in values))
 
 
 def forget(names: Iterable[str]) -> None:

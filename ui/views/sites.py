@@ -89,20 +89,9 @@ def wave_titles() -> dict[str, str]:
     return {str(w["wave"]): str(w["title"]) for w in data.waves() or [] if w.get("title")}
 
 
-def site_label(row: dict[str, Any], studies: dict[str, str] | None) -> str:
-    """A site as people name it, with its study as cited (`studies`: `data.study_labels()`), since
-    two studies may both have a "Site A"; None: sites of one study, named alone."""
-    name = row.get("name") or row["site"]
-    if studies is None:
-        return str(name)
-    study = row.get("study")
-    return f"{name} ({studies.get(str(study), study)})"
-
-
 def label_sites(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Each row's site by `site_label`: with its study only when the rows hold more than one."""
-    studies = data.study_labels() if len({r.get("study") for r in rows}) > 1 else None
-    return {r["site"]: site_label(r, studies) for r in rows}
+    """Each row's site as people name it (`data.site_labels`)."""
+    return data.site_labels([(r["site"], r.get("name"), r.get("study")) for r in rows])
 
 
 def measured_sites(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:

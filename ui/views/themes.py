@@ -29,11 +29,8 @@ ROW_HEIGHT_PX = 24
 
 def matrix_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    names = data.study_labels()
-    studies = frame["study"].map(lambda study: names.get(study, study)).fillna("")
-    site_names = frame["site_name"].fillna(frame["site"])
-    # The study tells two studies' "Site A" apart; a matrix of one study's sites needs no such note.
-    frame["site_label"] = site_names if frame["study"].nunique() <= 1 else site_names + " (" + studies + ")"
+    labels = data.site_labels(list(zip(frame["site"], frame["site_name"], frame["study"], strict=True)))
+    frame["site_label"] = frame["site"].map(labels)
     return frame
 
 
