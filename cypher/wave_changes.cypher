@@ -30,14 +30,21 @@
 // removed. Each kind is a part of its own: carrying one part's rows through another's scan of every
 // node or relationship of the study costs more than the scan.
 // The counts come from the tallies each load keeps on its Wave (loaders/wave/tallies.py: nodes by
-// label, relationships by type but CITES, which are counted from the study's publications); for a
-// wave loaded before tallies existed, the parts after each tallied one count them from the graph.
-// The participant part starts from the two Wave nodes: the participants observed in the first
-// wave, then those observed only in the second, so that no participant's other observations are
-// read, and each participant's two observations are looked up between known ends. It groups the
-// participants by how each of their eight values differs (0 the same, 1 changed, 2 added, 3
-// removed) before anything is counted per property: few groups, so the counting costs nothing
-// beside the comparison, and each value is named, not looked up by a property name in a list.
+// label, relationships by type, and CITES, which the citations loader counts again whenever it
+// rewrites them); for a wave loaded before tallies existed, the parts after each tallied one count
+// them from the graph, and CITES are counted from the study's publications for a wave without
+// `tally_cites`.
+// The participant counts of a pair of waves are kept too: each load compares its wave with every
+// other wave of its study and keeps the 24 counts on its own Wave (loaders/wave/pairs.py:
+// `pair_waves`, and `pair_counts` going from that wave to the other, so the other way round added
+// and removed swap); the third part reads them. The second compares the participants as the query
+// runs, only for a pair neither Wave keeps (both loaded before pairs were kept): it starts from
+// the two Wave nodes, the participants observed in the first wave, then those observed only in
+// the second, so that no participant's other observations are read, and each participant's two
+// observations are looked up between known ends. It groups the participants by how each of their
+// eight values differs (0 the same, 1 changed, 2 added, 3 removed) before anything is counted per
+// property: few groups, so the counting costs nothing beside the comparison, and each value is
+// named, not looked up by a property name in a list.
 
 MATCH (w:Wave)
 WHERE w.study = $study
@@ -72,6 +79,11 @@ WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
 WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (y1:Wave {id: w1})
+WITH w1, w2, y1
+MATCH (y2:Wave {id: w2})
+WHERE NOT w2 IN coalesce(y1.pair_waves, []) AND NOT w1 IN coalesce(y2.pair_waves, [])
+WITH w1, w2
 MATCH (x1:Wave {id: w1})
 WITH w1, w2, x1
 MATCH (x2:Wave {id: w2})
@@ -135,6 +147,33 @@ WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
 MATCH (x1:Wave {id: w1})
 WITH w1, w2, x1
 MATCH (x2:Wave {id: w2})
+WITH w1, w2, x1, x2, w2 IN coalesce(x1.pair_waves, []) AS forward
+WHERE forward OR w1 IN coalesce(x2.pair_waves, [])
+WITH w1, w2, forward, CASE WHEN forward THEN x1 ELSE x2 END AS held, CASE WHEN forward THEN w2 ELSE w1 END AS other
+WITH w1, w2, forward, held.pair_counts AS counts,
+     head([j IN range(0, size(held.pair_waves) - 1) WHERE held.pair_waves[j] = other]) AS j
+UNWIND range(0, 23) AS k
+WITH w1, w2, k / 3 AS i, CASE WHEN forward OR k % 3 = 0 THEN k % 3 + 1 ELSE 4 - k % 3 END AS difference,
+     counts[j * 24 + k] AS participants
+WHERE participants > 0
+WITH w1, w2, ['role', 'board_member', 'interviewed', 'survey_respondent', 'degree', 'betweenness', 'closeness',
+              'brokerage'][i] AS property, difference, participants
+RETURN 'participant values' AS change, 'Participant' AS kind, null AS id,
+       CASE difference WHEN 1 THEN 'changed' WHEN 2 THEN 'added' ELSE 'removed' END AS item, property,
+       CASE WHEN difference = 2 THEN 0 ELSE participants END AS before,
+       CASE WHEN difference = 3 THEN 0 ELSE participants END AS after, w1 AS from_wave, w2 AS to_wave
+ORDER BY property, item
+UNION ALL
+MATCH (w:Wave)
+WHERE w.study = $study
+WITH w ORDER BY coalesce(w.phase, 0), coalesce(w.started, ''), w.id
+WITH collect(w.id) AS ids
+WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
+     CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
+WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
 WHERE x1.tally_labels IS NOT NULL AND x2.tally_labels IS NOT NULL
 UNWIND x1.tally_labels + x2.tally_labels AS kind
 WITH DISTINCT w1, w2, x1, x2, kind
@@ -181,9 +220,11 @@ WITH w1, w2, x1
 MATCH (x2:Wave {id: w2})
 WHERE x1.tally_types IS NOT NULL AND x2.tally_types IS NOT NULL
 OPTIONAL MATCH (p:Publication)-[r:CITES]->()
-WHERE p.study = $study AND r.wave IN [w1, w2]
-WITH w1, w2, x1, x2, count(CASE WHEN r.wave = w1 THEN 1 END) AS cites1,
-     count(CASE WHEN r.wave = w2 THEN 1 END) AS cites2
+WHERE (x1.tally_cites IS NULL OR x2.tally_cites IS NULL) AND p.study = $study AND r.wave IN [w1, w2]
+WITH w1, w2, x1, x2, count(CASE WHEN r.wave = w1 THEN 1 END) AS counted1,
+     count(CASE WHEN r.wave = w2 THEN 1 END) AS counted2
+WITH w1, w2, x1, x2, CASE WHEN x1.tally_cites IS NULL OR x2.tally_cites IS NULL THEN counted1 ELSE x1.tally_cites END AS cites1,
+     CASE WHEN x1.tally_cites IS NULL OR x2.tally_cites IS NULL THEN counted2 ELSE x2.tally_cites END AS cites2
 UNWIND x1.tally_types + x2.tally_types + ['CITES'] AS kind
 WITH DISTINCT w1, w2, x1, x2, cites1, cites2, kind
 WITH w1, w2, kind,

@@ -15,6 +15,7 @@ from kb.synth import synthesize
 from loaders.wave.api import load_package
 from support.demo_graph import demo_graph
 from support.synthetic_waves import second_wave
+from support.wave_pairs import unguarded
 
 FROM_THE_WAVES = """MATCH (x1:Wave {id: w1})
 WITH w1, w2, x1
@@ -43,7 +44,7 @@ WITH w1, w2, p, o1, o2
 
 
 def participant_parts() -> tuple[str, str]:
-    part = get_query("wave_changes").cypher.split("UNION ALL\n")[1]
+    part = unguarded(get_query("wave_changes").cypher.split("UNION ALL\n")[1])
     assert part.count(FROM_THE_WAVES) == 1
     return part, part.replace(FROM_THE_WAVES, FILTERING_EVERY_OBSERVATION)
 

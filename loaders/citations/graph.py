@@ -22,7 +22,7 @@ from loaders.citations.normalise import author_match_key
 from loaders.citations.resolve import Decision, Resolution
 from loaders.citations.works import CitedRef
 
-PUBLICATION, WORK, AUTHOR = label("Publication"), label("Work"), label("Author")
+PUBLICATION, WORK, AUTHOR, WAVE = label("Publication"), label("Work"), label("Author"), label("Wave")
 CITES, AUTHORED_BY, POSSIBLY_SAME = rel_type("CITES"), rel_type("AUTHORED_BY"), rel_type("POSSIBLY_SAME")
 BATCH = 1000
 
@@ -94,6 +94,18 @@ ORDER BY score DESC, a, b
 
 
 READ_AUTHOR_IDS = f"MATCH (a:{AUTHOR}) RETURN a.id AS id"
+# Each Wave keeps the count of its CITES whose citing publication is of its study, for
+# wave_changes (`tally_cites`, loaders/wave/tallies.py): every citation is written by `rewrite`,
+# so it counts them again for every wave, in one pass over the citations.
+CITES_BY_WAVE = f"""
+MATCH (p:{PUBLICATION})-[r:{CITES}]->()
+WHERE r.wave IS NOT NULL AND p.study IS NOT NULL
+RETURN r.wave AS wave, p.study AS study, count(*) AS n
+"""
+_TALLY_CITES = f"""
+MATCH (w:{WAVE})
+SET w.tally_cites = coalesce(head([row IN $rows WHERE row.wave = w.id AND row.study = w.study | row.n]), 0)
+"""
 # Nodes the new resolution no longer has are deleted unless something else still points at them.
 _DELETE_UNUSED = """
 UNWIND $rows AS row
@@ -122,6 +134,8 @@ def statements() -> dict[str, str]:
         "CREATE_POSSIBLY_SAME": _CREATE_POSSIBLY_SAME,
         "DELETE_UNUSED_WORKS": _DELETE_UNUSED.format(label=WORK),
         "DELETE_UNUSED_AUTHORS": _DELETE_UNUSED.format(label=AUTHOR),
+        "CITES_BY_WAVE": CITES_BY_WAVE,
+        "TALLY_CITES": _TALLY_CITES,
     }
     named.update({f"CLEAR_{i}": text for i, text in enumerate(_CLEAR)})
     return named
@@ -160,6 +174,7 @@ def rewrite(writer: Writer, resolution: Resolution, previous_works: set[str]) ->
     gone_authors = sorted(previous_authors - {a.id for a in resolution.authors})
     total.add(writer.run_batches(_DELETE_UNUSED.format(label=WORK), [{"id": i} for i in gone_works], BATCH))
     total.add(writer.run_batches(_DELETE_UNUSED.format(label=AUTHOR), [{"id": i} for i in gone_authors], BATCH))
+    writer.run(_TALLY_CITES, {"rows": writer.read(CITES_BY_WAVE).rows})
     return total
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from kb.schema import label, label_names, rel_names, rel_type
 from loaders.report import Changes
-from loaders.wave import tallies
+from loaders.wave import pairs, tallies
 from loaders.wave.measures import MEASURE_PROPERTIES, SUMMARY_LOCATOR, SUMMARY_PROPERTIES, SUMMARY_SOURCE, Measured
 from loaders.wave.plan import ATTACHED_VALUES, WritePlan
 from loaders.wave.spec import NODE_FILES, REL_FILES
@@ -38,7 +38,7 @@ from loaders.wave.storecheck import Reader
 CITATION_LABELS = ("Work", "Author")
 CITATION_TYPES = ("CITES", "AUTHORED_BY", "POSSIBLY_SAME")
 # what a load sets on its own Wave
-BOOKKEEPING = ("status", "loaded_at", "source_hash", "counts", "history", *tallies.PROPERTIES)
+BOOKKEEPING = ("status", "loaded_at", "source_hash", "counts", "history", *tallies.PROPERTIES, *pairs.PROPERTIES)
 Key = tuple[str, str, str]  # (label, id, "") of a node; (type, start id, end id) of a relationship
 # Relationship types a node file writes to define its entities, per label, with the file's source prefix:
 # those pass to the entity's other wave when a wave sharing it lets go (remove._handover_statements).

@@ -17,6 +17,7 @@
     cite       the reference lists already parsed, resolved with every citation loaded (references)
     compare    what really changed: the previous version against the rows written (changes.what_changed)
     tally      what the wave holds per label and type, for wave_changes (tallies.of_load)
+    pair       its participants' values compared with each other wave's of its study, for wave_changes (pairs.of_load)
     finish     the Wave node marked 'loaded' with its hash, what it holds and its history (write.finish_wave)
 
 A failure at any step inside the unit leaves the knowledge base as it was.
@@ -31,7 +32,7 @@ from typing import Any
 
 from kb.store.base import Store, Writer
 from loaders.report import Changes, LoadReport, LoadWarning, Source, Status
-from loaders.wave import history, tallies
+from loaders.wave import history, pairs, tallies
 from loaders.wave.changes import cited_holdings, holdings, read_citations, read_previous, what_changed
 from loaders.wave.measures import Measured, measure_wave
 from loaders.wave.package import quick_identity
@@ -86,6 +87,7 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         load = history.entry(status, pkg.source_hash, changes, at)
         held = {**holdings(plan, measured), **cited_holdings(unit, plan.wave_id)}
         tallies.write(unit, plan.wave_id, tallies.of_load(unit, plan))
+        pairs.of_load(unit, plan.study_id, plan.wave_id)
         finish_wave(unit, plan.wave_id, held, pkg.source_hash, history.extended(existing, load), at, progress)
     return wave_report(pkg, path, status, changes, plan, measured, cited)
 

@@ -4,7 +4,8 @@ Shared entities keep the relationships that define them. A link (e.g. a site's I
 study relationship is written once, by the first wave that defines the entity, and carries that
 wave's id; when that wave goes and another still defines the entity, the relationship passes to the
 remaining wave (and to its tallies, loaders/wave/tallies.py) instead of being deleted. Everything
-else with `wave` = the removed wave is deleted.
+else with `wave` = the removed wave is deleted, and the other waves forget their comparisons with
+it (loaders/wave/pairs.py).
 
 These functions run inside the caller's atomic unit; unload_wave and a load that replaces an
 earlier version of its wave (an update) call them.
@@ -19,7 +20,7 @@ from kb.errors import UsageError, ValidationError
 from kb.schema import label, label_names, rel_names, rel_type
 from kb.store.base import Writer
 from loaders.report import Changes
-from loaders.wave import tallies
+from loaders.wave import pairs, tallies
 from loaders.wave.records import ValidatedPackage
 from loaders.wave.references import remove_reference_lists as remove_lists
 from loaders.wave.spec import NODE_FILES
@@ -130,6 +131,7 @@ def removal(w: Writer, wave_id: str, on_progress: Progress | None = None) -> Cha
         if on_progress:
             on_progress(done, total, "removing")
     tallies.hand_over(w, moved)
+    pairs.forget(w, wave_id)
     _delete_relationships(w, wave_id, removed)
     if on_progress:
         on_progress(total - 1, total, "removing")

@@ -7,14 +7,17 @@ stores a map as a property value, and Cypher cannot parse JSON):
                                       wave's, by label
     tally_types, tally_type_counts    relationships whose `wave` is the wave and whose start node's
                                       `study` is the wave's, by type; CITES excepted (reference
-                                      lists are rewritten outside the wave loader too, and
-                                      wave_changes counts them from the publications)
+                                      lists are rewritten outside the wave loader too)
+    tally_cites                       the CITES of that definition: counted when the wave loads or
+                                      takes over relationships, and again for every wave by each
+                                      rewrite of the citation subgraph (loaders/citations/graph.py),
+                                      which is where every citation is written
 
 These are the counts wave_changes used to make by reading every node and relationship of the study.
 A load writes its wave's tallies from what it wrote (`of_load`, inside its unit, before the wave is
 finished); an unload or update that hands a shared entity's defining relationships to another wave
 moves them to that wave's tallies (`hand_over`). A wave loaded before tallies existed has none, and
-wave_changes counts it as it used to.
+wave_changes counts it as it used to; so too the CITES of a wave without `tally_cites`.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ from kb.store.base import Writer, chunked
 from loaders.wave.plan import WritePlan
 from loaders.wave.storecheck import Reader
 
-PROPERTIES = ("tally_labels", "tally_label_counts", "tally_types", "tally_type_counts")
+PROPERTIES = ("tally_labels", "tally_label_counts", "tally_types", "tally_type_counts", "tally_cites")
 UNTALLIED = frozenset({"CITES"})
 LOOKUP_BATCH = 10_000
 WRITE = (
     f"MATCH (w:{label('Wave')} {{id: $id}}) SET w.tally_labels = $labels, w.tally_label_counts = $label_counts, "
-    "w.tally_types = $types, w.tally_type_counts = $type_counts"
+    "w.tally_types = $types, w.tally_type_counts = $type_counts "
+    f"WITH w OPTIONAL MATCH (p:{label('Publication')})-[r:{rel_type('CITES')}]->() "
+    "WHERE r.wave = w.id AND p.study = w.study WITH w, count(r) AS cites SET w.tally_cites = cites"
 )
 READ = (
     f"MATCH (w:{label('Wave')}) WHERE w.id IN $ids RETURN w.id AS id, w.study AS study, w.tally_labels AS labels, "
