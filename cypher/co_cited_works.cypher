@@ -9,13 +9,13 @@
 // tags: [citations]
 
 // A publication citing a work twice (a duplicate entry in its reference list) counts once;
-// studies and cited_by are sorted. References are counted first (a cheap upper bound of the
-// citing publications, which leaves out most works), then works are ranked, and only those
-// listed sort their citing publications. The count binds no relationship: binding each of a
-// national literature's 22,000 citations cost the engine a fifth more.
-MATCH (pub:Publication)-[:CITES]->(w:Work)
-WITH w, count(*) AS references
-WHERE references >= $min_publications
+// studies and cited_by are sorted. A work's references come first: the citations loader keeps
+// their count on the work (`citations`, a cheap upper bound of the citing publications, which
+// leaves out most works) whenever it rewrites the citations, so that no citation is read for a
+// work cited fewer times; a work without the count has its citing publications counted. Then
+// works are ranked, and only those listed sort their citing publications.
+MATCH (w:Work)
+WHERE w.citations IS NULL OR w.citations >= $min_publications
 MATCH (pub:Publication)-[c:CITES]->(w)
 WITH w, collect(DISTINCT pub) AS pubs
 WHERE size(pubs) >= $min_publications
