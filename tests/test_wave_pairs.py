@@ -11,16 +11,20 @@ participants are observed in a wave exactly where its survey measures them (`mea
 from __future__ import annotations
 
 import csv
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from kb import schema
 from kb.queries import get_query, run_named
 from kb.synth import synthesize
-from loaders.wave import pairs
+from loaders.wave import pairs, tallies
 from loaders.wave.api import load_package, unload_wave
 from support.demo_graph import demo_graph
+from support.paths import REPO
 from support.synthetic_waves import second_wave
 from support.wave_pairs import unguarded
 
@@ -150,3 +154,32 @@ def test_a_pair_kept_by_neither_wave_is_compared_as_the_query_runs(store, tmp_pa
     store.write("MATCH (w:Wave) WHERE w.study = 'syn' REMOVE w.pair_waves, w.pair_counts")
     assert participant_counts(store, "syn-england-1", "syn-england-2") == answer
     assert assert_kept_equals_computed(store, "syn") == 0
+
+
+def test_the_statements_are_valid_neo4j_cypher(tmp_path):
+    """No Neo4j runs here, so Neo4j's own linter (tools/cypher-lint) checks what a load and an unload send."""
+    lint_dir = REPO / "tools" / "cypher-lint"
+    if shutil.which("node") is None or not (lint_dir / "node_modules" / "@neo4j-cypher").is_dir():
+        pytest.skip(f"Node.js or the linter's dependencies are missing; install Node 18+, run `npm ci` in {lint_dir}")
+    statements = {
+        "compare": pairs.COMPARE,
+        "others": pairs.OTHERS,
+        "write": pairs.WRITE,
+        "forget": pairs.FORGET,
+        "tallies": tallies.WRITE,
+    }
+    library = tmp_path / "statements"
+    library.mkdir()
+    for name, text in statements.items():
+        (library / f"{name}.cypher").write_text(text, encoding="utf-8")
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(
+        json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}), encoding="utf-8"
+    )
+    result = subprocess.run(
+        ["node", str(lint_dir / "lint.mjs"), "--schema", str(schema_file), str(library)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert (result.returncode, result.stdout) == (0, "")
