@@ -34,6 +34,8 @@
 // rewrites them); for a wave loaded before tallies existed, the parts after each tallied one count
 // them from the graph, and CITES are counted from the study's publications for a wave without
 // `tally_cites`.
+// The site part finds the two Wave nodes first, so that each site's observation of each is looked
+// up between known ends rather than filtered from all of the site's observations by wave id.
 // The participant counts of a pair of waves are kept too: each load compares its wave with every
 // other wave of its study and keeps the 24 counts on its own Wave (loaders/wave/pairs.py:
 // `pair_waves`, and `pair_counts` going from that wave to the other, so the other way round added
@@ -53,13 +55,14 @@ WITH collect(w.id) AS ids
 WITH ids, CASE WHEN coalesce($from_wave, '') = '' THEN head(ids) ELSE $from_wave END AS w1,
      CASE WHEN coalesce($to_wave, '') = '' THEN last(ids) ELSE $to_wave END AS w2
 WHERE w1 <> w2 AND w1 IN ids AND w2 IN ids
+MATCH (x1:Wave {id: w1})
+WITH w1, w2, x1
+MATCH (x2:Wave {id: w2})
 MATCH (s:Site)
 WHERE s.study = $study
-OPTIONAL MATCH (s)-[o1:OBSERVED_IN]->(x1:Wave)
-WHERE x1.id = w1
-WITH w1, w2, s, o1
-OPTIONAL MATCH (s)-[o2:OBSERVED_IN]->(x2:Wave)
-WHERE x2.id = w2
+OPTIONAL MATCH (s)-[o1:OBSERVED_IN]->(x1)
+WITH w1, w2, x2, s, o1
+OPTIONAL MATCH (s)-[o2:OBSERVED_IN]->(x2)
 WITH w1, w2, s, o1, o2
 UNWIND ['status', 'pathfinder_wave', 'population', 'practices', 'gps', 'localities', 'board_members',
         'board_secondary_care', 'board_nurse', 'board_patient', 'executive_support', 'pbc_roots',
