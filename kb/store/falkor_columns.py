@@ -19,10 +19,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kb import arrow_plain as plain
+
 # A column: each record's length in it and its bytes, record after record.
 Column = tuple[np.ndarray, np.ndarray]
 _NONE, _BOOL, _DOUBLE, _STRING, _LONG = 0, 1, 2, 3, 4
-_STRING_CODE = chr(_STRING)  # the type byte before a text, as text for pyarrow's join
+# The type byte before a text, a NUL and nothing, as text scalars for pyarrow's join (made without
+# pyarrow importing pandas: kb/arrow_plain.py)
+_STRING_CODE, _NUL, _EMPTY = plain.text(chr(_STRING)), plain.text("\x00"), plain.text("")
 Pack = Callable[[Any, str, bool, int], bytes]  # one value, its property's name, indexed, the indexed limit
 
 
@@ -42,7 +46,7 @@ def _fixed(code: int, width: int, present: np.ndarray, payload: np.ndarray) -> C
 def _strings(array: pa.Array) -> Column:
     """Each present text as its type byte, its UTF-8 and a NUL, each absent one as the none byte:
     framed by pyarrow's element-wise join, in C, with no index array per byte of text."""
-    framed = pc.fill_null(pc.binary_join_element_wise(_STRING_CODE, array, "\x00", ""), "\x00")
+    framed = pc.fill_null(pc.binary_join_element_wise(_STRING_CODE, array, _NUL, _EMPTY), _NUL)
     offsets = np.frombuffer(framed.buffers()[1], dtype=np.int32)[framed.offset : framed.offset + len(framed) + 1]
     data_buffer = framed.buffers()[2]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
@@ -69,9 +73,9 @@ def encode_column(values: list[Any], name: str, indexed: bool, limit: int, pack:
     """One property's values, each packed as `pack` packs it."""
     kinds = set(map(type, values)) - {type(None)}
     if kinds == {str}:
-        array = pa.array(values, pa.string())
+        array = plain.texts(values)
         carried = not pc.any(pc.match_substring(array, "\x00")).as_py() and not (
-            indexed and pc.any(pc.greater(pc.binary_length(array), limit)).as_py()
+            indexed and pc.any(pc.greater(pc.binary_length(array), plain.integer(limit))).as_py()
         )
         if carried:
             return _strings(array)
@@ -106,7 +110,7 @@ def interleave(columns: Sequence[Column], count: int) -> tuple[np.ndarray, np.nd
     joined row by row by pyarrow (no index array per byte: a chunk of long texts stays small)."""
     if not columns or not count:
         return np.zeros(0, dtype=np.uint8), np.zeros(count, dtype=np.int64)
-    no_separator = pa.scalar(b"", pa.large_binary())  # made here: a pyarrow scalar imports pandas
+    no_separator = plain.binary(b"")
     joined = pc.binary_join_element_wise(*(_as_binary(column) for column in columns), no_separator)
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset : joined.offset + count + 1]
     data = np.frombuffer(joined.buffers()[2], dtype=np.uint8)

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kb import arrow_plain as plain
 from loaders.wave.columns import ColumnTable
 from loaders.wave.reader import REPEATING_TYPES, file_columns
 from loaders.wave.record_blocks import RelBlock
@@ -32,6 +33,8 @@ _INT = r"^[+-]?[0-9]+$"
 _FLOAT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _INT_DIGITS = 18  # fewer digits than 2**63 has: always in range; longer numbers go to the row path
+# Scalars made once, without pyarrow importing pandas (kb/arrow_plain.py)
+_ZERO, _MAX_ID = plain.integer(0), plain.integer(MAX_ID_LENGTH)
 
 
 class NotPlain(Exception):
@@ -51,7 +54,7 @@ def _strip(array: pa.Array) -> pa.Array:
     """Every cell as str.strip leaves it: pyarrow trims ASCII alone the same way."""
     if _all(pc.string_is_ascii(array)) and _all_false(pc.match_substring_regex(array, "[\\x1c-\\x1f]")):
         return pc.ascii_trim_whitespace(array)
-    return pa.array([text.strip() for text in array.to_pylist()], pa.string())
+    return plain.texts([None if text is None else text.strip() for text in array.to_pylist()])
 
 
 def _all_false(mask: pa.Array) -> bool:
@@ -60,7 +63,7 @@ def _all_false(mask: pa.Array) -> bool:
 
 def _nulled(text: pa.Array) -> pa.Array:
     """Empty cells as null: unknown."""
-    return pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+    return pc.if_else(pc.equal(pc.utf8_length(text), _ZERO), plain.NULL_TEXT, text)
 
 
 def _matches(text: pa.Array, pattern: str) -> None:
@@ -69,7 +72,7 @@ def _matches(text: pa.Array, pattern: str) -> None:
 
 def _ids(text: pa.Array) -> None:
     """values._parse_id over a column of non-empty cells (nulls skipped)."""
-    _require(pc.less_equal(pc.utf8_length(text), MAX_ID_LENGTH))
+    _require(pc.less_equal(pc.utf8_length(text), _MAX_ID))
     if not _all(pc.string_is_ascii(text)):
         raise NotPlain  # \s of a non-ASCII id is Unicode's; the row path decides
     _matches(text, _ID)
@@ -77,8 +80,8 @@ def _ids(text: pa.Array) -> None:
 
 def _member(text: pa.Array, words: tuple[str, ...]) -> pa.Array:
     """Whether each cell is one of `words`; null where the cell is empty (pyarrow's is_in says False)."""
-    found = pc.is_in(text, pa.array(words, pa.string()))
-    return pc.if_else(text.is_valid(), found, pa.scalar(None, pa.bool_()))
+    found = pc.is_in(text, plain.texts(words))
+    return pc.if_else(text.is_valid(), found, plain.NULL_BOOL)
 
 
 def _choices(text: pa.Array, column: Column) -> None:
@@ -93,9 +96,9 @@ def _list(text: pa.Array, column: Column) -> list[Any]:
         _ids(flat)
     elif column.choices:
         _choices(flat, column)
-    offsets = items.offsets.to_numpy()
+    offsets = plain.ints(items.offsets)
     values = flat.to_pylist()
-    present = text.is_valid().to_numpy(zero_copy_only=False)
+    present = plain.bools(text.is_valid())
     out: list[Any] = []
     for i, start in enumerate(offsets[:-1]):
         kept = tuple(v for v in values[start : offsets[i + 1]] if v is not None) if present[i] else ()
@@ -110,20 +113,20 @@ def _pylist(text: pa.Array, repeating: bool) -> list[Any]:
         return text.to_pylist()  # type: ignore[no-any-return]
     encoded = pc.dictionary_encode(text)
     words = [sys.intern(word) for word in encoded.dictionary.to_pylist()]
-    indexes = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+    indexes = plain.ints(pc.fill_null(encoded.indices, plain.integer(len(words), encoded.indices.type)))
     return np.array([*words, None], dtype=object)[indexes].tolist()  # type: ignore[no-any-return]
 
 
 def _numbers(text: pa.Array, column: Column) -> list[Any]:
     if column.type == "int":
         _matches(text, _INT)
-        _require(pc.less_equal(pc.utf8_length(pc.utf8_ltrim(text, "+-0")), _INT_DIGITS))
+        _require(pc.less_equal(pc.utf8_length(pc.utf8_ltrim(text, "+-0")), plain.integer(_INT_DIGITS)))
         return pc.cast(pc.utf8_ltrim(text, "+"), pa.int64()).to_pylist()  # type: ignore[no-any-return]
     _matches(text, _FLOAT)
     values = pc.cast(text, pa.float64())
     _require(pc.is_finite(values))
     if column.positive:
-        _require(pc.greater(values, 0))
+        _require(pc.greater(values, _ZERO))
     return values.to_pylist()  # type: ignore[no-any-return]
 
 
@@ -150,7 +153,7 @@ def typed_column(raw: pa.Array, column: Column) -> list[Any]:
     """values.parse_cell of every cell of the column, or NotPlain."""
     stripped = _nulled(_strip(raw))
     if column.verbatim:  # kept as written when it holds anything
-        return pc.if_else(stripped.is_valid(), raw, pa.scalar(None, pa.string())).to_pylist()  # type: ignore[no-any-return]
+        return pc.if_else(stripped.is_valid(), raw, plain.NULL_TEXT).to_pylist()  # type: ignore[no-any-return]
     if column.type in ("list", "refs"):
         return _list(stripped, column)
     if column.type in ("int", "float"):
@@ -174,12 +177,17 @@ def _typed(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[An
     return out
 
 
-def node_records(table: ColumnTable, spec: NodeFile, study_id: str | None) -> list[NodeRecord]:
-    """validate._node of every row, or NotPlain."""
+def node_records(
+    table: ColumnTable, spec: NodeFile, study_id: str | None, keep: frozenset[str] | None = None
+) -> list[NodeRecord]:
+    """validate._node of every row, or NotPlain; with `keep`, every column is checked but only those
+    named are kept in the records (node_rows.py reads the others again for the write)."""
     typed = _typed(table, spec.columns)
     ids = typed["id"]
     if study_id and not all(i is None or i.startswith(study_id + ":") for i in ids):
         raise NotPlain
+    if keep is not None:
+        typed = {name: values for name, values in typed.items() if name in keep}
     return [
         NodeRecord(spec, row, ColumnRow(typed, i))
         for i, (row, key) in enumerate(zip(table.rows.tolist(), ids, strict=True))

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from kb import arrow_plain as plain
 from loaders.wave.reader import UTF16_BOMS, file_columns, other_delimiter
 from loaders.wave.spec import FileSpec
 
@@ -83,7 +84,7 @@ def _blank(cells: list[pa.Array]) -> np.ndarray:
     str.strip): rows with no visible ASCII character anywhere are few, and checked in Python."""
     maybe = np.ones(len(cells[0]), dtype=bool)
     for array in cells:
-        maybe &= np.asarray(pc.match_substring_regex(array, "^[^\\x21-\\x7e]*$").to_numpy(zero_copy_only=False))
+        maybe &= plain.bools(pc.match_substring_regex(array, "^[^\\x21-\\x7e]*$"))
     blank = np.zeros(len(maybe), dtype=bool)
     for i in np.flatnonzero(maybe):
         blank[i] = not any(array[i].as_py().strip() for array in cells)
@@ -112,7 +113,7 @@ def _kept(spec: FileSpec, cells: list[pa.Array], names: tuple[str, ...], first_r
     if len(numbers):
         keep = ~_blank(cells)
         if not keep.all():
-            mask = pa.array(keep)
+            mask = plain.flags(keep)
             cells = [pc.filter(array, mask) for array in cells]
             numbers = numbers[keep]
     return ColumnTable(spec, names, dict(zip(names, cells, strict=True)), numbers)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -85,8 +85,11 @@ class Rows(Sequence[Row], Generic[Item]):
         items: Sequence[Item],
         make: Callable[[Item], Row],
         columns: Callable[[Sequence[Item]], RelColumns | None] | None = None,
+        complete: Callable[[Iterable[Item]], Iterator[Item]] | None = None,
     ):
         self._items, self._make, self._columns = items, make, columns
+        # the whole items of those kept light (node_rows.NodeRecords.complete), made as the rows are
+        self._complete = complete or iter
 
     def relationship_columns(self, start: int, stop: int) -> RelColumns | None:
         """Rows start..stop as columns, the very values the rows hold; None when they cannot be
@@ -117,11 +120,11 @@ class Rows(Sequence[Row], Generic[Item]):
 
     def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
-            return [self._make(item) for item in self._items[index]]
-        return self._make(self._items[index])
+            return [self._make(item) for item in self._complete(self._items[index])]
+        return self._make(next(self._complete((self._items[index],))))
 
     def __iter__(self) -> Iterator[Row]:
-        return map(self._make, self._items)
+        return map(self._make, self._complete(self._items))
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,10 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
     """The rows that load `pkg`, given what the knowledge base already holds (`facts`)."""
     facts = facts or StoreFacts()
     planner = _Planner(pkg, facts)
-    for record in pkg.nodes:
+    # The records as validation kept them: a node file read by columns keeps what planning needs,
+    # and its other values are read again as its rows are written (node_rows.py).
+    complete = getattr(pkg.nodes, "complete", None)
+    for record in getattr(pkg.nodes, "light", pkg.nodes):
         planner.node(record)
     for record in pkg.attached:
         planner.attach(record)
@@ -358,7 +364,7 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
         pkg.study_id,
         study,
         _wave_properties(pkg.manifest),
-        {label: Rows(records, planner.node_row) for label, records in planner.nodes.items()},
+        {label: Rows(records, planner.node_row, complete=complete) for label, records in planner.nodes.items()},
         {label: tuple(ids) for label, ids in planner.shared.items()},
         {key: Rows(items, planner.rel_row, planner.rel_columns) for key, items in planner.rels.items()},
     )

@@ -160,7 +160,8 @@ class ValidatedPackage:
 
     path: Path
     manifest: Manifest
-    nodes: tuple[NodeRecord, ...]
+    # in file order; read_and_validate's are node_rows.NodeRecords: whole when read, light when planned
+    nodes: Sequence[NodeRecord]
     # in file order; a file read column by column is held as columns (loaders.wave.record_blocks)
     relationships: Sequence[RelRecord]
     labels: Mapping[str, str]  # id -> label of every entity the package defines
@@ -188,7 +189,9 @@ class ValidatedPackage:
     def counts(self) -> dict[str, int]:
         """Rows per file, for reports."""
         out: dict[str, int] = {}
-        records: Iterable[NodeRecord | RelRecord] = chain(self.nodes, self.relationships)
+        # the nodes as validation kept them (node_rows.NodeRecords.light): rows are counted, not read again
+        nodes: Sequence[NodeRecord] = getattr(self.nodes, "light", self.nodes)
+        records: Iterable[NodeRecord | RelRecord] = chain(nodes, self.relationships)
         for record in records:
             out[record.file] = out.get(record.file, 0) + 1
         return out

@@ -209,12 +209,15 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
     attached: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     by_label: dict[str, list[NodeRecord]] = {}
-    for record in pkg.nodes:
+    # Ids and links of every record as validation kept them; an entity another wave defines is
+    # compared whole, its file read again for it (node_rows.py).
+    for record in getattr(pkg.nodes, "light", pkg.nodes):
         by_label.setdefault(record.spec.label, []).append(record)
+    complete = getattr(pkg.nodes, "complete", iter)
     for name, records in by_label.items():
         cypher = f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
         stored = {row["id"]: row["props"] for row in _rows(reader, cypher, (r.id for r in records))}
-        overlapping = [r for r in records if r.id in stored]
+        overlapping = list(complete(r for r in records if r.id in stored))
         links = _loaded_links(reader, overlapping) if overlapping and records[0].spec.links else {}
         for record in overlapping:
             props = stored[record.id]

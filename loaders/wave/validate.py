@@ -7,6 +7,7 @@ References to entities the package does not define are kept as `external_refs` w
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +22,7 @@ from loaders.wave.causes import Definers, Tally, root_causes_first
 from loaders.wave.column_records import NotPlain, node_records, rel_records
 from loaders.wave.columns import NotColumnar, read_column_batches
 from loaders.wave.manifest import Manifest
+from loaders.wave.node_rows import NodeRecords, ReadAgain, kept_columns
 from loaders.wave.package import PackageContent, read_package
 from loaders.wave.reader import CsvRow, CsvTable, file_columns
 from loaders.wave.record_blocks import Parts, RelBlock, records_of
@@ -236,11 +238,15 @@ def _repeated_rows(rels: Parts[RelRecord], problems: list[Problem]) -> None:
 class _Records:
     """Typed records of a package's tables, made table by table (or row by row as they are read)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         self.nodes: list[NodeRecord] = []
         self.rels: Parts[RelRecord] = Parts()  # blocks of the files read by columns, records of the others
         self.problems: list[Problem] = []
         self.unreadable: dict[str, Tally] = {}  # label -> why the file defining it could not be read
+        # node files read by columns, kept light and read again for the write (node_rows.py); only
+        # for a package read from its path, which the write can read again
+        self.path = path
+        self.again: dict[str, ReadAgain] = {}
 
     def add(self, table: CsvTable, manifest: Manifest | None) -> None:
         study_id = manifest.study_id if manifest else None
@@ -271,10 +277,11 @@ class _Records:
                 return False
             nodes: list[NodeRecord] = []
             block: RelBlock | None = None
+            keep = kept_columns(table.spec) if isinstance(table.spec, NodeFile) and self.path else None
             try:
                 for columns in batches:
                     if isinstance(table.spec, NodeFile):
-                        nodes += node_records(columns, table.spec, study_id)
+                        nodes += node_records(columns, table.spec, study_id, keep)
                     elif block is None:
                         block = rel_records(columns, table.spec)
                     else:
@@ -283,6 +290,10 @@ class _Records:
             except (NotPlain, NotColumnar):
                 return False
         self.nodes += nodes
+        if keep is not None and self.path is not None and isinstance(table.spec, NodeFile):
+            # Its other values are typed again from these very bytes for the write (node_rows.py).
+            digest = hashlib.sha256(table.data or b"").hexdigest()
+            self.again[table.spec.file] = ReadAgain(self.path, table.spec, digest, study_id)
         if block is not None:
             self.rels.add_block(block)
         return True
@@ -305,7 +316,7 @@ def read_and_validate(path: str | Path, definers: Definers | None = None) -> Val
 
     `definers` (storecheck.loaded_definers) says which loaded waves define the ids the package
     refers to but neither defines nor requires, so that one line can say which wave to require."""
-    records = _Records()
+    records = _Records(Path(path))
     content = read_package(path, on_table=records.add)
     return _validated(content, records, definers)
 
@@ -334,7 +345,7 @@ def _validated(content: PackageContent, records: _Records, definers: Definers | 
     return ValidatedPackage(
         content.path,
         content.manifest,
-        tuple(nodes),
+        NodeRecords(nodes, records.again),
         rels,
         labels,
         tuple(refs.external),
