@@ -12,6 +12,7 @@ tests/test_bulk_columns.py checks the bytes against Encoder's.
 
 from __future__ import annotations
 
+from array import array as CArray
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -71,6 +72,10 @@ def _packed(values: list[Any], name: str, indexed: bool, limit: int, pack: Pack)
 
 def encode_column(values: list[Any], name: str, indexed: bool, limit: int, pack: Pack) -> Column:
     """One property's values, each packed as `pack` packs it."""
+    if isinstance(values, CArray) and values.typecode == "d":  # a float column kept as C doubles
+        numbers = np.frombuffer(values, dtype=np.float64).astype("<f8", copy=False)
+        if np.isfinite(numbers).all():
+            return _fixed(_DOUBLE, 8, np.ones(len(numbers), dtype=bool), numbers)
     kinds = set(map(type, values)) - {type(None)}
     if kinds == {str}:
         array = plain.texts(values)
