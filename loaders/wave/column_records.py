@@ -97,7 +97,8 @@ def _list(text: pa.Array, column: Column) -> list[Any]:
     elif column.choices:
         _choices(flat, column)
     offsets = plain.ints(items.offsets)
-    values = flat.to_pylist()
+    # references and choices repeat (an evidence row's themes): one string per distinct value
+    values = _pylist(flat, column.type == "refs" or bool(column.choices))
     present = plain.bools(text.is_valid())
     out: list[Any] = []
     for i, start in enumerate(offsets[:-1]):
@@ -175,6 +176,11 @@ def _typed(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[An
             raise NotPlain  # "a value is required", said by the row path
         out[column.name] = values
     return out
+
+
+def typed_columns(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[Any]]:
+    """Each of `columns` typed, or NotPlain (a column the header lacks: unknown in every row)."""
+    return _typed(table, columns)
 
 
 def node_records(

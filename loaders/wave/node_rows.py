@@ -1,15 +1,15 @@
 """A package's node records, the values only the write needs read again from the files at the write.
 
 A national wave's node rows are mostly text no check looks at (an evidence row's quote, a
-participant's name), and held from validation to the write they were about 110 MB at scale 1.
-A node file read column by column (column_records.py) is therefore kept by validation with only
-what the checks, the store's checks and the plan need of each row: its id, its references, its
-locator and the properties the knowledge base indexes (`kept_columns`). Every other value is
-typed again when the package is written, by reading the file a second time, a batch of rows at a
-time (`NodeRecords.complete`): the same bytes typed the same way make the same records, and the
-bytes are held to the sha256 taken of them when they were validated, so a file changed between
-the two readings is refused (ChangedFile, a ValidationError) before a row of it is sent, inside
-the load's atomic unit: nothing is written.
+participant's name), which was held from validation to the write. A node file read column by
+column (column_records.py) is therefore kept by validation with only what the checks, the store's
+checks and the plan need of each row: its id, its references, its locator and the properties the
+knowledge base indexes (`kept_columns`). The other columns are typed again when the rows are
+written, by reading the file a second time, a megabyte of it at a time (`NodeRecords.complete`):
+the same bytes typed by the same code give the same values. The bytes are held to the sha256 taken
+of them when they were validated, so a file changed between the two readings is refused
+(ChangedFile, a ValidationError naming the file) before a row of it is sent, inside the load's
+atomic unit: nothing is written.
 
 `NodeRecords` is what a validated package holds as its `nodes`: iterated or indexed it gives the
 whole records, equal to the row path's; `light` gives the kept ones, for the steps that look at
@@ -22,11 +22,11 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from kb.errors import KBError, Problem, ValidationError
 from kb.schema import LABELS
-from loaders.wave.column_records import NotPlain, node_records
+from loaders.wave.column_records import NotPlain, typed_columns
 from loaders.wave.columns import NotColumnar, read_column_batches
 from loaders.wave.records import NodeRecord
 from loaders.wave.source import open_package_files
@@ -50,35 +50,52 @@ class ChangedFile(ValidationError):
 
 @dataclass(frozen=True)
 class ReadAgain:
-    """How to read a node file again: its package, its spec, its bytes' sha256 when validated, and the
-    study id its ids were checked against."""
+    """How to read a node file again: its package, its spec and its bytes' sha256 when validated."""
 
     path: Path
     spec: NodeFile
     digest: str
-    study_id: str | None
 
 
-def _records_again(again: ReadAgain) -> Iterator[NodeRecord]:
-    """The file's whole records, in file order, from its bytes read again; ChangedFile if they differ."""
-    name = again.spec.file
+def _rows_again(again: ReadAgain) -> Iterator[tuple[int, Mapping[str, list[Any]], int]]:
+    """(row number, the batch's columns not kept, the row's place in them) of every data row of the
+    file, from its bytes read again; ChangedFile if they differ from those validated. Only the
+    columns validation did not keep are typed again: the same bytes were checked then."""
+    spec = again.spec
     with open_package_files(again.path) as files:
-        data = files.read(name) if name in files.names() else b""
+        data = files.read(spec.file) if spec.file in files.names() else b""
     if hashlib.sha256(data).hexdigest() != again.digest:
         raise ChangedFile(
-            [Problem(name, "changed while the package was being loaded; nothing was written, load the package again")]
+            [
+                Problem(
+                    spec.file, "changed while the package was being loaded; nothing was written, load the package again"
+                )
+            ]
         )
+    kept = kept_columns(spec)
+    rest = tuple(column for column in spec.columns if column.name not in kept)
     # The same bytes were read by columns before, so they are again; the caller's file_pool holds the columns.
-    batches = read_column_batches(again.spec, data, AGAIN_BATCH_BYTES)
+    batches = read_column_batches(spec, data, AGAIN_BATCH_BYTES)
     if batches is None:
-        raise _unreadable(name)
+        raise _unreadable(spec.file)
     try:
         for columns in batches:
-            records = node_records(columns, again.spec, again.study_id)
-            del columns  # the batch's Arrow columns, freed before the next is read
-            yield from records
+            typed = typed_columns(columns, rest)
+            rows = columns.rows.tolist()
+            del columns  # the batch's Arrow columns, freed before its rows are written
+            for place, row in enumerate(rows):
+                yield row, typed, place
     except (NotPlain, NotColumnar):
-        raise _unreadable(name) from None
+        raise _unreadable(spec.file) from None
+
+
+def _whole(record: NodeRecord, typed: Mapping[str, list[Any]], place: int) -> NodeRecord:
+    """The record with every column's value: those kept, and those typed again (`typed` at `place`)."""
+    values = {
+        column.name: record.typed[column.name] if column.name in record.typed else typed[column.name][place]
+        for column in record.spec.columns
+    }
+    return NodeRecord(record.spec, record.row, values, record.origin)
 
 
 def _unreadable(name: str) -> KBError:
@@ -106,16 +123,16 @@ class NodeRecords(Sequence[NodeRecord]):
         """The whole record of each of `records` (kept records of this package, in package order),
         reading each file kept light once more, a batch at a time, only when one of its records comes."""
         current: str | None = None
-        again: Iterator[NodeRecord] = iter(())
+        again: Iterator[tuple[int, Mapping[str, list[Any]], int]] = iter(())
         for record in records:
             if not self.light_record(record):
                 yield record
                 continue
             if record.spec.file != current:
-                current, again = record.spec.file, _records_again(self._again[record.spec.file])
-            for whole in again:
-                if whole.row == record.row:
-                    yield whole
+                current, again = record.spec.file, _rows_again(self._again[record.spec.file])
+            for row, typed, place in again:
+                if row == record.row:
+                    yield _whole(record, typed, place)
                     break
             else:
                 raise _unreadable(record.spec.file)

@@ -318,7 +318,8 @@ class _Planner:
     def block(self, block: RelBlock) -> None:
         """A block's rows grouped by key as `relationship` groups records, each group kept as columns."""
         rel, label_of = block.spec.rel, self.label_of
-        groups: dict[RelKey, array[int]] = defaultdict(lambda: array("q"))
+        code = "q" if len(block) >= 1 << 31 else "i"  # a row's index in 4 bytes where it fits
+        groups: dict[RelKey, array[int]] = defaultdict(lambda: array(code))
         for i, (start, end) in enumerate(zip(block.starts, block.ends, strict=True)):
             groups[(rel, label_of(start), "Wave" if end is None else label_of(end))].append(i)
         for key, indexes in groups.items():

@@ -123,7 +123,7 @@ class RelBlock(RecordRows):
 
 
 class BlockView(RecordRows):
-    """Some rows of a block, by their indexes (8 bytes a row): what the plan keeps of a file whose
+    """Some rows of a block, by their indexes (4 bytes a row): what the plan keeps of a file whose
     rows go to several keys (ties to participants and to organisations), without copying them."""
 
     __slots__ = ("block", "indexes")

@@ -293,7 +293,7 @@ class _Records:
         if keep is not None and self.path is not None and isinstance(table.spec, NodeFile):
             # Its other values are typed again from these very bytes for the write (node_rows.py).
             digest = hashlib.sha256(table.data or b"").hexdigest()
-            self.again[table.spec.file] = ReadAgain(self.path, table.spec, digest, study_id)
+            self.again[table.spec.file] = ReadAgain(self.path, table.spec, digest)
         if block is not None:
             self.rels.add_block(block)
         return True
