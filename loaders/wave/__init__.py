@@ -22,6 +22,7 @@
     refcheck.py     references resolved in the package, kept for the required waves, or explained by a root cause
     causes.py       root causes first: a mistake that makes many problems is one line, and one for the rest
     records.py      the frozen records of a validated package, its identity and its parsed reference lists
+    node_rows.py    node records kept light by validation, their other values read again from the same bytes
     references.py   the package's reference lists: parsed once when validated, loaded when the wave is cited
     storecheck.py   the checks that need the knowledge base: required waves, references into them, shared entities
     remove.py       a wave's facts removed: the previous version in an update, or the wave in `kb unload`
@@ -31,6 +32,7 @@
     changes.py      what a load changed, element by element: the previous version against the rows written
     history.py      each wave's loads (when, which bytes, status, changes), kept on its Wave node
     tallies.py      what each wave holds per label and type, kept on its Wave node for wave_changes
+    pairs.py        each pair of a study's waves compared participant by participant, kept for wave_changes
 
 Not part of a load:
 
