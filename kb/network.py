@@ -243,6 +243,34 @@ def _groups(
     return groups
 
 
+@dataclass(frozen=True)
+class GivenTies:
+    """A wave's ties given by the caller, with what was read to place them (build it with
+    `read_given_ties`): placing 400,000 ties under their sites is Python's work alone, so it can
+    be done away from the reader (loaders/wave/measures.py does it in a worker process)."""
+
+    wave: str
+    ties: TiePairs  # every tie of the wave
+    participants: dict[str, list[NetworkNode]]  # site -> everyone AT it, for every respondent's site
+    groups: dict[str, str | None]  # every participant of those sites and everyone named in a tie
+
+    def networks(self) -> WaveNetworks:
+        """The sites' networks: each tie under the site(s) of its respondent."""
+        return WaveNetworks(self.wave, _placed_ties(self.participants, self.ties), self.participants, self.groups)
+
+
+def read_given_ties(reader: Reader, wave: str, ties: Iterable[tuple[str, str]]) -> GivenTies:
+    """What placing `ties` (every ADVISED_BY tie of `wave`, as (respondent, alter) ids) needs from
+    the knowledge base: the respondents' sites, their participants and everyone's group.
+
+    Groups are read for everyone named, also by a respondent with no site (whose ties no network
+    takes): a group is a node's own, so the networks' nodes get the same ones either way."""
+    given = TiePairs(ties)
+    respondent_sites = _read_by_ids(reader, SITES_OF_PEOPLE, set(given.respondents))
+    participants = _participants_of(reader, {row["site"] for row in respondent_sites}, wave)
+    return GivenTies(wave, given, participants, _groups(reader, participants, set(given.alters), wave))
+
+
 def read_wave_networks(
     reader: Reader, wave: str, sites: Iterable[str] | None = None, ties: Iterable[tuple[str, str]] | None = None
 ) -> WaveNetworks:
@@ -252,15 +280,10 @@ def read_wave_networks(
     has just written them): they are not read back, and `sites` is ignored. Sites and groups are read
     either way, so a participant's site is its AT relationship wherever that was defined.
     """
-    if ties is None:
-        site_ties = _stored_ties(reader, wave, None if sites is None else sorted(sites))
-        participants = _participants_of(reader, site_ties, wave)
-    else:
-        given = TiePairs(ties)  # read twice: the respondents' sites first, then each tie under them
-        respondent_sites = _read_by_ids(reader, SITES_OF_PEOPLE, set(given.respondents))
-        participants = _participants_of(reader, {row["site"] for row in respondent_sites}, wave)
-        site_ties = _placed_ties(participants, given)
-        del given
+    if ties is not None:
+        return read_given_ties(reader, wave, ties).networks()
+    site_ties = _stored_ties(reader, wave, None if sites is None else sorted(sites))
+    participants = _participants_of(reader, site_ties, wave)
     named = {alter for pairs in site_ties.values() for _, alter in pairs}
     return WaveNetworks(wave, site_ties, participants, _groups(reader, participants, named, wave))
 

@@ -357,3 +357,23 @@ def test_every_statement_is_valid_neo4j_cypher(tmp_path):
     )
     assert (result.returncode, result.stdout) == (0, "")
     assert result.stderr == f"0 problems in {len(STATEMENTS)} .cypher files under {library}\n"
+
+
+def test_measures_computed_in_a_worker_process_are_those_computed_in_the_loader(store):
+    load_package(store, FIXTURE)
+    loaded = _stored(store)
+    ties = [
+        (r["respondent"], r["alter"])
+        for r in store.read("MATCH (p:Participant)-[r:ADVISED_BY]->(x) RETURN p.id AS respondent, x.id AS alter").rows
+    ]
+    with store.atomic() as w:
+        here = measures.start_measures(w, "n01-w1", lambda: ties, in_worker=False).rows()
+        # Site A's star (four people and the PCT) and Site B's one tie: every participant in them.
+        assert sorted(row["id"] for row in here[0]) == sorted([CENTRE, LEAF1, LEAF2, LEAF3, B1])
+        assert measures.start_measures(w, "n01-w1", lambda: ties).rows() == here
+        # A worker that dies leaves the rows to the loader, the same ones.
+        lost = measures.start_measures(w, "n01-w1", lambda: ties)
+        if lost.worker:
+            lost.worker[0].kill()
+        assert lost.rows() == here
+    assert _stored(store) == loaded

@@ -170,6 +170,9 @@ class Writer(abc.ABC):
     """Runs write statements inside one atomic unit (see `Store.atomic`)."""
 
     counters: Counters
+    # Whether a read between two creations costs only the read. Not where the unit stages new
+    # entities until its next statement (kb/store/neo4j_unit.py): a read publishes them early.
+    reads_amid_creations = True
 
     @abc.abstractmethod
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...

@@ -149,11 +149,23 @@ class _FalkorWriter(Writer):
         self._db, self._name = db, graph_name
         self._graph = db.select_graph(graph_name)
         self.counters = Counters()
+        # Relationship ends' internal ids, kept from one relationship type to the next while only
+        # bulk commands are sent; any statement could delete a node and free its id.
+        self._known = bulk.KnownIds(self._look_up)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        self._known.forget()
         result = _run(self._graph, cypher, params, read_only=False)
         self.counters.add(result.counters)
         return result
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        # A read-only statement deletes nothing, so the ids known stay right; its reply is also
+        # parsed the read path's faster way.
+        return _run(self._graph, cypher, params, read_only=True)
+
+    def _look_up(self, cypher: str, params: dict[str, Any]) -> Result:
+        return self.read(cypher, params)
 
     def _bulk(self, *counts_and_token: Any) -> Any:
         with _engine_calls():
@@ -173,7 +185,16 @@ class _FalkorWriter(Writer):
         self, rel: str, start: str, end: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None
     ) -> int:
         created = bulk.bulk_relationships(
-            self._bulk, self.read, rel_type(rel), label(start), label(end), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch
+            self._bulk,
+            self._look_up,
+            rel_type(rel),
+            label(start),
+            label(end),
+            rows,
+            _INDEXED,
+            MAX_INDEXED_BYTES,
+            on_batch,
+            self._known,
         )
         self.counters.add({"relationships_created": created})
         return created

@@ -100,6 +100,8 @@ def _key(row: dict[str, Any], name: str) -> str:
 class Neo4jUnit(Writer):
     """The Writer of one unit; see the module docstring for what goes where."""
 
+    reads_amid_creations = False  # a read publishes what is staged; the relationships after it are kept back
+
     def __init__(self, tx: Transaction, commit: Commit, address: str, unit: str):
         self._tx, self._commit, self._address, self._unit = tx, commit, address, unit
         self._staged: dict[str, set[str]] = {}  # schema label -> ids of its staged nodes

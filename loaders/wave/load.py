@@ -12,8 +12,10 @@
                (remove.remove_previous_version)
     check      required waves, references into them, entities other waves share (storecheck)
     plan       the rows to write, made on demand from the records (plan.build_plan)
-    write      nodes, relationships, then the wave's share of entities other waves define (write.write_rows)
-    measure    the survey network measures of the wave's advice ties (measures.measure_wave)
+    write      nodes, relationships, then the wave's share of entities other waves define (write.write_rows);
+               once the relationships the measures read are in, the measures are read and computed
+               (measures.start_measures) while the other relationships are written
+    measure    the survey network measures of the wave's advice ties, written (measures.write_measures)
     cite       the reference lists already parsed, resolved with every citation loaded (references)
     compare    what really changed: the previous version against the rows written (changes.what_changed)
     tally      what the wave holds per label and type, for wave_changes (tallies.of_load)
@@ -34,7 +36,7 @@ from kb.store.base import Store, Writer
 from loaders.report import Changes, LoadReport, LoadWarning, Source, Status
 from loaders.wave import history, pairs, tallies
 from loaders.wave.changes import cited_holdings, holdings, read_citations, read_previous, what_changed
-from loaders.wave.measures import Measured, measure_wave
+from loaders.wave.measures import READ_TYPES, Measured, PendingMeasures, start_measures, write_measures
 from loaders.wave.package import quick_identity
 from loaders.wave.plan import WritePlan, build_plan
 from loaders.wave.records import Identity, ValidatedPackage
@@ -76,10 +78,20 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         facts = check_against_store(unit, pkg)
         plan = build_plan(pkg, facts)
         progress = RowProgress(plan.total(), on_progress)
-        created = write_rows(unit, plan, progress)
-        # The plan's ADVISED_BY rows are exactly the wave's ties (an update removed the old ones
-        # first), so the measures need not read them back.
-        measured = measure_wave(unit, plan.wave_id, on_progress, ties=plan.ends_of("ADVISED_BY"))
+        measuring: list[PendingMeasures] = []
+
+        def start() -> None:
+            # The plan's ADVISED_BY rows are exactly the wave's ties (an update removed the old ones
+            # first), so the measures need not read them back.
+            measuring.append(start_measures(unit, plan.wave_id, lambda: plan.ends_of("ADVISED_BY")))
+
+        # Where a read between creations is cheap, the measures are started once what they read is
+        # written, and computed while the writer sends the wave's other relationships.
+        early = unit.reads_amid_creations
+        created = write_rows(unit, plan, progress, READ_TYPES if early else (), start if early else None)
+        if not measuring:
+            start()
+        measured = write_measures(unit, plan.wave_id, measuring[0], on_progress)
         cited = write_reference_lists(unit, pkg.references, pkg.wave_id)
         changes = what_changed(unit, previous, cited_before, plan, measured, created)
         status: Status = "loaded" if existing is None else "updated" if changes.any() else "unchanged"

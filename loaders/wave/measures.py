@@ -5,7 +5,8 @@ its AT relationship), the site's survey network of that wave (the ties and the p
 organisations they name) is measured with kb.sna's definitions. kb.network reads the networks of
 all the wave's sites in a few queries (or takes the ties from the loader, which has them in
 memory) and kb.sna_fast measures them in C, site by site: a national survey of 211 sites and
-400,000 ties takes seconds.
+400,000 ties takes seconds, which the loader spends in a worker process while it writes the
+wave's other relationships (start_measures, then write_measures; docs/decisions.md).
 
 Every value is the wave's own and sits on a relationship of that wave, never on a node, so a
 later wave adds its measures beside an earlier one's and unloading a wave takes only its own:
@@ -29,13 +30,16 @@ row for the wave where that gives them, else what participants.csv defined.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from kb.network import WaveNetworks, read_wave_networks
+from kb.network import GivenTies, WaveNetworks, read_given_ties, read_wave_networks
 from kb.schema import label, rel_type
 from kb.sna import SiteNetwork, board_summary
 from kb.sna_fast import IndexedNetwork, brokerage, centralities, degrees, group_numbers
@@ -61,6 +65,9 @@ SUMMARY_SOURCE = "advice_ties.csv (network measures)"
 SUMMARY_LOCATOR = "computed by the loader from the wave's advice_ties.csv"
 Progress = Callable[[int, int, str], None]
 BATCH_SIZE = 5000  # rows per UNWIND write
+# The relationship types the measures read (a participant's site, its values in the wave, an
+# organisation's type): start_measures needs them written, the others may still be on their way.
+READ_TYPES = frozenset({"AT", "OBSERVED_IN", "OF_TYPE"})
 
 _P, _SITE, _WAVE, _OBSERVED_IN = label("Participant"), label("Site"), label("Wave"), rel_type("OBSERVED_IN")
 
@@ -179,6 +186,99 @@ def _as_lists(rows: list[Row], properties: tuple[str, ...]) -> list[list[Any]]:
     return [[row["id"], *(row[name] for name in properties)] for row in rows]
 
 
+class PendingMeasures:
+    """The measures of a wave's ties, being computed while the caller writes the rest of the wave.
+
+    What they need is read when this is made (`start_measures`); placing the ties under their sites
+    and the igraph work then run in a forked worker process where there is a second core, so they
+    overlap the writer packing the wave's other relationships, and `rows()` waits for them. The
+    parent keeps nothing of what it read meanwhile. Without a worker (one core, no fork), or when
+    the worker fails, `rows()` reads and computes them itself: the same function on the same
+    input, so the values are the same either way.
+    """
+
+    def __init__(self, read: Callable[[], GivenTies], in_worker: bool):
+        self.read = read
+        self.given: GivenTies | None = None
+        self.worker: tuple[Any, Any] | None = None
+        given = read()
+        if in_worker and _can_fork():
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_measure_in_worker, args=(given, send), daemon=True)
+            process.start()
+            send.close()
+            self.worker = (process, receive)
+        else:
+            self.given = given
+
+    def rows(self, on_progress: Progress | None = None) -> tuple[list[Row], list[Row]]:
+        """The participants' and sites' rows of measure_networks; `on_progress` after each site."""
+        result = self._from_worker()
+        if result is None:
+            given, self.given = self.given or self.read(), None
+            return measure_networks(given.networks(), on_progress)
+        people, summaries = result
+        if on_progress:
+            for done in range(1, len(summaries) + 1):
+                on_progress(done, len(summaries), "measures")
+        return people, summaries
+
+    def _from_worker(self) -> tuple[list[Row], list[Row]] | None:
+        if self.worker is None:
+            return None
+        (process, receive), self.worker = self.worker, None
+        try:
+            result = receive.recv()  # before join: the rows fill the pipe
+        except EOFError:  # the worker died without a word (killed, out of memory): compute here
+            result = None
+        finally:
+            receive.close()
+            process.join()
+        return result if isinstance(result, tuple) else None
+
+
+def _can_fork() -> bool:
+    # fork is Linux's default and safe here (the worker only computes); macOS's frameworks are not
+    # fork-safe, and a second process on one core would only take turns with the writer.
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+
+
+def _measure_in_worker(given: GivenTies, send: Any) -> None:
+    """The worker: compute and send the rows; any failure sends None (the parent computes them)."""
+    try:
+        result: Any = measure_networks(given.networks())
+    except Exception:  # noqa: BLE001 -- the parent computes the rows again and raises what it finds
+        result = None
+    send.send(result)
+    send.close()
+
+
+def start_measures(
+    w: Writer, wave_id: str, ties: Callable[[], Iterable[tuple[str, str]]], in_worker: bool = True
+) -> PendingMeasures:
+    """Read what the measures of the ties `ties()` gives (every ADVISED_BY tie of `wave_id`, as
+    (respondent, alter) ids) need, and start computing them. The graph must already hold the wave's
+    nodes and its relationships of READ_TYPES; the ties themselves are never read back."""
+    return PendingMeasures(lambda: read_given_ties(w, wave_id, ties()), in_worker)
+
+
+def write_measures(w: Writer, wave_id: str, pending: PendingMeasures, on_progress: Progress | None = None) -> Measured:
+    """Write the measures `pending` computes on the wave's OBSERVED_IN relationships;
+    `on_progress(done, total, 'measures')` after each site."""
+    return _write(w, wave_id, *pending.rows(on_progress))
+
+
+def _write(w: Writer, wave_id: str, people: list[Row], summaries: list[Row]) -> Measured:
+    shared = {"wave": wave_id, "source": SUMMARY_SOURCE, "locator": SUMMARY_LOCATOR}
+    people_lists, summary_lists = _as_lists(people, MEASURE_PROPERTIES), _as_lists(summaries, SUMMARY_PROPERTIES)
+    created = w.run_batches(WRITE_MEASURES, people_lists, BATCH_SIZE, params=shared)["relationships_created"]
+    created += w.run_batches(WRITE_SUMMARY, summary_lists, BATCH_SIZE, params=shared)["relationships_created"]
+    values = measured_values(people, "Participant")
+    values.update(measured_values(summaries, "Site"))
+    return Measured(len(people), len(summaries), created, values)
+
+
 def measure_wave(
     w: Writer, wave_id: str, on_progress: Progress | None = None, ties: Iterable[tuple[str, str]] | None = None
 ) -> Measured:
@@ -189,11 +289,7 @@ def measure_wave(
     `ties`: the wave's ADVISED_BY ties as (respondent, alter) ids, all of them, when the caller has
     them in memory; they are then not read back (at national scale, about 1.5 s of 6).
     """
-    people, summaries = measure_networks(read_wave_networks(w, wave_id, ties=ties), on_progress)
-    shared = {"wave": wave_id, "source": SUMMARY_SOURCE, "locator": SUMMARY_LOCATOR}
-    people_lists, summary_lists = _as_lists(people, MEASURE_PROPERTIES), _as_lists(summaries, SUMMARY_PROPERTIES)
-    created = w.run_batches(WRITE_MEASURES, people_lists, BATCH_SIZE, params=shared)["relationships_created"]
-    created += w.run_batches(WRITE_SUMMARY, summary_lists, BATCH_SIZE, params=shared)["relationships_created"]
-    values = measured_values(people, "Participant")
-    values.update(measured_values(summaries, "Site"))
-    return Measured(len(people), len(summaries), created, values)
+    if ties is not None:
+        given = ties  # a name of its own, which the lambda sees as not None
+        return write_measures(w, wave_id, start_measures(w, wave_id, lambda: given, in_worker=False), on_progress)
+    return _write(w, wave_id, *measure_networks(read_wave_networks(w, wave_id), on_progress))

@@ -10,7 +10,7 @@ Labels and types reach the Cypher only through kb.schema.label() / rel_type().
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from kb.errors import QueryError
@@ -66,9 +66,12 @@ def _share_nodes(w: Writer, plan: WritePlan, progress: RowProgress) -> None:
         w.run_batches(cypher, rows, BATCH_SIZE, progress.step("relationships"))
 
 
-def _write_relationships(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, int]:
+def _write_relationships(
+    w: Writer, plan: WritePlan, progress: RowProgress, keys: Iterable[tuple[str, str, str]]
+) -> dict[str, int]:
     created: dict[str, int] = {}
-    for (rel, start, end), rows in plan.relationships.items():
+    for key in keys:
+        (rel, start, end), rows = key, plan.relationships[key]
         with file_pool():  # the packer's Arrow columns (kb/store/falkor_columns.py), handed back per type
             count = w.create_relationships(rel, start, end, rows, progress.step("relationships"))
         _expect(count, len(rows), f"{rel} relationships from {start} to {end}")
@@ -76,11 +79,26 @@ def _write_relationships(w: Writer, plan: WritePlan, progress: RowProgress) -> d
     return created
 
 
-def write_rows(w: Writer, plan: WritePlan, progress: RowProgress) -> dict[str, int]:
+def write_rows(
+    w: Writer,
+    plan: WritePlan,
+    progress: RowProgress,
+    first: Collection[str] = (),
+    between: Callable[[], None] | None = None,
+) -> dict[str, int]:
     """Write the plan's nodes, then its relationships, then the wave's share of entities other waves
-    define; created counts per label and relationship type."""
+    define; created counts per label and relationship type.
+
+    `between`, when given, is called once the nodes and the relationships of the types in `first`
+    are written, before the others: the measures read the first ones and are computed meanwhile."""
     created = _write_nodes(w, plan, progress)
-    created.update(_write_relationships(w, plan, progress))
+    keys = list(plan.relationships)
+    counts = _write_relationships(w, plan, progress, [key for key in keys if key[0] in first])
+    if between:
+        between()
+    for rel, count in _write_relationships(w, plan, progress, [key for key in keys if key[0] not in first]).items():
+        counts[rel] = counts.get(rel, 0) + count
+    created.update((rel, counts[rel]) for rel in dict.fromkeys(key[0] for key in keys))  # in the plan's order
     _share_nodes(w, plan, progress)
     return created
 
