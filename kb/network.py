@@ -225,7 +225,11 @@ def _placed_ties(participants: dict[str, list[NetworkNode]], given: Iterable[tup
 def _participants_of(reader: Reader, sites: Iterable[str], wave: str) -> dict[str, list[NetworkNode]]:
     participants: dict[str, list[NetworkNode]] = {}
     for row in _read_by_ids(reader, PARTICIPANTS_OF_SITES, sites, wave=wave):
-        alike = nodes_from_rows([{**row, "id": person} for person in row["ids"]])
+        # One node made from the row's values, then one per id with the same values: 40,000
+        # dictionaries and parses of the board seat fewer at national scale.
+        (one,) = nodes_from_rows([{**row, "id": ""}])
+        kind, group, site, board, name = one.kind, one.group, one.site, one.board_member, one.name
+        alike = (NetworkNode(str(person), kind, group, site, board, name) for person in row["ids"])
         participants.setdefault(row["site"], []).extend(alike)
     return participants
 
