@@ -376,4 +376,10 @@ def test_measures_computed_in_a_worker_process_are_those_computed_in_the_loader(
         if lost.worker:
             lost.worker[0].kill()
         assert lost.rows() == here
+        # A stopped worker is gone at once, and the rows are still had, computed by the loader.
+        stopped = measures.start_measures(w, "n01-w1", lambda: ties)
+        process = stopped.worker[0] if stopped.worker else None
+        stopped.cancel()
+        assert process is None or not process.is_alive()
+        assert stopped.rows() == here
     assert _stored(store) == loaded

@@ -88,10 +88,14 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
         # Where a read between creations is cheap, the measures are started once what they read is
         # written, and computed while the writer sends the wave's other relationships.
         early = unit.reads_amid_creations
-        created = write_rows(unit, plan, progress, READ_TYPES if early else (), start if early else None)
-        if not measuring:
-            start()
-        measured = write_measures(unit, plan.wave_id, measuring[0], on_progress)
+        try:
+            created = write_rows(unit, plan, progress, READ_TYPES if early else (), start if early else None)
+            if not measuring:
+                start()
+            measured = write_measures(unit, plan.wave_id, measuring[0], on_progress)
+        finally:
+            for pending in measuring:
+                pending.cancel()  # a failed write leaves no worker behind
         cited = write_reference_lists(unit, pkg.references, pkg.wave_id)
         changes = what_changed(unit, previous, cited_before, plan, measured, created)
         status: Status = "loaded" if existing is None else "updated" if changes.any() else "unchanged"

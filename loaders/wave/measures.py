@@ -224,6 +224,14 @@ class PendingMeasures:
                 on_progress(done, len(summaries), "measures")
         return people, summaries
 
+    def cancel(self) -> None:
+        """Stop the worker, if it is still running: the load failed before it needed the rows."""
+        if self.worker is not None:
+            (process, receive), self.worker = self.worker, None
+            process.kill()
+            process.join()
+            receive.close()
+
     def _from_worker(self) -> tuple[list[Row], list[Row]] | None:
         if self.worker is None:
             return None
@@ -250,8 +258,12 @@ def _measure_in_worker(given: GivenTies, send: Any) -> None:
         result: Any = measure_networks(given.networks())
     except Exception:  # noqa: BLE001 -- the parent computes the rows again and raises what it finds
         result = None
-    send.send(result)
-    send.close()
+    try:
+        send.send(result)
+    except OSError:  # the parent stopped waiting (cancel): nobody needs the rows
+        pass
+    finally:
+        send.close()
 
 
 def start_measures(
