@@ -33,6 +33,7 @@ import json
 import multiprocessing
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,7 +207,12 @@ class PendingMeasures:
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_measure_in_worker, args=(given, send), daemon=True)
-            process.start()
+            with warnings.catch_warnings():
+                # Python 3.12 warns on any fork of a process with threads (pyarrow's pool): a lock
+                # another thread holds stays held in the child. The worker takes none of theirs:
+                # it computes with numpy and igraph, prints nothing and leaves by its pipe.
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+                process.start()
             send.close()
             self.worker = (process, receive)
         else:
