@@ -30,7 +30,7 @@ def test_the_app_reads_the_neo4j_server_the_command_was_given(tmp_path):
 def test_streamlit_serves_the_entry_script_on_the_chosen_port_without_table_exports():
     command = streamlit_command(app_path(), 8600, "127.0.0.1")
     assert command[1:4] == ["-m", "streamlit", "run"]
-    assert command[4] == str(REPO / "ui" / "app.py")
+    assert command[4] == str(REPO / "ui" / "server.py")
     options = dict(zip(command[5::2], command[6::2], strict=True))
     assert options["--server.port"] == "8600"
     assert options["--server.address"] == "127.0.0.1"

@@ -1,4 +1,5 @@
-"""The Streamlit app over the knowledge base: `kb ui` starts it, `ui/app.py` is its entry point.
+"""The Streamlit app over the knowledge base: `kb ui` starts its server (`ui/server.py`), which
+serves `ui/app.py`, its entry point.
 
 Pages live in `ui/views/` (one module each) and build everything from the query library;
 the shared pieces (the cached store and results, parameter forms, result tables, downloads,

@@ -1,4 +1,4 @@
-"""Entry point of the app (`kb ui` runs `streamlit run ui/app.py`): the password gate and the pages.
+"""Entry point of the app (`kb ui` serves it through `ui/server.py`): the password gate and the pages.
 
 Each page is one module under `ui/views/`; the knowledge base to read comes from KB_DATA_DIR /
 KB_URI, which `kb ui` sets from its own options.

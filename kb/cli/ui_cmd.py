@@ -1,7 +1,8 @@
 """`kb ui`: serve the Streamlit app (ui/app.py) on the knowledge base the common options name.
 
-The app runs as a child process (`python -m streamlit run ui/app.py`); the Config reaches it through
-KB_DATA_DIR and KB_URI, so the app reads the same knowledge base this command was pointed at.
+The app runs as a child process (`python -m streamlit run ui/server.py`, which serves ui/app.py and
+gets it ready before the first browser arrives); the Config reaches it through KB_DATA_DIR and
+KB_URI, so the app reads the same knowledge base this command was pointed at.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ PASSWORD_ENV = "KB_UI_PASSWORD"
 
 
 def app_path() -> Path:
-    """The app's entry script, wherever the `ui` package is installed."""
-    spec = importlib.util.find_spec("ui.app")
+    """The script Streamlit runs (the app's server, ui/server.py), wherever the `ui` package is installed."""
+    spec = importlib.util.find_spec("ui.server")
     if spec is None or not spec.origin:
         raise UsageError("the app (package `ui`) is not installed; reinstall ccg-kb with `pip install -e .`")
     return Path(spec.origin)

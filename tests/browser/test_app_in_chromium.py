@@ -8,11 +8,14 @@ test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from kb import engine
+from kb.cli.ui_cmd import streamlit_command
 from kb.config import load_config
 from kb.store import open_store
 from loaders.wave.api import load_demo
@@ -93,20 +97,11 @@ def demo_dir(tmp_path_factory):
     engine.stop(path)
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_dir):
-    """`kb ui` serving the demo data on a free local port."""
-    data_dir = demo_dir
-    port, log = _free_port(), data_dir / "kb-ui.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("KB_UI_PASSWORD", "KB_CONFIG")}
+@contextlib.contextmanager
+def _serving(command: list[str], port: int, env: dict[str, str], cwd: Path, log: Path):
+    """`command` serving on `port` until the block ends; its output goes to `log`."""
     with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kb", "ui", "--port", str(port), "--data-dir", str(data_dir)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=data_dir,
-        )
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, proc, log)
@@ -117,6 +112,40 @@ def app_url(demo_dir):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("KB_UI_PASSWORD", "KB_CONFIG")}
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_dir):
+    """`kb ui` serving the demo data on a free local port."""
+    port = _free_port()
+    command = [sys.executable, "-m", "kb", "ui", "--port", str(port), "--data-dir", str(demo_dir)]
+    with _serving(command, port, _environment(), demo_dir, demo_dir / "kb-ui.log") as url:
+        yield url
+
+
+STREAMLIT_ALONE = """import streamlit as st
+
+st.title("Streamlit alone")
+if "table" in st.query_params:
+    st.dataframe({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+"""
+
+
+@pytest.fixture(scope="module")
+def streamlit_alone_url(tmp_path_factory):
+    """A Streamlit app with nothing of ours (a title, and at `?table` a three-row table), run by
+    `streamlit run` with the options `kb ui` gives it: the floor any page of the app stands on."""
+    _chromium_or_skip()
+    folder = tmp_path_factory.mktemp("streamlit-alone")
+    script = folder / "alone.py"
+    script.write_text(STREAMLIT_ALONE)
+    port = _free_port()
+    with _serving(streamlit_command(script, port, "127.0.0.1"), port, _environment(), folder, folder / "log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -367,39 +396,75 @@ MAIN_CONTENT = {  # per page: what its main content is, once drawn
     "console": "textarea",
 }
 MAIN_CONTENT_BUDGET_S = 1.5
+TIMED_LOADS = 3  # per page and width; the median is judged, the slowest recorded beside it
 TIMINGS = REPO / "test-artifacts" / "timings.json"
+ALONE = {  # Streamlit with nothing of ours: what it takes to show a title, and a title and a table
+    "streamlit alone: title": ("", None),
+    "streamlit alone: title and table": ("?table", '[data-testid="stDataFrame"]'),
+}
+
+
+def _timed_load(browser, url: str, title: str, main: str | None, width: int) -> tuple[float, object]:
+    """Seconds from navigation until `title` and `main` are visible, in a new context (no cache,
+    no session); the context is handed back open, for a screenshot."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    started = time.perf_counter()
+    tab.goto(url)
+    tab.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    if main:
+        tab.locator(main).first.wait_for(state="visible", timeout=30_000)
+    return round(time.perf_counter() - started, 2), (context, tab)
+
+
+def _load_average() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]] if Path("/proc/loadavg").exists() else []
 
 
 @pytest.mark.parametrize("width", [1440, 390])
-def test_every_page_shows_its_main_content_fast_in_a_fresh_browser_and_is_screenshot(browser, app_url, width):
-    """A fresh browser context per page (no cache, no session), timed from navigation until the
-    page's title and main content are visible; the timings go to test-artifacts/timings.json."""
-    import json
-
+def test_every_page_shows_its_main_content_fast_in_a_fresh_browser_and_is_screenshot(
+    browser, app_url, streamlit_alone_url, width
+):
+    """Each page, loaded `TIMED_LOADS` times in a fresh browser context, timed from navigation until
+    its title and main content are visible; beside them, the same for Streamlit alone, in the same
+    rounds (machine load changes by the minute, so only figures of one run compare). The figures
+    and the load average go to test-artifacts/timings.json."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     warm = browser.new_context()
     for path in PAGES:  # the server computes each page's results once; what is timed is the page itself
         warm_tab = warm.new_page()
         warm_tab.goto(f"{app_url}/{path}")
         settle(warm_tab, PAGES[path])
+    for query, _ in ALONE.values():
+        warm_tab = warm.new_page()
+        warm_tab.goto(f"{streamlit_alone_url}/{query}")
+        warm_tab.get_by_role("heading", name="Streamlit alone", exact=True).wait_for(timeout=30_000)
     warm.close()
-    timings = {}
-    for path, title in PAGES.items():
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        tab = context.new_page()
-        started = time.perf_counter()
-        tab.goto(f"{app_url}/{path}")
-        tab.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
-        tab.locator(MAIN_CONTENT[path]).first.wait_for(state="visible", timeout=30_000)
-        timings[path or "overview"] = round(time.perf_counter() - started, 2)
-        settle(tab, title)
-        tab.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}-{width}.png"), full_page=True)
-        context.close()
+    targets = {
+        (path or "overview"): (f"{app_url}/{path}", title, MAIN_CONTENT[path]) for path, title in PAGES.items()
+    } | {name: (f"{streamlit_alone_url}/{query}", "Streamlit alone", main) for name, (query, main) in ALONE.items()}
+    loads: dict[str, list[float]] = {name: [] for name in targets}
+    load_before = _load_average()
+    for round_ in range(TIMED_LOADS):
+        for name, (url, title, main) in targets.items():
+            seconds, (context, tab) = _timed_load(browser, url, title, main, width)
+            loads[name].append(seconds)
+            if round_ == 0 and name not in ALONE:
+                settle(tab, title)
+                tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            context.close()
+    figures = {name: {"median": statistics.median(s), "max": max(s), "loads": s} for name, s in loads.items()}
     recorded = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
-    TIMINGS.write_text(json.dumps({**recorded, str(width): timings}, indent=2) + "\n")
-    slow = {page: s for page, s in timings.items() if s > MAIN_CONTENT_BUDGET_S}
+    recorded[str(width)] = {"load_average": {"before": load_before, "after": _load_average()}, "seconds": figures}
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    TIMINGS.write_text(json.dumps(recorded, indent=2) + "\n")
+    slow = {n: f["median"] for n, f in figures.items() if n not in ALONE and f["median"] > MAIN_CONTENT_BUDGET_S}
     if slow:  # recorded in docs/app.md as open work: the pages are not yet within the budget
-        pytest.xfail(f"main content later than {MAIN_CONTENT_BUDGET_S} s at {width} px: {slow}")
+        alone = {name: figures[name]["median"] for name in ALONE}
+        pytest.xfail(
+            f"median main content later than {MAIN_CONTENT_BUDGET_S} s at {width} px: {slow}; "
+            f"Streamlit alone in the same rounds: {alone}; load average {load_before}"
+        )
 
 
 def test_a_runaway_console_query_stops_at_the_limit_and_the_page_stays_responsive(page, app_url):
