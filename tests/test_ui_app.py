@@ -114,9 +114,13 @@ def test_every_page_renders_without_an_exception(app_env, page):
     assert at.title[0].value == PAGES[page]
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("views/library.py", "views/console.py")])
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p not in ("views/library.py", "views/console.py", "views/network.py")]
+)
 def test_every_table_shows_an_unknown_value_as_an_empty_cell(app_env, page):
-    at = open_page(page)  # the library and the console show a table once a query runs (tested there)
+    # The library and the console show a table once a query runs, the network once its switch is on
+    # (tested there).
+    at = open_page(page)
     # Streamlit draws a missing value as the word "None" unless the table says otherwise.
     assert at.dataframe, f"{page} shows no table"
     assert [frame.proto.placeholder for frame in at.dataframe] == [""] * len(at.dataframe)
@@ -231,6 +235,8 @@ def test_running_a_library_query_shows_its_rows(app_env):
 def test_library_shows_the_query_cypher(app_env):
     at = open_page("views/library.py")
     at.selectbox(key="library:query").set_value("network_ties").run()
+    assert not at.code  # drawn only when asked for: the code view's JavaScript is heavy
+    at.toggle(key="library:cypher").set_value(True).run()
     assert any("HAS_TIES" in code.value for code in at.code)
 
 
@@ -658,3 +664,14 @@ def test_every_pages_headings_go_down_one_level_at_a_time(app_env, page):
     assert levels[0][0] == 1
     jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b[0] > a[0] + 1]
     assert not jumps, jumps
+
+
+def test_the_graph_of_a_site_has_its_table_and_downloads_behind_a_switch(app_env):
+    at = open_page("views/network.py")
+    assert at.toggle(key="network:site:show-table").value is False
+    assert not at.dataframe  # drawn only when asked for: the table's JavaScript is heavy
+    at.toggle(key="network:site:show-table").set_value(True).run()
+    assert not at.exception
+    assert at.dataframe
+    assert all(frame.proto.HasField("placeholder") and frame.proto.placeholder == "" for frame in at.dataframe)
+    assert at.get("download_button")

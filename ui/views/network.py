@@ -30,7 +30,10 @@ def show_graph_result(name: str, values: dict[str, Any], key: str, empty: str) -
         st.info(empty)
         return 0
     graph.show_graph(rows, key=f"{key}:graph", empty=empty)
-    with st.expander(f"Table ({len(rows)} rows) and downloads"):
+    # A switch rather than a folded expander: an expander's content is drawn even while folded, and
+    # the table's code (1.7 MB of Streamlit's JavaScript) then held up a new browser's first view of
+    # the graph by about 0.5 s. Switched on, it stays on for the session.
+    if st.toggle(f"Show the table ({len(rows)} rows) and downloads", key=f"{key}:show-table"):
         results.show_table(outcome, key=key, draw_graph=False)
     return len(rows)
 
