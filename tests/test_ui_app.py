@@ -167,6 +167,8 @@ def test_overview_says_a_wave_reported_only_as_totals_holds_no_records(app_env):
 
 def test_overview_shows_the_history_of_a_wave(app_env):
     at = open_page()
+    assert not at.selectbox  # the researchers' part is drawn only when switched on
+    at.toggle(key="overview:researchers").set_value(True).run()
     picker = at.selectbox(key="overview:history:wave")
     # Waves are listed by their titles (data/studies/10-z13-2011/wave.yaml), not their ids.
     assert "2010-11 fieldwork: interviews, board observations and board survey" in picker.options
