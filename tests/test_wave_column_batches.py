@@ -92,3 +92,47 @@ def test_a_package_read_in_small_batches_makes_the_row_paths_records(national, m
     assert by_batches.nodes == by_rows.nodes
     assert by_batches.relationships == by_rows.relationships
     assert by_batches.labels == by_rows.labels
+
+
+def test_a_file_streamed_gives_the_batches_of_its_bytes_read_whole(national):
+    for path in sorted(national.glob("*.csv")):
+        spec, data = SPECS[path.name], path.read_bytes()
+        with path.open("rb") as stream:
+            streamed = columns.stream_column_batches(spec, stream, SMALL)
+            assert streamed is not None, path.name
+            assert _joined(streamed) == _joined(read_column_batches(spec, data, SMALL)), path.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'id,name\n"a,b",c\n',  # a quoted comma
+        b'id,name\n"say ""hi""",c\n',  # escaped quotes
+        b'id,name\na"b,c\n',  # a quote inside an unquoted cell: the row reader reads it
+        b'id,name\n"ab"c,d\n',  # more of the cell after its closing quote: refused by the stdlib reader
+        b'id,name\n"unclosed,c\n',
+        b'"id","name"\n"""",""\n',
+    ],
+)
+def test_quoting_checked_a_piece_at_a_time_is_the_whole_files(text):
+    # every way of cutting the bytes in two or three pieces, quotes split across the cuts
+    for first in range(len(text) + 1):
+        for second in range(first, len(text) + 1, 3):
+            scan = columns.QuoteScan()
+            for piece in (text[:first], text[first:second], text[second:]):
+                scan.feed(piece)
+            assert scan.simple() == columns.simple_quoting(text), (text, first, second)
+
+
+def test_a_streamed_file_with_a_late_nul_goes_to_the_row_path(tmp_path):
+    spec = SPECS["sites.csv"]
+    header = ",".join(column.name for column in spec.columns if column.required)
+    path = tmp_path / "sites.csv"
+    assert header == "id,name,kind"
+    # past the first bytes the reader looks at before it starts (a NUL there: None at once)
+    path.write_bytes(b"id,name,kind\n" + b"a,b,c\n" * 20_000 + b"a,b\x00,c\n")
+    with path.open("rb") as stream:
+        batches = columns.stream_column_batches(spec, stream, 4096)
+        assert batches is not None
+        with pytest.raises(NotColumnar):
+            list(batches or ())

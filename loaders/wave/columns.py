@@ -14,8 +14,10 @@ line break does not shift the rows after it, and a blank record is skipped but c
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +27,9 @@ import pyarrow.csv as pa_csv
 from kb import arrow_plain as plain
 from loaders.wave.reader import UTF16_BOMS, file_columns, other_delimiter
 from loaders.wave.spec import FileSpec
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _QUOTE, _FIELD_ENDS = ord('"'), (ord(","), ord("\r"), ord("\n"))
@@ -64,6 +69,92 @@ def simple_quoting(data: bytes) -> bool:
     opens = (opening == 0) | np.isin(before, _FIELD_ENDS)
     closes = (closing == len(bare) - 1) | np.isin(after, _FIELD_ENDS)
     return bool(opens.all() and closes.all())
+
+
+class QuoteScan:
+    """simple_quoting of a file given a piece at a time, holding only its quotes: where each is, and
+    the bytes either side of it (-1 at the file's start or end). A run of quotes is what
+    `replace(b'""', b"")` leaves of it, one quote when its length is odd, between the same bytes."""
+
+    def __init__(self) -> None:
+        self._offset = 0
+        self._last = -1  # the byte before the next piece
+        self._positions: list[np.ndarray] = []
+        self._before: list[np.ndarray] = []
+        self._after: list[np.ndarray] = []
+
+    def feed(self, piece: bytes | memoryview) -> None:
+        data = np.frombuffer(piece, dtype=np.uint8)
+        if not len(data):
+            return
+        if self._after and len(self._after[-1]) and self._after[-1][-1] == -2:
+            self._after[-1][-1] = data[0]  # the last piece ended in a quote: what follows it
+        quotes = np.flatnonzero(data == _QUOTE)
+        if len(quotes):
+            before = data[np.maximum(quotes - 1, 0)].astype(np.int16)
+            if quotes[0] == 0:
+                before[0] = self._last
+            after = data[np.minimum(quotes + 1, len(data) - 1)].astype(np.int16)
+            if quotes[-1] == len(data) - 1:
+                after[-1] = -2  # not known until the next piece, or the end (-1)
+            self._positions.append(quotes + self._offset)
+            self._before.append(before)
+            self._after.append(after)
+        self._offset += len(data)
+        self._last = int(data[-1])
+
+    def simple(self) -> bool:
+        """simple_quoting of every piece fed, as one file."""
+        if not self._positions:
+            return True
+        positions = np.concatenate(self._positions)
+        before, after = np.concatenate(self._before), np.concatenate(self._after)
+        after[after == -2] = -1  # a quote that ends the file
+        breaks = np.flatnonzero(np.diff(positions) != 1)
+        starts = np.concatenate(([0], breaks + 1))
+        ends = np.concatenate((breaks, [len(positions) - 1]))
+        odd = (ends - starts) % 2 == 0  # a run of odd length leaves one quote
+        left, right = before[starts[odd]], after[ends[odd]]
+        if len(left) % 2:
+            return False
+        opens = (left[0::2] == -1) | np.isin(left[0::2], _FIELD_ENDS)
+        closes = (right[1::2] == -1) | np.isin(right[1::2], _FIELD_ENDS)
+        return bool(opens.all() and closes.all())
+
+
+class _Checked(io.RawIOBase):
+    """A file's bytes, from `head` on (read already) and then its stream, checked as pyarrow reads
+    them for what read_column_batches checks of a whole file first: a NUL, any visible text, the
+    quoting (`plain` says, once all is read)."""
+
+    def __init__(self, head: bytes, stream: io.RawIOBase | BinaryIO):
+        super().__init__()
+        self._head, self._stream = head, stream
+        self.quotes = QuoteScan()
+        self.nul = False
+        self.text = False
+        self._see(head)
+
+    def _see(self, data: bytes) -> None:
+        self.nul = self.nul or b"\x00" in data
+        self.text = self.text or bool(data.strip())
+        self.quotes.feed(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        if self._head:
+            data, self._head = self._head[: len(view)], self._head[len(view) :]
+        else:
+            data = self._stream.read(len(view))
+            self._see(data)
+        view[: len(data)] = data
+        return len(data)
+
+    def plain(self) -> bool:
+        return not self.nul and self.text and self.quotes.simple()
 
 
 def _header_names(spec: FileSpec, header: list[str]) -> tuple[str, ...] | None:
@@ -119,11 +210,14 @@ def _kept(spec: FileSpec, cells: list[pa.Array], names: tuple[str, ...], first_r
     return ColumnTable(spec, names, dict(zip(names, cells, strict=True)), numbers)
 
 
-def _batches(spec: FileSpec, body: bytes, batch_bytes: int) -> Iterator[ColumnTable] | None:
-    width = body.split(b"\n", 1)[0].count(b",") + 1  # at least as many columns as the header has
+def _batches(
+    spec: FileSpec, body: bytes | _Checked, first_line: bytes, batch_bytes: int
+) -> Iterator[ColumnTable] | None:
+    width = first_line.split(b"\n", 1)[0].count(b",") + 1  # at least as many columns as the header has
     read_options = pa_csv.ReadOptions(autogenerate_column_names=True, block_size=batch_bytes)
+    source = pa.BufferReader(body) if isinstance(body, bytes) else body
     try:
-        reader = pa_csv.open_csv(pa.BufferReader(body), read_options=read_options, **_options(width))
+        reader = pa_csv.open_csv(source, read_options=read_options, **_options(width))
         first = reader.read_next_batch()
     except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
         return None  # a row with another number of cells, text that is not UTF-8: the row reader says where
@@ -141,9 +235,13 @@ def _batches(spec: FileSpec, body: bytes, batch_bytes: int) -> Iterator[ColumnTa
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
+                if isinstance(body, _Checked) and not body.plain():
+                    raise NotColumnar from None
                 return
             except (pa.ArrowInvalid, UnicodeDecodeError):
                 raise NotColumnar from None
+            if isinstance(body, _Checked) and body.nul:
+                raise NotColumnar
             yield _kept(spec, [batch.column(i) for i in range(batch.num_columns)], names, row + 1)
             row += batch.num_rows
 
@@ -159,7 +257,26 @@ def read_column_batches(spec: FileSpec, data: bytes, batch_bytes: int | None = N
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
     if not body.strip() or not simple_quoting(body):
         return None
-    return _batches(spec, body, batch_bytes or BATCH_BYTES)
+    return _batches(spec, body, body, batch_bytes or BATCH_BYTES)
+
+
+def stream_column_batches(
+    spec: FileSpec, stream: io.RawIOBase | BinaryIO, batch_bytes: int | None = None
+) -> Iterator[ColumnTable] | None:
+    """read_column_batches of the file `stream` reads, never held whole: what is checked of the whole
+    file first there is checked here as it is read, and a file that fails it raises NotColumnar
+    once it is all read (the records made are dropped, as for a malformed batch); None when the
+    first bytes already say the row reader must read it."""
+    head = stream.read(64 * 1024)
+    while b"\n" not in head:  # the header line, for the number of columns
+        more = stream.read(64 * 1024)
+        if not more:
+            break
+        head += more
+    if head[:2] in UTF16_BOMS or b"\x00" in head:
+        return None
+    body = _Checked(head[len(UTF8_BOM) :] if head.startswith(UTF8_BOM) else head, stream)
+    return _batches(spec, body, head, batch_bytes or BATCH_BYTES)
 
 
 def read_columns(spec: FileSpec, data: bytes) -> ColumnTable | None:

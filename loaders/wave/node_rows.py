@@ -7,9 +7,9 @@ checks and the plan need of each row: its id, its references, its locator and th
 knowledge base indexes (`kept_columns`). The other columns are typed again when the rows are
 written, by reading the file a second time, a megabyte of it at a time (`NodeRecords.complete`):
 the same bytes typed by the same code give the same values. The bytes are held to the sha256 taken
-of them when they were validated, so a file changed between the two readings is refused
-(ChangedFile, a ValidationError naming the file) before a row of it is sent, inside the load's
-atomic unit: nothing is written.
+of them as they were validated, so a file changed between the two readings is refused
+(ChangedFile, a ValidationError naming the file) inside the load's atomic unit: nothing is
+written. Neither reading holds the file whole: each hashes it as it reads it.
 
 `NodeRecords` is what a validated package holds as its `nodes`: iterated or indexed it gives the
 whole records, equal to the row path's; `light` gives the kept ones, for the steps that look at
@@ -18,7 +18,6 @@ every row but only at what was kept.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,10 @@ from typing import Any, overload
 from kb.errors import KBError, Problem, ValidationError
 from kb.schema import LABELS
 from loaders.wave.column_records import NotPlain, typed_columns
-from loaders.wave.columns import NotColumnar, read_column_batches
+from loaders.wave.columns import NotColumnar, stream_column_batches
+from loaders.wave.reader import HashingStream
 from loaders.wave.records import NodeRecord
-from loaders.wave.source import open_package_files
+from loaders.wave.source import PackageFiles, open_package_files
 from loaders.wave.spec import NodeFile
 
 # Smaller than validation's batches: a batch's whole typed columns are held while its rows are written.
@@ -57,36 +57,53 @@ class ReadAgain:
     digest: str
 
 
+def _changed(name: str) -> ChangedFile:
+    return ChangedFile(
+        [Problem(name, "changed while the package was being loaded; nothing was written, load the package again")]
+    )
+
+
+def _digest(files: PackageFiles, name: str) -> str:
+    """The sha256 of the file's bytes, read a megabyte at a time ('' for a file no longer there)."""
+    if name not in files.names():
+        return ""
+    with files.open(name) as raw:
+        stream = HashingStream(raw)
+        return stream.drain()
+
+
 def _rows_again(again: ReadAgain) -> Iterator[tuple[int, Mapping[str, list[Any]], int]]:
     """(row number, the batch's columns not kept, the row's place in them) of every data row of the
     file, from its bytes read again; ChangedFile if they differ from those validated. Only the
-    columns validation did not keep are typed again: the same bytes were checked then."""
+    columns validation did not keep are typed again: the same bytes were checked then.
+
+    The file is never held whole: its bytes are hashed first, so a file changed since validation
+    is refused before a row of it is given, then read a batch at a time and hashed again as they
+    are, so that one changed in between is refused when it has been read (still inside the load's
+    unit, before it is committed)."""
     spec = again.spec
-    with open_package_files(again.path) as files:
-        data = files.read(spec.file) if spec.file in files.names() else b""
-    if hashlib.sha256(data).hexdigest() != again.digest:
-        raise ChangedFile(
-            [
-                Problem(
-                    spec.file, "changed while the package was being loaded; nothing was written, load the package again"
-                )
-            ]
-        )
     kept = kept_columns(spec)
     rest = tuple(column for column in spec.columns if column.name not in kept)
-    # The same bytes were read by columns before, so they are again; the caller's file_pool holds the columns.
-    batches = read_column_batches(spec, data, AGAIN_BATCH_BYTES)
-    if batches is None:
-        raise _unreadable(spec.file)
-    try:
-        for columns in batches:
-            typed = typed_columns(columns, rest)
-            rows = columns.rows.tolist()
-            del columns  # the batch's Arrow columns, freed before its rows are written
-            for place, row in enumerate(rows):
-                yield row, typed, place
-    except (NotPlain, NotColumnar):
-        raise _unreadable(spec.file) from None
+    with open_package_files(again.path) as files:
+        if _digest(files, spec.file) != again.digest:
+            raise _changed(spec.file)
+        with files.open(spec.file) as raw:
+            stream = HashingStream(raw)
+            # The same bytes were read by columns before, so they are again; the caller's file_pool holds the columns.
+            batches = stream_column_batches(spec, stream, AGAIN_BATCH_BYTES)
+            if batches is None:
+                raise _unreadable(spec.file)
+            try:
+                for columns in batches:
+                    typed = typed_columns(columns, rest)
+                    rows = columns.rows.tolist()
+                    del columns  # the batch's Arrow columns, freed before its rows are written
+                    for place, row in enumerate(rows):
+                        yield row, typed, place
+            except (NotPlain, NotColumnar):
+                raise _unreadable(spec.file) from None
+            if stream.drain() != again.digest:
+                raise _changed(spec.file)
 
 
 def _whole(record: NodeRecord, typed: Mapping[str, list[Any]], place: int) -> NodeRecord:

@@ -85,8 +85,11 @@ def _table(
 ) -> None:
     with files.open(name) as raw:
         hashing = HashingStream(raw)
-        consume(read_csv(SPECS[name], hashing, problems, lazy=lazy), manifest)  # while the file is open
-        digests[name] = hashing.drain()
+        # A lazy table can be read again from its start (reader.FileSource), as the column reader does:
+        # then the bytes it read whole are those validated, and hashed.
+        table = read_csv(SPECS[name], hashing, problems, lazy=lazy, again=lambda: files.open(name))
+        consume(table, manifest)  # while the file is open
+        digests[name] = table.source.digest if table.source and table.source.digest else hashing.drain()
 
 
 def _citation_files(

@@ -16,7 +16,8 @@ import hashlib
 import io
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, BinaryIO
@@ -85,9 +86,10 @@ class CsvTable:
     # the problem that kept the whole file from being read (its encoding, its delimiter), so that
     # references to the ids it would define are not reported one by one (see causes.py)
     cause: Problem | None = None
-    # the file's bytes, kept by a lazy read whose header had nothing to report: a validator may read
-    # them column by column (columns.py) and leave `rows` unread, to be read if the columns will not do
-    data: bytes | None = None
+    # the file to read again from its start, given by a lazy read whose header had nothing to report:
+    # a validator may read it column by column (columns.py) and leave `rows` unread, to be read if
+    # the columns will not do
+    source: FileSource | None = None
 
 
 def table_from_rows(spec: FileSpec, rows: list[Mapping[str, str]], origin: str, problems: list[Problem]) -> CsvTable:
@@ -129,6 +131,25 @@ class HashingStream(io.RawIOBase):
         for chunk in iter(lambda: self.raw.read(1 << 20), b""):
             self.sha.update(chunk)
         return self.sha.hexdigest()
+
+
+class FileSource:
+    """A package file that can be read again from its start while the package's files are open,
+    hashed as it is read. `digest` is the sha256 of the bytes a reader that used them read whole
+    (set by it), so that the package's hash is of the bytes validated."""
+
+    def __init__(self, opener: Callable[[], BinaryIO]):
+        self._opener = opener
+        self.digest: str | None = None
+
+    @contextmanager
+    def stream(self) -> Iterator[HashingStream]:
+        """The file's bytes from its start, hashed as they are read."""
+        raw = self._opener()
+        try:
+            yield HashingStream(raw)
+        finally:
+            raw.close()
 
 
 def _bad_bytes(text: str) -> str | None:
@@ -257,22 +278,23 @@ def _numbered(records: Iterator[list[str]], spec: FileSpec, problems: list[Probl
 
 
 def read_csv(
-    spec: FileSpec, stream: io.RawIOBase | io.BufferedIOBase, problems: list[Problem], lazy: bool = False
+    spec: FileSpec,
+    stream: io.RawIOBase | io.BufferedIOBase,
+    problems: list[Problem],
+    lazy: bool = False,
+    again: Callable[[], BinaryIO] | None = None,
 ) -> CsvTable:
     """The rows of one package file; problems are appended to `problems`, never raised.
 
-    With `lazy` the table's rows are an iterator read as it is consumed (so a national file is
-    never held as text rows), and the table keeps the file's bytes (`data`) when its header had
-    nothing to report.
+    With `lazy` the table's rows are an iterator read from `stream` as it is consumed (so a
+    national file is never held, as text rows or as bytes), and, when its header had nothing to
+    report, the table's `source` reads the file again from its start with `again`.
     """
-    if not lazy:
-        return _read_rows(spec, stream, problems, lazy)
-    data = stream.read()
     before = len(problems)
-    table = _read_rows(spec, io.BytesIO(data), problems, lazy)
-    if len(problems) > before or table.cause is not None:
+    table = _read_rows(spec, stream, problems, lazy)
+    if not lazy or again is None or len(problems) > before or table.cause is not None:
         return table
-    return CsvTable(table.spec, table.columns, table.rows, data=data)
+    return CsvTable(table.spec, table.columns, table.rows, source=FileSource(again))
 
 
 def _read_rows(

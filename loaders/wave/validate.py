@@ -7,7 +7,6 @@ References to entities the package does not define are kept as `external_refs` w
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
@@ -20,7 +19,7 @@ from kb.schema import LABELS
 from loaders.wave.arrow_memory import file_pool
 from loaders.wave.causes import Definers, Tally, root_causes_first
 from loaders.wave.column_records import NotPlain, node_records, rel_records
-from loaders.wave.columns import NotColumnar, read_column_batches
+from loaders.wave.columns import NotColumnar, stream_column_batches
 from loaders.wave.manifest import Manifest
 from loaders.wave.node_rows import NodeRecords, ReadAgain, kept_columns
 from loaders.wave.package import PackageContent, read_package
@@ -254,7 +253,7 @@ class _Records:
         if table.cause is not None and isinstance(spec, NodeFile):
             follows = f"references to the ids {spec.file} would define"
             self.unreadable[spec.label] = Tally(table.cause, follows, "fix the file and validate again")
-        if COLUMNAR and table.data is not None and self._add_columns(table, study_id):
+        if COLUMNAR and table.source is not None and self._add_columns(table, study_id):
             return
         if isinstance(spec, NodeFile):
             for row in table.rows:
@@ -270,9 +269,13 @@ class _Records:
     def _add_columns(self, table: CsvTable, study_id: str | None) -> bool:
         """The table's records made column by column, when every cell of it is plain (column_records.py);
         False when the rows must be read one by one, to name each problem as the row path does.
-        The file is read a batch of rows at a time, so its columns are never all held at once."""
-        with file_pool():
-            batches = read_column_batches(table.spec, table.data or b"")
+        The file is read again from its start a batch of rows at a time, hashed as it is read, so
+        neither its bytes nor its columns are ever all held at once."""
+        source = table.source
+        if source is None:
+            return False
+        with file_pool(), source.stream() as stream:
+            batches = stream_column_batches(table.spec, stream)
             if batches is None:
                 return False
             nodes: list[NodeRecord] = []
@@ -289,11 +292,12 @@ class _Records:
                     del columns  # the batch's Arrow columns, freed before the next is read
             except (NotPlain, NotColumnar):
                 return False
+            # the bytes these records were made from, all read: the package's hash is of them
+            source.digest = stream.drain()
         self.nodes += nodes
         if keep is not None and self.path is not None and isinstance(table.spec, NodeFile):
             # Its other values are typed again from these very bytes for the write (node_rows.py).
-            digest = hashlib.sha256(table.data or b"").hexdigest()
-            self.again[table.spec.file] = ReadAgain(self.path, table.spec, digest)
+            self.again[table.spec.file] = ReadAgain(self.path, table.spec, source.digest)
         if block is not None:
             self.rels.add_block(block)
         return True
