@@ -72,54 +72,51 @@ def simple_quoting(data: bytes) -> bool:
 
 
 class QuoteScan:
-    """simple_quoting of a file given a piece at a time, holding only its quotes: where each is, and
-    the bytes either side of it (-1 at the file's start or end). A run of quotes is what
-    `replace(b'""', b"")` leaves of it, one quote when its length is odd, between the same bytes."""
+    """simple_quoting of a file given a piece at a time, in memory of the order of a piece. A run of
+    quotes is what `replace(b'""', b"")` leaves of it, one quote when its length is odd, between
+    the same bytes; those quotes open and close fields in turn. A run at a piece's end may go on
+    in the next, so it is held back, with the byte before it, until the next piece or the end."""
 
     def __init__(self) -> None:
-        self._offset = 0
-        self._last = -1  # the byte before the next piece
-        self._positions: list[np.ndarray] = []
-        self._before: list[np.ndarray] = []
-        self._after: list[np.ndarray] = []
+        self._tail = b""  # what the next piece follows: the last byte seen and any run of quotes after it
+        self._quotes = 0  # quotes left by the runs looked at so far
+        self._ok = True
 
     def feed(self, piece: bytes | memoryview) -> None:
-        data = np.frombuffer(piece, dtype=np.uint8)
-        if not len(data):
+        if not len(piece):
             return
-        if self._after and len(self._after[-1]) and self._after[-1][-1] == -2:
-            self._after[-1][-1] = data[0]  # the last piece ended in a quote: what follows it
+        data = self._tail + bytes(piece)
+        body = data.rstrip(b'"')
+        # the part looked at now ends with a byte that is not a quote; it starts with the one before
+        # it (already looked at, not a quote), but at the file's start
+        self._tail = data[len(body) - 1 :] if body else data
+        self._look(body)
+
+    def _look(self, part: bytes) -> None:
+        data = np.frombuffer(part, dtype=np.uint8)
         quotes = np.flatnonzero(data == _QUOTE)
-        if len(quotes):
-            before = data[np.maximum(quotes - 1, 0)].astype(np.int16)
-            if quotes[0] == 0:
-                before[0] = self._last
-            after = data[np.minimum(quotes + 1, len(data) - 1)].astype(np.int16)
-            if quotes[-1] == len(data) - 1:
-                after[-1] = -2  # not known until the next piece, or the end (-1)
-            self._positions.append(quotes + self._offset)
-            self._before.append(before)
-            self._after.append(after)
-        self._offset += len(data)
-        self._last = int(data[-1])
+        if not len(quotes):
+            return
+        breaks = np.flatnonzero(np.diff(quotes) != 1)
+        firsts = quotes[np.concatenate(([0], breaks + 1))]
+        lasts = quotes[np.concatenate((breaks, [len(quotes) - 1]))]
+        odd = (lasts - firsts) % 2 == 0  # a run of odd length leaves one quote
+        firsts, lasts = firsts[odd], lasts[odd]
+        # -1: the file's start (a quote at the part's start only there) or its end (a quote at the
+        # part's end only in the last part: any other ends with a byte that is no quote)
+        left = np.where(firsts > 0, data[np.maximum(firsts - 1, 0)].astype(np.int16), -1)
+        right = np.where(lasts < len(data) - 1, data[np.minimum(lasts + 1, len(data) - 1)].astype(np.int16), -1)
+        opening = (np.arange(len(firsts)) + self._quotes) % 2 == 0
+        opens = (left[opening] == -1) | np.isin(left[opening], _FIELD_ENDS)
+        closes = (right[~opening] == -1) | np.isin(right[~opening], _FIELD_ENDS)
+        self._ok = self._ok and bool(opens.all() and closes.all())
+        self._quotes += len(firsts)
 
     def simple(self) -> bool:
         """simple_quoting of every piece fed, as one file."""
-        if not self._positions:
-            return True
-        positions = np.concatenate(self._positions)
-        before, after = np.concatenate(self._before), np.concatenate(self._after)
-        after[after == -2] = -1  # a quote that ends the file
-        breaks = np.flatnonzero(np.diff(positions) != 1)
-        starts = np.concatenate(([0], breaks + 1))
-        ends = np.concatenate((breaks, [len(positions) - 1]))
-        odd = (ends - starts) % 2 == 0  # a run of odd length leaves one quote
-        left, right = before[starts[odd]], after[ends[odd]]
-        if len(left) % 2:
-            return False
-        opens = (left[0::2] == -1) | np.isin(left[0::2], _FIELD_ENDS)
-        closes = (right[1::2] == -1) | np.isin(right[1::2], _FIELD_ENDS)
-        return bool(opens.all() and closes.all())
+        self._look(self._tail)
+        self._tail = b""
+        return self._ok and self._quotes % 2 == 0
 
 
 class _Checked(io.RawIOBase):
