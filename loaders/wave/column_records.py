@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from kb import arrow_plain as plain
 from loaders.wave.columns import ColumnTable
 from loaders.wave.reader import REPEATING_TYPES, file_columns
-from loaders.wave.record_blocks import RelBlock
+from loaders.wave.record_blocks import RelBlock, row_numbers
 from loaders.wave.records import ColumnRow, NodeRecord
 from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
 from loaders.wave.values import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, is_iso_date
@@ -214,7 +214,7 @@ def rel_records(table: ColumnTable, spec: RelFile) -> RelBlock:
             # 8 bytes a value rather than a float object and its pointer: a national wave's tie weights
             typed[column.name] = array("d", values)  # type: ignore[assignment]  # a sequence of floats
     to_wave = spec.end.type == "wave"
-    block = RelBlock(spec, array("q", table.rows.tolist()), starts, ends, typed)
+    block = RelBlock(spec, row_numbers(table.rows.tolist()), starts, ends, typed)
     pairs = zip(starts, ends, strict=True)
     if all(s is not None and (to_wave or e is not None) for s, e in pairs):
         return block

@@ -25,6 +25,11 @@ from loaders.wave.spec import RelFile
 Item = TypeVar("Item")
 
 
+def row_numbers(rows: Sequence[int]) -> array[int]:
+    """Row numbers in 4 bytes each where they fit (a national file's rows all do), else 8."""
+    return array("i" if not rows or max(rows) < 1 << 31 else "q", rows)
+
+
 class RecordRows(Sequence[RelRecord]):
     """Rows given as RelRecords made when asked for: a subclass says how many (`__len__`) and
     makes the one at a position from 0 (`at`); indexing, slices and iteration follow from those."""
@@ -85,7 +90,10 @@ class RelBlock(RecordRows):
 
     def extend(self, other: RelBlock) -> None:
         """Add the rows of `other` (a later batch of the same file) after this block's."""
-        self.rows.extend(other.rows)
+        rows = other.rows
+        if self.rows.typecode != rows.typecode:  # one of the two needs 8 bytes a row: both take them
+            self.rows, rows = array("q", self.rows), array("q", rows)
+        self.rows.extend(rows)
         self.starts.extend(other.starts)
         self.ends.extend(other.ends)
         for name, column in self.typed.items():
@@ -111,7 +119,7 @@ class RelBlock(RecordRows):
         pick: Callable[[Sequence[Any]], list[Any]] = lambda column: [column[i] for i in indexes]  # noqa: E731
         return RelBlock(
             self.spec,
-            array("q", pick(self.rows)),
+            array(self.rows.typecode, pick(self.rows)),
             pick(self.starts),
             pick(self.ends),
             {name: pick(column) for name, column in self.typed.items()},
