@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from kb import arrow_plain as plain
 from loaders.wave.columns import ColumnTable
 from loaders.wave.reader import REPEATING_TYPES, file_columns
-from loaders.wave.record_blocks import RelBlock, row_numbers
+from loaders.wave.record_blocks import Coded, RelBlock, row_numbers
 from loaders.wave.records import ColumnRow, NodeRecord
 from loaders.wave.spec import MAX_ID_LENGTH, Column, NodeFile, RelFile
 from loaders.wave.values import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, is_iso_date
@@ -107,15 +107,18 @@ def _list(text: pa.Array, column: Column) -> list[Any]:
     return out
 
 
-def _pylist(text: pa.Array, repeating: bool) -> list[Any]:
+def _pylist(text: pa.Array, repeating: bool, coded: bool = False) -> Any:
     """The column's values as Python objects; a repeating column's text (ids, choices, locators)
-    as one interned string per distinct value, as the row reader keeps it."""
+    as one interned string per distinct value, as the row reader keeps it; with `coded`, a
+    repeating column as a Coded column of them (record_blocks.py)."""
     if not repeating:
-        return text.to_pylist()  # type: ignore[no-any-return]
+        return text.to_pylist()
     encoded = pc.dictionary_encode(text)
     words = [sys.intern(word) for word in encoded.dictionary.to_pylist()]
     indexes = plain.ints(pc.fill_null(encoded.indices, plain.integer(len(words), encoded.indices.type)))
-    return np.array([*words, None], dtype=object)[indexes].tolist()  # type: ignore[no-any-return]
+    if coded:
+        return Coded([*words, None], array("i", indexes.astype(np.int32).tobytes()))
+    return np.array([*words, None], dtype=object)[indexes].tolist()
 
 
 def _numbers(text: pa.Array, column: Column) -> list[Any]:
@@ -131,12 +134,12 @@ def _numbers(text: pa.Array, column: Column) -> list[Any]:
     return values.to_pylist()  # type: ignore[no-any-return]
 
 
-def _words(text: pa.Array, column: Column) -> list[Any]:
+def _words(text: pa.Array, column: Column, coded: bool = False) -> Any:
     if column.type == "bool":
         _require(pc.string_is_ascii(text))
         lower = pc.ascii_lower(text)
         _require(_member(lower, TRUE_WORDS + FALSE_WORDS))
-        return _member(lower, TRUE_WORDS).to_pylist()  # type: ignore[no-any-return]
+        return _member(lower, TRUE_WORDS).to_pylist()
     if column.type == "date":
         _matches(text, _DATE)
         if not all(is_iso_date(day) for day in pc.unique(text).drop_null().to_pylist()):
@@ -147,32 +150,35 @@ def _words(text: pa.Array, column: Column) -> list[Any]:
         _ids(text)
     elif column.type == "str":
         _require(pc.invert(pc.match_substring_regex(text, "[\\r\\n]")))
-    return _pylist(text, column.type in REPEATING_TYPES or column.name == "locator")
+    return _pylist(text, column.type in REPEATING_TYPES or column.name == "locator", coded)
 
 
-def typed_column(raw: pa.Array, column: Column) -> list[Any]:
-    """values.parse_cell of every cell of the column, or NotPlain."""
+def typed_column(raw: pa.Array, column: Column, coded: bool = False) -> Any:
+    """values.parse_cell of every cell of the column, or NotPlain; with `coded`, a column of
+    repeating text (ids, choices, locators) as a Coded column (record_blocks.py)."""
     stripped = _nulled(_strip(raw))
     if column.verbatim:  # kept as written when it holds anything
-        return pc.if_else(stripped.is_valid(), raw, plain.NULL_TEXT).to_pylist()  # type: ignore[no-any-return]
+        return pc.if_else(stripped.is_valid(), raw, plain.NULL_TEXT).to_pylist()
     if column.type in ("list", "refs"):
         return _list(stripped, column)
     if column.type in ("int", "float"):
         return _numbers(stripped, column)
     if column.type in ("str", "text", "bool", "date", "enum", "id", "ref"):
-        return _words(stripped, column)
+        return _words(stripped, column, coded)
     raise NotPlain
 
 
-def _typed(table: ColumnTable, columns: tuple[Column, ...]) -> dict[str, list[Any]]:
+def _typed(table: ColumnTable, columns: tuple[Column, ...], coded: bool = False) -> dict[str, Any]:
     """Each column's typed values; a column the header lacks is unknown in every row."""
     out: dict[str, list[Any]] = {}
     for column in columns:
         if column.name not in table.cells:
             out[column.name] = [None] * len(table)
             continue
-        values = typed_column(table.cells[column.name], column)
-        if column.required and any(value is None for value in values):
+        values = typed_column(table.cells[column.name], column, coded)
+        if column.required and (
+            values.has_none() if isinstance(values, Coded) else any(value is None for value in values)
+        ):
             raise NotPlain  # "a value is required", said by the row path
         out[column.name] = values
     return out
@@ -203,7 +209,8 @@ def node_records(
 
 def rel_records(table: ColumnTable, spec: RelFile) -> RelBlock:
     """validate._rel of every row, or NotPlain: the records as one block of columns (record_blocks.py)."""
-    typed = _typed(table, file_columns(spec))
+    # A national wave's ties: their ends, relations and locators repeat, kept as 4-byte codes
+    typed = _typed(table, file_columns(spec), coded=True)
     starts = typed.pop(spec.start.name)
     ends = typed.pop(spec.end.name) if spec.end.type != "wave" else [None] * len(table)
     if spec.distinct_ends and any(s == e and s is not None for s, e in zip(starts, ends, strict=True)):
@@ -212,7 +219,7 @@ def rel_records(table: ColumnTable, spec: RelFile) -> RelBlock:
         values = typed.get(column.name)
         if column.type == "float" and values is not None and None not in values:
             # 8 bytes a value rather than a float object and its pointer: a national wave's tie weights
-            typed[column.name] = array("d", values)  # type: ignore[assignment]  # a sequence of floats
+            typed[column.name] = array("d", values)  # a sequence of floats
     to_wave = spec.end.type == "wave"
     block = RelBlock(spec, row_numbers(table.rows.tolist()), starts, ends, typed)
     pairs = zip(starts, ends, strict=True)

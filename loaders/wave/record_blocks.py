@@ -19,10 +19,78 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any, Generic, TypeVar, overload
 
+import numpy as np
+
 from loaders.wave.records import RelRecord
 from loaders.wave.spec import RelFile
 
 Item = TypeVar("Item")
+
+
+class Coded(Sequence[Any]):
+    """A column of values that repeat (a tie's ends, its relation, its locator) as a 4-byte code a
+    row into its distinct values: 4 bytes a tie rather than a pointer's 8. Indexing and iteration
+    give the values themselves; a slice is a list of them."""
+
+    __slots__ = ("_index", "codes", "words")
+
+    def __init__(self, words: list[Any], codes: array[int]):
+        self.words, self.codes = words, codes
+        self._index: dict[Any, int] | None = None  # value -> code, while later batches are added
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return list(map(self.words.__getitem__, self.codes[index]))
+        return self.words[self.codes[index]]
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self.words.__getitem__, self.codes)
+
+    def extend(self, other: Coded) -> None:
+        """Add `other`'s values (a later batch's, with codes of its own) after these."""
+        index = self._index
+        if index is None:
+            index = self._index = {word: code for code, word in enumerate(self.words)}
+        found = list(map(index.get, other.words))
+        for place, code in enumerate(found):
+            if code is None:  # a value no earlier batch had
+                word = other.words[place]
+                found[place] = index[word] = len(self.words)
+                self.words.append(word)
+        mapping = np.array(found, dtype=np.int32)
+        self.codes.frombytes(mapping[np.frombuffer(other.codes, dtype=np.int32)].tobytes())
+
+    def has_none(self) -> bool:
+        """Whether any value is None (an empty cell), told from the codes."""
+        unknown = [code for code, word in enumerate(self.words) if word is None]
+        return bool(unknown) and bool(np.isin(np.frombuffer(self.codes, dtype=np.int32), unknown).any())
+
+    def settle(self) -> None:
+        """No more batches: the index of values is let go."""
+        self._index = None
+
+
+def _extended(column: Sequence[Any], more: Sequence[Any]) -> Sequence[Any]:
+    """`column` with `more` after it: coded when both are, else a list (a float column of C doubles
+    stays one while every batch's is)."""
+    if isinstance(column, Coded) and isinstance(more, Coded):
+        column.extend(more)
+        return column
+    if isinstance(column, array) and isinstance(more, array):
+        column.extend(more)
+        return column
+    out = column if isinstance(column, list) else list(column)
+    out.extend(more)
+    return out
 
 
 def row_numbers(rows: Sequence[int]) -> array[int]:
@@ -94,13 +162,17 @@ class RelBlock(RecordRows):
         if self.rows.typecode != rows.typecode:  # one of the two needs 8 bytes a row: both take them
             self.rows, rows = array("q", self.rows), array("q", rows)
         self.rows.extend(rows)
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
+        self.starts = _extended(self.starts, other.starts)  # type: ignore[assignment]  # a sequence of ids
+        self.ends = _extended(self.ends, other.ends)  # type: ignore[assignment]  # a sequence of ids
         for name, column in self.typed.items():
-            more = other.typed[name]
-            if isinstance(column, array) and not isinstance(more, array):
-                column = self.typed[name] = list(column)  # a later batch has an empty cell: a list again
-            column.extend(more)
+            # a float column of a later batch with an empty cell makes the column a list again
+            self.typed[name] = _extended(column, other.typed[name])  # type: ignore[assignment]
+
+    def settle(self) -> None:
+        """The whole file is in: coded columns let go of what they needed to add batches."""
+        for column in (self.starts, self.ends, *self.typed.values()):
+            if isinstance(column, Coded):
+                column.settle()
 
     def window(self, start: int, stop: int) -> RelBlock:
         """Rows start..stop as a block of their own (the columns' pointers copied, not the values)."""

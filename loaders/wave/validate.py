@@ -299,6 +299,7 @@ class _Records:
             # Its other values are typed again from these very bytes for the write (node_rows.py).
             self.again[table.spec.file] = ReadAgain(self.path, table.spec, source.digest)
         if block is not None:
+            block.settle()
             self.rels.add_block(block)
         return True
 
