@@ -9,8 +9,6 @@ the participant who reported it).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import networkx as nx
@@ -18,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import network, schema
+from kb import network
 from kb.queries import run_named
 from loaders.wave import changes, history, measures
 from loaders.wave.api import load_package, unload_wave
 from loaders.wave.build import write_manifest, write_table
 from loaders.wave.measures import measure_wave
-from support.paths import REPO, WAVE_FIXTURES
+from support.cypher_lint import assert_valid_neo4j_cypher
+from support.paths import WAVE_FIXTURES
 
 FIXTURE = WAVE_FIXTURES / "n01-survey"
 SITE_A, SITE_B = "n01:site:a", "n01:site:b"
@@ -315,7 +314,6 @@ def test_stored_measures_equal_networkx_on_any_network(store, tmp_path_factory, 
         unload_wave(store, "n02-w1")
 
 
-LINT_DIR = REPO / "tools" / "cypher-lint"
 STATEMENTS = {
     **{
         name: getattr(network, name)
@@ -339,24 +337,7 @@ STATEMENTS = {
 
 def test_every_statement_is_valid_neo4j_cypher(tmp_path):
     """No Neo4j runs here, so Neo4j's own linter (tools/cypher-lint) checks the statements."""
-    if shutil.which("node") is None or not (LINT_DIR / "node_modules" / "@neo4j-cypher").is_dir():
-        pytest.skip(f"Node.js or the linter's dependencies are missing; install Node 18+, run `npm ci` in {LINT_DIR}")
-    library = tmp_path / "statements"
-    library.mkdir()
-    for name, text in STATEMENTS.items():
-        (library / f"{name.lower()}.cypher").write_text(text, encoding="utf-8")
-    schema_file = tmp_path / "schema.json"
-    schema_file.write_text(
-        json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}), encoding="utf-8"
-    )
-    result = subprocess.run(
-        ["node", str(LINT_DIR / "lint.mjs"), "--schema", str(schema_file), str(library)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert (result.returncode, result.stdout) == (0, "")
-    assert result.stderr == f"0 problems in {len(STATEMENTS)} .cypher files under {library}\n"
+    assert_valid_neo4j_cypher(STATEMENTS, tmp_path / "statements")
 
 
 def test_measures_computed_in_a_worker_process_are_those_computed_in_the_loader(store):

@@ -11,20 +11,17 @@ participants are observed in a wave exactly where its survey measures them (`mea
 from __future__ import annotations
 
 import csv
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from kb import schema
 from kb.queries import get_query, run_named
 from kb.synth import synthesize
 from loaders.wave import pairs, tallies
 from loaders.wave.api import load_package, unload_wave
+from support.cypher_lint import assert_valid_neo4j_cypher
 from support.demo_graph import demo_graph
-from support.paths import REPO
 from support.synthetic_waves import second_wave
 from support.wave_pairs import unguarded
 
@@ -158,9 +155,6 @@ def test_a_pair_kept_by_neither_wave_is_compared_as_the_query_runs(store, tmp_pa
 
 def test_the_statements_are_valid_neo4j_cypher(tmp_path):
     """No Neo4j runs here, so Neo4j's own linter (tools/cypher-lint) checks what a load and an unload send."""
-    lint_dir = REPO / "tools" / "cypher-lint"
-    if shutil.which("node") is None or not (lint_dir / "node_modules" / "@neo4j-cypher").is_dir():
-        pytest.skip(f"Node.js or the linter's dependencies are missing; install Node 18+, run `npm ci` in {lint_dir}")
     statements = {
         "compare": pairs.COMPARE,
         "others": pairs.OTHERS,
@@ -168,18 +162,4 @@ def test_the_statements_are_valid_neo4j_cypher(tmp_path):
         "forget": pairs.FORGET,
         "tallies": tallies.WRITE,
     }
-    library = tmp_path / "statements"
-    library.mkdir()
-    for name, text in statements.items():
-        (library / f"{name}.cypher").write_text(text, encoding="utf-8")
-    schema_file = tmp_path / "schema.json"
-    schema_file.write_text(
-        json.dumps({"labels": schema.label_names(), "relationshipTypes": schema.rel_names()}), encoding="utf-8"
-    )
-    result = subprocess.run(
-        ["node", str(lint_dir / "lint.mjs"), "--schema", str(schema_file), str(library)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert (result.returncode, result.stdout) == (0, "")
+    assert_valid_neo4j_cypher(statements, tmp_path / "statements")
