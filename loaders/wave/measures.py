@@ -29,6 +29,7 @@ row for the wave where that gives them, else what participants.csv defined.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -260,6 +261,10 @@ def _can_fork() -> bool:
 
 def _measure_in_worker(given: GivenTies, send: Any) -> None:
     """The worker: compute and send the rows; any failure sends None (the parent computes them)."""
+    # The fork copied the parent's objects, pyarrow's buffers among them; a collection here could
+    # free one through Arrow's allocator, whose lock a thread of the parent may have held at the
+    # fork. The worker frees only what it makes itself (by reference counts), so it collects nothing.
+    gc.disable()
     try:
         result: Any = measure_networks(given.networks())
     except Exception:  # noqa: BLE001 -- the parent computes the rows again and raises what it finds
