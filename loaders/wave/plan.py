@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
-from loaders.wave.record_blocks import Parts, RelBlock, item_ends, records_of
+from loaders.wave.record_blocks import Parts, RelBlock, Tuples, item_ends, records_of
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
 from loaders.wave.spec import Link
 
@@ -73,12 +73,37 @@ class StoreFacts:
 RelColumns = tuple[list[str], list[str], list[str], dict[str, list[Any]]]
 
 
+def _window(items: Sequence[Item], start: int, stop: int) -> Sequence[Item]:
+    """Items start..stop as the plan keeps them: a block's rows as a block, and what node rows
+    imply, when nothing else lies in the window, as one Tuples (its lists sliced, no tuple per row)."""
+    if not isinstance(items, Parts):
+        return items[start:stop]
+    pieces: list[tuple[Tuples, int, int]] = []
+    offset = 0
+    for part in items.parts:
+        lo, hi = max(start - offset, 0), min(stop - offset, len(part))
+        if lo < hi:
+            if not isinstance(part, Tuples):
+                return items.window(start, stop)
+            pieces.append((part, lo, hi))
+        offset += len(part)
+        if offset >= stop:
+            break
+    if not pieces or len({part.width for part, _, _ in pieces}) != 1:
+        return items.window(start, stop)
+    window = Tuples(pieces[0][0].width)
+    for part, lo, hi in pieces:
+        for column, values in zip(window.columns, part.columns, strict=True):
+            column.extend(values[lo:hi])
+    return window  # type: ignore[return-value]  # a Tuples window only ever holds ImpliedRels
+
+
 class Rows(Sequence[Row], Generic[Item]):
     """Rows made on demand from the package's records: a national wave's rows are never all in
     memory at once, only the records they come from and a small item per row.
 
-    Relationship rows of one file can also be had as columns (`relationship_columns`), which the
-    embedded store packs without making a dictionary per row."""
+    Relationship rows of one file, or of what node rows imply, can also be had as columns
+    (`relationship_columns`), which the embedded store packs without making a dictionary per row."""
 
     def __init__(
         self,
@@ -93,11 +118,11 @@ class Rows(Sequence[Row], Generic[Item]):
 
     def relationship_columns(self, start: int, stop: int) -> RelColumns | None:
         """Rows start..stop as columns, the very values the rows hold; None when they cannot be
-        given so (rows a node row or the manifest implies, or rows of several files)."""
+        given so (rows the manifest implies, rows of several files, or what node rows imply mixed
+        with a file's rows)."""
         if not self._columns:
             return None
-        window = self._items.window(start, stop) if isinstance(self._items, Parts) else self._items[start:stop]
-        return self._columns(window)
+        return self._columns(_window(self._items, start, stop))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -236,6 +261,8 @@ class _Planner:
         """rel_row's rows as columns, for rows of one relationship file (see Rows.relationship_columns)."""
         if isinstance(items, RelBlock):
             return self._block_columns(items)
+        if isinstance(items, Tuples):
+            return self._implied_columns(items)
         if not items or not all(isinstance(item, RelRecord) for item in items):
             return None
         records: Sequence[RelRecord] = items  # type: ignore[assignment]  # checked just above
@@ -261,6 +288,31 @@ class _Planner:
         file = block.spec.file
         sources = [row_source(file, row) for row in block.rows]
         return self._columns(own, values, block.starts, block.ends, sources)
+
+    def _implied_columns(self, items: Tuples) -> RelColumns | None:
+        """rel_columns of what node rows imply, straight from the plan's four lists (rel_row's
+        rows without a dictionary per row: a national wave has 200,000 of them)."""
+        if len(items.columns) != 4 or not len(items):
+            return None
+        starts, ends, records, extras = items.columns
+        if any(record is None for record in records):  # the manifest's few rows: left to rel_row
+            return None
+        # The links' properties are one dictionary per link, shared by its rows; an attached
+        # participant's values are a dictionary per row.
+        kinds = {id(extra): extra for extra in extras if extra}
+        orders = {tuple(name for name, value in extra.items() if name != "locator") for extra in kinds.values()}
+        own = list(dict.fromkeys(name for order in orders for name in order))
+        if "wave" in own or "source" in own:
+            return None  # rel_row's provenance would replace them: leave that to rel_row
+        rank = {name: place for place, name in enumerate(own)}
+        if any([rank[name] for name in order] != sorted(rank[name] for name in order) for order in orders):
+            return None  # the rows name their values in different orders: leave that to rel_row
+        values: dict[str, list[Any]] = {
+            name: [_stored(extra.get(name)) if extra else None for extra in extras] for name in own
+        }
+        values["locator"] = [record.typed.get("locator") for record in records]
+        sources = [record.source for record in records]
+        return self._columns(own, values, starts, ends, sources)
 
     def _columns(
         self,
