@@ -522,16 +522,22 @@ class FalkorStore(Store):
 
     def _existing_indexes(self, kind: str = "RANGE") -> set[tuple[str, str]]:
         """(label, property) of every index of the kind (RANGE: exact-match; FULLTEXT) the graph has."""
-        if not self._conn.exists(self.graph_name):
+        if not self._graph_exists():
             return set()
         rows = self.read("CALL db.indexes() YIELD label, types RETURN label, types").rows
         return {(row["label"], prop) for row in rows for prop, kinds in row["types"].items() if kind in kinds}
+
+    def _graph_exists(self) -> bool:
+        # Asked on the way to a read (search asks for its index first): an engine lost here is the
+        # read's one-line error, not the client's exception.
+        with _engine_calls():
+            return bool(self._conn.exists(self.graph_name))
 
     def _existing_fulltext(self) -> set[tuple[str, str]]:
         return self._existing_indexes("FULLTEXT")
 
     def _existing_constraints(self) -> set[tuple[str, str]]:
-        if not self._conn.exists(self.graph_name):
+        if not self._graph_exists():
             return set()
         rows = self.read("CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows
         return {(row["label"], prop) for row in rows if row["type"] == "UNIQUE" for prop in row["properties"]}
