@@ -121,25 +121,29 @@ def _pylist(text: pa.Array, repeating: bool, coded: bool = False) -> Any:
     return np.array([*words, None], dtype=object)[indexes].tolist()
 
 
-def _numbers(text: pa.Array, column: Column) -> list[Any]:
+def _numbers(text: pa.Array, column: Column, wanted: bool = True) -> list[Any] | None:
+    """The column's numbers; None, once checked, when they are not `wanted` (see checked_column)."""
     if column.type == "int":
         _matches(text, _INT)
         _require(pc.less_equal(pc.utf8_length(pc.utf8_ltrim(text, "+-0")), plain.integer(_INT_DIGITS)))
+        if not wanted:
+            return None
         return pc.cast(pc.utf8_ltrim(text, "+"), pa.int64()).to_pylist()  # type: ignore[no-any-return]
     _matches(text, _FLOAT)
     values = pc.cast(text, pa.float64())
     _require(pc.is_finite(values))
     if column.positive:
         _require(pc.greater(values, _ZERO))
-    return values.to_pylist()  # type: ignore[no-any-return]
+    return values.to_pylist() if wanted else None
 
 
-def _words(text: pa.Array, column: Column, coded: bool = False) -> Any:
+def _words(text: pa.Array, column: Column, coded: bool = False, wanted: bool = True) -> Any:
+    """The column's values; None, once checked, when they are not `wanted` (see checked_column)."""
     if column.type == "bool":
         _require(pc.string_is_ascii(text))
         lower = pc.ascii_lower(text)
         _require(_member(lower, TRUE_WORDS + FALSE_WORDS))
-        return _member(lower, TRUE_WORDS).to_pylist()
+        return _member(lower, TRUE_WORDS).to_pylist() if wanted else None
     if column.type == "date":
         _matches(text, _DATE)
         if not all(is_iso_date(day) for day in pc.unique(text).drop_null().to_pylist()):
@@ -150,6 +154,8 @@ def _words(text: pa.Array, column: Column, coded: bool = False) -> Any:
         _ids(text)
     elif column.type == "str":
         _require(pc.invert(pc.match_substring_regex(text, "[\\r\\n]")))
+    if not wanted:
+        return None
     return _pylist(text, column.type in REPEATING_TYPES or column.name == "locator", coded)
 
 
@@ -168,10 +174,35 @@ def typed_column(raw: pa.Array, column: Column, coded: bool = False) -> Any:
     raise NotPlain
 
 
-def _typed(table: ColumnTable, columns: tuple[Column, ...], coded: bool = False) -> dict[str, Any]:
-    """Each column's typed values; a column the header lacks is unknown in every row."""
+def checked_column(raw: pa.Array, column: Column) -> bool:
+    """typed_column's checks of the column, or NotPlain, without making its values as Python
+    objects: whether a value is unknown (None). A node file's columns that validation does not keep
+    (node_rows.py) are only checked, so a quote or a name is not made a string to be dropped. A
+    value of these types is None exactly where the stripped cell is empty; a list or a verbatim
+    column (a list with only empty items is None) is typed in full."""
+    if column.verbatim or column.type in ("list", "refs"):
+        return any(value is None for value in typed_column(raw, column))
+    stripped = _nulled(_strip(raw))
+    if column.type in ("int", "float"):
+        _numbers(stripped, column, wanted=False)
+    elif column.type in ("str", "text", "bool", "date", "enum", "id", "ref"):
+        _words(stripped, column, wanted=False)
+    else:
+        raise NotPlain
+    return bool(stripped.null_count > 0)
+
+
+def _typed(
+    table: ColumnTable, columns: tuple[Column, ...], coded: bool = False, keep: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """Each column's typed values, of those in `keep` when given (the others are only checked); a
+    column the header lacks is unknown in every row."""
     out: dict[str, list[Any]] = {}
     for column in columns:
+        if keep is not None and column.name not in keep:
+            if column.name in table.cells and checked_column(table.cells[column.name], column) and column.required:
+                raise NotPlain  # "a value is required", said by the row path
+            continue
         if column.name not in table.cells:
             out[column.name] = [None] * len(table)
             continue
@@ -194,12 +225,10 @@ def node_records(
 ) -> list[NodeRecord]:
     """validate._node of every row, or NotPlain; with `keep`, every column is checked but only those
     named are kept in the records (node_rows.py reads the others again for the write)."""
-    typed = _typed(table, spec.columns)
+    typed = _typed(table, spec.columns, keep=None if keep is None else keep | {"id"})
     ids = typed["id"]
     if study_id and not all(i is None or i.startswith(study_id + ":") for i in ids):
         raise NotPlain
-    if keep is not None:
-        typed = {name: values for name, values in typed.items() if name in keep}
     return [
         NodeRecord(spec, row, ColumnRow(typed, i))
         for i, (row, key) in enumerate(zip(table.rows.tolist(), ids, strict=True))
