@@ -215,6 +215,8 @@ def _shared(reader: Reader, pkg: ValidatedPackage) -> tuple[set[tuple[str, str]]
         by_label.setdefault(record.spec.label, []).append(record)
     complete = getattr(pkg.nodes, "complete", iter)
     for name, records in by_label.items():
+        if not reader.read(f"MATCH (n:{label(name)}) RETURN 1 AS found LIMIT 1").rows:
+            continue  # no entity of the label is loaded (a fresh knowledge base): none to look up id by id
         cypher = f"UNWIND $ids AS id MATCH (n:{label(name)} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
         stored = {row["id"]: row["props"] for row in _rows(reader, cypher, (r.id for r in records))}
         overlapping = list(complete(r for r in records if r.id in stored))
