@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from kb import schema
+from support.cypher_lint import LINT_DIR, missing_linter_reason
 from support.paths import REPO
 
-LINT_DIR = REPO / "tools" / "cypher-lint"
 LINT = LINT_DIR / "lint.mjs"
 ALLOW_LIST_NOTE = (
     "is not in the portable allow-list (ALLOWED_FUNCTIONS in tools/cypher-lint/lint.mjs); "
@@ -38,18 +37,10 @@ ORDER BY size(partners) DESC
 """
 
 
-def _missing_linter_reason() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed; install Node.js 18+ to lint the Cypher library"
-    if not (LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        return f"the linter's dependencies are not installed; run `npm ci` in {LINT_DIR}"
-    return None
-
-
 @pytest.fixture(scope="module")
 def lint():
     """Run lint.mjs from the repository root; skip (or fail under CI) when it cannot run."""
-    reason = _missing_linter_reason()
+    reason = missing_linter_reason()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"CI must lint the Cypher library, but {reason}")
