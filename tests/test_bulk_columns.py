@@ -111,6 +111,8 @@ def test_every_value_type_packs_to_the_same_bytes():
     ("row", "message"),
     [
         ({"id": "t:x:1", "text": "a\x00b"}, "contains a NUL character"),
+        ({"id": "t:x:1", "text": "half \ud800 a pair"}, r"property 'text' holds a character with no UTF-8 form"),
+        ({"id": "t:x:1", "l": ["fine", "\udfff"]}, r"property 'l' holds a character with no UTF-8 form"),
         ({"id": "t:x:" + "y" * 5000}, "indexed values may have at most"),
         ({"id": "t:x:1", "n": 1 << 63}, "does not fit in 64 bits"),
         ({"id": "t:x:1", "f": float("nan")}, "is not a finite number"),

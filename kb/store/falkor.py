@@ -124,7 +124,14 @@ def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
         if isinstance(value, str):
             if "\x00" in value:
                 raise QueryError("a parameter value contains a NUL character, which the embedded engine cannot store")
-            if key in _INDEXED and (size := len(value.encode("utf-8"))) > MAX_INDEXED_BYTES:
+            try:
+                size = len(value.encode("utf-8"))
+            except UnicodeEncodeError as error:
+                raise QueryError(
+                    f"a parameter value holds a character with no UTF-8 form ({value[error.start]!r}); "
+                    "fix the text's encoding"
+                ) from None
+            if key in _INDEXED and size > MAX_INDEXED_BYTES:
                 raise QueryError(
                     f"'{key}' is {size} bytes long in UTF-8; the embedded engine indexes at most "
                     f"{MAX_INDEXED_BYTES}, so shorten it"

@@ -27,7 +27,8 @@ Three things the command does not do, measured on FalkorDB 4.16.3, and handled h
   looked up by their `id` property after the nodes are in, never computed (and kept, `KnownIds`,
   until a statement could have deleted one);
 - a string with a NUL byte cannot be sent (it would end the value early), and indexed strings
-  over MAX_INDEXED_BYTES crash the engine: both are refused before anything is sent.
+  over MAX_INDEXED_BYTES crash the engine: both are refused before anything is sent, as is text
+  with no UTF-8 form (a lone surrogate).
 """
 
 from __future__ import annotations
@@ -73,6 +74,18 @@ class BulkValueError(QueryError):
     """A value the bulk command cannot carry (raised before anything is sent)."""
 
 
+def _utf8(value: str, name: str) -> bytes:
+    # Python text may hold lone surrogates (from a file decoded with 'surrogateescape', say),
+    # which have no UTF-8 form: refused with the property's name, not a codec traceback.
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BulkValueError(
+            f"property '{name}' holds a character with no UTF-8 form ({value[error.start]!r} at "
+            f"position {error.start}); fix the text's encoding"
+        ) from None
+
+
 def _value(value: Any, name: str, indexed: bool, limit: int) -> bytes:
     if value is None:
         return _NONE
@@ -87,7 +100,7 @@ def _value(value: Any, name: str, indexed: bool, limit: int) -> bytes:
             raise BulkValueError(f"property '{name}': {value} is not a finite number")
         return _DOUBLE + _FLOAT64.pack(value)
     if isinstance(value, str):
-        data = value.encode("utf-8")
+        data = _utf8(value, name)
         if b"\x00" in data:
             raise BulkValueError(f"property '{name}' contains a NUL character, which the engine cannot store")
         if indexed and len(data) > limit:
@@ -125,7 +138,7 @@ class Encoder:
         for key, flag in self.fields:
             value = get(key)
             if value.__class__ is str:
-                data = value.encode("utf-8")
+                data = _utf8(value, key)
                 if b"\x00" in data or (flag and len(data) > limit):
                     _value(value, key, flag, limit)  # raises, naming the property
                 parts += (_STRING, data, b"\x00")

@@ -78,7 +78,10 @@ def encode_column(values: list[Any], name: str, indexed: bool, limit: int, pack:
             return _fixed(_DOUBLE, 8, np.ones(len(numbers), dtype=bool), numbers)
     kinds = set(map(type, values)) - {type(None)}
     if kinds == {str}:
-        array = plain.texts(values)
+        try:
+            array = plain.texts(values)
+        except UnicodeEncodeError:  # a lone surrogate: `pack` refuses it below, naming the property
+            return _packed(values, name, indexed, limit, pack)
         carried = not pc.any(pc.match_substring(array, "\x00")).as_py() and not (
             indexed and pc.any(pc.greater(pc.binary_length(array), plain.integer(limit))).as_py()
         )
