@@ -163,6 +163,13 @@ class TiePairs(Sequence[tuple[str, str]]):
         for tie in ties:
             self.append(tie)
 
+    def add_columns(self, respondents: Sequence[str], alters: Sequence[str]) -> None:
+        """Add ties given as a column of respondents and one of alters, of one length."""
+        if len(respondents) != len(alters):
+            raise ValueError(f"{len(respondents)} respondents but {len(alters)} alters")
+        self.respondents += respondents
+        self.alters += alters
+
     def __len__(self) -> int:
         return len(self.respondents)
 
@@ -269,7 +276,7 @@ def read_given_ties(reader: Reader, wave: str, ties: Iterable[tuple[str, str]]) 
 
     Groups are read for everyone named, also by a respondent with no site (whose ties no network
     takes): a group is a node's own, so the networks' nodes get the same ones either way."""
-    given = TiePairs(ties)
+    given = ties if isinstance(ties, TiePairs) else TiePairs(ties)
     respondent_sites = _read_by_ids(reader, SITES_OF_PEOPLE, set(given.respondents))
     participants = _participants_of(reader, {row["site"] for row in respondent_sites}, wave)
     return GivenTies(wave, given, participants, _groups(reader, participants, set(given.alters), wave))

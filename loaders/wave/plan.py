@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
+from kb.network import TiePairs
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
-from loaders.wave.record_blocks import Parts, RelBlock, Tuples, item_ends, records_of
+from loaders.wave.record_blocks import Parts, RelBlock, Tuples, item_end_columns, item_ends, item_starts, records_of
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
 from loaders.wave.spec import Link
 
@@ -137,6 +138,10 @@ class Rows(Sequence[Row], Generic[Item]):
         """(start id, end id) of each relationship row, without making rows or records."""
         return item_ends(self._items, wave)
 
+    def starts(self) -> set[str]:
+        """The distinct start ids of the relationship rows, read from a block's columns where it can."""
+        return item_starts(self._items)
+
     @overload
     def __getitem__(self, index: int) -> Row: ...
 
@@ -162,11 +167,13 @@ class WritePlan:
     shared: Mapping[str, tuple[str, ...]]  # label -> ids that get this wave added to `waves`
     relationships: Mapping[RelKey, Rows[RelItem]]  # -> {start, end, props} rows
 
-    def ends_of(self, rel: str) -> Iterator[tuple[str, str]]:
+    def ends_of(self, rel: str) -> TiePairs:
         """(start id, end id) of every planned `rel` relationship, without making their rows."""
+        pairs = TiePairs()
         for (name, _, _), rows in self.relationships.items():
             if name == rel:
-                yield from rows.ends(self.wave_id)
+                pairs.add_columns(*item_end_columns(rows.items, self.wave_id))
+        return pairs
 
     def total(self) -> int:
         """Rows the writer will send (the Study when new, the Wave, then the package's rows), for progress reports."""

@@ -79,6 +79,26 @@ class Coded(Sequence[Any]):
         self._index = None
 
 
+@overload
+def pick(column: array[Any], indexes: Sequence[int]) -> array[Any]: ...  # type: ignore[overload-overlap]
+
+
+@overload
+def pick(column: Sequence[Any], indexes: Sequence[int]) -> list[Any]: ...
+
+
+def pick(column: Sequence[Any], indexes: Sequence[int]) -> list[Any] | array[Any]:
+    """The values of `column` at `indexes`, gathered by numpy where the column allows (a national
+    file's ties are taken apart by key in a few of these rather than a Python step a value): a
+    coded column's values as a list, a C array as a C array of its type, anything else as a list."""
+    at = np.asarray(indexes, dtype=np.intp)
+    if isinstance(column, Coded):
+        return list(map(column.words.__getitem__, np.frombuffer(column.codes, dtype=np.int32)[at].tolist()))
+    if isinstance(column, array):
+        return array(column.typecode, np.frombuffer(column, dtype=column.typecode)[at].tobytes())
+    return list(map(column.__getitem__, at.tolist()))
+
+
 def _extended(column: Sequence[Any], more: Sequence[Any]) -> Sequence[Any]:
     """`column` with `more` after it: coded when both are, else a list (a float column of C doubles
     stays one while every batch's is)."""
@@ -188,13 +208,12 @@ class RelBlock(RecordRows):
         """The rows at `indexes` (ascending, each once) as a block of their own; all of them: this block."""
         if len(indexes) == len(self):
             return self
-        pick: Callable[[Sequence[Any]], list[Any]] = lambda column: [column[i] for i in indexes]  # noqa: E731
         return RelBlock(
             self.spec,
-            array(self.rows.typecode, pick(self.rows)),
-            pick(self.starts),
-            pick(self.ends),
-            {name: pick(column) for name, column in self.typed.items()},
+            pick(self.rows, indexes),  # an array of row numbers stays one
+            pick(self.starts, indexes),
+            pick(self.ends, indexes),
+            {name: pick(column, indexes) for name, column in self.typed.items()},
         )
 
     def view(self, indexes: array[int]) -> Sequence[RelRecord]:
@@ -223,8 +242,7 @@ class BlockView(RecordRows):
 
     def ends(self) -> Iterator[tuple[str, str | None]]:
         """(start id, end id or None) of each row."""
-        starts, ends = self.block.starts, self.block.ends
-        return ((starts[i], ends[i]) for i in self.indexes)
+        return zip(pick(self.block.starts, self.indexes), pick(self.block.ends, self.indexes), strict=True)
 
 
 class Tuples(Sequence[tuple[Any, ...]]):
@@ -378,3 +396,45 @@ def item_ends(items: Sequence[Any], wave: str) -> Iterator[tuple[str, str]]:
                 yield item.start, wave if item.end is None else item.end
             else:
                 yield item[0], item[1]
+
+
+def _distinct(column: Sequence[Any], indexes: Sequence[int] | None = None) -> set[Any]:
+    """The distinct values of `column` (at `indexes` only, when given): a coded column's from its
+    distinct codes, without a Python step a row."""
+    if isinstance(column, Coded):
+        codes = np.frombuffer(column.codes, dtype=np.int32)
+        if indexes is not None:
+            codes = codes[np.asarray(indexes, dtype=np.intp)]
+        return set(map(column.words.__getitem__, np.unique(codes).tolist()))
+    return set(column) if indexes is None else set(pick(column, indexes))
+
+
+def item_starts(items: Sequence[Any]) -> set[str]:
+    """The distinct start ids of a plan's relationship items (see item_ends)."""
+    found: set[str] = set()
+    for part in items.parts if isinstance(items, Parts) else [items]:
+        if isinstance(part, RelBlock):
+            found |= _distinct(part.starts)
+        elif isinstance(part, BlockView):
+            found |= _distinct(part.block.starts, part.indexes)
+        else:
+            found.update(start for start, _ in item_ends(part, ""))
+    return found
+
+
+def item_end_columns(items: Sequence[Any], wave: str) -> tuple[list[str], list[str]]:
+    """The start ids and the end ids of a plan's relationship items as two lists (see item_ends),
+    a block's gathered from its columns."""
+    starts: list[str] = []
+    ends: list[str] = []
+    for part in items.parts if isinstance(items, Parts) else [items]:
+        if isinstance(part, RelBlock | BlockView):
+            block, indexes = (part, None) if isinstance(part, RelBlock) else (part.block, part.indexes)
+            starts += block.starts if indexes is None else pick(block.starts, indexes)
+            got: Sequence[str | None] = block.ends if indexes is None else pick(block.ends, indexes)
+            ends += [wave if end is None else end for end in got] if None in _distinct(block.ends) else got  # type: ignore[arg-type]  # no None left
+        else:
+            for start, end in item_ends(part, wave):
+                starts.append(start)
+                ends.append(end)
+    return starts, ends

@@ -76,7 +76,7 @@ def of_load(reader: Reader, plan: WritePlan) -> Tallies:
         if start in ("Study", "Wave"):
             continue  # the wave's own study and the wave itself
         defined = new.get(start, set())
-        elsewhere.setdefault(start, set()).update(s for s, _ in rows.ends(wave) if s not in defined)
+        elsewhere.setdefault(start, set()).update(rows.starts() - defined)
     foreign = {name: ids - _of_study(reader, name, ids, study) for name, ids in elsewhere.items() if ids}
     rels: Counter[str] = Counter()
     for (rel, start, _), rows in plan.relationships.items():
