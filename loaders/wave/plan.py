@@ -20,9 +20,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
+import numpy as np
+
 from kb.network import TiePairs
 from loaders.wave.manifest import FIGURE_PREFIX, MANIFEST, Manifest
-from loaders.wave.record_blocks import Parts, RelBlock, Tuples, item_end_columns, item_ends, item_starts, records_of
+from loaders.wave.record_blocks import (
+    Coded,
+    Parts,
+    RelBlock,
+    Tuples,
+    item_end_columns,
+    item_ends,
+    item_starts,
+    records_of,
+)
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
 from loaders.wave.spec import Link
 
@@ -375,14 +386,35 @@ class _Planner:
         self.rels[key].append(record)
 
     def block(self, block: RelBlock) -> None:
-        """A block's rows grouped by key as `relationship` groups records, each group kept as columns."""
-        rel, label_of = block.spec.rel, self.label_of
+        """A block's rows grouped by key as `relationship` groups records, each group kept as columns.
+
+        The labels are found once per distinct id of a coded column and the rows grouped by numpy:
+        a national survey's 400,000 ties name 40,000 respondents and 48,000 alters."""
+        names: dict[str, int] = {}  # label -> its number in this block
+        start_codes = self._label_codes(block.starts, names)
+        end_codes = self._label_codes(block.ends, names)
+        labels = list(names)
+        keys = start_codes * len(labels) + end_codes
+        distinct, first = np.unique(keys, return_index=True)
         code = "q" if len(block) >= 1 << 31 else "i"  # a row's index in 4 bytes where it fits
-        groups: dict[RelKey, array[int]] = defaultdict(lambda: array(code))
-        for i, (start, end) in enumerate(zip(block.starts, block.ends, strict=True)):
-            groups[(rel, label_of(start), "Wave" if end is None else label_of(end))].append(i)
-        for key, indexes in groups.items():
-            self.rels[key].add_block(block.view(indexes))
+        for key in distinct[np.argsort(first)].tolist():  # keys in the order their first rows come
+            start, end = divmod(key, len(labels))
+            indexes = array(code, np.flatnonzero(keys == key).astype(code).tobytes())
+            self.rels[(block.spec.rel, labels[start], labels[end])].add_block(block.view(indexes))
+
+    def _label_codes(self, column: Sequence[str | None], names: dict[str, int]) -> np.ndarray:
+        """Each row's label as its number in `names` (added to as labels are met); None: the Wave."""
+
+        def number(value: str | None) -> int:
+            return names.setdefault("Wave" if value is None else self.label_of(value), len(names))
+
+        if isinstance(column, Coded):  # only the words rows use: a block taken from another keeps all
+            codes = np.frombuffer(column.codes, dtype=np.int32)
+            used = np.unique(codes)
+            of_word = np.zeros(len(column.words), dtype=np.int64)
+            of_word[used] = [number(column.words[i]) for i in used.tolist()]
+            return of_word[codes]
+        return np.fromiter(map(number, column), np.int64, len(column))
 
     def manifest_rels(self) -> None:
         self.rels[("HAS_WAVE", "Study", "Wave")].append((self.study, self.wave, None, None))
