@@ -50,6 +50,7 @@ from kb.store.base import (
     path_value,
     relationship_value,
 )
+from kb.store.falkor_pipe import BulkPipe
 from kb.store.falkor_reply import reply_rows
 from kb.store.readonly_wording import LOAD_CSV, not_run
 
@@ -159,8 +160,10 @@ class _FalkorWriter(Writer):
         # Relationship ends' internal ids, kept from one relationship type to the next while only
         # bulk commands are sent; any statement could delete a node and free its id.
         self._known = bulk.KnownIds(self._look_up)
+        self._pipe = BulkPipe(db.connection, graph_name)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        self.settle()
         self._known.forget()
         result = _run(self._graph, cypher, params, read_only=False)
         self.counters.add(result.counters)
@@ -169,22 +172,31 @@ class _FalkorWriter(Writer):
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         # A read-only statement deletes nothing, so the ids known stay right; its reply is also
         # parsed the read path's faster way.
+        self.settle()
         return _run(self._graph, cypher, params, read_only=True)
 
     def _look_up(self, cypher: str, params: dict[str, Any]) -> Result:
         return self.read(cypher, params)
 
-    def _bulk(self, *counts_and_token: Any) -> Any:
+    def _bulk(self, *counts_and_token: Any) -> list[Any]:
         with _engine_calls():
-            # The first bulk command into a graph that does not exist yet must say BEGIN.
-            head = () if self._db.connection.exists(self._name) else ("BEGIN",)
-            try:
-                return self._db.connection.execute_command("GRAPH.BULK", self._name, *head, *counts_and_token)
-            except redis.exceptions.ResponseError as exc:
-                raise QueryError(f"the engine refused a bulk insert: {exc}") from None
+            return self._pipe.send(*counts_and_token)
+
+    def _take(self) -> list[Any]:
+        with _engine_calls():
+            return self._pipe.take()
+
+    def settle(self) -> None:
+        """Wait for the bulk commands in flight; before any other command, and before the unit ends."""
+        with _engine_calls():
+            self._pipe.settle()
+
+    def abandon(self) -> None:
+        """The unit is being discarded: wait for the bulk commands in flight, forgetting their replies."""
+        self._pipe.abandon()
 
     def create_nodes(self, name: str, rows: Sequence[dict[str, Any]], on_batch: OnBatch | None = None) -> int:
-        created = bulk.bulk_nodes(self._bulk, label(name), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch)
+        created = bulk.bulk_nodes(self._bulk, self._take, label(name), rows, _INDEXED, MAX_INDEXED_BYTES, on_batch)
         self.counters.add({"nodes_created": created})
         return created
 
@@ -193,6 +205,7 @@ class _FalkorWriter(Writer):
     ) -> int:
         created = bulk.bulk_relationships(
             self._bulk,
+            self._take,
             self._look_up,
             rel_type(rel),
             label(start),
@@ -376,7 +389,9 @@ class FalkorStore(Store):
             writer = _FalkorWriter(self._db, staging)
             try:
                 yield writer
+                writer.settle()
             except BaseException:
+                writer.abandon()  # nothing may still be writing into the copy as it is deleted
                 with suppress(redis.exceptions.ConnectionError, OSError):
                     self._conn.delete(staging)
                 raise

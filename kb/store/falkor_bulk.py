@@ -19,6 +19,8 @@ property: a type byte and the value (0 none, 1 bool, 2 float64, 3 NUL-terminated
 
 Records are packed column by column (falkor_columns.py; a national wave's ties in a fraction of a
 second); `Encoder` packs the same bytes row by row and is the reference the tests hold them to.
+The store sends the commands one ahead of their replies (falkor_pipe.py), so the next command is
+packed while the engine ingests the last.
 
 Three things the command does not do, measured on FalkorDB 4.16.3, and handled here:
 - it does not check uniqueness constraints, so callers only pass entities they have checked are
@@ -66,8 +68,11 @@ NODE_CHUNK_ROWS = 5_000
 
 Run = Callable[[str, dict[str, Any]], Any]  # a writer's `read` (Cypher with parameters -> Result)
 # Sends one GRAPH.BULK command with (node count, edge count, label tokens, type tokens, token) and
-# returns the engine's reply; the store supplies it (it knows the graph and whether to say BEGIN).
-Send = Callable[[int, int, int, int, bytes], Any]
+# returns the replies of earlier commands that have come back; `Take` waits for the rest and
+# returns them. The store supplies both (falkor_pipe.BulkPipe: it knows the graph, whether to say
+# BEGIN, and keeps one command in flight while the next is packed).
+Send = Callable[[int, int, int, int, bytes], list[Any]]
+Take = Callable[[], list[Any]]
 
 
 class BulkValueError(QueryError):
@@ -194,6 +199,7 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int | None = None) -> Iterator
 
 def bulk_nodes(
     send: Send,
+    take: Take,
     label: str,
     rows: Iterable[dict[str, Any]],
     indexed: frozenset[str],
@@ -204,10 +210,18 @@ def bulk_nodes(
     created = 0
     for chunk in _chunks(rows, NODE_CHUNK_ROWS):
         for token, count in column_tokens(label, chunk, None, indexed, limit):
-            nodes, _ = _created(send(count, 0, 1, 0, token))
-            created += nodes
-            if on_batch:
-                on_batch(count)
+            created += _count(send(count, 0, 1, 0, token), 0, on_batch)
+    return created + _count(take(), 0, on_batch)
+
+
+def _count(replies: list[Any], place: int, on_batch: Callable[[int], None] | None) -> int:
+    """The nodes (`place` 0) or relationships (1) the replies say were created, each reported."""
+    created = 0
+    for reply in replies:
+        made = _created(reply)[place]
+        created += made
+        if on_batch:
+            on_batch(made)
     return created
 
 
@@ -256,6 +270,7 @@ class KnownIds:
 
 def bulk_relationships(
     send: Send,
+    take: Take,
     read: Run,
     rel_type: str,
     start: str,
@@ -275,11 +290,8 @@ def bulk_relationships(
         start_ids = known.need(start, chunk[0])
         pairs = _end_ids(chunk[0], chunk[1], start_ids, known.need(end, chunk[1]), rel_type)
         for token, count in _tokens(rel_type, chunk[2], chunk[3], pairs, indexed, limit):
-            _, edges = _created(send(0, count, 0, 1, token))
-            created += edges
-            if on_batch:
-                on_batch(count)
-    return created
+            created += _count(send(0, count, 0, 1, token), 1, on_batch)
+    return created + _count(take(), 1, on_batch)
 
 
 class ColumnRows(Protocol):
