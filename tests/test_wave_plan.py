@@ -40,6 +40,11 @@ def test_nodes_per_label_with_provenance():
         "source": "sites.csv row 3",
         "locator": "report section 2",
     }
+    # the file's own columns in its order (the region reference and the locator are not own
+    # properties), then the provenance: the order the bulk command's property list follows
+    assert list(by_id(plan.nodes["Site"])["t01:site:b"]) == [
+        "id", "name", "kind", "description", "study", "waves", "source", "locator"
+    ]  # fmt: skip
     # empty cells are left out; lists stay lists; the reference columns became relationships
     assert by_id(plan.nodes["Participant"])["t01:person:p3"] == {
         "id": "t01:person:p3",

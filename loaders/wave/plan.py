@@ -35,7 +35,7 @@ from loaders.wave.record_blocks import (
     records_of,
 )
 from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
-from loaders.wave.spec import Link
+from loaders.wave.spec import Link, NodeFile
 
 PROVENANCE = ("study", "waves", "source", "locator")
 ATTACHED_VALUES = ("interviewed", "board_member")  # what an attaching coded case says of a participant in the wave
@@ -49,6 +49,11 @@ Item = TypeVar("Item")
 
 def _stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def _own_columns(spec: NodeFile) -> tuple[str, ...]:
+    """The columns of a node file that are the entity's own properties (not references, not provenance)."""
+    return tuple(c.name for c in spec.columns if c.type not in ("ref", "refs") and c.name not in PROVENANCE)
 
 
 def node_properties(record: NodeRecord) -> dict[str, Any]:
@@ -234,6 +239,9 @@ class _Planner:
 
     def __init__(self, pkg: ValidatedPackage, facts: StoreFacts):
         self.pkg, self.facts = pkg, facts
+        self._own: dict[
+            int, tuple[str, ...]
+        ] = {}  # id of a node file's spec -> its own columns (specs outlive the plan)
         self.wave, self.study = pkg.wave_id, pkg.study_id
         self.nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         self.shared: dict[str, list[str]] = defaultdict(list)
@@ -246,16 +254,19 @@ class _Planner:
         return self.pkg.labels.get(entity_id) or self.facts.resolved[entity_id]
 
     def node_row(self, record: NodeRecord) -> dict[str, Any]:
-        return _drop_none(
-            {
-                **node_properties(record),
-                "id": record.id,
-                "study": self.study,
-                "waves": [self.wave],
-                "source": record.source,
-                "locator": record.typed.get("locator"),
-            }
-        )
+        # node_properties and provenance in one dictionary, built once (this runs once per node
+        # row): the same keys in the same order as {**node_properties(record), "id": ..., ...}
+        # without the None values (an `id` column keeps its place and takes the record's id).
+        typed = record.typed
+        own = self._own.get(id(record.spec))
+        if own is None:
+            own = self._own[id(record.spec)] = _own_columns(record.spec)
+        row = {name: _stored(value) for name in own if (value := typed[name]) is not None}
+        row["id"], row["study"], row["waves"], row["source"] = record.id, self.study, [self.wave], record.source
+        locator = typed.get("locator")
+        if locator is not None:
+            row["locator"] = locator
+        return row
 
     def _props(self, own: Mapping[str, Any], record: NodeRecord | RelRecord) -> dict[str, Any]:
         # One dict, built in place: this runs once per tie of a national survey.
