@@ -137,3 +137,24 @@ def test_relationship_ends_are_found_by_id_whatever_the_ids_hold(embedded_store)
     }
     assert bulk.node_ids(embedded_store.read, label("Site"), plain) == {key: truth[key] for key in plain}
     assert bulk.node_ids(embedded_store.read, label("Site"), plain + odd + ["t:site:missing"]) == truth
+
+
+def test_known_ids_read_a_label_whole_only_when_much_of_it_is_wanted(embedded_store, monkeypatch):
+    from kb.schema import label
+
+    keys = [f"t:site:{number}" for number in range(8)] + ["t:site:with space", "t:site:é"]
+    with embedded_store.atomic() as unit:
+        unit.create_nodes("Site", [{"id": key} for key in keys])
+    truth = {
+        row["key"]: row["node"] for row in embedded_store.read("MATCH (n:Site) RETURN n.id AS key, id(n) AS node").rows
+    }
+    monkeypatch.setattr(bulk, "SCAN_MIN", 2)
+    # 3 of 10 wanted: at least a quarter, so every Site's id is read and kept (the rest included)
+    known = bulk.KnownIds(embedded_store.read)
+    assert known.need(label("Site"), keys[:3] + keys[:1]) == truth
+    # 2 of 10: under a quarter, so only those two are looked up
+    known = bulk.KnownIds(embedded_store.read)
+    assert known.need(label("Site"), [keys[8], keys[9]]) == {k: truth[k] for k in keys[8:]}
+    # an id no node has is not found, either way
+    assert bulk.KnownIds(embedded_store.read).need(label("Site"), ["t:site:missing"]) == {}
+    assert bulk.KnownIds(embedded_store.read).need(label("Site"), ["t:site:missing", *keys[:2]]) == truth

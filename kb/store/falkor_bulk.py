@@ -61,6 +61,12 @@ _JOINED_LOOKUP = (
     "UNWIND split($keys, ' ') AS key MATCH (n:{label} {{id: key}}) RETURN collect(key) AS keys, collect(id(n)) AS nodes"
 )
 _LIST_LOOKUP = "UNWIND $keys AS key MATCH (n:{label} {{id: key}}) RETURN key, id(n) AS node"
+_EVERY_ID = "MATCH (n:{label}) RETURN collect(n.id) AS keys, collect(id(n)) AS nodes"
+_LABEL_COUNT = "MATCH (n:{label}) RETURN count(n) AS count"
+# Reading every node of a label costs about half what looking one up by `id` does (40,000
+# participants: 0.055 s against 0.11 s), so a label is read whole when the ids wanted are at least
+# a quarter of it; a national wave's relationship types then name the rest in their later chunks.
+SCAN_MIN, SCAN_SHARE = 1_000, 4
 CHUNK_ROWS = 20_000  # rows made and encoded at a time
 # Node rows are dictionaries of every property (an evidence row's is about 1.3 KB with its text),
 # made as their chunk is: 20,000 of them were about 30 MB of a national load's peak.
@@ -257,12 +263,20 @@ class KnownIds:
         return self.by_label.setdefault(label, {})
 
     def need(self, label: str, keys: Iterable[str]) -> dict[str, int]:
-        """The known ids of `label`, after looking up those of `keys` not known yet."""
+        """The known ids of `label`, after looking up those of `keys` not known yet (or reading the
+        ids of every node of the label, when those are at least a quarter of it)."""
         ids = self.of(label)
-        missing = [key for key in dict.fromkeys(keys) if key not in ids]
-        if missing:
+        missing = list(set(keys).difference(ids))
+        if len(missing) >= SCAN_MIN and self._count(label) <= SCAN_SHARE * len(missing):
+            row = self.read(_EVERY_ID.format(label=label), {}).rows[0]
+            ids.update(zip(row["keys"], row["nodes"], strict=True))
+        elif missing:
             ids.update(node_ids(self.read, label, missing))
         return ids
+
+    def _count(self, label: str) -> int:
+        count: int = self.read(_LABEL_COUNT.format(label=label), {}).rows[0]["count"]
+        return count
 
     def forget(self) -> None:
         self.by_label.clear()
