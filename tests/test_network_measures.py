@@ -352,6 +352,9 @@ def test_measures_computed_in_a_worker_process_are_those_computed_in_the_loader(
         # Site A's star (four people and the PCT) and Site B's one tie: every participant in them.
         assert sorted(row["id"] for row in here[0]) == sorted([CENTRE, LEAF1, LEAF2, LEAF3, B1])
         assert measures.start_measures(w, "n01-w1", lambda: ties).rows() == here
+        # the worker's own rows, read on its own connection (not the loader's fallback)
+        worked = measures.start_measures(w, "n01-w1", lambda: ties)
+        assert worked.worker is None or worked._from_worker() == here
         # A worker that dies leaves the rows to the loader, the same ones.
         lost = measures.start_measures(w, "n01-w1", lambda: ties)
         if lost.worker:

@@ -191,23 +191,24 @@ def _as_lists(rows: list[Row], properties: tuple[str, ...]) -> list[list[Any]]:
 class PendingMeasures:
     """The measures of a wave's ties, being computed while the caller writes the rest of the wave.
 
-    What they need is read when this is made (`start_measures`); placing the ties under their sites
-    and the igraph work then run in a forked worker process where there is a second core, so they
-    overlap the writer packing the wave's other relationships, and `rows()` waits for them. The
-    parent keeps nothing of what it read meanwhile. Without a worker (one core, no fork), or when
-    the worker fails, `rows()` reads and computes them itself: the same function on the same
-    input, so the values are the same either way.
+    Where there is a second core, a forked worker process reads what they need (on a connection
+    of its own: the wave's nodes and READ_TYPES relationships, every command writing them answered
+    before this is made; the writer adds only other types meanwhile), places the ties under their
+    sites and does the igraph work, so all of it overlaps the writer packing the wave's other
+    relationships, and `rows()` waits for them. Without a
+    worker (one core, no fork) what they need is read when this is made (`start_measures`); then,
+    or when the worker fails, `rows()` computes them in this process: the same functions on the
+    same input, so the values are the same either way.
     """
 
     def __init__(self, read: Callable[[], GivenTies], in_worker: bool):
         self.read = read
         self.given: GivenTies | None = None
         self.worker: tuple[Any, Any] | None = None
-        given = read()
         if in_worker and _can_fork():
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_measure_in_worker, args=(given, send), daemon=True)
+            process = context.Process(target=_measure_in_worker, args=(read, send), daemon=True)
             with warnings.catch_warnings():
                 # Python 3.12 warns on any fork of a process with threads (pyarrow's pool): a lock
                 # another thread holds stays held in the child. The worker takes none of theirs:
@@ -217,7 +218,7 @@ class PendingMeasures:
             send.close()
             self.worker = (process, receive)
         else:
-            self.given = given
+            self.given = read()
 
     def rows(self, on_progress: Progress | None = None) -> tuple[list[Row], list[Row]]:
         """The participants' and sites' rows of measure_networks; `on_progress` after each site."""
@@ -259,14 +260,14 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
 
 
-def _measure_in_worker(given: GivenTies, send: Any) -> None:
-    """The worker: compute and send the rows; any failure sends None (the parent computes them)."""
+def _measure_in_worker(read: Callable[[], GivenTies], send: Any) -> None:
+    """The worker: read, compute and send the rows; any failure sends None (the parent computes them)."""
     # The fork copied the parent's objects, pyarrow's buffers among them; a collection here could
     # free one through Arrow's allocator, whose lock a thread of the parent may have held at the
     # fork. The worker frees only what it makes itself (by reference counts), so it collects nothing.
     gc.disable()
     try:
-        result: Any = measure_networks(given.networks())
+        result: Any = measure_networks(read().networks())
     except Exception:  # noqa: BLE001 -- the parent computes the rows again and raises what it finds
         result = None
     try:
