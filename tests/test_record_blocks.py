@@ -74,3 +74,15 @@ def test_ends_and_starts_of_blocks_views_and_tuples():
     assert item_starts(items) == {"a", "b", "c", "d"}
     # a view's distinct starts are those of its own rows, not every start of its block
     assert item_starts(BlockView(block, array("i", [1, 4]))) == {"b"}
+
+
+def test_adding_what_a_node_row_implies_is_appending_its_tuple():
+    added, appended = Parts(), Parts()
+    items = [("a", "x", None, None), ("b", "y", "record", {"k": 1})]
+    for item in items:
+        added.add_implied(*item)
+        appended.append(item)
+    added.append("a record")  # another kind of item starts a part of its own
+    appended.append("a record")
+    assert list(added) == list(appended) == [*items, "a record"]
+    assert len(added) == 3 and len(added.parts) == 2

@@ -383,13 +383,18 @@ class _Planner:
             self.shared[label].append(record.id)
             return
         self.nodes[label].append(record)
-        if record.spec.study_rel:
-            self.rels[(record.spec.study_rel, "Study", label)].append((self.study, record.id, record, None))
-        for link in record.spec.links:
+        # This runs once per node row (99,094 at national scale): the row's own label is known, so
+        # only each target's is looked up, and the items go straight into the plan's four lists.
+        own, spec, rels = record.id, record.spec, self.rels
+        if spec.study_rel:
+            rels[(spec.study_rel, "Study", label)].add_implied(self.study, own, record, None)
+        for link in spec.links:
             for target in link_targets(record, link):
-                ends = (target, record.id) if link.reverse else (record.id, target)
-                key = (link.rel, self.label_of(ends[0]), self.label_of(ends[1]))
-                self.rels[key].append((*ends, record, link.props or None))
+                props = link.props or None
+                if link.reverse:
+                    rels[(link.rel, self.label_of(target), label)].add_implied(target, own, record, props)
+                else:
+                    rels[(link.rel, label, self.label_of(target))].add_implied(own, target, record, props)
 
     def relationship(self, record: RelRecord) -> None:
         end_label = self.label_of(record.end) if record.end is not None else "Wave"

@@ -306,6 +306,21 @@ class Parts(Sequence[Item], Generic[Item]):
             last.append(item)
         self._length += 1
 
+    def add_implied(self, start: str, end: str, record: Any, props: Any) -> None:
+        """`append((start, end, record, props))` (what a node row implies), without making the tuple."""
+        last = self._parts[-1] if self._parts else None
+        if isinstance(last, Tuples) and last.width == 4:
+            kept = last
+        else:
+            kept = Tuples(4)
+            self._parts.append(kept)  # type: ignore[arg-type]  # items of this part are tuples
+        starts, ends, records, properties = kept.columns
+        starts.append(start)
+        ends.append(end)
+        records.append(record)
+        properties.append(props)
+        self._length += 1
+
     def add_block(self, block: Sequence[Item]) -> None:
         if len(block):
             self._parts.append(block)
