@@ -86,3 +86,11 @@ def test_adding_what_a_node_row_implies_is_appending_its_tuple():
     appended.append("a record")
     assert list(added) == list(appended) == [*items, "a record"]
     assert len(added) == 3 and len(added.parts) == 2
+
+
+def test_row_sources_are_each_rows_source():
+    from loaders.wave.records import row_source, row_sources
+
+    # a file name holding the format's own characters is written as it is
+    assert row_sources("ties 100%.csv", array("i", [2, 40_001])) == ["ties 100%.csv row 2", "ties 100%.csv row 40001"]
+    assert row_sources("a.csv", [7]) == [row_source("a.csv", 7)]

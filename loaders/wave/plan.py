@@ -34,7 +34,7 @@ from loaders.wave.record_blocks import (
     item_starts,
     records_of,
 )
-from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_source
+from loaders.wave.records import NodeRecord, RelRecord, ValidatedPackage, row_sources
 from loaders.wave.spec import Link, NodeFile
 
 PROVENANCE = ("study", "waves", "source", "locator")
@@ -314,8 +314,7 @@ class _Planner:
             return None
         values = {name: block.typed[name] for name in own}
         values["locator"] = block.typed.get("locator") or [None] * len(block)
-        file = block.spec.file
-        sources = [row_source(file, row) for row in block.rows]
+        sources = row_sources(block.spec.file, block.rows)
         return self._columns(own, values, block.starts, block.ends, sources)
 
     def _implied_columns(self, items: Tuples) -> RelColumns | None:
@@ -375,17 +374,17 @@ class _Planner:
             self.observed.add(record.id)
 
     def node(self, record: NodeRecord) -> None:
-        label = record.spec.label
-        if (label, record.id) in self.facts.attached:
+        label, own = record.spec.label, record.id
+        if (label, own) in self.facts.attached:
             self.attach(record)
             return
-        if (label, record.id) in self.facts.shared:
-            self.shared[label].append(record.id)
+        if (label, own) in self.facts.shared:
+            self.shared[label].append(own)
             return
         self.nodes[label].append(record)
         # This runs once per node row (99,094 at national scale): the row's own label is known, so
         # only each target's is looked up, and the items go straight into the plan's four lists.
-        own, spec, rels = record.id, record.spec, self.rels
+        spec, rels = record.spec, self.rels
         if spec.study_rel:
             rels[(spec.study_rel, "Study", label)].add_implied(self.study, own, record, None)
         for link in spec.links:

@@ -24,6 +24,11 @@ def row_source(file: str, row: int) -> str:
     return f"{file} row {row}"
 
 
+def row_sources(file: str, rows: Iterable[int]) -> list[str]:
+    """row_source of each of `rows`, formatted by str's % in C (400,000 ties at national scale)."""
+    return list(map((file.replace("%", "%%") + " row %d").__mod__, rows))
+
+
 def _source(file: str, row: int, origin: str | None) -> str:
     # Converted rows keep the '<file> row <n>' prefix that identifies an entity's defining
     # relationships (remove.py, storecheck.py), and say which package file they came from.
