@@ -25,8 +25,10 @@ import redis
 from dateutil.relativedelta import relativedelta
 from falkordb import FalkorDB
 from falkordb.edge import Edge
+from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from falkordb.query_result import QueryResult
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -35,6 +37,7 @@ from kb.config import Config
 from kb.errors import EngineError, QueryError, QueryTimeout, ReadOnlyViolation
 from kb.schema import label, rel_type
 from kb.store import falkor_bulk as bulk
+from kb.store import falkor_params
 from kb.store.base import (
     Counters,
     FullTextNodes,
@@ -45,11 +48,12 @@ from kb.store.base import (
     Writer,
     capped,
     check_limits,
-    check_values,
     node_value,
     path_value,
     relationship_value,
 )
+from kb.store.falkor_params import INDEXED as _INDEXED
+from kb.store.falkor_params import MAX_INDEXED_BYTES
 from kb.store.falkor_pipe import BulkPipe
 from kb.store.falkor_reply import reply_rows
 from kb.store.readonly_wording import LOAD_CSV, not_run
@@ -109,45 +113,6 @@ def _result(raw: Any) -> Result:
     rows = [dict(zip(columns, (_plain(v) for v in record), strict=True)) for record in raw.result_set]
     counters = Counters({name: int(getattr(raw, attr, 0) or 0) for name, attr in _COUNTER_ATTRS.items()})
     return Result(columns, rows, counters)
-
-
-# FalkorDB 4.16 kills its whole process when a uniquely indexed key is longer than 4,096 bytes of
-# UTF-8 (measured: 4,096 stores, 4,097 crashes, for ASCII, 'é', '€' and emoji alike). Every indexed
-# property of the schema is guarded on every write path, whatever the query, so no input can take
-# the engine down.
-MAX_INDEXED_BYTES = 4096
-_INDEXED = frozenset(key.prop for key in schema.unique_keys() + schema.indexes())
-
-
-def _check_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    # The client inlines parameters into the query text; a NUL byte would cut it short.
-    def walk(value: Any, key: str | None) -> None:
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise QueryError("a parameter value contains a NUL character, which the embedded engine cannot store")
-            try:
-                size = len(value.encode("utf-8"))
-            except UnicodeEncodeError as error:
-                raise QueryError(
-                    f"a parameter value holds a character with no UTF-8 form ({value[error.start]!r}); "
-                    "fix the text's encoding"
-                ) from None
-            if key in _INDEXED and size > MAX_INDEXED_BYTES:
-                raise QueryError(
-                    f"'{key}' is {size} bytes long in UTF-8; the embedded engine indexes at most "
-                    f"{MAX_INDEXED_BYTES}, so shorten it"
-                )
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, str(k))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v, key)
-
-    checked = check_values(params)
-    for name, value in checked.items():
-        walk(value, name)
-    return checked
 
 
 class _FalkorWriter(Writer):
@@ -232,14 +197,14 @@ def _engine_calls() -> Iterator[None]:
 def _run(
     graph: Any, cypher: str, params: dict[str, Any] | None, read_only: bool, timeout: float | None = None
 ) -> Result:
-    params = _check_params(params)
+    params, header = falkor_params.header(graph, params)
     limit_ms = None if timeout is None else max(1, math.ceil(timeout * 1000))
     try:
         if read_only:
             _refuse_load_csv(graph, cypher, params)
-            return _read(graph, cypher, params, limit_ms)
+            return _read(graph, header + cypher, limit_ms)
         else:
-            raw = graph.query(cypher, params)
+            raw = _write(graph, header + cypher)
     except redis.exceptions.ResponseError as exc:
         message = str(exc)
         if read_only and _RO_REFUSAL in message:
@@ -276,11 +241,22 @@ def _stat_counters(lines: Sequence[Any]) -> Counters:
     return Counters(found)
 
 
-def _read(graph: Any, cypher: str, params: dict[str, Any], limit_ms: int | None) -> Result:
-    """A read sent as the client sends it (its own parameter header, the compact format), its reply
-    read by `falkor_reply` rather than the client's parser (a whole-node result is read several
-    times faster; the same values)."""
-    command: list[Any] = ["GRAPH.RO_QUERY", graph.name, graph._build_params_header(params) + cypher, "--compact"]
+def _write(graph: Any, query: str) -> QueryResult:
+    """`query` (its parameter header in front) sent as the client's `graph.query` sends it, its
+    reply parsed by the client: the header is `falkor_params`', the same text, made faster."""
+    try:
+        return QueryResult(graph, graph.execute_command("GRAPH.QUERY", graph.name, query, "--compact"))
+    except SchemaVersionMismatchException as exc:
+        # As the client does: its view of the graph's schema is stale, so it is read again.
+        graph.schema.refresh(exc.version)
+        raise
+
+
+def _read(graph: Any, query: str, limit_ms: int | None) -> Result:
+    """A read (its parameter header in front) sent as the client sends it (the compact format), its
+    reply read by `falkor_reply` rather than the client's parser (a whole-node result is read
+    several times faster; the same values)."""
+    command: list[Any] = ["GRAPH.RO_QUERY", graph.name, query, "--compact"]
     if limit_ms is not None:
         command += ["timeout", limit_ms]
     reply = graph.execute_command(*command)

@@ -238,8 +238,9 @@ def node_ids(read: Run, label: str, keys: Iterable[str]) -> dict[str, int]:
     for start in range(0, len(wanted), LOOKUP_BATCH):
         batch = wanted[start : start + LOOKUP_BATCH]
         if all(key and _KEY_SEPARATOR not in key for key in batch):
-            # One text parameter: the client turns a list parameter into query text value by value,
-            # which took longer than the lookup (ids hold no spaces: values.ID_PATTERN).
+            # One text parameter, split by the engine (ids hold no spaces: values.ID_PATTERN): chosen
+            # when the client wrote a list parameter value by value, slower than the lookup; written
+            # whole by falkor_params, a list now measures the same (20,000 ids: 36 ms against 37).
             row = read(_JOINED_LOOKUP.format(label=label), {"keys": _KEY_SEPARATOR.join(batch)}).rows[0]
             found.update(zip(row["keys"], row["nodes"], strict=True))
             continue
