@@ -42,6 +42,14 @@ def _same_bytes(plan):
         made = rows[:]
         assert list(bulk.column_tokens(label, made, None, INDEXED, LIMIT)) == _row_tokens(label, made)
         checked += len(made)
+        # the plan's own columns, chunk by chunk as bulk_nodes takes them
+        chunks = [made[i : i + bulk.NODE_CHUNK_ROWS] for i in range(0, len(made), bulk.NODE_CHUNK_ROWS)]
+        expected = [token for chunk in chunks for token in _row_tokens(label, chunk)]
+        packed = []
+        for keys, values in bulk._node_chunks(rows):
+            as_columns += isinstance(values, dict)
+            packed += list(bulk._node_tokens(label, keys, values, INDEXED, LIMIT))
+        assert packed == expected
     for (rel, _, _), rows in plan.relationships.items():
         made = rows[:]
         names = sorted({row["start"] for row in made} | {row["end"] for row in made})
@@ -86,6 +94,7 @@ def test_synthetic_rows_pack_to_the_same_bytes(embedded_store, tmp_path, monkeyp
     synthesize(tmp_path / "england", 0.02, seed=4)
     monkeypatch.setattr(bulk, "CHUNK_BYTES", 64 * 1024)  # many tokens per group: the cuts must match too
     monkeypatch.setattr(bulk, "CHUNK_ROWS", 1000)  # and many chunks
+    monkeypatch.setattr(bulk, "NODE_CHUNK_ROWS", 300)  # a node file's chunks cut across its batches
     packages = [tmp_path / "england" / PACKAGES[wave] for wave in (VOCAB_WAVE, NATIONAL_WAVE)]
     checked, as_rows = _check_packages(embedded_store, packages)
     assert checked > 10_000

@@ -68,6 +68,17 @@ def test_nodes_per_label_with_provenance():
     assert plan.wave["status"] == "loading" and plan.wave["requires"] == []
 
 
+def test_node_rows_of_one_file_come_as_columns_holding_the_rows_values():
+    plan = build_plan(validate_package(FIXTURES / "t01-w1"))
+    rows = plan.nodes["Site"]
+    (chunk,) = rows.node_chunks(10)
+    keys, values = chunk
+    assert keys == list(rows[0])  # the first row names every key here, in its order
+    assert [{k: values[k][i] for k in keys if values[k][i] is not None} for i in range(len(rows))] == rows[:]
+    # one chunk per `size` rows, in order
+    assert [len(v["id"]) for _, v in rows.node_chunks(1)] == [1, 1]
+
+
 def test_relationships_per_type_and_end_labels():
     plan = build_plan(validate_package(FIXTURES / "t01-w1"))
     assert {key: len(rows) for key, rows in plan.relationships.items()} == {

@@ -214,10 +214,39 @@ def bulk_nodes(
 ) -> int:
     """Create one node of `label` per row (its properties); returns the nodes created."""
     created = 0
-    for chunk in _chunks(rows, NODE_CHUNK_ROWS):
-        for token, count in column_tokens(label, chunk, None, indexed, limit):
+    for keys, values in _node_chunks(rows):
+        for token, count in _node_tokens(label, keys, values, indexed, limit):
             created += _count(send(count, 0, 1, 0, token), 0, on_batch)
     return created + _count(take(), 0, on_batch)
+
+
+class NodeChunks(Protocol):
+    """Node rows that can also be had as columns, a chunk at a time (loaders.wave.plan.Rows)."""
+
+    def node_chunks(self, size: int) -> Iterator[tuple[list[str], dict[str, list[Any]]] | list[dict[str, Any]]]: ...
+
+
+def _node_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[list[str], Any]]:
+    """(property names, the chunk's columns or its rows) per chunk of NODE_CHUNK_ROWS rows: the
+    rows' own columns when they offer them, else their dictionaries."""
+    if hasattr(rows, "node_chunks"):
+        offered: NodeChunks = rows  # type: ignore[assignment]  # it has node_chunks
+        for chunk in offered.node_chunks(NODE_CHUNK_ROWS):
+            yield chunk if isinstance(chunk, tuple) else (property_keys(chunk), chunk)
+        return
+    for chunk in _chunks(rows, NODE_CHUNK_ROWS):
+        yield property_keys(chunk), chunk
+
+
+def _node_tokens(
+    label: str, keys: list[str], values: Any, indexed: frozenset[str], limit: int
+) -> Iterable[tuple[bytes, int]]:
+    if isinstance(values, dict):  # columns already
+        count = len(values[keys[0]]) if keys else 0
+        columns = [encode_column(values[key], key, key in indexed, limit, _value) for key in keys]
+        records, sizes = interleave(columns, count)
+        return tokens(_header(label, keys), records, sizes, CHUNK_BYTES)
+    return column_tokens(label, values, None, indexed, limit)
 
 
 def _count(replies: list[Any], place: int, on_batch: Callable[[int], None] | None) -> int:

@@ -51,6 +51,15 @@ def _stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+# The properties node_row adds after a row's own, in its order.
+PROVENANCE_ORDER = ("id", "study", "waves", "source", "locator")
+
+
+def _listed(spec: NodeFile) -> frozenset[str]:
+    """The columns of a node file whose values are tuples (stored as lists)."""
+    return frozenset(c.name for c in spec.columns if c.type == "list")
+
+
 def _own_columns(spec: NodeFile) -> tuple[str, ...]:
     """The columns of a node file that are the entity's own properties (not references, not provenance)."""
     return tuple(c.name for c in spec.columns if c.type not in ("ref", "refs") and c.name not in PROVENANCE)
@@ -88,6 +97,9 @@ class StoreFacts:
 # A stretch of relationship rows as columns: start ids, end ids, the property names in the order
 # the rows' dictionaries first name them, and each property's values (None where a row has none).
 RelColumns = tuple[list[str], list[str], list[str], dict[str, list[Any]]]
+# A chunk of node rows as columns: the property names in the order the rows' dictionaries first
+# name them, and each property's values (None where a row has none).
+NodeColumns = tuple[list[str], dict[str, list[Any]]]
 
 
 def _window(items: Sequence[Item], start: int, stop: int) -> Sequence[Item]:
@@ -128,10 +140,29 @@ class Rows(Sequence[Row], Generic[Item]):
         make: Callable[[Item], Row],
         columns: Callable[[Sequence[Item]], RelColumns | None] | None = None,
         complete: Callable[[Iterable[Item]], Iterator[Item]] | None = None,
+        node_columns: Callable[[list[Item]], NodeColumns | None] | None = None,
     ):
         self._items, self._make, self._columns = items, make, columns
         # the whole items of those kept light (node_rows.NodeRecords.complete), made as the rows are
         self._complete = complete or iter
+        self._node_columns = node_columns
+
+    def node_chunks(self, size: int) -> Iterator[NodeColumns | list[Row]]:
+        """The rows, `size` at a time and in order, each chunk as columns where it can be given so
+        (node records of one file), else as the rows themselves. The records are completed in
+        one pass (a node file kept light is read again once, in order)."""
+        chunk: list[Item] = []
+        for item in self._complete(self._items):
+            chunk.append(item)
+            if len(chunk) == size:
+                yield self._chunk(chunk)
+                chunk = []
+        if chunk:
+            yield self._chunk(chunk)
+
+    def _chunk(self, items: list[Item]) -> NodeColumns | list[Row]:
+        columns = self._node_columns(items) if self._node_columns else None
+        return columns if columns is not None else [self._make(item) for item in items]
 
     def relationship_columns(self, start: int, stop: int) -> RelColumns | None:
         """Rows start..stop as columns, the very values the rows hold; None when they cannot be
@@ -267,6 +298,34 @@ class _Planner:
         if locator is not None:
             row["locator"] = locator
         return row
+
+    def node_columns(self, records: list[NodeRecord]) -> NodeColumns | None:
+        """node_row's rows of `records` as columns, without a dictionary per row; None unless the
+        records are of one file (a label's converted rows come from other files)."""
+        spec = records[0].spec
+        if any(record.spec is not spec for record in records):
+            return None
+        own = self._own.get(id(spec))
+        if own is None:
+            own = self._own[id(spec)] = _own_columns(spec)
+        typed = [record.typed for record in records]
+        values: dict[str, list[Any]] = {}
+        for name in own:
+            column = [row[name] for row in typed]
+            values[name] = [_stored(value) for value in column] if name in _listed(spec) else column
+        count = len(records)
+        values["id"] = [record.id for record in records]
+        values["study"], values["waves"] = [self.study] * count, [[self.wave] for _ in range(count)]
+        values["source"] = [record.source for record in records]
+        values["locator"] = [row.get("locator") for row in typed]
+        # node_row's key order: its own columns, then the provenance it adds; a key first named
+        # by a later row comes after every key of the rows before it (property_keys' order).
+        rank = {name: place for place, name in enumerate(dict.fromkeys([*own, *PROVENANCE_ORDER]))}
+        first = {
+            name: next((i for i, v in enumerate(column) if v is not None), None) for name, column in values.items()
+        }
+        keys = sorted((name for name in values if first[name] is not None), key=lambda name: (first[name], rank[name]))
+        return keys, {name: values[name] for name in keys}
 
     def _props(self, own: Mapping[str, Any], record: NodeRecord | RelRecord) -> dict[str, Any]:
         # One dict, built in place: this runs once per tie of a national survey.
@@ -471,7 +530,10 @@ def build_plan(pkg: ValidatedPackage, facts: StoreFacts | None = None) -> WriteP
         pkg.study_id,
         study,
         _wave_properties(pkg.manifest),
-        {label: Rows(records, planner.node_row, complete=complete) for label, records in planner.nodes.items()},
+        {
+            label: Rows(records, planner.node_row, complete=complete, node_columns=planner.node_columns)
+            for label, records in planner.nodes.items()
+        },
         {label: tuple(ids) for label, ids in planner.shared.items()},
         {key: Rows(items, planner.rel_row, planner.rel_columns) for key, items in planner.rels.items()},
     )
