@@ -315,7 +315,8 @@ class _Planner:
             values[name] = [_stored(value) for value in column] if name in _listed(spec) else column
         count = len(records)
         values["id"] = [record.id for record in records]
-        values["study"], values["waves"] = [self.study] * count, [[self.wave] for _ in range(count)]
+        # one `waves` list for every row: the packer only reads it (and packs each distinct value once)
+        values["study"], values["waves"] = [self.study] * count, [[self.wave]] * count
         values["source"] = [record.source for record in records]
         values["locator"] = [row.get("locator") for row in typed]
         # node_row's key order: its own columns, then the provenance it adds; a key first named
