@@ -9,10 +9,13 @@ labels) are compared the same way, and rows that repeat a node must not share it
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from falkordb.query_result import QueryResult
 
 from kb.bench.latency import synthetic_values
+from kb.errors import KBError
 from kb.queries import get_query, library
 from kb.store.falkor import _result
 from kb.synth import synthesize
@@ -87,7 +90,26 @@ def test_site_network_rows_share_no_values(loaded):
         "MATCH (a)-[r]->(b) RETURN r, a, b, [a, b] AS both LIMIT 50",
         "MATCH (n) RETURN count(n) AS c",
         "MATCH (n:Nothing) RETURN n",
+        "RETURN 'true' AS s, true AS b, false AS f, 1.5 AS d, '1.5' AS ds, -0.0 AS z, 1e300 AS big, "
+        "3 AS i, -9007199254740993 AS wide, '' AS empty, null AS n, 'é' AS accented",
     ],
 )
 def test_values_of_every_kind_read_alike(loaded, cypher):
     assert_reads_alike(loaded, cypher)
+
+
+def test_a_read_leaves_the_cycle_collector_as_it_found_it(loaded):
+    # Paused while a reply is read and decoded, on again afterwards, also when the engine refuses;
+    # and left off when the caller had turned it off.
+    assert gc.isenabled()
+    loaded.read("UNWIND range(1, 5000) AS i RETURN i, toString(i) AS s")
+    assert gc.isenabled()
+    with pytest.raises(KBError):
+        loaded.read("RETURN nonesuch(1)")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loaded.read("RETURN 1 AS one")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

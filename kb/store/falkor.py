@@ -55,7 +55,7 @@ from kb.store.base import (
 from kb.store.falkor_params import INDEXED as _INDEXED
 from kb.store.falkor_params import MAX_INDEXED_BYTES
 from kb.store.falkor_pipe import BulkPipe
-from kb.store.falkor_reply import reply_rows
+from kb.store.falkor_reply import collector_paused, reply_rows
 from kb.store.readonly_wording import LOAD_CSV, not_run
 
 STAGING_SUFFIX = ":staging"
@@ -259,7 +259,12 @@ def _read(graph: Any, query: str, limit_ms: int | None) -> Result:
     command: list[Any] = ["GRAPH.RO_QUERY", graph.name, query, "--compact"]
     if limit_ms is not None:
         command += ["timeout", limit_ms]
-    reply = graph.execute_command(*command)
+    with collector_paused():
+        # The reply's lists are garbage before the collector runs again, so it never scans them.
+        return _decoded(graph, graph.execute_command(*command))
+
+
+def _decoded(graph: Any, reply: list[Any]) -> Result:
     for part in (reply[0], reply[-1]):
         if isinstance(part, redis.exceptions.ResponseError):
             raise part
