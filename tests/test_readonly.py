@@ -62,6 +62,20 @@ def test_store_read_refuses_admin_and_tricks(seeded, cypher):
     assert fingerprint(store) == before
 
 
+@pytest.mark.parametrize("store", ["embedded"], indirect=True)
+def test_a_load_csv_is_refused_every_time_and_a_text_that_only_says_load_runs_every_time(seeded):
+    # The embedded adapter asks for a text's plan once when it has no LOAD CSV; a text that has
+    # one is never remembered as safe, however often it comes.
+    store, before = seeded
+    loads = "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row[0] AS first"
+    says_load = "// the loaders load sites\nMATCH (s:Site) RETURN s.id AS id"
+    for _ in range(3):
+        with pytest.raises(ReadOnlyViolation, match="does not run LOAD CSV"):
+            store.read(loads)
+        assert store.read(says_load).values("id") == ["z:site:1"]
+    assert fingerprint(store) == before
+
+
 @pytest.mark.parametrize("cypher", READ_SHAPED_ACTIONS)
 def test_reads_that_act_are_refused_by_the_deny_list_on_neo4j(seeded, cypher):
     # Both planners call these reads; each read path refuses them by the plan's operator.

@@ -278,10 +278,20 @@ def _refuse_load_csv(graph: Any, cypher: str, params: dict[str, Any]) -> None:
     """Refuse a read whose plan loads a CSV file: the engine would fetch any file or URL it names
     (FalkorDB counts LOAD CSV as a read). The plan decides; the text only spares the plan of a query
     that has no LOAD keyword, which cannot hold the clause (an EXPLAIN costs about half a read)."""
-    if "load" not in cypher.lower():
+    if "load" not in cypher.lower() or cypher in _PLANNED_WITHOUT_LOAD_CSV:
         return
     if _LOAD_CSV_OPERATION in graph.explain(cypher, params).operations:
         raise ReadOnlyViolation(not_run(LOAD_CSV))
+    # Whether a plan loads a CSV file is a matter of the text's clauses, which no parameter value
+    # or graph changes: a text's plan is asked for once (a library query whose comments say "load"
+    # paid an EXPLAIN on every run).
+    if len(_PLANNED_WITHOUT_LOAD_CSV) >= _PLANS_KEPT:
+        del _PLANNED_WITHOUT_LOAD_CSV[next(iter(_PLANNED_WITHOUT_LOAD_CSV))]
+    _PLANNED_WITHOUT_LOAD_CSV[cypher] = None
+
+
+_PLANS_KEPT = 256
+_PLANNED_WITHOUT_LOAD_CSV: dict[str, None] = {}  # texts whose plan has no LOAD CSV, oldest first
 
 
 class _SnapshotReader:
