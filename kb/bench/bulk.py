@@ -52,7 +52,11 @@ def run_bulk_loader(files: BulkFiles, socket: str, graph: str) -> dict[str, Any]
     command = bulk_command()
     if command is None:
         raise RuntimeError(f"{BULK_COMMAND} not found; pip install falkordb-bulk-loader")
-    args = [command, graph, "--server-url", f"unix://{socket}", "--enforce-schema"]
+    # redis-py 8 gives a connection a 5 s socket timeout unless the URL says otherwise; the engine
+    # can take longer than that to read one of the loader's large commands (it failed a run with
+    # "Timeout writing to socket"), so a command may take as long as the whole run is allowed.
+    url = f"unix://{socket}?socket_timeout={BULK_TIMEOUT_S}"
+    args = [command, graph, "--server-url", url, "--enforce-schema"]
     for label in files.nodes:
         args += ["--nodes-with-label", label, str(files.folder / f"node-{label}.csv"), "--index", f"{label}:id"]
     for rel_type in files.rels:
