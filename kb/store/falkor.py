@@ -118,6 +118,8 @@ def _result(raw: Any) -> Result:
 class _FalkorWriter(Writer):
     """Writes into the unit's staging graph; new entities go through the engine's bulk command."""
 
+    keeps_counts = True  # a lone count of a label or type is read from the engine's own (kb.status)
+
     def __init__(self, db: FalkorDB, graph_name: str):
         self._db, self._name = db, graph_name
         self._graph = db.select_graph(graph_name)
@@ -297,6 +299,8 @@ _PLANNED_WITHOUT_LOAD_CSV: dict[str, None] = {}  # texts whose plan has no LOAD 
 class _SnapshotReader:
     """Read-only statements on a snapshot's copy of the graph."""
 
+    keeps_counts = True
+
     def __init__(self, graph: Any):
         self._graph = graph
 
@@ -306,6 +310,7 @@ class _SnapshotReader:
 
 class FalkorStore(Store):
     kind = "falkordb"
+    keeps_counts = True
 
     def __init__(self, config: Config, graph: str = "kb"):
         self._data_dir = Path(config.data_dir)
