@@ -76,6 +76,18 @@ def test_a_load_csv_is_refused_every_time_and_a_text_that_only_says_load_runs_ev
     assert fingerprint(store) == before
 
 
+@pytest.mark.parametrize("store", ["embedded"], indirect=True)
+def test_the_texts_remembered_as_free_of_load_csv_stay_few(seeded):
+    # A console user's every distinct text would otherwise be kept for as long as the app runs.
+    from kb.store import falkor
+
+    store, _ = seeded
+    for i in range(falkor._PLANS_KEPT + 50):
+        store.read(f"// loaded {i}\nRETURN {i} AS i")
+    assert len(falkor._PLANNED_WITHOUT_LOAD_CSV) == falkor._PLANS_KEPT
+    assert "// loaded 0\nRETURN 0 AS i" not in falkor._PLANNED_WITHOUT_LOAD_CSV  # the oldest went first
+
+
 @pytest.mark.parametrize("cypher", READ_SHAPED_ACTIONS)
 def test_reads_that_act_are_refused_by_the_deny_list_on_neo4j(seeded, cypher):
     # Both planners call these reads; each read path refuses them by the plan's operator.

@@ -14,6 +14,7 @@ import fcntl
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -287,13 +288,15 @@ def _refuse_load_csv(graph: Any, cypher: str, params: dict[str, Any]) -> None:
     # Whether a plan loads a CSV file is a matter of the text's clauses, which no parameter value
     # or graph changes: a text's plan is asked for once (a library query whose comments say "load"
     # paid an EXPLAIN on every run).
-    if len(_PLANNED_WITHOUT_LOAD_CSV) >= _PLANS_KEPT:
-        del _PLANNED_WITHOUT_LOAD_CSV[next(iter(_PLANNED_WITHOUT_LOAD_CSV))]
-    _PLANNED_WITHOUT_LOAD_CSV[cypher] = None
+    with _PLANS_LOCK:  # the app reads from several threads
+        if len(_PLANNED_WITHOUT_LOAD_CSV) >= _PLANS_KEPT:
+            del _PLANNED_WITHOUT_LOAD_CSV[next(iter(_PLANNED_WITHOUT_LOAD_CSV))]
+        _PLANNED_WITHOUT_LOAD_CSV[cypher] = None
 
 
 _PLANS_KEPT = 256
 _PLANNED_WITHOUT_LOAD_CSV: dict[str, None] = {}  # texts whose plan has no LOAD CSV, oldest first
+_PLANS_LOCK = threading.Lock()
 
 
 class _SnapshotReader:
