@@ -350,7 +350,9 @@ def test_measures_computed_in_a_worker_process_are_those_computed_in_the_loader(
     with store.atomic() as w:
         here = measures.start_measures(w, "n01-w1", lambda: ties, in_worker=False).rows()
         # Site A's star (four people and the PCT) and Site B's one tie: every participant in them.
-        assert sorted(row["id"] for row in here[0]) == sorted([CENTRE, LEAF1, LEAF2, LEAF3, B1])
+        # The participants' rows come as WRITE_MEASURES takes them: the id, then each measure.
+        assert sorted(row[0] for row in here[0]) == sorted([CENTRE, LEAF1, LEAF2, LEAF3, B1])
+        assert {len(row) for row in here[0]} == {1 + len(measures.MEASURE_PROPERTIES)}
         assert measures.start_measures(w, "n01-w1", lambda: ties).rows() == here
         # the worker's own rows, read on its own connection (not the loader's fallback)
         worked = measures.start_measures(w, "n01-w1", lambda: ties)

@@ -92,7 +92,8 @@ def load_package(store: Store, path: str | Path, on_progress: Progress | None = 
             created = write_rows(unit, plan, progress, READ_TYPES if early else (), start if early else None)
             if not measuring:
                 start()
-            measured = write_measures(unit, plan.wave_id, measuring[0], on_progress)
+            # A new wave's report counts what was created; only an update compares the values.
+            measured = write_measures(unit, plan.wave_id, measuring[0], on_progress, keep_values=previous is not None)
         finally:
             for pending in measuring:
                 pending.cancel()  # a failed write leaves no worker behind

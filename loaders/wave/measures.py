@@ -102,7 +102,8 @@ class Measured:
     participants: int = 0  # Participants given measures
     sites: int = 0  # Sites given a survey summary
     observations_created: int = 0  # OBSERVED_IN relationships created because the package made none
-    # (start label, start id) -> the properties the measures set on its OBSERVED_IN to the wave
+    # (start label, start id) -> the properties the measures set on its OBSERVED_IN to the wave;
+    # empty unless asked for (`keep_values`: an update compares them, a new wave's report does not)
     values: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
@@ -183,6 +184,13 @@ def measured_values(rows: list[Row], start: str) -> dict[tuple[str, str], dict[s
     return {(start, row["id"]): {k: row[k] for k in properties if row[k] is not None} for row in rows}
 
 
+def _listed_values(
+    rows: list[list[Any]], start: str, properties: tuple[str, ...]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """measured_values of rows as `_as_lists` makes them."""
+    return {(start, row[0]): {k: v for k, v in zip(properties, row[1:], strict=True) if v is not None} for row in rows}
+
+
 def _as_lists(rows: list[Row], properties: tuple[str, ...]) -> list[list[Any]]:
     """The rows as WRITE_MEASURES and WRITE_SUMMARY take them: the id, then the values in order."""
     return [[row["id"], *(row[name] for name in properties)] for row in rows]
@@ -220,12 +228,14 @@ class PendingMeasures:
         else:
             self.given = read()
 
-    def rows(self, on_progress: Progress | None = None) -> tuple[list[Row], list[Row]]:
-        """The participants' and sites' rows of measure_networks; `on_progress` after each site."""
+    def rows(self, on_progress: Progress | None = None) -> tuple[list[list[Any]], list[Row]]:
+        """The participants' rows of measure_networks as WRITE_MEASURES takes them (`_as_lists`:
+        the id, then MEASURE_PROPERTIES' values; 40,000 dictionaries took 16 MB of the load's peak
+        as they came from the worker) and the sites' rows; `on_progress` after each site."""
         result = self._from_worker()
         if result is None:
             given, self.given = self.given or self.read(), None
-            return measure_networks(given.networks(), on_progress)
+            return _people_listed(measure_networks(given.networks(), on_progress))
         people, summaries = result
         if on_progress:
             for done in range(1, len(summaries) + 1):
@@ -267,7 +277,7 @@ def _measure_in_worker(read: Callable[[], GivenTies], send: Any) -> None:
     # fork. The worker frees only what it makes itself (by reference counts), so it collects nothing.
     gc.disable()
     try:
-        result: Any = measure_networks(read().networks())
+        result: Any = _people_listed(measure_networks(read().networks()))
     except Exception:  # noqa: BLE001 -- the parent computes the rows again and raises what it finds
         result = None
     try:
@@ -287,19 +297,37 @@ def start_measures(
     return PendingMeasures(lambda: read_given_ties(w, wave_id, ties()), in_worker)
 
 
-def write_measures(w: Writer, wave_id: str, pending: PendingMeasures, on_progress: Progress | None = None) -> Measured:
+def write_measures(
+    w: Writer,
+    wave_id: str,
+    pending: PendingMeasures,
+    on_progress: Progress | None = None,
+    *,
+    keep_values: bool = True,
+) -> Measured:
     """Write the measures `pending` computes on the wave's OBSERVED_IN relationships;
-    `on_progress(done, total, 'measures')` after each site."""
-    return _write(w, wave_id, *pending.rows(on_progress))
+    `on_progress(done, total, 'measures')` after each site. `keep_values`: whether the result
+    holds the values written (`Measured.values`), which only an update's comparison reads."""
+    return _write(w, wave_id, *pending.rows(on_progress), keep_values=keep_values)
 
 
-def _write(w: Writer, wave_id: str, people: list[Row], summaries: list[Row]) -> Measured:
+def _people_listed(rows: tuple[list[Row], list[Row]]) -> tuple[list[list[Any]], list[Row]]:
+    people, summaries = rows
+    return _as_lists(people, MEASURE_PROPERTIES), summaries
+
+
+def _write(
+    w: Writer, wave_id: str, people: list[list[Any]], summaries: list[Row], *, keep_values: bool = True
+) -> Measured:
+    """`people` as `_as_lists` makes them, `summaries` as measure_networks does."""
     shared = {"wave": wave_id, "source": SUMMARY_SOURCE, "locator": SUMMARY_LOCATOR}
-    people_lists, summary_lists = _as_lists(people, MEASURE_PROPERTIES), _as_lists(summaries, SUMMARY_PROPERTIES)
-    created = w.run_batches(WRITE_MEASURES, people_lists, BATCH_SIZE, params=shared)["relationships_created"]
+    summary_lists = _as_lists(summaries, SUMMARY_PROPERTIES)
+    created = w.run_batches(WRITE_MEASURES, people, BATCH_SIZE, params=shared)["relationships_created"]
     created += w.run_batches(WRITE_SUMMARY, summary_lists, BATCH_SIZE, params=shared)["relationships_created"]
-    values = measured_values(people, "Participant")
-    values.update(measured_values(summaries, "Site"))
+    values: dict[tuple[str, str], dict[str, Any]] = {}
+    if keep_values:
+        values = _listed_values(people, "Participant", MEASURE_PROPERTIES)
+        values.update(measured_values(summaries, "Site"))
     return Measured(len(people), len(summaries), created, values)
 
 
@@ -316,4 +344,4 @@ def measure_wave(
     if ties is not None:
         given = ties  # a name of its own, which the lambda sees as not None
         return write_measures(w, wave_id, start_measures(w, wave_id, lambda: given, in_worker=False), on_progress)
-    return _write(w, wave_id, *measure_networks(read_wave_networks(w, wave_id), on_progress))
+    return _write(w, wave_id, *_people_listed(measure_networks(read_wave_networks(w, wave_id), on_progress)))
