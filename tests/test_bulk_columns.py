@@ -167,3 +167,22 @@ def test_known_ids_read_a_label_whole_only_when_much_of_it_is_wanted(embedded_st
     # an id no node has is not found, either way
     assert bulk.KnownIds(embedded_store.read).need(label("Site"), ["t:site:missing"]) == {}
     assert bulk.KnownIds(embedded_store.read).need(label("Site"), ["t:site:missing", *keys[:2]]) == truth
+
+
+def test_known_ids_keep_the_loaders_own_id_strings(embedded_store, monkeypatch):
+    # The loader interns every id it reads; the ids kept from the engine's replies are those same
+    # objects, not a second copy of each, whichever way they were looked up.
+    import sys
+
+    from kb.schema import label
+
+    keys = [sys.intern(f"t:site:kept-{number}") for number in range(6)] + [sys.intern("t:site:kept with space")]
+    with embedded_store.atomic() as unit:
+        unit.create_nodes("Site", [{"id": key} for key in keys])
+    monkeypatch.setattr(bulk, "SCAN_MIN", 2)
+    whole = bulk.KnownIds(embedded_store.read).need(label("Site"), keys[:4])  # most wanted: read whole
+    one_by_one = bulk.KnownIds(embedded_store.read).need(label("Site"), keys[-1:])  # a few, and an odd one
+    by_text = bulk.node_ids(embedded_store.read, label("Site"), keys[:1])  # the joined-text lookup
+    for found in (whole, one_by_one, by_text):
+        assert found
+        assert all(any(key is mine for mine in keys) for key in found)
