@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from kb import engine
 from kb.errors import ValidationError
 from kb.schema import label
 from kb.synth import PACKAGES, synthesize
@@ -94,7 +95,10 @@ def test_a_load_does_not_import_pandas(synthetic, tmp_path):
         "store.close()\n"
         "print(json.dumps([statuses, 'pandas' in sys.modules]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
+    finally:
+        engine.stop(tmp_path / "kb")  # the process started it; engines outlive their stores
     statuses, imported = json.loads(done.stdout.strip().splitlines()[-1])
     assert statuses == ["loaded", "loaded"]
     assert imported is False
