@@ -250,7 +250,7 @@ class PendingMeasures:
             process.join()
             receive.close()
 
-    def _from_worker(self) -> tuple[list[Row], list[Row]] | None:
+    def _from_worker(self) -> tuple[list[list[Any]], list[Row]] | None:
         if self.worker is None:
             return None
         (process, receive), self.worker = self.worker, None
