@@ -181,7 +181,7 @@ def measure_networks(networks: WaveNetworks, on_progress: Progress | None = None
 def measured_values(rows: list[Row], start: str) -> dict[tuple[str, str], dict[str, Any]]:
     """(start label, id) -> the values a row of measure_networks sets, those that are known."""
     properties = MEASURE_PROPERTIES if start == "Participant" else SUMMARY_PROPERTIES
-    return {(start, row["id"]): {k: row[k] for k in properties if row[k] is not None} for row in rows}
+    return _listed_values(_as_lists(rows, properties), start, properties)
 
 
 def _listed_values(
@@ -327,7 +327,7 @@ def _write(
     values: dict[tuple[str, str], dict[str, Any]] = {}
     if keep_values:
         values = _listed_values(people, "Participant", MEASURE_PROPERTIES)
-        values.update(measured_values(summaries, "Site"))
+        values.update(_listed_values(summary_lists, "Site", SUMMARY_PROPERTIES))
     return Measured(len(people), len(summaries), created, values)
 
 
